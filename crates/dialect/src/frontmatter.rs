@@ -1,0 +1,238 @@
+//! YAML frontmatter: split from the body, parsed into [`FrontMatter`], Liquid expanded.
+//!
+//! Syntax and type errors carry the real line and column of the file (the frontmatter
+//! starts on line 2). A key Portolan does not know is a warning at its line, with a
+//! suggestion, so a typo never vanishes silently.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{did_you_mean, Diagnostic, FileId, Span};
+use crate::liquid::{check_expressions, expand_lenient};
+use crate::table::yaml_message;
+use crate::Variables;
+
+/// A related resource link shown in the side box.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelatedResource {
+    /// Link text.
+    pub text: String,
+    /// Target.
+    pub url: String,
+}
+
+/// One question and answer; both are markdown with Liquid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Faq {
+    /// The question.
+    pub q: String,
+    /// The answer.
+    pub a: String,
+}
+
+/// The frontmatter of a page, typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FrontMatter {
+    /// Page title (required).
+    pub title: String,
+    /// A shorter title for breadcrumbs and navigation.
+    pub short_title: Option<String>,
+    /// One or two sentences: the lead paragraph and the meta description.
+    pub description: Option<String>,
+    /// Kong's content type, e.g. `reference`.
+    pub content_type: Option<String>,
+    /// The theme template to render with (defaults to `page`).
+    pub layout: Option<String>,
+    /// URLs of the pages above this one.
+    pub breadcrumbs: Vec<String>,
+    /// Product ids (shown as "Uses" badges).
+    pub products: Vec<String>,
+    /// Where it works: `on-prem`, `konnect`.
+    pub works_on: Vec<String>,
+    /// Tool ids (shown as badges).
+    pub tools: Vec<String>,
+    /// Links for the "Related Resources" box.
+    pub related_resources: Vec<RelatedResource>,
+    /// Questions and answers.
+    pub faqs: Vec<Faq>,
+    /// Order among siblings in navigation (smaller first).
+    pub weight: Option<i64>,
+}
+
+/// The keys [`FrontMatter`] reads.
+pub const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "short_title",
+    "description",
+    "content_type",
+    "layout",
+    "breadcrumbs",
+    "products",
+    "works_on",
+    "tools",
+    "related_resources",
+    "faqs",
+    "weight",
+];
+
+/// Where the YAML sits in the file (between the `---` lines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawFront {
+    /// Start byte of the YAML.
+    pub start: usize,
+    /// End byte of the YAML.
+    pub end: usize,
+}
+
+/// A page split into frontmatter and body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    /// The frontmatter, if the page has one.
+    pub front: Option<RawFront>,
+    /// Where the body starts.
+    pub body_start: usize,
+}
+
+/// Splits `text` at its frontmatter fences (`---` ... `---` or `...`). A leading BOM is
+/// skipped.
+pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let first_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    if text[start..first_end].trim_end() != "---" {
+        return Ok(Split { front: None, body_start: start });
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut ls = yaml_start;
+    while ls < text.len() {
+        let le = text[ls..].find('\n').map_or(text.len(), |i| ls + i);
+        let line = text[ls..le].trim_end();
+        if line == "---" || line == "..." {
+            return Ok(Split { front: Some(RawFront { start: yaml_start, end: ls }), body_start: (le + 1).min(text.len()) });
+        }
+        ls = le + 1;
+    }
+    Err(Diagnostic::error(Span::new(file, start, first_end), "frontmatter is never closed")
+        .with_label("frontmatter opens here")
+        .with_hint("end the frontmatter with a line holding only `---`"))
+}
+
+/// Parses and checks the frontmatter at `raw`, expanding Liquid in its text fields.
+/// Returns `None` when it cannot be read at all (the errors say why).
+pub fn parse(file: FileId, text: &str, raw: RawFront, site: &Variables, diags: &mut Vec<Diagnostic>) -> Option<FrontMatter> {
+    let yaml = &text[raw.start..raw.end];
+    let error_at = |e: &serde_yaml::Error| {
+        let at = e.location().map_or(raw.start, |l| raw.start + l.index().min(yaml.len()));
+        let at = crate::diag::floor_char_boundary(text, at);
+        Diagnostic::error(Span::new(file, at, at), format!("invalid frontmatter: {}", yaml_message(e)))
+            .with_label("here")
+    };
+    let value: serde_yaml::Value = match serde_yaml::from_str(yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.push(error_at(&e).with_hint("frontmatter is YAML; a value holding `: ` or starting with `{`, `[`, `*` or `'` needs quotes"));
+            return None;
+        }
+    };
+    let map = match value {
+        serde_yaml::Value::Mapping(m) => m,
+        serde_yaml::Value::Null => serde_yaml::Mapping::new(),
+        _ => {
+            diags.push(Diagnostic::error(Span::new(file, raw.start, raw.start), "frontmatter must be a map of `key: value` lines").with_label("here"));
+            return None;
+        }
+    };
+    for key in map.keys() {
+        let Some(k) = key.as_str() else { continue };
+        if KNOWN_KEYS.contains(&k) {
+            continue;
+        }
+        let span = key_span(file, text, raw, k);
+        let d = Diagnostic::warning(span, format!("unknown frontmatter key `{k}`")).with_label("Portolan does not use this key");
+        diags.push(match did_you_mean(k, KNOWN_KEYS.iter().copied()) {
+            Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+            None => d.with_hint(format!("known keys: {}", KNOWN_KEYS.join(", "))),
+        });
+    }
+    let mut front: FrontMatter = match serde_yaml::from_str(yaml) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(error_at(&e).with_hint("see the frontmatter keys in README.md: lists such as `breadcrumbs` and `faqs` hold `- ` items"));
+            return None;
+        }
+    };
+    check_expressions(site, None, file, text, raw.start, raw.end, diags);
+    let x = |s: &str| expand_lenient(site, None, s);
+    front.title = x(&front.title).trim().to_string();
+    front.short_title = front.short_title.as_deref().map(x);
+    front.description = front.description.as_deref().map(x);
+    for r in &mut front.related_resources {
+        r.text = x(&r.text).trim().to_string();
+    }
+    for f in &mut front.faqs {
+        f.q = x(&f.q);
+        f.a = x(&f.a);
+    }
+    if front.title.is_empty() {
+        let span = if map.contains_key("title") { key_span(file, text, raw, "title") } else { Span::new(file, raw.start, raw.start) };
+        diags.push(Diagnostic::error(span, "page has no title").with_label("`title:` expected").with_hint("add `title: Your page title` to the frontmatter"));
+    }
+    Some(front)
+}
+
+/// The span of top-level key `key` in the frontmatter (its start when not found).
+pub fn key_span(file: FileId, text: &str, raw: RawFront, key: &str) -> Span {
+    let yaml = &text[raw.start..raw.end];
+    let mut ls = 0;
+    while ls < yaml.len() {
+        let line = &yaml[ls..];
+        let stripped = line.strip_prefix('"').or_else(|| line.strip_prefix('\'')).unwrap_or(line);
+        let skip = line.len() - stripped.len();
+        if stripped.starts_with(key) && stripped[key.len()..].trim_start_matches(['"', '\'']).starts_with(':') {
+            return Span::new(file, raw.start + ls + skip, raw.start + ls + skip + key.len());
+        }
+        ls += yaml[ls..].find('\n').map_or(yaml.len() - ls, |i| i + 1);
+    }
+    Span::new(file, raw.start, raw.start)
+}
+
+/// Where `needle` (a URL, say) is written in the frontmatter; the frontmatter's start when
+/// it cannot be found verbatim.
+pub fn find_value_span(file: FileId, text: &str, raw: Option<RawFront>, needle: &str) -> Span {
+    let Some(raw) = raw else { return Span::new(file, 0, 0) };
+    match text[raw.start..raw.end].find(needle) {
+        Some(o) if !needle.is_empty() => Span::new(file, raw.start + o, raw.start + o + needle.len()),
+        _ => Span::new(file, raw.start, raw.start),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_at_fences() {
+        let t = "---\ntitle: A\n---\nbody\n";
+        let s = split(0, t).unwrap();
+        assert_eq!(&t[s.front.unwrap().start..s.front.unwrap().end], "title: A\n");
+        assert_eq!(&t[s.body_start..], "body\n");
+        let t = "\u{feff}---\r\ntitle: A\r\n...\r\nbody";
+        let s = split(0, t).unwrap();
+        assert_eq!(&t[s.body_start..], "body");
+        assert!(split(0, "---\ntitle: A\n").is_err());
+        assert_eq!(split(0, "no frontmatter").unwrap().front, None);
+    }
+
+    #[test]
+    fn unknown_keys_warn_at_their_line() {
+        let t = "---\ntitle: A\ndescriptoin: b\n---\n";
+        let s = split(0, t).unwrap();
+        let mut d = Vec::new();
+        let f = parse(0, t, s.front.unwrap(), &Variables::new(), &mut d).unwrap();
+        assert_eq!(f.title, "A");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `description`?"));
+        assert_eq!(crate::diag::line_col(t, d[0].span.unwrap().start), (3, 1));
+    }
+}

@@ -1,0 +1,204 @@
+//! Kong-flavoured markdown to HTML and structured data.
+//!
+//! The dialect is the one Kong's Jekyll site speaks: YAML frontmatter (with `faqs:`),
+//! a strict Liquid subset (`{{site.NAME}}`, `{% table %}`, `{% include %}` /
+//! `{% include_cached %}`, `{% raw %}`, `{% comment %}`), kramdown block attribute lists
+//! (`{:.info}` callouts) and `<!--vale off-->` comments, on top of CommonMark + GFM.
+//!
+//! The crate is pure: it never touches the file system. Files are named by [`FileId`]s that
+//! the caller owns, and includes arrive through an [`IncludeResolver`] the caller gives.
+//! Every problem comes back as a [`Diagnostic`] with a span in the real file, so the
+//! caller can print `file:line:column` and the offending line.
+//!
+//! Pipeline for one page: [`frontmatter::split`] → typed [`FrontMatter`] → Liquid
+//! expansion of the body ([`liquid`]), which splices includes and renders tables, keeping a
+//! source map → pulldown-cmark with transforms ([`markdown`]) → [`RenderedPage`].
+
+pub mod diag;
+pub mod frontmatter;
+pub mod liquid;
+pub mod markdown;
+mod slug;
+pub mod table;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use diag::{Diagnostic, FileId, Severity, Span};
+pub use frontmatter::{Faq, FrontMatter, RelatedResource};
+pub use markdown::{Heading, Link, LinkOrigin, TextBlock};
+pub use slug::slugify;
+pub use table::{Cell, Column, Row, Table};
+
+/// Site variables, reachable from content as `{{site.NAME}}` (nested maps as `site.a.b`).
+pub type Variables = serde_yaml::Mapping;
+
+/// A file an include resolved to.
+#[derive(Debug, Clone)]
+pub struct Included {
+    /// The caller's id for the file (diagnostics inside it use this id).
+    pub file: FileId,
+    /// Its text.
+    pub text: Arc<str>,
+}
+
+/// Why an include could not be resolved; shown at the include tag.
+#[derive(Debug, Clone)]
+pub struct IncludeError {
+    /// What went wrong, e.g. "include `x.md` not found".
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+/// Finds include files. The caller decides where includes live and guards against paths
+/// that escape that folder; the dialect has already refused `..` and absolute paths.
+pub trait IncludeResolver: Sync {
+    /// Resolves `path` (relative to the includes folder, no leading `/`).
+    fn resolve(&self, path: &str) -> Result<Included, IncludeError>;
+}
+
+/// What a page is rendered with.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    /// `site.*` variables.
+    pub site: &'a Variables,
+    /// Where includes come from.
+    pub includes: &'a dyn IncludeResolver,
+}
+
+/// One FAQ, rendered.
+#[derive(Debug, Clone, Serialize)]
+pub struct RenderedFaq {
+    /// Anchor id, a slug of the question.
+    pub id: String,
+    /// The question as plain text (Liquid expanded).
+    pub question_text: String,
+    /// The question as inline HTML.
+    pub question_html: String,
+    /// The answer's markdown after Liquid expansion.
+    pub answer_markdown: String,
+    /// The answer as HTML.
+    pub answer_html: String,
+}
+
+/// A page after rendering: HTML plus everything structured that the site and other tools use.
+#[derive(Debug, Clone, Serialize)]
+pub struct RenderedPage {
+    /// Frontmatter with Liquid expanded in its text fields.
+    pub front: FrontMatter,
+    /// The body as HTML.
+    pub html: String,
+    /// Every heading of the body, in order.
+    pub headings: Vec<Heading>,
+    /// FAQs from the frontmatter.
+    pub faqs: Vec<RenderedFaq>,
+    /// Every `{% table %}` of the body (includes too), in order.
+    pub tables: Vec<Table>,
+    /// Every link of the page: body, tables, FAQs, related resources.
+    pub links: Vec<Link>,
+    /// Plain text of the body's paragraphs and list items, for search and the calculator.
+    pub blocks: Vec<TextBlock>,
+    /// Files included while rendering (directly or not): what this page depends on.
+    #[serde(skip)]
+    pub includes: Vec<FileId>,
+    /// True when the body places the hostname calculator.
+    pub has_calculator: bool,
+}
+
+/// The HTML marker that `{% hostname_calculator %}` leaves in the body; the site replaces
+/// it with the calculator widget.
+pub const CALCULATOR_MARKER: &str = "<div data-portolan-calculator></div>";
+
+/// Renders one page. Always returns every diagnostic it found; the page is `None` only when
+/// the frontmatter could not be read at all.
+pub fn render_page(ctx: Context<'_>, file: FileId, text: &str) -> (Option<RenderedPage>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let split = match frontmatter::split(file, text) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
+            return (None, diags);
+        }
+    };
+    let (front, raw_front) = match split.front {
+        Some(raw) => match frontmatter::parse(file, text, raw, ctx.site, &mut diags) {
+            Some(front) => (front, Some(raw)),
+            None => return (None, diags),
+        },
+        None => {
+            diags.push(
+                Diagnostic::error(Span::new(file, 0, 0), "page has no frontmatter")
+                    .with_label("expected `---` here")
+                    .with_hint("start the page with a YAML frontmatter block: `---`, `title: ...`, `---`"),
+            );
+            return (None, diags);
+        }
+    };
+
+    let params = BTreeMap::new();
+    let expanded = liquid::expand(ctx, file, text, split.body_start, &params, &mut diags);
+    let body = markdown::render_body(&expanded, &mut diags);
+
+    let mut links = expanded.links.clone();
+    links.extend(body.links);
+    let faqs = render_faqs(file, text, raw_front, &front, &mut links, &mut diags);
+    for r in &front.related_resources {
+        links.push(Link {
+            url: r.url.clone(),
+            text: r.text.clone(),
+            span: frontmatter::find_value_span(file, text, raw_front, &r.url),
+            origin: LinkOrigin::RelatedResource,
+        });
+    }
+    links.retain(|l| !l.url.is_empty());
+
+    let page = RenderedPage {
+        front,
+        html: body.html,
+        headings: body.headings,
+        faqs,
+        tables: expanded.tables,
+        links,
+        blocks: body.blocks,
+        includes: expanded.includes,
+        has_calculator: expanded.has_calculator,
+    };
+    (Some(page), diags)
+}
+
+fn render_faqs(
+    file: FileId,
+    text: &str,
+    raw_front: Option<frontmatter::RawFront>,
+    front: &FrontMatter,
+    links: &mut Vec<Link>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<RenderedFaq> {
+    let mut seen = slug::UniqueIds::default();
+    seen.reserve("faq");
+    front
+        .faqs
+        .iter()
+        .map(|faq| {
+            let q = markdown::render_inline(&faq.q);
+            let a = markdown::render_fragment(&faq.a);
+            for l in a.links {
+                let span = frontmatter::find_value_span(file, text, raw_front, &l.url);
+                links.push(Link { span, origin: LinkOrigin::Faq, ..l });
+            }
+            for bad in q.rejected.iter().chain(&a.rejected) {
+                diags.push(markdown::unsafe_url_error(frontmatter::find_value_span(file, text, raw_front, bad), bad));
+            }
+            RenderedFaq {
+                id: seen.unique(&slugify(&q.text)),
+                question_text: q.text,
+                question_html: q.html,
+                answer_markdown: faq.a.clone(),
+                answer_html: a.html,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,856 @@
+//! The Liquid subset Kong's pages use, expanded before markdown.
+//!
+//! A focused hand-written processor rather than the `liquid` crate: Kong's pages need only
+//! variables, `table`, `include`/`include_cached`, `raw` and `comment`, and what matters
+//! most is that every error points at the real file, line and column, across includes.
+//! The processor writes the expanded markdown together with a [`SourceMap`] from output
+//! offsets back to source spans, so errors found later (in markdown) are still exact.
+//!
+//! Line-level kramdown/vale syntax is handled here too, outside fenced code: a
+//! `<!--vale ...-->` line is dropped, and a `{: ...}` attribute-list line is removed and
+//! remembered for the block that follows it.
+
+use std::collections::BTreeMap;
+
+use crate::diag::{did_you_mean, Diagnostic, FileId, Span};
+use crate::markdown::Link;
+use crate::table::{self, Table};
+use crate::{Context, Variables, CALCULATOR_MARKER};
+
+/// Include parameters, reachable as `{{include.NAME}}` inside the included file.
+pub type Params = BTreeMap<String, String>;
+
+/// How deep includes may nest before the build calls it a runaway.
+pub const MAX_INCLUDE_DEPTH: usize = 16;
+
+const TAGS: &str = "table, include, include_cached, raw, comment, hostname_calculator";
+
+/// Maps offsets in expanded text back to the source.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    segs: Vec<Seg>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Seg {
+    out_start: usize,
+    file: FileId,
+    src_start: usize,
+    src_end: usize,
+    verbatim: bool,
+}
+
+impl SourceMap {
+    /// The source position of output offset `off`: exact inside copied text, the
+    /// generating tag for generated text.
+    pub fn locate(&self, off: usize) -> Option<Span> {
+        let i = self.segs.partition_point(|s| s.out_start <= off).checked_sub(1)?;
+        let s = self.segs[i];
+        if s.verbatim {
+            let p = (s.src_start + (off - s.out_start)).min(s.src_end);
+            Some(Span::new(s.file, p, p))
+        } else {
+            Some(Span::new(s.file, s.src_start, s.src_end))
+        }
+    }
+
+    /// The source span of output range `start..end`, when both ends are in the same file.
+    pub fn locate_range(&self, start: usize, end: usize) -> Option<Span> {
+        let a = self.locate(start)?;
+        if end <= start {
+            return Some(a);
+        }
+        let b = self.locate(end - 1)?;
+        if b.file != a.file || b.end < a.start {
+            return Some(a);
+        }
+        // A point inside copied text stands for the character there: include it.
+        let b_end = if b.start == b.end { b.end + 1 } else { b.end };
+        Some(Span::new(a.file, a.start, b_end.max(a.end)))
+    }
+}
+
+/// Attributes from a kramdown block attribute list such as `{:.info #id key="v"}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attrs {
+    /// `#id`.
+    pub id: Option<String>,
+    /// `.class` entries, in order.
+    pub classes: Vec<String>,
+    /// `key="value"` entries, in order.
+    pub pairs: Vec<(String, String)>,
+}
+
+/// An attribute list waiting for the block that starts right after it.
+#[derive(Debug, Clone)]
+pub struct PendingIal {
+    /// Output offset where the next line starts.
+    pub offset: usize,
+    /// The attributes.
+    pub attrs: Attrs,
+    /// Where the attribute list is written.
+    pub span: Span,
+}
+
+/// The body after Liquid: markdown text plus what was gathered on the way.
+#[derive(Debug, Default, Clone)]
+pub struct Expanded {
+    /// Markdown with variables substituted, includes spliced and tables as HTML.
+    pub text: String,
+    /// Output offset → source span.
+    pub map: SourceMap,
+    /// Attribute lists, by output offset.
+    pub ials: Vec<PendingIal>,
+    /// Tables, in order.
+    pub tables: Vec<Table>,
+    /// Links inside table cells (the markdown pass cannot see into the generated HTML).
+    pub links: Vec<Link>,
+    /// Every file included, directly or not.
+    pub includes: Vec<FileId>,
+    /// Whether `{% hostname_calculator %}` was used.
+    pub has_calculator: bool,
+}
+
+/// Expands `text[start..]` of `file`.
+pub fn expand(
+    ctx: Context<'_>,
+    file: FileId,
+    text: &str,
+    start: usize,
+    params: &Params,
+    diags: &mut Vec<Diagnostic>,
+) -> Expanded {
+    let mut ex = Expander { ctx, diags, out: Expanded::default(), stack: Vec::new() };
+    ex.run(file, text, start, params);
+    ex.out
+}
+
+struct Expander<'c, 'd> {
+    ctx: Context<'c>,
+    diags: &'d mut Vec<Diagnostic>,
+    out: Expanded,
+    /// The include chain: (included file, the tag that included it).
+    stack: Vec<(FileId, Span)>,
+}
+
+#[derive(Default)]
+struct Fence {
+    open: Option<(char, usize)>,
+}
+
+impl Fence {
+    /// Feeds one whole line; returns true when the line is inside or delimits a fence.
+    fn feed(&mut self, line: &str) -> bool {
+        let t = line.trim_start_matches(' ');
+        if line.len() - t.len() > 3 {
+            return self.open.is_some();
+        }
+        let c = match t.chars().next() {
+            Some(c @ ('`' | '~')) => c,
+            _ => return self.open.is_some(),
+        };
+        let n = t.chars().take_while(|&x| x == c).count();
+        match self.open {
+            None if n >= 3 => {
+                self.open = Some((c, n));
+                true
+            }
+            Some((oc, on)) if oc == c && n >= on && t[n..].trim().is_empty() => {
+                self.open = None;
+                true
+            }
+            open => open.is_some(),
+        }
+    }
+}
+
+impl Expander<'_, '_> {
+    fn error(&mut self, d: Diagnostic) {
+        let d = self.stack.iter().rev().fold(d, |d, (_, at)| d.with_related(*at, "included here"));
+        self.diags.push(d);
+    }
+
+    fn emit(&mut self, file: FileId, src_start: usize, src_end: usize, s: &str, verbatim: bool) {
+        if s.is_empty() {
+            return;
+        }
+        self.out.map.segs.push(Seg { out_start: self.out.text.len(), file, src_start, src_end, verbatim });
+        self.out.text.push_str(s);
+    }
+
+    /// Copies `text[a..b]`, dropping vale comment lines and taking attribute-list lines.
+    fn emit_verbatim(&mut self, file: FileId, text: &str, a: usize, b: usize, fence: &mut Fence) {
+        let mut run = a;
+        let mut ls = a;
+        while ls < b {
+            let le = text[ls..b].find('\n').map_or(b, |i| ls + i);
+            let starts_line = ls == 0 || text.as_bytes()[ls - 1] == b'\n';
+            let ends_line = le < b || b == text.len();
+            if starts_line && ends_line {
+                let line = text[ls..le].trim_end_matches('\r');
+                let in_code = fence.feed(line);
+                if !in_code {
+                    if is_vale_comment(line) {
+                        self.emit(file, run, ls, &text[run..ls], true);
+                        run = le;
+                    } else if let Some(inner) = ial_body(line) {
+                        self.emit(file, run, ls, &text[run..ls], true);
+                        let span = Span::new(file, ls, le);
+                        match parse_attrs(inner) {
+                            Ok(attrs) => {
+                                let offset = self.out.text.len() + 1;
+                                self.out.ials.push(PendingIal { offset, attrs, span });
+                            }
+                            Err(msg) => self.error(
+                                Diagnostic::error(span, format!("malformed attribute list: {msg}"))
+                                    .with_label("here")
+                                    .with_hint("write it as `{:.class}`, `{:#id}` or `{: key=\"value\"}`"),
+                            ),
+                        }
+                        run = le;
+                    }
+                }
+            }
+            ls = le + 1;
+        }
+        self.emit(file, run, b, &text[run..b], true);
+    }
+
+    fn run(&mut self, file: FileId, text: &str, start: usize, params: &Params) {
+        let mut fence = Fence::default();
+        let mut i = start;
+        while let Some(rel) = find_open(&text[i..]) {
+            let pos = i + rel;
+            self.emit_verbatim(file, text, i, pos, &mut fence);
+            i = if text[pos..].starts_with("{{") {
+                self.output_tag(file, text, pos, params)
+            } else {
+                self.block_tag(file, text, pos, params, &mut fence)
+            };
+        }
+        self.emit_verbatim(file, text, i, text.len(), &mut fence);
+    }
+
+    /// `{{ expr }}` at `pos`; returns where to continue.
+    fn output_tag(&mut self, file: FileId, text: &str, pos: usize, params: &Params) -> usize {
+        let Some(close) = text[pos + 2..].find("}}").map(|c| pos + 2 + c) else {
+            let le = line_end(text, pos);
+            self.error(
+                Diagnostic::error(Span::new(file, pos, pos + 2), "unclosed `{{`: no `}}` before the end of the file")
+                    .with_label("opened here")
+                    .with_hint("close the variable with `}}`, or wrap literal braces in `{% raw %}...{% endraw %}`"),
+            );
+            self.emit(file, pos, le, &text[pos..le], true);
+            return le;
+        };
+        let end = close + 2;
+        let span = Span::new(file, pos, end);
+        let inner = &text[pos + 2..close];
+        let (inner, trim_left) = strip_prefix_dash(inner);
+        let (inner, trim_right) = strip_suffix_dash(inner);
+        if trim_left {
+            self.trim_output_end();
+        }
+        match evaluate(self.ctx.site, Some(params), inner, span) {
+            Ok(v) => self.emit(file, pos, end, &v, false),
+            Err(d) => self.error(d),
+        }
+        if trim_right {
+            skip_ws(text, end)
+        } else {
+            end
+        }
+    }
+
+    fn trim_output_end(&mut self) {
+        let keep = self.out.text.trim_end().len();
+        self.out.text.truncate(keep);
+        self.out.map.segs.retain(|s| s.out_start < keep);
+    }
+
+    /// `{% ... %}` at `pos`; returns where to continue.
+    fn block_tag(&mut self, file: FileId, text: &str, pos: usize, params: &Params, fence: &mut Fence) -> usize {
+        let Some(tag) = parse_tag(text, pos) else {
+            let le = line_end(text, pos);
+            self.error(
+                Diagnostic::error(Span::new(file, pos, pos + 2), "unclosed `{%`: no `%}` before the end of the file")
+                    .with_label("tag opened here")
+                    .with_hint("close the tag with `%}`"),
+            );
+            self.emit(file, pos, le, &text[pos..le], true);
+            return le;
+        };
+        let span = Span::new(file, pos, tag.end);
+        if tag.trim_left {
+            self.trim_output_end();
+        }
+        let after = |end: usize| if tag.trim_right { skip_ws(text, end) } else { end };
+        match tag.name {
+            "raw" | "comment" | "table" => {
+                let Some(end_tag) = find_end_tag(text, tag.end, tag.name) else {
+                    self.error(
+                        Diagnostic::error(span, format!("unclosed `{{% {} %}}`: no `{{% end{} %}}` before the end of the file", tag.name, tag.name))
+                            .with_label("opened here")
+                            .with_hint(format!("add `{{% end{} %}}` where the block ends", tag.name)),
+                    );
+                    return text.len();
+                };
+                match tag.name {
+                    "raw" => self.emit_verbatim(file, text, tag.end, end_tag.start, fence),
+                    "table" => self.table(file, text, span, tag.end, end_tag.start, params),
+                    _ => {}
+                }
+                if end_tag.trim_right {
+                    skip_ws(text, end_tag.end)
+                } else {
+                    end_tag.end
+                }
+            }
+            "include" | "include_cached" => {
+                self.include(file, span, tag.args, tag.args_start, params);
+                after(tag.end)
+            }
+            "hostname_calculator" => {
+                self.out.has_calculator = true;
+                self.emit_block(file, text, span, CALCULATOR_MARKER);
+                after(tag.end)
+            }
+            "#" => after(tag.end),
+            "endraw" | "endcomment" | "endtable" => {
+                let open = &tag.name[3..];
+                self.error(
+                    Diagnostic::error(span, format!("`{{% {} %}}` without an opening `{{% {open} %}}`", tag.name))
+                        .with_label("nothing to close")
+                        .with_hint(format!("remove it, or add `{{% {open} %}}` before it")),
+                );
+                after(tag.end)
+            }
+            other => {
+                let mut d = Diagnostic::error(span, format!("unknown Liquid tag `{other}`"))
+                    .with_label("not supported here");
+                d = match did_you_mean(other, TAGS.split(", ")) {
+                    Some(s) => d.with_hint(format!("did you mean `{s}`? Portolan's Liquid supports: {TAGS}")),
+                    None => d.with_hint(format!("Portolan's Liquid supports: {TAGS}")),
+                };
+                self.error(d);
+                after(tag.end)
+            }
+        }
+    }
+
+    /// Emits generated block HTML at the tag's position, on lines of its own, indented like
+    /// the tag so that it stays inside a list item.
+    fn emit_block(&mut self, file: FileId, text: &str, span: Span, html: &str) {
+        let ls = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let prefix = &text[ls..span.start];
+        let indent = if prefix.trim().is_empty() { prefix } else { "" };
+        if !indent.is_empty() || prefix.is_empty() {
+            let mut block = String::with_capacity(html.len() + 1);
+            for (n, line) in html.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+                if n > 0 {
+                    block.push('\n');
+                    block.push_str(indent);
+                }
+                block.push_str(line);
+            }
+            block.push('\n');
+            self.emit(file, span.start, span.end, &block, false);
+        } else {
+            // Mid-line: a line break keeps the block from being read as inline HTML.
+            let block = format!("\n\n{}\n", html.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n"));
+            self.emit(file, span.start, span.end, &block, false);
+        }
+    }
+
+    fn table(&mut self, file: FileId, text: &str, span: Span, body_start: usize, body_end: usize, params: &Params) {
+        let mut diags = Vec::new();
+        let rendered = table::render(self.ctx.site, params, file, text, body_start, body_end, span, &mut diags);
+        for d in diags {
+            self.error(d);
+        }
+        if let Some(t) = rendered {
+            self.emit_block(file, text, span, &t.html);
+            self.out.links.extend(t.links);
+            self.out.tables.push(t.table);
+        }
+    }
+
+    fn include(&mut self, file: FileId, span: Span, args: &str, args_start: usize, params: &Params) {
+        let call = match parse_include_args(args, args_start, file) {
+            Ok(c) => c,
+            Err(d) => return self.error(d),
+        };
+        let path_span = Span::new(file, call.path_start, call.path_start + call.path.len());
+        if let Err(why) = check_include_path(&call.path) {
+            return self.error(
+                Diagnostic::error(path_span, format!("include path `{}` {why}", call.path))
+                    .with_label("not allowed")
+                    .with_hint("include paths are relative to the includes folder, e.g. `/sections/name.md`"),
+            );
+        }
+        if self.stack.len() >= MAX_INCLUDE_DEPTH {
+            return self.error(
+                Diagnostic::error(span, format!("includes nested more than {MAX_INCLUDE_DEPTH} deep"))
+                    .with_label("one include too many")
+                    .with_hint("an include probably includes itself through others"),
+            );
+        }
+        let mut new_params = Params::new();
+        for (k, v, vspan) in call.params {
+            let value = match v {
+                ArgValue::Literal(s) => s,
+                ArgValue::Variable(expr) => match evaluate(self.ctx.site, Some(params), &expr, vspan) {
+                    Ok(s) => s,
+                    Err(d) => {
+                        self.error(d);
+                        continue;
+                    }
+                },
+            };
+            new_params.insert(k, value);
+        }
+        let path = call.path.trim_start_matches('/');
+        let inc = match self.ctx.includes.resolve(path) {
+            Ok(inc) => inc,
+            Err(e) => {
+                let mut d = Diagnostic::error(path_span, e.message).with_label("included here");
+                if let Some(h) = e.hint {
+                    d = d.with_hint(h);
+                }
+                return self.error(d);
+            }
+        };
+        if inc.file == file || self.stack.iter().any(|(f, _)| *f == inc.file) {
+            return self.error(
+                Diagnostic::error(path_span, format!("include cycle: `{}` includes itself", call.path))
+                    .with_label("cycle closes here")
+                    .with_hint("remove one of the includes in the cycle"),
+            );
+        }
+        if !self.out.includes.contains(&inc.file) {
+            self.out.includes.push(inc.file);
+        }
+        self.stack.push((inc.file, span));
+        let text = inc.text.clone();
+        let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        self.run(inc.file, &text, start, &new_params);
+        if !self.out.text.ends_with('\n') {
+            self.out.text.push('\n');
+        }
+        self.stack.pop();
+    }
+}
+
+/// Evaluates a Liquid output expression (`site.x`, `include.x`, or a quoted string).
+/// `params` is `None` where `include.*` cannot exist (frontmatter).
+pub fn evaluate(site: &Variables, params: Option<&Params>, expr: &str, span: Span) -> Result<String, Diagnostic> {
+    let expr = expr.trim();
+    if expr.is_empty() {
+        return Err(Diagnostic::error(span, "empty `{{ }}`").with_label("nothing to output").with_hint("write a variable such as `{{site.konnect_short_name}}`"));
+    }
+    if let Some(pipe) = expr.find('|') {
+        let filter = expr[pipe + 1..].trim();
+        return Err(Diagnostic::error(span, format!("Liquid filter `{filter}` is not supported"))
+            .with_label("filter used here")
+            .with_hint("Portolan's Liquid outputs variables as they are; remove the filter"));
+    }
+    if let Some(lit) = quoted(expr) {
+        return Ok(lit.to_string());
+    }
+    let mut parts = expr.split('.');
+    let root = parts.next().unwrap_or_default();
+    let path: Vec<&str> = parts.collect();
+    if path.iter().chain([&root]).any(|p| p.is_empty() || !p.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')) {
+        return Err(Diagnostic::error(span, format!("cannot read `{expr}` as a variable"))
+            .with_label("not a variable name")
+            .with_hint("write a dotted name such as `site.konnect_short_name` or `include.name`"));
+    }
+    match root {
+        "site" => lookup_site(site, expr, &path, span),
+        "include" => {
+            let name = path.join(".");
+            match params {
+                Some(p) => p.get(&name).cloned().ok_or_else(|| {
+                    let d = Diagnostic::error(span, format!("unknown include parameter `include.{name}`")).with_label("not passed to this include");
+                    if p.is_empty() {
+                        d.with_hint(format!("pass it where the file is included: `{{% include_cached path {name}=\"...\" %}}`"))
+                    } else {
+                        let names: Vec<_> = p.keys().map(|k| format!("`{k}`")).collect();
+                        d.with_hint(format!("this include was given: {}", names.join(", ")))
+                    }
+                }),
+                None => Err(Diagnostic::error(span, format!("`include.{name}` used outside an include")).with_label("no include parameters here")),
+            }
+        }
+        _ => Err(Diagnostic::error(span, format!("unknown variable `{expr}`"))
+            .with_label("unknown variable")
+            .with_hint("Portolan's Liquid knows `site.NAME` (site variables) and `include.NAME` (include parameters)")),
+    }
+}
+
+fn lookup_site(site: &Variables, expr: &str, path: &[&str], span: Span) -> Result<String, Diagnostic> {
+    let mut map = site;
+    for (n, key) in path.iter().enumerate() {
+        let Some(v) = map.get(*key) else {
+            let known = map.keys().filter_map(|k| k.as_str());
+            let mut d = Diagnostic::error(span, format!("unknown site variable `{expr}`")).with_label("not defined in the site's variables");
+            d = match did_you_mean(key, known) {
+                Some(s) => {
+                    let mut fixed: Vec<&str> = vec!["site"];
+                    fixed.extend(&path[..n]);
+                    fixed.push(s);
+                    d.with_hint(format!("did you mean `{}`?", fixed.join(".")))
+                }
+                None => d.with_hint("define it under `variables:` in portolan.yaml"),
+            };
+            return Err(d);
+        };
+        let last = n + 1 == path.len();
+        match v {
+            serde_yaml::Value::Mapping(m) if !last => map = m,
+            serde_yaml::Value::String(s) if last => return Ok(s.clone()),
+            serde_yaml::Value::Number(x) if last => return Ok(x.to_string()),
+            serde_yaml::Value::Bool(b) if last => return Ok(b.to_string()),
+            serde_yaml::Value::Null if last => return Ok(String::new()),
+            _ => {
+                return Err(Diagnostic::error(span, format!("`{expr}` is not a text value"))
+                    .with_label("cannot be output")
+                    .with_hint("output a text, number or boolean variable"))
+            }
+        }
+    }
+    Err(Diagnostic::error(span, "`site` alone is not a value").with_label("name a variable").with_hint("write `site.NAME`"))
+}
+
+/// Reports every bad `{{ }}` in `text[start..end]` (frontmatter, table bodies), where the
+/// text is later expanded value by value with [`expand_lenient`].
+pub fn check_expressions(site: &Variables, params: Option<&Params>, file: FileId, text: &str, start: usize, end: usize, diags: &mut Vec<Diagnostic>) {
+    let mut i = start;
+    while let Some(rel) = find_open(&text[i..end]) {
+        let pos = i + rel;
+        if text[pos..].starts_with("{%") {
+            let close = text[pos..end].find("%}").map_or(line_end(text, pos).min(end), |c| pos + c + 2);
+            diags.push(
+                Diagnostic::error(Span::new(file, pos, close), "Liquid tags are not supported here")
+                    .with_label("tag inside a value")
+                    .with_hint("only variables (`{{site.NAME}}`) can be used in frontmatter and table cells"),
+            );
+            i = close;
+            continue;
+        }
+        let Some(close) = text[pos + 2..end].find("}}").map(|c| pos + 2 + c) else {
+            diags.push(
+                Diagnostic::error(Span::new(file, pos, pos + 2), "unclosed `{{`: no `}}` in this value")
+                    .with_label("opened here")
+                    .with_hint("close the variable with `}}`"),
+            );
+            return;
+        };
+        let (inner, _) = strip_prefix_dash(&text[pos + 2..close]);
+        let (inner, _) = strip_suffix_dash(inner);
+        if let Err(d) = evaluate(site, params, inner, Span::new(file, pos, close + 2)) {
+            diags.push(d);
+        }
+        i = close + 2;
+    }
+}
+
+/// Substitutes the variables in a value whose positions [`check_expressions`] already
+/// checked; anything that does not evaluate is left as written.
+pub fn expand_lenient(site: &Variables, params: Option<&Params>, s: &str) -> String {
+    if !s.contains("{{") {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while let Some(rel) = s[i..].find("{{") {
+        let pos = i + rel;
+        out.push_str(&s[i..pos]);
+        let Some(close) = s[pos + 2..].find("}}").map(|c| pos + 2 + c) else { break };
+        let (inner, _) = strip_prefix_dash(&s[pos + 2..close]);
+        let (inner, _) = strip_suffix_dash(inner);
+        match evaluate(site, params, inner, Span::new(0, 0, 0)) {
+            Ok(v) => out.push_str(&v),
+            Err(_) => out.push_str(&s[pos..close + 2]),
+        }
+        i = close + 2;
+    }
+    out.push_str(&s[i..]);
+    out
+}
+
+fn find_open(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    memchr_brace(b)
+}
+
+fn memchr_brace(b: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] == b'{' && (b[i + 1] == b'{' || b[i + 1] == b'%') {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+fn line_end(text: &str, pos: usize) -> usize {
+    text[pos..].find('\n').map_or(text.len(), |i| pos + i)
+}
+
+fn skip_ws(text: &str, pos: usize) -> usize {
+    pos + (text[pos..].len() - text[pos..].trim_start().len())
+}
+
+fn strip_prefix_dash(s: &str) -> (&str, bool) {
+    match s.strip_prefix('-') {
+        Some(r) => (r, true),
+        None => (s, false),
+    }
+}
+
+fn strip_suffix_dash(s: &str) -> (&str, bool) {
+    match s.strip_suffix('-') {
+        Some(r) => (r, true),
+        None => (s, false),
+    }
+}
+
+fn quoted(s: &str) -> Option<&str> {
+    let b = s.as_bytes();
+    (b.len() >= 2 && (b[0] == b'"' || b[0] == b'\'') && b[b.len() - 1] == b[0]).then(|| &s[1..s.len() - 1])
+}
+
+struct Tag<'t> {
+    start: usize,
+    name: &'t str,
+    args: &'t str,
+    args_start: usize,
+    end: usize,
+    trim_left: bool,
+    trim_right: bool,
+}
+
+fn parse_tag(text: &str, pos: usize) -> Option<Tag<'_>> {
+    let close = pos + 2 + text[pos + 2..].find("%}")?;
+    let mut inner_start = pos + 2;
+    let trim_left = text[inner_start..].starts_with('-');
+    if trim_left {
+        inner_start += 1;
+    }
+    let mut inner_end = close;
+    let trim_right = inner_end > inner_start && text[..inner_end].ends_with('-');
+    if trim_right {
+        inner_end -= 1;
+    }
+    let inner = &text[inner_start..inner_end];
+    let lead = inner.len() - inner.trim_start().len();
+    let body = inner.trim();
+    let (name, args) = if let Some(rest) = body.strip_prefix('#') {
+        ("#", rest)
+    } else {
+        let n = body.find(char::is_whitespace).unwrap_or(body.len());
+        (&body[..n], body[n..].trim_start())
+    };
+    let args_start = inner_start + lead + (body.len() - args.len());
+    Some(Tag { start: pos, name, args, args_start, end: close + 2, trim_left, trim_right })
+}
+
+fn find_end_tag<'t>(text: &'t str, from: usize, name: &str) -> Option<Tag<'t>> {
+    let want = format!("end{name}");
+    let mut i = from;
+    while let Some(rel) = text[i..].find("{%") {
+        let tag = parse_tag(text, i + rel)?;
+        if tag.name == want {
+            return Some(tag);
+        }
+        i = i + rel + 2;
+    }
+    None
+}
+
+fn is_vale_comment(line: &str) -> bool {
+    let t = line.trim();
+    t.strip_prefix("<!--")
+        .and_then(|r| r.strip_suffix("-->"))
+        .is_some_and(|inner| inner.trim_start().starts_with("vale") && !inner.contains("-->"))
+}
+
+fn ial_body(line: &str) -> Option<&str> {
+    let t = line.trim();
+    let inner = t.strip_prefix("{:")?.strip_suffix('}')?;
+    (!inner.contains('}')).then_some(inner)
+}
+
+/// Parses the inside of `{: ... }`.
+pub fn parse_attrs(s: &str) -> Result<Attrs, String> {
+    let mut attrs = Attrs::default();
+    let mut rest = s.trim();
+    while !rest.is_empty() {
+        let word_end = |r: &str| r.find(char::is_whitespace).unwrap_or(r.len());
+        if let Some(r) = rest.strip_prefix('.') {
+            let n = word_end(r).min(r.find(['.', '#']).unwrap_or(r.len()));
+            let class = &r[..n];
+            if class.is_empty() || !class.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+                return Err(format!("`.{class}` is not a class name"));
+            }
+            attrs.classes.push(class.to_string());
+            rest = r[n..].trim_start();
+        } else if let Some(r) = rest.strip_prefix('#') {
+            let n = word_end(r).min(r.find(['.', '#']).unwrap_or(r.len()));
+            let id = &r[..n];
+            if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == ':') {
+                return Err(format!("`#{id}` is not an id"));
+            }
+            attrs.id = Some(id.to_string());
+            rest = r[n..].trim_start();
+        } else if let Some(eq) = rest.find('=') {
+            let key = rest[..eq].trim();
+            if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || key.starts_with("on") {
+                return Err(format!("`{key}` is not an attribute name authors may set"));
+            }
+            let r = rest[eq + 1..].trim_start();
+            let (value, next) = match r.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let close = r[1..].find(q).ok_or_else(|| format!("the value of `{key}` has no closing {q}"))?;
+                    (&r[1..1 + close], &r[close + 2..])
+                }
+                _ => {
+                    let n = word_end(r);
+                    (&r[..n], &r[n..])
+                }
+            };
+            attrs.pairs.push((key.to_string(), value.to_string()));
+            rest = next.trim_start();
+        } else {
+            return Err(format!("cannot read `{rest}`"));
+        }
+    }
+    Ok(attrs)
+}
+
+enum ArgValue {
+    Literal(String),
+    Variable(String),
+}
+
+struct IncludeCall {
+    path: String,
+    path_start: usize,
+    params: Vec<(String, ArgValue, Span)>,
+}
+
+fn parse_include_args(args: &str, args_start: usize, file: FileId) -> Result<IncludeCall, Diagnostic> {
+    let words = split_args(args);
+    let Some(&(p0, path)) = words.first() else {
+        return Err(Diagnostic::error(Span::new(file, args_start, args_start), "include without a path")
+            .with_label("path expected here")
+            .with_hint("write `{% include_cached /sections/name.md %}`"));
+    };
+    let path = quoted(path).unwrap_or(path);
+    let mut params = Vec::new();
+    for &(off, w) in &words[1..] {
+        let span = Span::new(file, args_start + off, args_start + off + w.len());
+        let Some((k, v)) = w.split_once('=').or_else(|| w.split_once(':')) else {
+            return Err(Diagnostic::error(span, format!("cannot read include parameter `{w}`"))
+                .with_label("expected key=value")
+                .with_hint("pass parameters as `key=\"value\"` or `key=site.variable`"));
+        };
+        let value = match quoted(v) {
+            Some(lit) => ArgValue::Literal(lit.to_string()),
+            None if v.contains('.') => ArgValue::Variable(v.to_string()),
+            None => ArgValue::Literal(v.to_string()),
+        };
+        params.push((k.to_string(), value, span));
+    }
+    Ok(IncludeCall { path: path.to_string(), path_start: args_start + p0, params })
+}
+
+/// Splits tag arguments on whitespace, keeping quoted strings whole; yields (offset, word).
+fn split_args(s: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut quote = None;
+        while i < b.len() {
+            match (quote, b[i]) {
+                (None, c) if c.is_ascii_whitespace() => break,
+                (None, c @ (b'"' | b'\'')) => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                _ => {}
+            }
+            i += 1;
+        }
+        out.push((start, &s[start..i]));
+    }
+    out
+}
+
+fn check_include_path(path: &str) -> Result<(), &'static str> {
+    let p = path.trim_start_matches('/');
+    if p.is_empty() {
+        return Err("is empty");
+    }
+    if path.contains('\\') || path.contains('\0') {
+        return Err("contains a backslash or NUL");
+    }
+    if path.starts_with("//") || p.contains(':') {
+        return Err("is not a relative path");
+    }
+    if p.split('/').any(|c| c == ".." || c == ".") {
+        return Err("steps out of the includes folder");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attribute_lists() {
+        let a = parse_attrs(".info").unwrap();
+        assert_eq!(a.classes, ["info"]);
+        let a = parse_attrs(" .a.b #x title=\"Hi there\" data-k=v").unwrap();
+        assert_eq!(a.classes, ["a", "b"]);
+        assert_eq!(a.id.as_deref(), Some("x"));
+        assert_eq!(a.pairs, [("title".into(), "Hi there".into()), ("data-k".into(), "v".into())]);
+        assert!(parse_attrs("onclick=\"alert(1)\"").is_err());
+        assert!(parse_attrs(".<script>").is_err());
+    }
+
+    #[test]
+    fn vale_and_ial_lines() {
+        assert!(is_vale_comment("<!--vale off-->"));
+        assert!(is_vale_comment("  <!-- vale Kong.Spelling = NO -->"));
+        assert!(!is_vale_comment("<!-- other -->"));
+        assert_eq!(ial_body("{:.info}"), Some(".info"));
+        assert_eq!(ial_body("text {:.info}"), None);
+    }
+
+    #[test]
+    fn include_paths() {
+        assert!(check_include_path("/sections/a.md").is_ok());
+        assert!(check_include_path("../../etc/passwd").is_err());
+        assert!(check_include_path("/sections/../../x").is_err());
+        assert!(check_include_path("C:\\x").is_err());
+        assert!(check_include_path("").is_err());
+    }
+
+    #[test]
+    fn fences_track_open_and_close() {
+        let mut f = Fence::default();
+        assert!(!f.feed("text"));
+        assert!(f.feed("```yaml"));
+        assert!(f.feed("{:.info}"));
+        assert!(f.feed("```"));
+        assert!(!f.feed("{:.info}"));
+    }
+}

@@ -1,0 +1,430 @@
+//! A site: the content tree read into a model, rendered with the Tera theme, and written
+//! atomically.
+//!
+//! [`build`] is the whole job: [`load`] reads `portolan.yaml`, `content/` (pages, includes,
+//! static files) and the theme; pages render in parallel through the dialect; cross-page
+//! facts (breadcrumb titles, the home page's list) are resolved; Tera renders each page;
+//! everything is written to a staging folder that replaces the output only when complete.
+
+pub mod config;
+pub mod output;
+mod page;
+pub mod sources;
+pub mod theme;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use portolan_dialect::{Diagnostic, FileId, IncludeError, IncludeResolver, Included, RenderedPage, Span};
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+pub use config::Config;
+pub use page::PageModel;
+pub use sources::Sources;
+pub use theme::{Embedded, Theme};
+
+/// Where content lives inside the site folder.
+pub const CONTENT_DIR: &str = "content";
+/// Where includes live inside the content folder.
+pub const INCLUDES_DIR: &str = "_includes";
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The site folder (holds portolan.yaml, content/, optionally theme/ and www/).
+    pub site_dir: PathBuf,
+    /// The output folder; defaults to `site_dir/public`.
+    pub out_dir: Option<PathBuf>,
+    /// Overrides the config's base URL.
+    pub base_url: Option<String>,
+    /// The theme and calculator bundle built into the binary, used when the site has none.
+    pub embedded: Embedded,
+}
+
+impl Options {
+    /// Options for `site_dir` with defaults.
+    pub fn new(site_dir: impl Into<PathBuf>) -> Self {
+        Options { site_dir: site_dir.into(), out_dir: None, base_url: None, embedded: &[] }
+    }
+
+    /// The output folder.
+    pub fn out_dir(&self) -> PathBuf {
+        self.out_dir.clone().unwrap_or_else(|| self.site_dir.join("public"))
+    }
+}
+
+/// A page's source.
+#[derive(Debug, Clone)]
+pub struct PageSource {
+    /// Its file.
+    pub file: FileId,
+    /// Path relative to content/, `/`-separated.
+    pub rel: String,
+    /// Its URL path relative to the base, e.g. `konnect-platform/network/` (`` for home).
+    pub url: String,
+}
+
+/// A static file copied as is.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// Output path relative to the output folder.
+    pub rel: String,
+    /// Where it is.
+    pub disk: PathBuf,
+}
+
+/// The site read from disk, before rendering.
+pub struct Loaded {
+    /// The config.
+    pub config: Config,
+    /// Every source file read.
+    pub sources: Sources,
+    /// Pages, sorted by URL.
+    pub pages: Vec<PageSource>,
+    /// Static files from content/.
+    pub statics: Vec<StaticFile>,
+    /// Include files by path relative to the includes folder.
+    pub includes: Includes,
+    /// The theme.
+    pub theme: Theme,
+}
+
+/// Include files, read up front so that rendering can resolve them from many threads.
+#[derive(Debug, Default)]
+pub struct Includes {
+    by_path: HashMap<String, (FileId, Arc<str>)>,
+}
+
+impl IncludeResolver for Includes {
+    fn resolve(&self, path: &str) -> Result<Included, IncludeError> {
+        match self.by_path.get(path) {
+            Some((file, text)) => Ok(Included { file: *file, text: text.clone() }),
+            None => {
+                let known: Vec<&str> = self.by_path.keys().map(String::as_str).collect();
+                Err(IncludeError {
+                    message: format!("include `{path}` not found in {CONTENT_DIR}/{INCLUDES_DIR}/"),
+                    hint: Some(match portolan_dialect::diag::did_you_mean(path, known.iter().copied()) {
+                        Some(s) => format!("did you mean `/{s}`?"),
+                        None => format!("create {CONTENT_DIR}/{INCLUDES_DIR}/{path}, or fix the path"),
+                    }),
+                })
+            }
+        }
+    }
+}
+
+/// A build's outcome.
+#[derive(Debug)]
+pub struct Report {
+    /// Pages written.
+    pub pages: usize,
+    /// Other files written (assets, static files, JSON).
+    pub files: usize,
+    /// Warnings, rendered.
+    pub warnings: String,
+    /// Number of warnings.
+    pub warning_count: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Where the output went.
+    pub out_dir: PathBuf,
+}
+
+/// Why a build failed.
+#[derive(Debug)]
+pub struct Failure {
+    /// Every diagnostic, rendered with file:line:column and source lines.
+    pub rendered: String,
+    /// The diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.rendered)
+    }
+}
+
+/// A fully rendered site, in memory: output path → bytes.
+pub struct Rendered {
+    /// Output files by `/`-separated path.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Number of HTML pages.
+    pub pages: usize,
+    /// The models of the pages.
+    pub models: Vec<PageModel>,
+}
+
+fn display_rel(base: &Path, p: &Path) -> String {
+    p.strip_prefix(base).unwrap_or(p).to_string_lossy().replace('\\', "/")
+}
+
+/// Reads the site folder. Errors are collected, not returned at the first one.
+pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
+    let site = &opts.site_dir;
+    let mut sources = Sources::default();
+
+    let config_path = site.join(config::CONFIG_FILE);
+    let mut config = if config_path.exists() {
+        match sources::read_text(&mut sources, config::CONFIG_FILE.to_string(), &config_path) {
+            Ok(id) => match Config::parse(id, &sources.get(id).text.clone()) {
+                Ok(c) => c,
+                Err(d) => {
+                    diags.push(d);
+                    Config::default()
+                }
+            },
+            Err(d) => {
+                diags.push(d);
+                Config::default()
+            }
+        }
+    } else {
+        Config::default()
+    };
+    if let Some(b) = &opts.base_url {
+        config.base_url = config::normalize_base(b);
+    }
+
+    let content = site.join(CONTENT_DIR);
+    if !content.is_dir() {
+        diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("no `{CONTENT_DIR}/` folder in {}", site.display())) }
+            .with_hint("run `portolan build` in a site folder, or pass the folder: `portolan build path/to/site`"));
+        return None;
+    }
+    let includes_root = content.join(INCLUDES_DIR);
+    let includes_canon = includes_root.canonicalize().ok();
+    let mut pages = Vec::new();
+    let mut statics = Vec::new();
+    let mut includes = Includes::default();
+
+    let walker = WalkDir::new(&content).follow_links(false).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.')) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| display_rel(site, p)).unwrap_or_default();
+                diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("cannot read `{path}`: {e}")) });
+                continue;
+            }
+        };
+        let path = entry.path();
+        let display = display_rel(site, path);
+        let ft = entry.file_type();
+        if ft.is_symlink() {
+            match symlink_target(&content, path) {
+                Ok(true) => {}
+                Ok(false) => {
+                    let id = sources.add(display.clone(), path.to_path_buf(), Arc::from(""));
+                    diags.push(Diagnostic::error(Span::new(id, 0, 0), format!("symlink `{display}` points outside the site's content folder"))
+                        .with_label("")
+                        .with_hint("copy the file into content/ instead of linking to it"));
+                    continue;
+                }
+                Err(e) => {
+                    diags.push(sources::io_error(&mut sources, &display, path, &e));
+                    continue;
+                }
+            }
+            if path.is_dir() {
+                // A linked folder could loop; content folders are walked only as real folders.
+                let id = sources.add(display.clone(), path.to_path_buf(), Arc::from(""));
+                diags.push(Diagnostic::warning(Span::new(id, 0, 0), format!("symlinked folder `{display}` is not followed")).with_label(""));
+                continue;
+            }
+        } else if !ft.is_file() {
+            continue;
+        }
+        let rel = display_rel(&content, path);
+        if let Ok(inc_rel) = path.strip_prefix(&includes_root) {
+            if let Some(canon) = &includes_canon {
+                if !path.canonicalize().map(|p| p.starts_with(canon)).unwrap_or(false) {
+                    continue;
+                }
+            }
+            match sources::read_text(&mut sources, display, path) {
+                Ok(id) => {
+                    let key = inc_rel.to_string_lossy().replace('\\', "/");
+                    includes.by_path.insert(key, (id, sources.get(id).text.clone()));
+                }
+                Err(d) => diags.push(d),
+            }
+            continue;
+        }
+        if rel.split('/').any(|c| c.starts_with('_')) {
+            continue;
+        }
+        if rel.ends_with(".md") {
+            match sources::read_text(&mut sources, display, path) {
+                Ok(id) => pages.push(PageSource { file: id, url: url_for(&rel), rel }),
+                Err(d) => diags.push(d),
+            }
+        } else {
+            statics.push(StaticFile { rel, disk: path.to_path_buf() });
+        }
+    }
+    pages.sort_by(|a, b| a.url.cmp(&b.url));
+    for w in pages.windows(2) {
+        if w[0].url == w[1].url {
+            diags.push(
+                Diagnostic::error(Span::new(w[1].file, 0, 0), format!("`{}` and `{}` both make the page /{}", w[0].rel, w[1].rel, w[1].url))
+                    .with_label("")
+                    .with_hint("rename one of them"),
+            );
+        }
+    }
+
+    let theme = match Theme::load(site, opts.embedded) {
+        Ok(t) => t,
+        Err(msg) => {
+            diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), msg) });
+            return None;
+        }
+    };
+    Some(Loaded { config, sources, pages, statics, includes, theme })
+}
+
+fn symlink_target(content: &Path, path: &Path) -> std::io::Result<bool> {
+    let target = path.canonicalize()?;
+    Ok(target.starts_with(content.canonicalize()?))
+}
+
+/// `a/b.md` → `a/b/`; `a/index.md` → `a/`; `index.md` → ``.
+pub fn url_for(rel: &str) -> String {
+    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    let stem = stem.strip_suffix("index").map(|s| s.trim_end_matches('/')).unwrap_or(stem);
+    if stem.is_empty() {
+        String::new()
+    } else {
+        format!("{stem}/")
+    }
+}
+
+/// Renders a loaded site in memory. All content errors are collected.
+pub fn render(loaded: &Loaded, diags: &mut Vec<Diagnostic>) -> Option<Rendered> {
+    let ctx = portolan_dialect::Context { site: &loaded.config.variables, includes: &loaded.includes };
+    let results: Vec<(Option<RenderedPage>, Vec<Diagnostic>)> = loaded
+        .pages
+        .par_iter()
+        .map(|p| portolan_dialect::render_page(ctx, p.file, &loaded.sources.get(p.file).text))
+        .collect();
+    let mut rendered = Vec::with_capacity(results.len());
+    for (src, (page, d)) in loaded.pages.iter().zip(results) {
+        diags.extend(d);
+        if let Some(page) = page {
+            rendered.push((src, page));
+        }
+    }
+    let site = page::SiteIndex::new(loaded, &rendered, diags);
+    let tera = match loaded.theme.tera() {
+        Ok(t) => t,
+        Err(msg) => {
+            diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), msg) });
+            return None;
+        }
+    };
+    let outputs: Vec<Result<page::PageOutput, Diagnostic>> =
+        rendered.par_iter().map(|(src, page)| page::render(loaded, &site, &tera, src, page)).collect();
+    let mut files = BTreeMap::new();
+    let mut models = Vec::new();
+    for o in outputs {
+        match o {
+            Ok(o) => {
+                files.insert(o.html_path, o.html.into_bytes());
+                files.insert(o.json_path, o.json.into_bytes());
+                models.push(o.model);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    match page::render_404(loaded, &tera) {
+        Ok(html) => {
+            files.insert("404.html".to_string(), html.into_bytes());
+        }
+        Err(d) => diags.push(d),
+    }
+    for (rel, bytes) in loaded.theme.assets() {
+        files.insert(format!("assets/{rel}"), bytes.to_vec());
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    Some(Rendered { pages: models.len(), files, models })
+}
+
+/// Builds the site: load, render, write atomically. On failure the previous output is left
+/// as it was.
+pub fn build(opts: &Options) -> Result<Report, Failure> {
+    let started = Instant::now();
+    let mut diags = Vec::new();
+    let loaded = load(opts, &mut diags);
+    let Some(loaded) = loaded else {
+        return Err(failure(&Sources::default(), diags));
+    };
+    let Some(rendered) = render(&loaded, &mut diags) else {
+        return Err(failure(&loaded.sources, diags));
+    };
+    let out = opts.out_dir();
+    if let Err(msg) = check_out_dir(opts, &out) {
+        diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), msg) });
+        return Err(failure(&loaded.sources, diags));
+    }
+    let written = write(&out, &rendered, &loaded.statics);
+    if let Err(e) = written {
+        diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("cannot write {}: {e}", out.display())) });
+        return Err(failure(&loaded.sources, diags));
+    }
+    let warning_count = diags.len();
+    Ok(Report {
+        pages: rendered.pages,
+        files: rendered.files.len() + loaded.statics.len() - rendered.pages,
+        warnings: if diags.is_empty() { String::new() } else { loaded.sources.render(&diags) },
+        warning_count,
+        elapsed: started.elapsed(),
+        out_dir: out,
+    })
+}
+
+fn failure(sources: &Sources, diagnostics: Vec<Diagnostic>) -> Failure {
+    Failure { rendered: sources.render(&diagnostics), diagnostics }
+}
+
+fn check_out_dir(opts: &Options, out: &Path) -> Result<(), String> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let out_abs = abs(out);
+    let site_abs = abs(&opts.site_dir);
+    for protected in [site_abs.clone(), site_abs.join(CONTENT_DIR), site_abs.join("theme")] {
+        if protected.starts_with(&out_abs) {
+            return Err(format!("refusing to write the output to {}: it holds the site's own files", out.display()));
+        }
+    }
+    Ok(())
+}
+
+fn write(out: &Path, rendered: &Rendered, statics: &[StaticFile]) -> std::io::Result<()> {
+    let staging = output::Staging::new(out)?;
+    rendered.files.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes))?;
+    statics.par_iter().try_for_each(|s| {
+        let dest = staging.dir().join(&s.rel);
+        if let Some(p) = dest.parent() {
+            std::fs::create_dir_all(p)?;
+        }
+        std::fs::copy(&s.disk, dest).map(|_| ())
+    })?;
+    staging.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_urls() {
+        assert_eq!(url_for("index.md"), "");
+        assert_eq!(url_for("konnect/index.md"), "konnect/");
+        assert_eq!(url_for("konnect-platform/network.md"), "konnect-platform/network/");
+    }
+}

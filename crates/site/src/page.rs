@@ -1,0 +1,294 @@
+//! One page's templates context, HTML, JSON model and JSON-LD; and the site-wide index
+//! (titles by URL, breadcrumbs, the home page's sections) that pages need from each other.
+
+use std::collections::HashMap;
+
+use portolan_dialect::frontmatter::{self, find_value_span, key_span};
+use portolan_dialect::{Diagnostic, FrontMatter, Heading, RenderedFaq, RenderedPage, Span, Table, CALCULATOR_MARKER};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::theme::error_chain;
+use crate::{Loaded, PageSource};
+
+/// The page model written beside each page as `index.json`, for other tools.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageModel {
+    /// URL path, e.g. `/konnect-platform/network/`.
+    pub url: String,
+    /// Source file, relative to the site folder.
+    pub source: String,
+    /// Frontmatter, Liquid expanded.
+    pub frontmatter: FrontMatter,
+    /// Headings of the body.
+    pub headings: Vec<Heading>,
+    /// FAQs, rendered.
+    pub faqs: Vec<RenderedFaq>,
+    /// Tables: columns, and rows keyed by column key.
+    pub tables: Vec<Table>,
+    /// Every link, with where it is written.
+    pub links: Vec<LinkModel>,
+}
+
+/// A link in the page model.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkModel {
+    /// Target as written.
+    pub url: String,
+    /// Link text.
+    pub text: String,
+    /// Body, table, FAQ, related resource or image.
+    pub origin: portolan_dialect::LinkOrigin,
+    /// `file:line:column`.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Crumb {
+    url: String,
+    title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct PageLink {
+    url: String,
+    title: String,
+    description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Section {
+    title: String,
+    url: String,
+    pages: Vec<PageLink>,
+}
+
+/// What pages need to know about each other.
+pub(crate) struct SiteIndex {
+    crumbs: HashMap<String, Vec<Crumb>>,
+    sections: Vec<Section>,
+}
+
+pub(crate) struct PageOutput {
+    pub(crate) html_path: String,
+    pub(crate) html: String,
+    pub(crate) json_path: String,
+    pub(crate) json: String,
+    pub(crate) model: PageModel,
+}
+
+fn nav_title(f: &FrontMatter) -> String {
+    f.short_title.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| f.title.clone())
+}
+
+/// `/x` or `x/` → `x/` (URL key relative to the base).
+fn url_key(u: &str) -> String {
+    let t = u.split(['#', '?']).next().unwrap_or("").trim_matches('/');
+    if t.is_empty() {
+        String::new()
+    } else {
+        format!("{t}/")
+    }
+}
+
+/// Prefixes a site-absolute URL with the base; leaves others alone.
+pub(crate) fn with_base(base: &str, u: &str) -> String {
+    match u.strip_prefix('/') {
+        Some(rest) if !u.starts_with("//") => format!("{base}{rest}"),
+        _ => u.to_string(),
+    }
+}
+
+impl SiteIndex {
+    pub(crate) fn new(loaded: &Loaded, pages: &[(&PageSource, RenderedPage)], diags: &mut Vec<Diagnostic>) -> SiteIndex {
+        let base = &loaded.config.base_url;
+        let titles: HashMap<&str, String> = pages.iter().map(|(s, p)| (s.url.as_str(), nav_title(&p.front))).collect();
+        let mut crumbs = HashMap::new();
+        for (src, page) in pages {
+            let text = &loaded.sources.get(src.file).text;
+            let raw = frontmatter::split(src.file, text).ok().and_then(|s| s.front);
+            let mut list = Vec::new();
+            for b in &page.front.breadcrumbs {
+                match titles.get(url_key(b).as_str()) {
+                    Some(t) => list.push(Crumb { url: with_base(base, &format!("/{}", url_key(b))), title: t.clone() }),
+                    None => diags.push(
+                        Diagnostic::error(find_value_span(src.file, text, raw, b), format!("breadcrumb `{b}` names no page of this site"))
+                            .with_label("no page at this URL")
+                            .with_hint(format!("create content/{}index.md, or fix the URL", url_key(b))),
+                    ),
+                }
+            }
+            let layout = layout_of(src, &page.front);
+            if !loaded.theme.has_template(&format!("{layout}.html")) {
+                let span = raw.map_or(Span::new(src.file, 0, 0), |r| key_span(src.file, text, r, "layout"));
+                let names: Vec<&str> = loaded.theme.templates.iter().filter_map(|(n, _)| n.strip_suffix(".html")).collect();
+                diags.push(
+                    Diagnostic::error(span, format!("layout `{layout}` has no template in the theme"))
+                        .with_label("unknown layout")
+                        .with_hint(format!("the theme's templates are: {}", names.join(", "))),
+                );
+            }
+            crumbs.insert(src.url.clone(), list);
+        }
+
+        let mut sections: Vec<Section> = Vec::new();
+        let mut ordered: Vec<&(&PageSource, RenderedPage)> = pages.iter().filter(|(s, _)| !s.url.is_empty()).collect();
+        ordered.sort_by(|a, b| {
+            let key = |(s, p): &&(&PageSource, RenderedPage)| (s.url.split('/').next().unwrap_or("").to_string(), !s.url.ends_with("/") || s.url.matches('/').count() > 1, p.front.weight.unwrap_or(i64::MAX), p.front.title.clone());
+            key(a).cmp(&key(b))
+        });
+        for (src, page) in ordered {
+            let top = src.url.split('/').next().unwrap_or("").to_string();
+            let top_url = format!("{top}/");
+            let link = PageLink { url: with_base(base, &format!("/{}", src.url)), title: page.front.title.clone(), description: page.front.description.clone().unwrap_or_default() };
+            match sections.iter_mut().find(|s| s.url == with_base(base, &format!("/{top_url}"))) {
+                Some(s) => s.pages.push(link),
+                None => sections.push(Section {
+                    title: titles.get(top_url.as_str()).cloned().unwrap_or_else(|| loaded.config.label(&top)),
+                    url: with_base(base, &format!("/{top_url}")),
+                    pages: vec![link],
+                }),
+            }
+        }
+        SiteIndex { crumbs, sections }
+    }
+}
+
+fn layout_of(src: &PageSource, f: &FrontMatter) -> String {
+    f.layout.clone().unwrap_or_else(|| if src.url.is_empty() { "home".into() } else { "page".into() })
+}
+
+fn assets(loaded: &Loaded) -> serde_json::Value {
+    let base = &loaded.config.base_url;
+    let has = |n: &str| loaded.theme.assets.iter().any(|(a, _)| a == n);
+    let url = |n: &str| if has(n) { format!("{base}assets/{n}") } else { String::new() };
+    json!({
+        "style_css": url("style.css"),
+        "portolan_js": url("portolan.js"),
+        "calculator_css": url("calculator.css"),
+        "calculator_js": url("calculator-loader.js"),
+    })
+}
+
+fn site_context(loaded: &Loaded) -> serde_json::Value {
+    json!({
+        "title": loaded.config.title,
+        "description": loaded.config.description,
+        "base_url": loaded.config.base_url,
+        "variables": loaded.config.variables,
+    })
+}
+
+/// JSON for a `<script>` element: `<`, `>` and `&` escaped so no text can close the element.
+pub(crate) fn script_json(v: &impl Serialize) -> String {
+    let s = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+    s.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
+}
+
+pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: &PageSource, page: &RenderedPage) -> Result<PageOutput, Diagnostic> {
+    let base = &loaded.config.base_url;
+    let f = &page.front;
+    let url = with_base(base, &format!("/{}", src.url));
+    let crumbs = site.crumbs.get(&src.url).cloned().unwrap_or_default();
+    let labelled = |ids: &[String]| ids.iter().map(|id| json!({"id": id, "name": loaded.config.label(id)})).collect::<Vec<_>>();
+    let toc: Vec<&Heading> = page.headings.iter().filter(|h| (2..=3).contains(&h.level)).collect();
+
+    let mut content = page.html.clone();
+    if page.has_calculator {
+        let widget = crate::page::calculator_html(loaded, tera, src, page)?;
+        content = content.replacen(CALCULATOR_MARKER, &widget, 1);
+    }
+
+    let mut graph = Vec::new();
+    if !page.faqs.is_empty() {
+        graph.push(json!({
+            "@type": "FAQPage",
+            "mainEntity": page.faqs.iter().map(|q| json!({
+                "@type": "Question",
+                "name": q.question_text,
+                "acceptedAnswer": {"@type": "Answer", "text": q.answer_html},
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    if !crumbs.is_empty() {
+        let items: Vec<_> = crumbs
+            .iter()
+            .map(|c| (c.title.clone(), c.url.clone()))
+            .chain([(nav_title(f), url.clone())])
+            .enumerate()
+            .map(|(i, (name, item))| json!({"@type": "ListItem", "position": i + 1, "name": name, "item": item}))
+            .collect();
+        graph.push(json!({"@type": "BreadcrumbList", "itemListElement": items}));
+    }
+    let json_ld = if graph.is_empty() { String::new() } else { script_json(&json!({"@context": "https://schema.org", "@graph": graph})) };
+
+    let layout = layout_of(src, f);
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &site_context(loaded));
+    ctx.insert("assets", &assets(loaded));
+    ctx.insert(
+        "page",
+        &json!({
+            "url": url,
+            "title": f.title,
+            "short_title": nav_title(f),
+            "description": f.description.clone().unwrap_or_default(),
+            "content_type": f.content_type.clone().unwrap_or_default(),
+            "layout": layout,
+            "breadcrumbs": crumbs,
+            "products": labelled(&f.products),
+            "tools": labelled(&f.tools),
+            "works_on": labelled(&f.works_on),
+            "toc": toc,
+            "content": content,
+            "faqs": page.faqs,
+            "related_resources": f.related_resources.iter().map(|r| json!({"text": r.text, "url": with_base(base, &r.url)})).collect::<Vec<_>>(),
+            "json_ld": json_ld,
+            "calculator": page.has_calculator,
+        }),
+    );
+    ctx.insert("sections", &site.sections);
+    let html = tera.render(&format!("{layout}.html"), &ctx).map_err(|e| template_error(src, &layout, &e))?;
+
+    let links = page
+        .links
+        .iter()
+        .map(|l| LinkModel { url: l.url.clone(), text: l.text.clone(), origin: l.origin, source: loaded.sources.position(l.span) })
+        .collect();
+    let model = PageModel {
+        url: url.clone(),
+        source: loaded.sources.get(src.file).path.clone(),
+        frontmatter: f.clone(),
+        headings: page.headings.clone(),
+        faqs: page.faqs.clone(),
+        tables: page.tables.clone(),
+        links,
+    };
+    let json = serde_json::to_string_pretty(&model).unwrap_or_default();
+    Ok(PageOutput { html_path: format!("{}index.html", src.url), html, json_path: format!("{}index.json", src.url), json, model })
+}
+
+fn template_error(src: &PageSource, layout: &str, e: &tera::Error) -> Diagnostic {
+    Diagnostic {
+        span: None,
+        ..Diagnostic::error(Span::new(src.file, 0, 0), format!("template `{layout}.html` failed for {}: {}", src.rel, error_chain(e)))
+    }
+}
+
+pub(crate) fn render_404(loaded: &Loaded, tera: &tera::Tera) -> Result<String, Diagnostic> {
+    if !loaded.theme.has_template("404.html") {
+        return Ok(String::new());
+    }
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &site_context(loaded));
+    ctx.insert("assets", &assets(loaded));
+    ctx.insert("page", &json!({"title": "Page not found", "url": format!("{}404.html", loaded.config.base_url), "description": "", "toc": [], "faqs": [], "breadcrumbs": []}));
+    tera.render("404.html", &ctx).map_err(|e| Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("template `404.html` failed: {}", error_chain(&e))) })
+}
+
+/// The calculator widget for a page that places it: the spec derived from the page's own
+/// content, embedded as JSON, plus the theme's form partial.
+pub(crate) fn calculator_html(loaded: &Loaded, tera: &tera::Tera, src: &PageSource, page: &RenderedPage) -> Result<String, Diagnostic> {
+    let _ = (loaded, tera, src, page);
+    Ok(String::new())
+}

@@ -1,0 +1,158 @@
+//! The table of source files a build read, and diagnostics rendered against it.
+//!
+//! Every file a diagnostic can point into (pages, includes, the config) is registered here
+//! with its path relative to the site folder, so messages read `content/x.md:12:5`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, Chars, Config};
+use portolan_dialect::diag::{floor_char_boundary, line_col};
+use portolan_dialect::{Diagnostic, FileId, Severity, Span};
+
+/// A source file: its display path and text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site folder, with `/` separators.
+    pub path: String,
+    /// Where it is on disk.
+    pub disk: PathBuf,
+    /// Its text (valid UTF-8; a leading BOM kept, so offsets are the file's).
+    pub text: Arc<str>,
+}
+
+/// All source files of a build.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    /// Registers a file and returns its id.
+    pub fn add(&mut self, path: String, disk: PathBuf, text: Arc<str>) -> FileId {
+        self.files.push(SourceFile { path, disk, text });
+        self.files.len() - 1
+    }
+
+    /// The file with id `id`.
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id]
+    }
+
+    /// The id of the file at display path `path`.
+    pub fn find(&self, path: &str) -> Option<FileId> {
+        self.files.iter().position(|f| f.path == path)
+    }
+
+    /// `path:line:column` of a span's start.
+    pub fn position(&self, span: Span) -> String {
+        let f = &self.files[span.file];
+        let (l, c) = line_col(&f.text, span.start);
+        format!("{}:{l}:{c}", f.path)
+    }
+
+    /// Renders diagnostics as text: sorted by file and position, each with its source line,
+    /// then a summary line. Deterministic, so tests can snapshot it.
+    pub fn render(&self, diags: &[Diagnostic]) -> String {
+        let mut simple = SimpleFiles::new();
+        for f in &self.files {
+            simple.add(f.path.as_str(), f.text.as_ref());
+        }
+        let config = Config { chars: Chars::ascii(), ..Config::default() };
+        let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
+        sorted.sort_by(|a, b| {
+            let key = |d: &Diagnostic| d.span.map(|s| (self.files[s.file].path.clone(), s.start));
+            key(a).cmp(&key(b)).then(a.severity.cmp(&b.severity)).then(a.message.cmp(&b.message))
+        });
+        sorted.dedup_by(|a, b| a == b);
+        let mut out = String::new();
+        for d in &sorted {
+            let report = self.to_report(d);
+            match term::emit_into_string(&config, &simple, &report) {
+                Ok(s) => out.push_str(&s),
+                Err(_) => out.push_str(&format!("{d}\n")),
+            }
+            out.push('\n');
+        }
+        let errors = sorted.iter().filter(|d| d.is_error()).count();
+        let warnings = sorted.len() - errors;
+        if errors > 0 {
+            let files: std::collections::BTreeSet<_> = sorted.iter().filter(|d| d.is_error()).filter_map(|d| d.span).map(|s| s.file).collect();
+            out.push_str(&format!(
+                "error: build failed: {errors} error{} in {} file{}{}\n",
+                plural(errors),
+                files.len().max(1),
+                plural(files.len().max(1)),
+                if warnings > 0 { format!(", {warnings} warning{}", plural(warnings)) } else { String::new() }
+            ));
+        }
+        out
+    }
+
+    fn clamp(&self, span: Span) -> std::ops::Range<usize> {
+        let text = &self.files[span.file].text;
+        let start = floor_char_boundary(text, span.start);
+        let mut end = floor_char_boundary(text, span.end.max(start));
+        if end == start && end < text.len() {
+            // A point: underline the character there (never past the end of its line).
+            end = text[start..].chars().next().filter(|c| *c != '\n').map_or(start, |c| start + c.len_utf8());
+        }
+        start..end
+    }
+
+    fn to_report(&self, d: &Diagnostic) -> Report<usize> {
+        let severity = match d.severity {
+            Severity::Error => ReportSeverity::Error,
+            Severity::Warning => ReportSeverity::Warning,
+        };
+        let mut labels = Vec::new();
+        if let Some(s) = d.span {
+            labels.push(Label::primary(s.file, self.clamp(s)).with_message(&d.label));
+        }
+        for (s, msg) in &d.related {
+            labels.push(Label::secondary(s.file, self.clamp(*s)).with_message(msg));
+        }
+        let mut notes: Vec<String> = d.notes.clone();
+        if let Some(h) = &d.hint {
+            notes.push(format!("hint: {h}"));
+        }
+        Report::new(severity).with_message(&d.message).with_labels(labels).with_notes(notes)
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Reads a file as UTF-8; invalid bytes are an error at their exact position.
+pub fn read_text(sources: &mut Sources, display: String, disk: &Path) -> Result<FileId, Diagnostic> {
+    let bytes = std::fs::read(disk).map_err(|e| io_error(sources, &display, disk, &e))?;
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(sources.add(display, disk.to_path_buf(), s.into())),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            // Register the text up to the bad byte (plus the rest of that line, lossily) so
+            // the offending line can be shown.
+            let line_end = bytes[valid..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| valid + i);
+            let mut shown = String::from_utf8_lossy(&bytes[..line_end]).into_owned();
+            shown.push('\n');
+            let id = sources.add(display, disk.to_path_buf(), shown.into());
+            Err(Diagnostic::error(Span::new(id, valid, valid), format!("file is not valid UTF-8 (byte 0x{:02x})", bytes[valid]))
+                .with_label("invalid byte here")
+                .with_hint("save the file as UTF-8"))
+        }
+    }
+}
+
+/// An I/O error about a file, attached to a placeholder entry so it still names the file.
+pub fn io_error(sources: &mut Sources, display: &str, disk: &Path, e: &std::io::Error) -> Diagnostic {
+    let id = sources.add(display.to_string(), disk.to_path_buf(), Arc::from(""));
+    Diagnostic::error(Span::new(id, 0, 0), format!("cannot read `{display}`: {e}")).with_label("")
+}

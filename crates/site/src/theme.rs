@@ -1,0 +1,116 @@
+//! The theme: Tera templates and static assets, from the site's `theme/` and `www/` folders
+//! or, when a site has none, the copies built into the binary.
+
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+/// Files built into the binary: (path relative to the repo, e.g. `theme/templates/page.html`
+/// or `www/calculator.js`, bytes).
+pub type Embedded = &'static [(&'static str, &'static [u8])];
+
+/// Templates and assets.
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    /// (name, source), e.g. ("page.html", "...").
+    pub templates: Vec<(String, String)>,
+    /// (path under assets/, bytes).
+    pub assets: Vec<(String, Vec<u8>)>,
+}
+
+impl Theme {
+    /// Loads `site/theme` and `site/www` where they exist, the embedded copies otherwise.
+    pub fn load(site: &Path, embedded: Embedded) -> Result<Theme, String> {
+        let mut theme = Theme::default();
+        let theme_dir = site.join("theme");
+        if theme_dir.join("templates").is_dir() {
+            theme.add_dir(&theme_dir, "")?;
+        } else {
+            theme.add_embedded(embedded, "theme/");
+        }
+        let www = site.join("www");
+        if www.is_dir() {
+            theme.add_dir(&www, "www")?;
+        } else {
+            theme.add_embedded(embedded, "www/");
+        }
+        if theme.templates.is_empty() {
+            return Err(format!("no theme: {} has no theme/templates/ and this binary has no built-in theme", site.display()));
+        }
+        theme.templates.sort();
+        theme.assets.sort();
+        Ok(theme)
+    }
+
+    fn add(&mut self, rel: &str, bytes: Vec<u8>) -> Result<(), String> {
+        if let Some(name) = rel.strip_prefix("templates/") {
+            let text = String::from_utf8(bytes).map_err(|_| format!("theme template {name} is not UTF-8"))?;
+            self.templates.push((name.to_string(), text));
+        } else if let Some(name) = rel.strip_prefix("static/") {
+            self.assets.push((name.to_string(), bytes));
+        } else if let Some(name) = rel.strip_prefix("www/") {
+            if is_bundle_file(name) {
+                self.assets.push((name.to_string(), bytes));
+            }
+        }
+        Ok(())
+    }
+
+    fn add_dir(&mut self, dir: &Path, prefix: &str) -> Result<(), String> {
+        for e in WalkDir::new(dir).sort_by_file_name() {
+            let e = e.map_err(|e| format!("cannot read the theme: {e}"))?;
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+            let rel = if prefix.is_empty() { rel } else { format!("{prefix}/{rel}") };
+            let bytes = std::fs::read(e.path()).map_err(|err| format!("cannot read {}: {err}", e.path().display()))?;
+            self.add(&rel, bytes)?;
+        }
+        Ok(())
+    }
+
+    fn add_embedded(&mut self, embedded: Embedded, prefix: &str) {
+        for (path, bytes) in embedded {
+            if let Some(rel) = path.strip_prefix(prefix) {
+                let rel = if prefix == "www/" { format!("www/{rel}") } else { rel.to_string() };
+                let _ = self.add(&rel, bytes.to_vec());
+            }
+        }
+    }
+
+    /// A Tera instance with every template, autoescaping HTML.
+    pub fn tera(&self) -> Result<tera::Tera, String> {
+        let mut t = tera::Tera::default();
+        t.autoescape_on(vec![".html"]);
+        t.add_raw_templates(self.templates.iter().map(|(n, s)| (n.as_str(), s.as_str()))).map_err(|e| format!("theme: {}", error_chain(&e)))?;
+        Ok(t)
+    }
+
+    /// True when the theme has a template named `name`.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.templates.iter().any(|(n, _)| n == name)
+    }
+
+    /// Static assets (path under assets/, bytes).
+    pub fn assets(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.assets.iter().map(|(n, b)| (n.as_str(), b.as_slice()))
+    }
+}
+
+/// Files of the calculator bundle that a site serves (not its build stamps or docs).
+fn is_bundle_file(name: &str) -> bool {
+    [".js", ".wasm", ".css"].iter().any(|ext| name.ends_with(ext))
+}
+
+/// Tera's error with its causes, on one line.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}

@@ -1,0 +1,81 @@
+//! The `portolan` command line: argument parsing, progress output and exit codes. The work
+//! itself lives in the crates (site, dialect, endpoints).
+
+use std::io::IsTerminal as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// Portolan: a static documentation site generator for Kong-style reference pages.
+#[derive(Parser)]
+#[command(name = "portolan", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into its output folder (SITE_DIR/public by default).
+    Build {
+        /// The site folder: holds portolan.yaml and content/ [default: .]
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// Output folder [default: SITE_DIR/public]
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Path the site is served under, e.g. /docs/ (overrides portolan.yaml)
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Print only errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { site_dir, out, base_url, quiet } => build(site_dir, out, base_url, quiet),
+    }
+}
+
+fn build(site_dir: PathBuf, out: Option<PathBuf>, base_url: Option<String>, quiet: bool) -> ExitCode {
+    let opts = portolan_site::Options { site_dir, out_dir: out, base_url, embedded: embedded::EMBEDDED };
+    if !quiet {
+        eprintln!("Building {} ...", opts.site_dir.display());
+    }
+    match portolan_site::build(&opts) {
+        Ok(report) => {
+            if !quiet {
+                eprint!("{}", report.warnings);
+                let warn = match report.warning_count {
+                    0 => String::new(),
+                    1 => ", 1 warning".to_string(),
+                    n => format!(", {n} warnings"),
+                };
+                eprintln!(
+                    "Built {} page{} and {} other files in {} ms{warn} -> {}",
+                    report.pages,
+                    if report.pages == 1 { "" } else { "s" },
+                    report.files,
+                    report.elapsed.as_millis(),
+                    report.out_dir.display()
+                );
+                if std::io::stderr().is_terminal() {
+                    eprintln!("View it: python3 -m http.server -d {} 8000, then open http://127.0.0.1:8000/", report.out_dir.display());
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprint!("{}", failure.rendered);
+            ExitCode::FAILURE
+        }
+    }
+}
