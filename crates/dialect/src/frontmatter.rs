@@ -125,7 +125,7 @@ pub fn parse(file: FileId, text: &str, raw: RawFront, site: &Variables, diags: &
     let error_at = |e: &serde_yaml::Error| {
         let at = e.location().map_or(raw.start, |l| raw.start + l.index().min(yaml.len()));
         let at = crate::diag::floor_char_boundary(text, at);
-        Diagnostic::error(Span::new(file, at, at), format!("invalid frontmatter: {}", yaml_message(e)))
+        Diagnostic::error(Span::new(file, at, at), format!("invalid frontmatter: {}", yaml_message(e, crate::diag::line_col(text, raw.start).0)))
             .with_label("here")
     };
     let value: serde_yaml::Value = match serde_yaml::from_str(yaml) {

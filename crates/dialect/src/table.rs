@@ -115,7 +115,7 @@ pub(crate) fn render(
             let at = e.location().map_or(tag.start, |l| body_start + l.index().min(body.len()));
             let at = crate::diag::floor_char_boundary(text, at);
             diags.push(
-                Diagnostic::error(Span::new(file, at, at), format!("invalid table YAML: {}", yaml_message(&e)))
+                Diagnostic::error(Span::new(file, at, at), format!("invalid table YAML: {}", yaml_message(&e, crate::diag::line_col(text, body_start).0)))
                     .with_label("here")
                     .with_related(tag, "in this table")
                     .with_hint(HINT),
@@ -243,15 +243,29 @@ fn locate(body: &str, key: &str, from: &mut usize) -> Option<usize> {
     Some(*from + o)
 }
 
-/// serde_yaml's message without its trailing " at line L column C" (the caller prints
-/// the position itself, in the real file).
-pub(crate) fn yaml_message(e: &serde_yaml::Error) -> String {
-    let msg = e.to_string();
-    match e.location() {
-        Some(l) => {
-            let suffix = format!(" at line {} column {}", l.line(), l.column());
-            msg.strip_suffix(&suffix).map(str::to_string).unwrap_or(msg)
+/// serde_yaml's message made true to the file: its trailing " at line L column C" dropped
+/// (the caller prints the position itself) and any other "line N" inside it (serde_yaml
+/// counts from the start of the YAML) moved to the file's own line numbers.
+pub(crate) fn yaml_message(e: &serde_yaml::Error, first_line: usize) -> String {
+    let mut msg = e.to_string();
+    if let Some(l) = e.location() {
+        let suffix = format!(" at line {} column {}", l.line(), l.column());
+        if let Some(m) = msg.strip_suffix(&suffix) {
+            msg = m.to_string();
         }
-        None => msg,
     }
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg.as_str();
+    while let Some(i) = rest.find("line ") {
+        out.push_str(&rest[..i + 5]);
+        rest = &rest[i + 5..];
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + first_line - 1).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
 }

@@ -326,7 +326,7 @@ pub fn render(loaded: &Loaded, diags: &mut Vec<Diagnostic>) -> Option<Rendered> 
             return None;
         }
     };
-    let outputs: Vec<Result<page::PageOutput, Diagnostic>> =
+    let outputs: Vec<Result<page::PageOutput, Option<Diagnostic>>> =
         rendered.par_iter().map(|(src, page)| page::render(loaded, &site, &tera, src, page)).collect();
     let mut files = BTreeMap::new();
     let mut models = Vec::new();
@@ -337,7 +337,7 @@ pub fn render(loaded: &Loaded, diags: &mut Vec<Diagnostic>) -> Option<Rendered> 
                 files.insert(o.json_path, o.json.into_bytes());
                 models.push(o.model);
             }
-            Err(d) => diags.push(d),
+            Err(d) => diags.extend(d),
         }
     }
     match page::render_404(loaded, &tera) {

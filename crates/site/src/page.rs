@@ -185,7 +185,7 @@ pub(crate) fn script_json(v: &impl Serialize) -> String {
     s.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
 }
 
-pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: &PageSource, page: &RenderedPage) -> Result<PageOutput, Diagnostic> {
+pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: &PageSource, page: &RenderedPage) -> Result<PageOutput, Option<Diagnostic>> {
     let base = &loaded.config.base_url;
     let f = &page.front;
     let url = with_base(base, &format!("/{}", src.url));
@@ -195,7 +195,7 @@ pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: 
 
     let mut content = page.html.clone();
     if page.has_calculator {
-        let widget = crate::page::calculator_html(loaded, tera, src, page)?;
+        let widget = calculator_html(loaded, tera, src, page).map_err(Some)?;
         content = content.replacen(CALCULATOR_MARKER, &widget, 1);
     }
 
@@ -223,6 +223,10 @@ pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: 
     let json_ld = if graph.is_empty() { String::new() } else { script_json(&json!({"@context": "https://schema.org", "@graph": graph})) };
 
     let layout = layout_of(src, f);
+    if !loaded.theme.has_template(&format!("{layout}.html")) {
+        // Already reported by SiteIndex::new, at the `layout:` line.
+        return Err(None);
+    }
     let mut ctx = tera::Context::new();
     ctx.insert("site", &site_context(loaded));
     ctx.insert("assets", &assets(loaded));
@@ -248,7 +252,7 @@ pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: 
         }),
     );
     ctx.insert("sections", &site.sections);
-    let html = tera.render(&format!("{layout}.html"), &ctx).map_err(|e| template_error(src, &layout, &e))?;
+    let html = tera.render(&format!("{layout}.html"), &ctx).map_err(|e| Some(template_error(src, &layout, &e)))?;
 
     let links = page
         .links

@@ -83,6 +83,9 @@ impl Theme {
     pub fn tera(&self) -> Result<tera::Tera, String> {
         let mut t = tera::Tera::default();
         t.autoescape_on(vec![".html"]);
+        // Tera's default also escapes `/`, which is safe but turns every URL into `&#x2F;`
+        // soup; these five characters are all that HTML text and quoted attributes need.
+        t.set_escape_fn(escape_html);
         t.add_raw_templates(self.templates.iter().map(|(n, s)| (n.as_str(), s.as_str()))).map_err(|e| format!("theme: {}", error_chain(&e)))?;
         Ok(t)
     }
@@ -101,6 +104,10 @@ impl Theme {
 /// Files of the calculator bundle that a site serves (not its build stamps or docs).
 fn is_bundle_file(name: &str) -> bool {
     [".js", ".wasm", ".css"].iter().any(|ext| name.ends_with(ext))
+}
+
+fn escape_html(s: &str) -> String {
+    portolan_dialect::markdown::escape_html(s)
 }
 
 /// Tera's error with its causes, on one line.
