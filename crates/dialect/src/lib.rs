@@ -108,6 +108,9 @@ pub struct RenderedPage {
     pub has_calculator: bool,
 }
 
+/// Ids the theme gives its own elements; headings and FAQs never take them.
+pub const RESERVED_IDS: [&str; 5] = ["faq", "toc-title", "related-title", "main", "portolan-calculator"];
+
 /// The HTML marker that `{% hostname_calculator %}` leaves in the body; the site replaces
 /// it with the calculator widget.
 pub const CALCULATOR_MARKER: &str = "<div data-portolan-calculator></div>";
@@ -178,7 +181,9 @@ fn render_faqs(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<RenderedFaq> {
     let mut seen = slug::UniqueIds::default();
-    seen.reserve("faq");
+    for id in RESERVED_IDS {
+        seen.reserve(id);
+    }
     front
         .faqs
         .iter()

@@ -211,7 +211,9 @@ impl<'a> Renderer<'a> {
         let text = self.text;
         let mut out: Vec<Event<'a>> = Vec::with_capacity(text.len() / 8);
         let mut ids = UniqueIds::default();
-        ids.reserve("faq");
+        for id in crate::RESERVED_IDS {
+            ids.reserve(id);
+        }
         let mut heading: Option<(Vec<Event<'a>>, String, Tag<'a>)> = None;
         let mut open_blocks: Vec<usize> = Vec::new();
         let mut link: Option<usize> = None;

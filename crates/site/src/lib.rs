@@ -9,6 +9,7 @@
 pub mod config;
 pub mod output;
 mod page;
+mod session;
 pub mod sources;
 pub mod theme;
 
@@ -17,12 +18,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use portolan_dialect::{Diagnostic, FileId, IncludeError, IncludeResolver, Included, RenderedPage, Span};
+use portolan_dialect::{Diagnostic, FileId, IncludeError, IncludeResolver, Included, Span};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
 pub use config::Config;
 pub use page::PageModel;
+pub use session::{OutFile, RebuildStats, Session};
 pub use sources::Sources;
 pub use theme::{Embedded, Theme};
 
@@ -146,16 +148,6 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.rendered)
     }
-}
-
-/// A fully rendered site, in memory: output path → bytes.
-pub struct Rendered {
-    /// Output files by `/`-separated path.
-    pub files: BTreeMap<String, Vec<u8>>,
-    /// Number of HTML pages.
-    pub pages: usize,
-    /// The models of the pages.
-    pub models: Vec<PageModel>,
 }
 
 fn display_rel(base: &Path, p: &Path) -> String {
@@ -303,92 +295,35 @@ pub fn url_for(rel: &str) -> String {
     }
 }
 
-/// Renders a loaded site in memory. All content errors are collected.
-pub fn render(loaded: &Loaded, diags: &mut Vec<Diagnostic>) -> Option<Rendered> {
-    let ctx = portolan_dialect::Context { site: &loaded.config.variables, includes: &loaded.includes };
-    let results: Vec<(Option<RenderedPage>, Vec<Diagnostic>)> = loaded
-        .pages
-        .par_iter()
-        .map(|p| portolan_dialect::render_page(ctx, p.file, &loaded.sources.get(p.file).text))
-        .collect();
-    let mut rendered = Vec::with_capacity(results.len());
-    for (src, (page, d)) in loaded.pages.iter().zip(results) {
-        diags.extend(d);
-        if let Some(page) = page {
-            rendered.push((src, page));
-        }
-    }
-    let site = page::SiteIndex::new(loaded, &rendered, diags);
-    let tera = match loaded.theme.tera() {
-        Ok(t) => t,
-        Err(msg) => {
-            diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), msg) });
-            return None;
-        }
-    };
-    let outputs: Vec<Result<page::PageOutput, Option<Diagnostic>>> =
-        rendered.par_iter().map(|(src, page)| page::render(loaded, &site, &tera, src, page)).collect();
-    let mut files = BTreeMap::new();
-    let mut models = Vec::new();
-    for o in outputs {
-        match o {
-            Ok(o) => {
-                files.insert(o.html_path, o.html.into_bytes());
-                files.insert(o.json_path, o.json.into_bytes());
-                models.push(o.model);
-            }
-            Err(d) => diags.extend(d),
-        }
-    }
-    match page::render_404(loaded, &tera) {
-        Ok(html) => {
-            files.insert("404.html".to_string(), html.into_bytes());
-        }
-        Err(d) => diags.push(d),
-    }
-    for (rel, bytes) in loaded.theme.assets() {
-        files.insert(format!("assets/{rel}"), bytes.to_vec());
-    }
-    if diags.iter().any(Diagnostic::is_error) {
-        return None;
-    }
-    Some(Rendered { pages: models.len(), files, models })
-}
-
 /// Builds the site: load, render, write atomically. On failure the previous output is left
 /// as it was.
 pub fn build(opts: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
-    let mut diags = Vec::new();
-    let loaded = load(opts, &mut diags);
-    let Some(loaded) = loaded else {
-        return Err(failure(&Sources::default(), diags));
-    };
-    let Some(rendered) = render(&loaded, &mut diags) else {
-        return Err(failure(&loaded.sources, diags));
-    };
+    let session = Session::new(opts.clone());
     let out = opts.out_dir();
+    let (sources, mut diags) = (session.sources(), session.diagnostics());
+    if diags.iter().any(Diagnostic::is_error) || session.outputs().is_empty() {
+        return Err(failure(&sources, diags));
+    }
     if let Err(msg) = check_out_dir(opts, &out) {
         diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), msg) });
-        return Err(failure(&loaded.sources, diags));
+        return Err(failure(&sources, diags));
     }
-    let written = write(&out, &rendered, &loaded.statics);
-    if let Err(e) = written {
+    if let Err(e) = write(&out, session.outputs()) {
         diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("cannot write {}: {e}", out.display())) });
-        return Err(failure(&loaded.sources, diags));
+        return Err(failure(&sources, diags));
     }
-    let warning_count = diags.len();
     Ok(Report {
-        pages: rendered.pages,
-        files: rendered.files.len() + loaded.statics.len() - rendered.pages,
-        warnings: if diags.is_empty() { String::new() } else { loaded.sources.render(&diags) },
-        warning_count,
+        pages: session.page_count(),
+        files: session.outputs().len() - session.page_count(),
+        warnings: if diags.is_empty() { String::new() } else { sources.render(&diags) },
+        warning_count: diags.len(),
         elapsed: started.elapsed(),
         out_dir: out,
     })
 }
 
-fn failure(sources: &Sources, diagnostics: Vec<Diagnostic>) -> Failure {
+pub(crate) fn failure(sources: &Sources, diagnostics: Vec<Diagnostic>) -> Failure {
     Failure { rendered: sources.render(&diagnostics), diagnostics }
 }
 
@@ -404,15 +339,18 @@ fn check_out_dir(opts: &Options, out: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn write(out: &Path, rendered: &Rendered, statics: &[StaticFile]) -> std::io::Result<()> {
+/// Writes `files` as the new output folder, atomically.
+pub fn write(out: &Path, files: &BTreeMap<String, OutFile>) -> std::io::Result<()> {
     let staging = output::Staging::new(out)?;
-    rendered.files.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes))?;
-    statics.par_iter().try_for_each(|s| {
-        let dest = staging.dir().join(&s.rel);
-        if let Some(p) = dest.parent() {
-            std::fs::create_dir_all(p)?;
+    files.par_iter().try_for_each(|(rel, f)| match f {
+        OutFile::Bytes(b) => staging.write(rel, b),
+        OutFile::Disk(p) => {
+            let dest = staging.dir().join(rel);
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::copy(p, dest).map(|_| ())
         }
-        std::fs::copy(&s.disk, dest).map(|_| ())
     })?;
     staging.commit()
 }

@@ -74,7 +74,6 @@ pub(crate) struct PageOutput {
     pub(crate) html: String,
     pub(crate) json_path: String,
     pub(crate) json: String,
-    pub(crate) model: PageModel,
 }
 
 fn nav_title(f: &FrontMatter) -> String {
@@ -100,7 +99,7 @@ pub(crate) fn with_base(base: &str, u: &str) -> String {
 }
 
 impl SiteIndex {
-    pub(crate) fn new(loaded: &Loaded, pages: &[(&PageSource, RenderedPage)], diags: &mut Vec<Diagnostic>) -> SiteIndex {
+    pub(crate) fn new(loaded: &Loaded, pages: &[(&PageSource, &RenderedPage)], diags: &mut Vec<Diagnostic>) -> SiteIndex {
         let base = &loaded.config.base_url;
         let titles: HashMap<&str, String> = pages.iter().map(|(s, p)| (s.url.as_str(), nav_title(&p.front))).collect();
         let mut crumbs = HashMap::new();
@@ -132,9 +131,9 @@ impl SiteIndex {
         }
 
         let mut sections: Vec<Section> = Vec::new();
-        let mut ordered: Vec<&(&PageSource, RenderedPage)> = pages.iter().filter(|(s, _)| !s.url.is_empty()).collect();
+        let mut ordered: Vec<&(&PageSource, &RenderedPage)> = pages.iter().filter(|(s, _)| !s.url.is_empty()).collect();
         ordered.sort_by(|a, b| {
-            let key = |(s, p): &&(&PageSource, RenderedPage)| (s.url.split('/').next().unwrap_or("").to_string(), !s.url.ends_with("/") || s.url.matches('/').count() > 1, p.front.weight.unwrap_or(i64::MAX), p.front.title.clone());
+            let key = |(s, p): &&(&PageSource, &RenderedPage)| (s.url.split('/').next().unwrap_or("").to_string(), !s.url.ends_with("/") || s.url.matches('/').count() > 1, p.front.weight.unwrap_or(i64::MAX), p.front.title.clone());
             key(a).cmp(&key(b))
         });
         for (src, page) in ordered {
@@ -269,7 +268,7 @@ pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: 
         links,
     };
     let json = serde_json::to_string_pretty(&model).unwrap_or_default();
-    Ok(PageOutput { html_path: format!("{}index.html", src.url), html, json_path: format!("{}index.json", src.url), json, model })
+    Ok(PageOutput { html_path: format!("{}index.html", src.url), html, json_path: format!("{}index.json", src.url), json })
 }
 
 fn template_error(src: &PageSource, layout: &str, e: &tera::Error) -> Diagnostic {

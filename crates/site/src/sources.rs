@@ -36,6 +36,11 @@ impl Sources {
         self.files.len() - 1
     }
 
+    /// Replaces the text of file `id` (after an edit).
+    pub fn replace(&mut self, id: FileId, text: Arc<str>) {
+        self.files[id].text = text;
+    }
+
     /// The file with id `id`.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id]

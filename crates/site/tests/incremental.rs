@@ -1,0 +1,116 @@
+//! Incremental rebuilds give the same output as a clean build, byte for byte, after a
+//! sequence of edits, renames and deletions (of pages and includes), including states with
+//! errors and their recovery.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use portolan_site::{Options, Session};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn assert_same_as_fresh(session: &Session, step: &str) {
+    let fresh = Session::new(session.options().clone());
+    let render = |s: &Session| s.sources().render(&s.diagnostics());
+    assert_eq!(render(session), render(&fresh), "diagnostics differ after: {step}");
+    let a = session.outputs();
+    let b = fresh.outputs();
+    let only_a: Vec<_> = a.keys().filter(|k| !b.contains_key(*k)).collect();
+    let only_b: Vec<_> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+    assert!(only_a.is_empty() && only_b.is_empty(), "after {step}: stale {only_a:?}, missing {only_b:?}");
+    for (k, v) in a {
+        assert!(b[k] == *v, "after {step}: {k} differs from a clean build");
+    }
+}
+
+#[test]
+fn incremental_rebuilds_match_clean_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&repo().join("tests/fixtures/dialect"), &site);
+    copy_tree(&repo().join("theme"), &site.join("theme"));
+    let content = site.join("content");
+    let mut session = Session::new(Options::new(&site));
+    assert!(!session.has_errors());
+    assert_same_as_fresh(&session, "first build");
+
+    let edit = |p: &Path, from: &str, to: &str| {
+        let t = fs::read_to_string(p).unwrap();
+        assert!(t.contains(from), "{} lacks {from:?}", p.display());
+        fs::write(p, t.replacen(from, to, 1)).unwrap();
+    };
+    let page = content.join("guide/dialect.md");
+    let include = content.join("_includes/parts/nested.md");
+
+    edit(&page, "## Variables and raw", "## Variables, edited");
+    let stats = session.update(&[page.clone()]);
+    assert!(!stats.full);
+    assert_eq!(stats.rendered, 1, "a body edit re-renders only that page");
+    assert_same_as_fresh(&session, "body edit");
+
+    edit(&include, "A nested include", "An edited nested include");
+    let stats = session.update(&[include.clone()]);
+    assert_eq!(stats.rendered, 1, "an include edit re-renders the pages that use it");
+    assert_same_as_fresh(&session, "include edit");
+
+    edit(&page, "short_title: Dialect", "short_title: Dialect pages");
+    let stats = session.update(&[page.clone()]);
+    assert_eq!(stats.templated, session.page_count(), "a title change re-templates every page");
+    assert_same_as_fresh(&session, "title change");
+
+    let renamed = content.join("guide/renamed.md");
+    fs::rename(&page, &renamed).unwrap();
+    session.update(&[page.clone(), renamed.clone()]);
+    assert!(session.outputs().contains_key("guide/renamed/index.html"));
+    assert!(!session.outputs().contains_key("guide/dialect/index.html"), "a renamed page's old output is removed");
+    assert_same_as_fresh(&session, "rename");
+
+    edit(&renamed, "{{site.product}} and", "{{site.produkt}} and");
+    session.update(&[renamed.clone()]);
+    assert!(session.has_errors());
+    assert_same_as_fresh(&session, "an error introduced");
+
+    edit(&renamed, "{{site.produkt}} and", "{{site.product}} and");
+    session.update(&[renamed.clone()]);
+    assert!(!session.has_errors(), "fixing the file recovers");
+    assert_same_as_fresh(&session, "the error fixed");
+
+    fs::remove_file(&include).unwrap();
+    session.update(&[include.clone()]);
+    assert!(session.has_errors(), "a deleted include breaks the pages that use it");
+    assert_same_as_fresh(&session, "include deleted");
+
+    fs::write(&include, "Back again.\n").unwrap();
+    session.update(&[include.clone()]);
+    assert!(!session.has_errors());
+    assert_same_as_fresh(&session, "include restored");
+
+    let new_page = content.join("guide/new.md");
+    fs::write(&new_page, "---\ntitle: New page\nbreadcrumbs: [/guide/]\n---\nFresh.\n").unwrap();
+    session.update(&[new_page.clone()]);
+    assert_same_as_fresh(&session, "page added");
+
+    fs::remove_file(&renamed).unwrap();
+    session.update(&[renamed.clone()]);
+    assert!(!session.outputs().contains_key("guide/renamed/index.html"), "a deleted page's output is removed");
+    assert_same_as_fresh(&session, "page deleted");
+
+    edit(&site.join("portolan.yaml"), "product: Kong Gateway", "product: Kong Gateway Enterprise");
+    let stats = session.update(&[site.join("portolan.yaml")]);
+    assert!(stats.full, "a config change rebuilds everything");
+    assert_same_as_fresh(&session, "config change");
+}
