@@ -36,12 +36,29 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Build the site in memory, serve it, and rebuild and reload the browser on every change.
+    Serve {
+        /// The site folder [default: .]
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, short, default_value_t = 8000)]
+        port: u16,
+        /// Address to listen on. The default, 127.0.0.1, lets only this machine connect;
+        /// 0.0.0.0 exposes the server to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Path the site is served under, e.g. /docs/ (overrides portolan.yaml)
+        #[arg(long)]
+        base_url: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build { site_dir, out, base_url, quiet } => build(site_dir, out, base_url, quiet),
+        Command::Serve { site_dir, port, bind, base_url } => serve(site_dir, port, bind, base_url),
     }
 }
 
@@ -75,6 +92,23 @@ fn build(site_dir: PathBuf, out: Option<PathBuf>, base_url: Option<String>, quie
         }
         Err(failure) => {
             eprint!("{}", failure.rendered);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(site_dir: PathBuf, port: u16, bind: std::net::IpAddr, base_url: Option<String>) -> ExitCode {
+    let site = portolan_site::Options { site_dir, out_dir: None, base_url, embedded: embedded::EMBEDDED };
+    let opts = portolan_serve::ServeOptions { site, addr: std::net::SocketAddr::new(bind, port), verbose: true };
+    match portolan_serve::start(opts, |line| eprintln!("{line}")) {
+        Ok(server) => {
+            let scope = if server.addr.ip().is_loopback() { "only this machine can connect; --bind 0.0.0.0 to expose it" } else { "reachable from the network" };
+            eprintln!("Serving on http://{}/ ({scope}). Watching for changes; Ctrl-C stops.", server.addr);
+            server.wait();
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot serve: {e}");
             ExitCode::FAILURE
         }
     }

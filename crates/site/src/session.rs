@@ -358,6 +358,11 @@ impl Session {
         self.loaded.as_ref().map_or(0, |l| l.pages.len())
     }
 
+    /// The base URL the site is built for (`/` when the config could not be read).
+    pub fn base_url(&self) -> &str {
+        self.loaded.as_ref().map_or("/", |l| l.config.base_url.as_str())
+    }
+
     /// The options the session was made with.
     pub fn options(&self) -> &Options {
         &self.opts

@@ -1,0 +1,302 @@
+//! `portolan serve`: the site served from memory, rebuilt as files change, with live reload.
+//!
+//! One thread owns the [`Session`]; file events (notify) reach it over a channel, are
+//! gathered for a few milliseconds, and applied incrementally. Each rebuild publishes an
+//! immutable snapshot of the outputs (so requests never see half a rebuild) and tells open
+//! pages to reload over server-sent events. While the content has errors, HTML requests get
+//! a page showing them (file:line and the message), which reloads itself once fixed.
+//! Nothing is written to disk: `public/` is `portolan build`'s business.
+
+pub mod paths;
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{mpsc, Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Response, StatusCode, Uri};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
+use axum::Router;
+use notify::Watcher as _;
+use portolan_site::{OutFile, Options, Session};
+use tokio::sync::broadcast;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::StreamExt as _;
+
+use crate::paths::{content_type, resolve, Target};
+
+/// The live-reload client, injected into every HTML page the server sends.
+const LIVE_JS: &str = r#"(() => {
+  const events = new EventSource("/__portolan/events");
+  events.addEventListener("reload", () => location.reload());
+})();
+"#;
+
+const LIVE_TAG: &str = "<script src=\"/__portolan/live.js\"></script>";
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site to build.
+    pub site: Options,
+    /// Address to listen on (127.0.0.1 by default: only this machine can connect).
+    pub addr: SocketAddr,
+    /// Print rebuild lines.
+    pub verbose: bool,
+}
+
+/// What requests are answered from: the last good outputs and the current errors.
+struct Snapshot {
+    outputs: BTreeMap<String, OutFile>,
+    errors: Option<String>,
+    base: String,
+}
+
+#[derive(Clone)]
+struct App {
+    snapshot: Arc<RwLock<Arc<Snapshot>>>,
+    reload: broadcast::Sender<u64>,
+}
+
+/// A running server.
+pub struct Server {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    _watcher: notify::RecommendedWatcher,
+}
+
+impl Server {
+    /// Blocks until the server stops (it stops when the process does).
+    pub fn wait(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(s) = self.shutdown.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+fn snapshot_of(session: &Session, last_good: Option<&Snapshot>) -> Snapshot {
+    let base = session_base(session);
+    if session.has_errors() {
+        let text = session.sources().render(&session.diagnostics());
+        let outputs = last_good.map(|s| s.outputs.clone()).unwrap_or_default();
+        Snapshot { outputs, errors: Some(text), base }
+    } else {
+        Snapshot { outputs: session.outputs().clone(), errors: None, base }
+    }
+}
+
+fn session_base(session: &Session) -> String {
+    session.base_url().to_string()
+}
+
+/// Builds the site and starts serving it; returns once the server listens.
+pub fn start(opts: ServeOptions, log: fn(&str)) -> std::io::Result<Server> {
+    let started = Instant::now();
+    let mut session = Session::new(opts.site.clone());
+    let first = snapshot_of(&session, None);
+    match &first.errors {
+        Some(e) => log(e),
+        None => log(&format!("Built {} pages in {} ms", session.page_count(), started.elapsed().as_millis())),
+    }
+    let (reload, _) = broadcast::channel(16);
+    let app = App { snapshot: Arc::new(RwLock::new(Arc::new(first))), reload: reload.clone() };
+
+    // Watch the site folder; events go to the rebuild thread.
+    let (tx, rx) = mpsc::channel::<PathBuf>();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(ev) = res {
+            if matches!(ev.kind, notify::EventKind::Access(_)) {
+                return;
+            }
+            for p in ev.paths {
+                let _ = tx.send(p);
+            }
+        }
+    })
+    .map_err(std::io::Error::other)?;
+    let site_dir = std::path::absolute(&opts.site.site_dir)?;
+    watcher.watch(&site_dir, notify::RecursiveMode::NonRecursive).map_err(std::io::Error::other)?;
+    for sub in ["content", "theme", "www"] {
+        let d = site_dir.join(sub);
+        if d.is_dir() {
+            watcher.watch(&d, notify::RecursiveMode::Recursive).map_err(std::io::Error::other)?;
+        }
+    }
+
+    let rebuild_app = app.clone();
+    let out_dir = opts.site.out_dir.clone().map(|p| std::path::absolute(p).unwrap_or_default());
+    std::thread::spawn(move || {
+        let mut generation = 0u64;
+        while let Ok(first) = rx.recv() {
+            let mut changed = vec![first];
+            // Editors write in bursts (temp file, rename, chmod): gather them.
+            while let Ok(p) = rx.recv_timeout(Duration::from_millis(8)) {
+                changed.push(p);
+            }
+            changed.sort();
+            changed.dedup();
+            let public = site_dir.join("public");
+            changed.retain(|p| !p.starts_with(&public) && out_dir.as_ref().is_none_or(|o| !p.starts_with(o)));
+            if changed.is_empty() {
+                continue;
+            }
+            let changed: Vec<PathBuf> = changed.into_iter().map(|p| relocate(&p, &site_dir, &session)).collect();
+            let stats = session.update(&changed);
+            let last = rebuild_app.snapshot.read().map(|s| s.clone()).ok();
+            let snap = snapshot_of(&session, last.as_deref().filter(|s| s.errors.is_none()).or(last.as_deref()));
+            match &snap.errors {
+                Some(e) => log(e),
+                None => log(&format!(
+                    "Rebuilt in {:.1} ms ({} page{} rendered{})",
+                    stats.elapsed.as_secs_f64() * 1000.0,
+                    stats.rendered,
+                    if stats.rendered == 1 { "" } else { "s" },
+                    if stats.full { ", full reload" } else { "" }
+                )),
+            }
+            if let Ok(mut s) = rebuild_app.snapshot.write() {
+                *s = Arc::new(snap);
+            }
+            generation += 1;
+            let _ = rebuild_app.reload.send(generation);
+        }
+    });
+
+    let router = Router::new()
+        .route("/__portolan/live.js", get(|| async { text_response(StatusCode::OK, "text/javascript; charset=utf-8", LIVE_JS.into()) }))
+        .route("/__portolan/events", get(events))
+        .fallback(get(page))
+        .with_state(app);
+    let std_listener = std::net::TcpListener::bind(opts.addr)?;
+    std_listener.set_nonblocking(true)?;
+    let addr = std_listener.local_addr()?;
+    let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(std_listener).expect("listener");
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = stop.await;
+                })
+                .await;
+        });
+    });
+    Ok(Server { addr, shutdown: Some(shutdown), thread: Some(thread), _watcher: watcher })
+}
+
+/// Paths from the watcher are absolute; the session knows the site folder as given.
+fn relocate(p: &std::path::Path, abs_site: &std::path::Path, session: &Session) -> PathBuf {
+    match p.strip_prefix(abs_site) {
+        Ok(rel) => session.options().site_dir.join(rel),
+        Err(_) => p.to_path_buf(),
+    }
+}
+
+async fn events(State(app): State<App>) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
+    let stream = BroadcastStream::new(app.reload.subscribe())
+        .filter_map(|r| r.ok())
+        .map(|generation| Ok(Event::default().event("reload").data(generation.to_string())));
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+fn text_response(status: StatusCode, ctype: &'static str, body: Vec<u8>) -> Response<Body> {
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
+}
+
+fn with_live_reload(html: &[u8]) -> Vec<u8> {
+    let s = String::from_utf8_lossy(html);
+    match s.rfind("</body>") {
+        Some(i) => format!("{}{LIVE_TAG}{}", &s[..i], &s[i..]).into_bytes(),
+        None => format!("{s}{LIVE_TAG}").into_bytes(),
+    }
+}
+
+fn error_page(errors: &str) -> Vec<u8> {
+    let escaped = errors.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build error · Portolan</title>\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\
+         <body style=\"font-family: system-ui, sans-serif; margin: 2rem; background: #fff8f6; color: #3b0d0c\">\
+         <h1>The site has errors</h1><p>Fix the file and save: this page reloads by itself.</p>\
+         <pre style=\"white-space: pre-wrap; background: #fff; border: 1px solid #e5b5b0; padding: 1rem; overflow-x: auto\">{escaped}</pre>{LIVE_TAG}</body></html>"
+    )
+    .into_bytes()
+}
+
+async fn page(State(app): State<App>, uri: Uri) -> Response<Body> {
+    let snap = match app.snapshot.read() {
+        Ok(s) => s.clone(),
+        Err(_) => return text_response(StatusCode::INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", b"server state poisoned".to_vec()),
+    };
+    let target = match resolve(uri.path(), &snap.base) {
+        Ok(t) => t,
+        Err(bad) => return text_response(StatusCode::BAD_REQUEST, "text/plain; charset=utf-8", format!("400 Bad Request: {}\n", bad.0).into_bytes()),
+    };
+    let key = match target {
+        Target::Redirect(to) => {
+            let mut r = text_response(StatusCode::MOVED_PERMANENTLY, "text/plain; charset=utf-8", Vec::new());
+            if let Ok(v) = HeaderValue::from_str(&to) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            return r;
+        }
+        Target::NotFound => return not_found(&snap),
+        Target::File(k) => k,
+    };
+    if let (Some(errors), true) = (&snap.errors, key.ends_with(".html")) {
+        return text_response(StatusCode::INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", error_page(errors));
+    }
+    match snap.outputs.get(&key) {
+        Some(f) => serve_file(&key, f).await,
+        None if !key.rsplit('/').next().unwrap_or("").contains('.') && snap.outputs.contains_key(&format!("{key}/index.html")) => {
+            let mut r = text_response(StatusCode::MOVED_PERMANENTLY, "text/plain; charset=utf-8", Vec::new());
+            if let Ok(v) = HeaderValue::from_str(&format!("{}/", uri.path())) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        None => not_found(&snap),
+    }
+}
+
+async fn serve_file(key: &str, f: &OutFile) -> Response<Body> {
+    let ctype = content_type(key);
+    let bytes = match f {
+        OutFile::Bytes(b) => b.to_vec(),
+        OutFile::Disk(p) => match tokio::fs::read(p).await {
+            Ok(b) => b,
+            Err(_) => return text_response(StatusCode::NOT_FOUND, "text/plain; charset=utf-8", b"404 Not Found\n".to_vec()),
+        },
+    };
+    let body = if ctype.starts_with("text/html") { with_live_reload(&bytes) } else { bytes };
+    text_response(StatusCode::OK, ctype, body)
+}
+
+fn not_found(snap: &Snapshot) -> Response<Body> {
+    match snap.outputs.get("404.html") {
+        Some(OutFile::Bytes(b)) => text_response(StatusCode::NOT_FOUND, "text/html; charset=utf-8", with_live_reload(b)),
+        _ => text_response(StatusCode::NOT_FOUND, "text/plain; charset=utf-8", b"404 Not Found\n".to_vec()),
+    }
+}

@@ -1,0 +1,146 @@
+//! The dev server for real: a temp site served on a loopback port, requested over TCP with
+//! raw paths (so traversal attempts reach the server as written), edited while serving.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use portolan_serve::{start, ServeOptions};
+use portolan_site::Options;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir(from) {
+        let dest = to.join(e.strip_prefix(from).unwrap());
+        if e.is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(&e, &dest).unwrap();
+        }
+    }
+}
+
+fn walkdir(p: &Path) -> Vec<PathBuf> {
+    let mut v = vec![p.to_path_buf()];
+    if p.is_dir() {
+        for e in std::fs::read_dir(p).unwrap() {
+            v.extend(walkdir(&e.unwrap().path()));
+        }
+    }
+    v
+}
+
+/// (status, headers, body) of a GET with `path` sent verbatim.
+fn get(addr: SocketAddr, path: &str) -> (u16, String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, head.to_ascii_lowercase(), body.to_string())
+}
+
+fn until(what: &str, mut f: impl FnMut() -> bool) {
+    let t = Instant::now();
+    while !f() {
+        assert!(t.elapsed() < Duration::from_secs(10), "timed out waiting for: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn serve_fixture() -> (tempfile::TempDir, PathBuf, portolan_serve::Server) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&repo().join("tests/fixtures/dialect"), &site);
+    copy_tree(&repo().join("theme"), &site.join("theme"));
+    let opts = ServeOptions { site: Options::new(&site), addr: "127.0.0.1:0".parse().unwrap(), verbose: false };
+    let server = start(opts, |_| {}).unwrap();
+    (tmp, site, server)
+}
+
+#[test]
+fn serves_pages_with_safe_headers_and_refuses_traversal() {
+    let (_tmp, _site, server) = serve_fixture();
+    assert!(server.addr.ip().is_loopback());
+    let (status, head, body) = get(server.addr, "/guide/dialect/");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/html; charset=utf-8"));
+    assert!(head.contains("x-content-type-options: nosniff"));
+    assert!(body.contains("<script src=\"/__portolan/live.js\"></script>"));
+    let (status, head, _) = get(server.addr, "/guide/dialect");
+    assert_eq!(status, 301);
+    assert!(head.contains("location: /guide/dialect/"));
+    let (status, head, _) = get(server.addr, "/assets/style.css");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/css"));
+    assert_eq!(get(server.addr, "/no/such/page/").0, 404);
+
+    for bad in [
+        "/../../../../etc/passwd",
+        "/guide/../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%252e%252e/%252e%252e/etc/passwd",
+        "/..%5c..%5cetc%5cpasswd",
+        "/guide\\..\\..\\etc\\passwd",
+        "//etc/passwd",
+        "/C:/Windows/win.ini",
+    ] {
+        let (status, _, body) = get(server.addr, bad);
+        assert_eq!(status, 400, "{bad} must be refused");
+        assert!(!body.contains("root:"), "{bad} leaked a file");
+    }
+    // An absolute-form request target is not a way out either.
+    let (status, _, body) = get(server.addr, "http://localhost/../../etc/passwd");
+    assert!(status == 400 || status == 404, "{status}");
+    assert!(!body.contains("root:"));
+}
+
+#[test]
+fn edits_rebuild_errors_show_and_recover() {
+    let (_tmp, site, server) = serve_fixture();
+    let page = site.join("content/guide/dialect.md");
+    let original = std::fs::read_to_string(&page).unwrap();
+
+    std::fs::write(&page, original.replace("## Variables and raw", "## Variables, live")).unwrap();
+    until("the edit to show", || get(server.addr, "/guide/dialect/").2.contains("Variables, live"));
+
+    std::fs::write(&page, original.replace("{{site.product}} and", "{{site.produkt}} and")).unwrap();
+    until("the error page", || get(server.addr, "/guide/dialect/").0 == 500);
+    let (_, _, body) = get(server.addr, "/guide/dialect/");
+    assert!(body.contains("content/guide/dialect.md:30:1"), "{body}");
+    assert!(body.contains("unknown site variable `site.produkt`"));
+    assert!(body.contains("/__portolan/live.js"), "the error page reloads itself");
+    assert_eq!(get(server.addr, "/assets/style.css").0, 200, "assets stay available");
+
+    std::fs::write(&page, &original).unwrap();
+    until("recovery", || get(server.addr, "/guide/dialect/").0 == 200);
+}
+
+#[test]
+fn live_reload_event_follows_a_save() {
+    let (_tmp, site, server) = serve_fixture();
+    let mut s = TcpStream::connect(server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET /__portolan/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+    let mut buf = [0u8; 4096];
+    let n = s.read(&mut buf).unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).contains("text/event-stream"));
+    std::thread::sleep(Duration::from_millis(100));
+    let page = site.join("content/guide/index.md");
+    let saved = Instant::now();
+    std::fs::write(&page, "---\ntitle: Guide\n---\nEdited.\n").unwrap();
+    let mut got = String::new();
+    while !got.contains("event: reload") {
+        let n = s.read(&mut buf).unwrap();
+        assert!(n > 0, "event stream closed");
+        got.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    eprintln!("save to reload event: {:?}", saved.elapsed());
+}
