@@ -30,6 +30,15 @@
     if (item && item.tagName === "DETAILS") item.open = true;
   });
 
+  var nav = document.querySelector(".nav-details");
+  if (nav) {
+    // Open beside the content (wide screens), folded into a menu on phones.
+    var navQuery = window.matchMedia("(min-width: 64rem)");
+    var syncNav = function () { nav.open = navQuery.matches; };
+    syncNav();
+    navQuery.addEventListener("change", syncNav);
+  }
+
   var toc = document.querySelector(".toc-details");
   var tocWide;
   var scrollers = document.querySelectorAll(".table-wrap, pre");

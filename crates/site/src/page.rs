@@ -67,6 +67,127 @@ struct Section {
 pub(crate) struct SiteIndex {
     crumbs: HashMap<String, Vec<Crumb>>,
     sections: Vec<Section>,
+    nav: Nav,
+}
+
+/// The navigation tree, from the content folders: each page sits under the page of its
+/// parent folder (a folder without an index.md gets a label of its own). Siblings are
+/// ordered by `weight`, then title.
+struct Nav {
+    nodes: Vec<NavNode>,
+    by_key: HashMap<String, usize>,
+    /// Pages in reading order (a pre-order walk), for previous/next links.
+    order: Vec<usize>,
+}
+
+struct NavNode {
+    key: String,
+    href: Option<String>,
+    title: String,
+    weight: i64,
+    parent: Option<usize>,
+    children: Vec<usize>,
+}
+
+fn parent_key(key: &str) -> Option<String> {
+    if key.is_empty() {
+        return None;
+    }
+    let t = key.trim_end_matches('/');
+    Some(t.rfind('/').map_or(String::new(), |i| format!("{}/", &t[..i])))
+}
+
+impl Nav {
+    fn new(loaded: &Loaded, pages: &[(&PageSource, &RenderedPage)]) -> Nav {
+        let base = &loaded.config.base_url;
+        let mut nav = Nav { nodes: Vec::new(), by_key: HashMap::new(), order: Vec::new() };
+        nav.node("", None, loaded.config.title.clone(), 0);
+        for (src, page) in pages {
+            let i = nav.node(&src.url, Some(with_base(base, &format!("/{}", src.url))), nav_title(&page.front), page.front.weight.unwrap_or(0));
+            nav.nodes[i].href = Some(with_base(base, &format!("/{}", src.url)));
+            nav.nodes[i].title = nav_title(&page.front);
+            nav.nodes[i].weight = page.front.weight.unwrap_or(0);
+        }
+        // Link each node to its parent, creating folder nodes that have no page.
+        let mut i = 0;
+        while i < nav.nodes.len() {
+            if let Some(pk) = parent_key(&nav.nodes[i].key) {
+                let seg = pk.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
+                let p = match nav.by_key.get(&pk) {
+                    Some(&p) => p,
+                    None => nav.node(&pk, None, loaded.config.label(&seg), 0),
+                };
+                nav.nodes[i].parent = Some(p);
+                nav.nodes[p].children.push(i);
+            }
+            i += 1;
+        }
+        let nodes = &nav.nodes;
+        let mut sorted: Vec<Vec<usize>> = nodes.iter().map(|n| n.children.clone()).collect();
+        for c in &mut sorted {
+            c.sort_by(|&a, &b| (nodes[a].weight, &nodes[a].title).cmp(&(nodes[b].weight, &nodes[b].title)));
+        }
+        for (n, c) in nav.nodes.iter_mut().zip(sorted) {
+            n.children = c;
+        }
+        let mut stack = vec![0];
+        while let Some(n) = stack.pop() {
+            if nav.nodes[n].href.is_some() {
+                nav.order.push(n);
+            }
+            stack.extend(nav.nodes[n].children.iter().rev());
+        }
+        nav
+    }
+
+    fn node(&mut self, key: &str, href: Option<String>, title: String, weight: i64) -> usize {
+        if let Some(&i) = self.by_key.get(key) {
+            return i;
+        }
+        self.nodes.push(NavNode { key: key.to_string(), href, title, weight, parent: None, children: Vec::new() });
+        self.by_key.insert(key.to_string(), self.nodes.len() - 1);
+        self.nodes.len() - 1
+    }
+
+    /// The tree as a page shows it: top-level entries, with the branch leading to the
+    /// current page expanded (so a page's nav stays small on a large site).
+    fn for_page(&self, url_key: &str) -> (serde_json::Value, serde_json::Value, serde_json::Value) {
+        let current = self.by_key.get(url_key).copied();
+        let mut path = Vec::new();
+        let mut at = current;
+        while let Some(n) = at {
+            path.push(n);
+            at = self.nodes[n].parent;
+        }
+        let items = self.items(&self.nodes[0].children, &path, current);
+        let pos = current.and_then(|c| self.order.iter().position(|&o| o == c));
+        let link = |i: Option<usize>| match i.map(|i| &self.nodes[i]) {
+            Some(n) => json!({"url": n.href, "title": n.title}),
+            None => serde_json::Value::Null,
+        };
+        let prev = pos.and_then(|p| p.checked_sub(1)).map(|p| self.order[p]);
+        let next = pos.and_then(|p| self.order.get(p + 1).copied());
+        (serde_json::Value::Array(items), link(prev), link(next))
+    }
+
+    fn items(&self, children: &[usize], path: &[usize], current: Option<usize>) -> Vec<serde_json::Value> {
+        children
+            .iter()
+            .map(|&c| {
+                let n = &self.nodes[c];
+                let open = path.contains(&c);
+                let kids = if open { self.items(&n.children, path, current) } else { Vec::new() };
+                json!({
+                    "title": n.title,
+                    "url": n.href,
+                    "current": Some(c) == current,
+                    "open": open,
+                    "has_children": !n.children.is_empty(),
+                    "children": kids,
+                })
+            })
+            .collect()
+    }
 }
 
 pub(crate) struct PageOutput {
@@ -149,7 +270,7 @@ impl SiteIndex {
                 }),
             }
         }
-        SiteIndex { crumbs, sections }
+        SiteIndex { crumbs, sections, nav: Nav::new(loaded, pages) }
     }
 }
 
@@ -251,6 +372,10 @@ pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: 
         }),
     );
     ctx.insert("sections", &site.sections);
+    let (nav, prev, next) = site.nav.for_page(&src.url);
+    ctx.insert("nav", &nav);
+    ctx.insert("prev", &prev);
+    ctx.insert("next", &next);
     let html = tera.render(&format!("{layout}.html"), &ctx).map_err(|e| Some(template_error(src, &layout, &e)))?;
 
     let links = page
