@@ -36,6 +36,15 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Build in memory and check every link and anchor; exit 1 when any is broken.
+    Check {
+        /// The site folder [default: .]
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// Also list every link that goes upstream and every external link.
+        #[arg(long, short)]
+        verbose: bool,
+    },
     /// Build the site in memory, serve it, and rebuild and reload the browser on every change.
     Serve {
         /// The site folder [default: .]
@@ -59,6 +68,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build { site_dir, out, base_url, quiet } => build(site_dir, out, base_url, quiet),
         Command::Serve { site_dir, port, bind, base_url } => serve(site_dir, port, bind, base_url),
+        Command::Check { site_dir, verbose } => check(site_dir, verbose),
     }
 }
 
@@ -111,5 +121,55 @@ fn serve(site_dir: PathBuf, port: u16, bind: std::net::IpAddr, base_url: Option<
             eprintln!("error: cannot serve: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn check(site_dir: PathBuf, verbose: bool) -> ExitCode {
+    let opts = portolan_site::Options { site_dir, out_dir: None, base_url: None, embedded: embedded::EMBEDDED };
+    let session = portolan_site::Session::new(opts);
+    let sources = session.sources();
+    let mut diags = session.diagnostics();
+    let Some(report) = session.check() else {
+        eprint!("{}", sources.render(&diags));
+        return ExitCode::FAILURE;
+    };
+    let mut broken = report.errors;
+    // An include's link is reported once, not once per page that includes it.
+    broken.sort_by_key(|d| (d.span, d.message.clone()));
+    broken.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    let links_broken = broken.len();
+    let mut upstream = report.upstream;
+    upstream.sort();
+    upstream.dedup();
+    let mut external = report.external;
+    external.sort();
+    external.dedup();
+    diags.extend(broken);
+    if !diags.is_empty() {
+        eprint!("{}", sources.render_for(&diags, "check"));
+    }
+    if verbose {
+        for (pos, url, to) in &upstream {
+            println!("upstream  {pos}  {url} -> {to}");
+        }
+        for (pos, url) in &external {
+            println!("external  {pos}  {url}");
+        }
+    }
+    eprintln!(
+        "Checked {} pages: {links_broken} broken link{} or anchor{}, {} link{} sent upstream, {} external link{} (not fetched){}",
+        session.page_count(),
+        if links_broken == 1 { "" } else { "s" },
+        if links_broken == 1 { "" } else { "s" },
+        upstream.len(),
+        if upstream.len() == 1 { "" } else { "s" },
+        external.len(),
+        if external.len() == 1 { "" } else { "s" },
+        if verbose { "" } else { "; --verbose lists them" },
+    );
+    if diags.iter().any(|d| d.is_error()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -60,6 +60,22 @@ pub trait IncludeResolver: Sync {
     fn resolve(&self, path: &str) -> Result<Included, IncludeError>;
 }
 
+/// Decides what a link written in content points at in the output: the site adds its base
+/// path to links to its own pages and sends links to pages it does not own upstream.
+pub trait LinkRewriter: Sync {
+    /// The href to emit for `url` as written, or `None` to keep it.
+    fn rewrite(&self, url: &str) -> Option<String>;
+}
+
+/// Keeps every link as written.
+pub struct KeepLinks;
+
+impl LinkRewriter for KeepLinks {
+    fn rewrite(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
 /// What a page is rendered with.
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
@@ -67,6 +83,8 @@ pub struct Context<'a> {
     pub site: &'a Variables,
     /// Where includes come from.
     pub includes: &'a dyn IncludeResolver,
+    /// How links are written out.
+    pub links: &'a dyn LinkRewriter,
 }
 
 /// One FAQ, rendered.
@@ -143,11 +161,11 @@ pub fn render_page(ctx: Context<'_>, file: FileId, text: &str) -> (Option<Render
 
     let params = BTreeMap::new();
     let expanded = liquid::expand(ctx, file, text, split.body_start, &params, &mut diags);
-    let body = markdown::render_body(&expanded, &mut diags);
+    let body = markdown::render_body(&expanded, ctx.links, &mut diags);
 
     let mut links = expanded.links.clone();
     links.extend(body.links);
-    let faqs = render_faqs(file, text, raw_front, &front, &mut links, &mut diags);
+    let faqs = render_faqs(ctx, file, text, raw_front, &front, &mut links, &mut diags);
     for r in &front.related_resources {
         links.push(Link {
             url: r.url.clone(),
@@ -173,6 +191,7 @@ pub fn render_page(ctx: Context<'_>, file: FileId, text: &str) -> (Option<Render
 }
 
 fn render_faqs(
+    ctx: Context<'_>,
     file: FileId,
     text: &str,
     raw_front: Option<frontmatter::RawFront>,
@@ -188,8 +207,8 @@ fn render_faqs(
         .faqs
         .iter()
         .map(|faq| {
-            let q = markdown::render_inline(&faq.q);
-            let a = markdown::render_fragment(&faq.a);
+            let q = markdown::render_inline(&faq.q, ctx.links);
+            let a = markdown::render_fragment(&faq.a, ctx.links);
             for l in a.links {
                 let span = frontmatter::find_value_span(file, text, raw_front, &l.url);
                 links.push(Link { span, origin: LinkOrigin::Faq, ..l });

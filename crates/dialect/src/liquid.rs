@@ -364,7 +364,7 @@ impl Expander<'_, '_> {
 
     fn table(&mut self, file: FileId, text: &str, span: Span, body_start: usize, body_end: usize, params: &Params) {
         let mut diags = Vec::new();
-        let rendered = table::render(self.ctx.site, params, file, text, body_start, body_end, span, &mut diags);
+        let rendered = table::render(self.ctx.site, self.ctx.links, params, file, text, body_start, body_end, span, &mut diags);
         for d in diags {
             self.error(d);
         }

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::diag::{Diagnostic, Span};
 use crate::liquid::{Attrs, Expanded, SourceMap};
 use crate::slug::{slugify, UniqueIds};
+use crate::LinkRewriter;
 
 /// A heading of the body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -145,8 +146,8 @@ pub fn unsafe_url_error(span: Span, url: &str) -> Diagnostic {
 }
 
 /// Renders the expanded body of a page.
-pub(crate) fn render_body(ex: &Expanded, diags: &mut Vec<Diagnostic>) -> Body {
-    let mut r = Renderer::new(&ex.text, Some(&ex.map), true);
+pub(crate) fn render_body(ex: &Expanded, links: &dyn LinkRewriter, diags: &mut Vec<Diagnostic>) -> Body {
+    let mut r = Renderer::new(&ex.text, Some(&ex.map), true, links);
     r.ials = ex.ials.iter().collect();
     let html = r.run(diags);
     Body { html, headings: r.headings, links: r.links, blocks: r.blocks }
@@ -154,8 +155,8 @@ pub(crate) fn render_body(ex: &Expanded, diags: &mut Vec<Diagnostic>) -> Body {
 
 /// Renders inline markdown (a table cell, an FAQ question): one paragraph's worth, without
 /// the `<p>` around it.
-pub fn render_inline(s: &str) -> Inline {
-    let mut r = Renderer::new(s, None, false);
+pub fn render_inline(s: &str, links: &dyn LinkRewriter) -> Inline {
+    let mut r = Renderer::new(s, None, false, links);
     r.strip_paragraph = true;
     let mut diags = Vec::new();
     let html = r.run(&mut diags);
@@ -163,8 +164,8 @@ pub fn render_inline(s: &str) -> Inline {
 }
 
 /// Renders a block-level fragment (an FAQ answer) without heading anchors.
-pub fn render_fragment(s: &str) -> Inline {
-    let mut r = Renderer::new(s, None, false);
+pub fn render_fragment(s: &str, links: &dyn LinkRewriter) -> Inline {
+    let mut r = Renderer::new(s, None, false, links);
     let mut diags = Vec::new();
     let html = r.run(&mut diags);
     r.into_inline(html)
@@ -172,6 +173,7 @@ pub fn render_fragment(s: &str) -> Inline {
 
 struct Renderer<'a> {
     text: &'a str,
+    rewriter: &'a dyn LinkRewriter,
     map: Option<&'a SourceMap>,
     anchors: bool,
     strip_paragraph: bool,
@@ -184,9 +186,10 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(text: &'a str, map: Option<&'a SourceMap>, anchors: bool) -> Self {
+    fn new(text: &'a str, map: Option<&'a SourceMap>, anchors: bool, rewriter: &'a dyn LinkRewriter) -> Self {
         Renderer {
             text,
+            rewriter,
             map,
             anchors,
             strip_paragraph: false,
@@ -336,6 +339,7 @@ impl<'a> Renderer<'a> {
                     let dest_url = self.check_url(dest_url, false, range.start, range.end, diags);
                     self.links.push(Link { url: dest_url.to_string(), text: String::new(), span: self.span(range.start, range.end), origin: LinkOrigin::Body });
                     link = Some(self.links.len() - 1);
+                    let dest_url = self.rewriter.rewrite(&dest_url).map_or(dest_url, CowStr::from);
                     Event::Start(Tag::Link { link_type, dest_url, title, id })
                 }
                 Event::End(TagEnd::Link) => {
@@ -348,6 +352,7 @@ impl<'a> Renderer<'a> {
                 Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                     let dest_url = self.check_url(dest_url, true, range.start, range.end, diags);
                     self.links.push(Link { url: dest_url.to_string(), text: String::new(), span: self.span(range.start, range.end), origin: LinkOrigin::Image });
+                    let dest_url = self.rewriter.rewrite(&dest_url).map_or(dest_url, CowStr::from);
                     Event::Start(Tag::Image { link_type, dest_url, title, id })
                 }
                 other => other,
@@ -470,10 +475,10 @@ mod tests {
 
     #[test]
     fn inline_cells_render_without_paragraph() {
-        let r = render_inline("TCP<br>HTTPS");
+        let r = render_inline("TCP<br>HTTPS", &crate::KeepLinks);
         assert_eq!(r.html, "TCP<br>HTTPS");
         assert_eq!(r.text, "TCP\nHTTPS");
-        let r = render_inline("`443`");
+        let r = render_inline("`443`", &crate::KeepLinks);
         assert_eq!(r.html, "<code>443</code>");
         assert_eq!(r.text, "443");
     }
@@ -487,7 +492,7 @@ mod tests {
         assert!(!is_unsafe_url("data:image/png;base64,AAAA", true));
         assert!(!is_unsafe_url("/gateway/network/#a:b", false));
         assert!(!is_unsafe_url("https://konghq.com", false));
-        let r = render_inline("[x](javascript:alert(1))");
+        let r = render_inline("[x](javascript:alert(1))", &crate::KeepLinks);
         assert_eq!(r.rejected, ["javascript:alert(1)"]);
         assert!(!r.html.contains("javascript"), "{}", r.html);
     }

@@ -90,6 +90,7 @@ const HINT: &str = "the table body is YAML: `columns:` (a list of `title` and `k
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn render(
     site: &Variables,
+    rewriter: &dyn crate::LinkRewriter,
     params: &Params,
     file: FileId,
     text: &str,
@@ -141,7 +142,7 @@ pub(crate) fn render(
     let mut columns = Vec::with_capacity(spec.columns.len());
     for c in &spec.columns {
         let title = expand_lenient(site, Some(params), &c.title);
-        let r = render_inline(&title);
+        let r = render_inline(&title, rewriter);
         let _ = write!(html, "<th scope=\"col\">{}</th>", r.html);
         columns.push(Column { title: r.text, key: c.key.clone() });
     }
@@ -180,7 +181,7 @@ pub(crate) fn render(
                         other => scalar_text(other),
                     };
                     let markdown = expand_lenient(site, Some(params), &raw);
-                    let r = render_inline(&markdown);
+                    let r = render_inline(&markdown, rewriter);
                     for l in r.links {
                         let at = find_in(body, &l.url).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + l.url.len()));
                         links.push(Link { span: at, origin: LinkOrigin::Table, ..l });

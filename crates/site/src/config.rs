@@ -26,6 +26,19 @@ pub struct Config {
     /// Display names for product, tool and works_on ids.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// Where links to pages this site does not own go (e.g. Kong's public docs).
+    #[serde(default)]
+    pub upstream_url: Option<String>,
+    /// The public origin of the site (e.g. `https://intranet.example`), for the sitemap.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Minify HTML (default on).
+    #[serde(default = "yes")]
+    pub minify: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_base() -> String {
@@ -34,7 +47,7 @@ fn default_base() -> String {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { title: "Documentation".into(), description: String::new(), base_url: default_base(), variables: Variables::new(), labels: BTreeMap::new() }
+        Config { title: "Documentation".into(), description: String::new(), base_url: default_base(), variables: Variables::new(), labels: BTreeMap::new(), upstream_url: None, url: None, minify: true }
     }
 }
 
@@ -50,7 +63,7 @@ impl Config {
             };
             Diagnostic::error(Span::new(file, at, at), format!("invalid {CONFIG_FILE}: {msg}"))
                 .with_label("here")
-                .with_hint("keys: title, description, base_url, variables, labels")
+                .with_hint("keys: title, description, base_url, url, upstream_url, minify, variables, labels")
         })?;
         c.base_url = normalize_base(&c.base_url);
         let title_key = serde_yaml::Value::from("title");

@@ -7,6 +7,7 @@
 //! everything is written to a staging folder that replaces the output only when complete.
 
 pub mod config;
+pub mod links;
 pub mod output;
 mod page;
 mod session;
@@ -92,6 +93,8 @@ pub struct Loaded {
     pub includes: Includes,
     /// The theme.
     pub theme: Theme,
+    /// What the site owns, for rewriting links.
+    pub links: links::LinkMap,
 }
 
 /// Include files, read up front so that rendering can resolve them from many threads.
@@ -276,7 +279,9 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
             return None;
         }
     };
-    Some(Loaded { config, sources, pages, statics, includes, theme })
+    let mut loaded = Loaded { config, sources, pages, statics, includes, theme, links: links::LinkMap::default() };
+    loaded.links = links::LinkMap::new(&loaded);
+    Some(loaded)
 }
 
 fn symlink_target(content: &Path, path: &Path) -> std::io::Result<bool> {

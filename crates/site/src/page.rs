@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use portolan_dialect::frontmatter::{self, find_value_span, key_span};
-use portolan_dialect::{Diagnostic, FrontMatter, Heading, RenderedFaq, RenderedPage, Span, Table, CALCULATOR_MARKER};
+use portolan_dialect::{Diagnostic, FrontMatter, LinkRewriter, Heading, RenderedFaq, RenderedPage, Span, Table, CALCULATOR_MARKER};
 use serde::Serialize;
 use serde_json::json;
 
@@ -239,13 +239,13 @@ impl SiteIndex {
                 }
             }
             let layout = layout_of(src, &page.front);
-            if !loaded.theme.has_template(&format!("{layout}.html")) {
+            if !loaded.theme.layouts().any(|l| l == layout) {
                 let span = raw.map_or(Span::new(src.file, 0, 0), |r| key_span(src.file, text, r, "layout"));
-                let names: Vec<&str> = loaded.theme.templates.iter().filter_map(|(n, _)| n.strip_suffix(".html")).collect();
+                let names: Vec<&str> = loaded.theme.layouts().collect();
                 diags.push(
                     Diagnostic::error(span, format!("layout `{layout}` has no template in the theme"))
                         .with_label("unknown layout")
-                        .with_hint(format!("the theme's templates are: {}", names.join(", "))),
+                        .with_hint(format!("the theme's layouts are: {}", names.join(", "))),
                 );
             }
             crumbs.insert(src.url.clone(), list);
@@ -343,7 +343,7 @@ pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: 
     let json_ld = if graph.is_empty() { String::new() } else { script_json(&json!({"@context": "https://schema.org", "@graph": graph})) };
 
     let layout = layout_of(src, f);
-    if !loaded.theme.has_template(&format!("{layout}.html")) {
+    if !loaded.theme.layouts().any(|l| l == layout) {
         // Already reported by SiteIndex::new, at the `layout:` line.
         return Err(None);
     }
@@ -366,7 +366,7 @@ pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: 
             "toc": toc,
             "content": content,
             "faqs": page.faqs,
-            "related_resources": f.related_resources.iter().map(|r| json!({"text": r.text, "url": with_base(base, &r.url)})).collect::<Vec<_>>(),
+            "related_resources": f.related_resources.iter().map(|r| json!({"text": r.text, "url": loaded.links.rewrite(&r.url).unwrap_or_else(|| r.url.clone())})).collect::<Vec<_>>(),
             "json_ld": json_ld,
             "calculator": page.has_calculator,
         }),

@@ -113,7 +113,7 @@ impl Session {
 
     fn render_markdown(&mut self, which: &[usize]) {
         let Some(loaded) = &self.loaded else { return };
-        let ctx = portolan_dialect::Context { site: &loaded.config.variables, includes: &loaded.includes };
+        let ctx = portolan_dialect::Context { site: &loaded.config.variables, includes: &loaded.includes, links: &loaded.links };
         let results: Vec<(usize, Option<RenderedPage>, Vec<Diagnostic>)> = which
             .par_iter()
             .map(|&i| {
@@ -235,6 +235,7 @@ impl Session {
         let mut changed_includes: HashSet<FileId> = HashSet::new();
         let mut include_set_changed = false;
         let mut removed_urls = Vec::new();
+        let mut page_set_changed = false;
         for change in plan {
             match change {
                 Change::Include { key, path, exists } => {
@@ -284,6 +285,7 @@ impl Session {
                                 let file = loaded.sources.add(display_path(&site_dir, &path), path.clone(), text);
                                 let at = loaded.pages.partition_point(|p| p.url < url);
                                 loaded.pages.insert(at, PageSource { file, rel, url });
+                                page_set_changed = true;
                                 self.states.insert(at, PageState { rendered: None, diags: Vec::new() });
                                 self.template_diags.insert(at, None);
                                 dirty = dirty.into_iter().map(|d| if d >= at { d + 1 } else { d }).collect();
@@ -296,6 +298,7 @@ impl Session {
                         self.template_diags.remove(i);
                         dirty = dirty.into_iter().filter(|&d| d != i).map(|d| if d > i { d - 1 } else { d }).collect();
                         removed_urls.push(url);
+                        page_set_changed = true;
                     }
                 }
             }
@@ -303,6 +306,11 @@ impl Session {
         if !self.load_diags.is_empty() {
             self.reload();
             return (self.states.len(), self.states.len());
+        }
+        if page_set_changed {
+            // Links elsewhere may now point at (or away from) these pages.
+            loaded.links = crate::links::LinkMap::new(loaded);
+            dirty.extend(0..self.states.len());
         }
         for (i, s) in self.states.iter().enumerate() {
             let Some(r) = &s.rendered else {
@@ -356,6 +364,14 @@ impl Session {
     /// Number of pages.
     pub fn page_count(&self) -> usize {
         self.loaded.as_ref().map_or(0, |l| l.pages.len())
+    }
+
+    /// Checks every link of every page (see [`crate::links`]).
+    pub fn check(&self) -> Option<crate::links::CheckReport> {
+        let loaded = self.loaded.as_ref()?;
+        let pages: Vec<(&PageSource, &RenderedPage)> =
+            loaded.pages.iter().zip(&self.states).filter_map(|(p, s)| s.rendered.as_ref().map(|r| (p, r))).collect();
+        Some(crate::links::check(loaded, &pages, &loaded.links))
     }
 
     /// The base URL the site is built for (`/` when the config could not be read).

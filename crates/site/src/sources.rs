@@ -61,6 +61,11 @@ impl Sources {
     /// Renders diagnostics as text: sorted by file and position, each with its source line,
     /// then a summary line. Deterministic, so tests can snapshot it.
     pub fn render(&self, diags: &[Diagnostic]) -> String {
+        self.render_for(diags, "build")
+    }
+
+    /// Like [`Sources::render`], naming the job that failed in the summary (`build`, `check`).
+    pub fn render_for(&self, diags: &[Diagnostic], job: &str) -> String {
         let mut simple = SimpleFiles::new();
         for f in &self.files {
             simple.add(f.path.as_str(), f.text.as_ref());
@@ -86,7 +91,7 @@ impl Sources {
         if errors > 0 {
             let files: std::collections::BTreeSet<_> = sorted.iter().filter(|d| d.is_error()).filter_map(|d| d.span).map(|s| s.file).collect();
             out.push_str(&format!(
-                "error: build failed: {errors} error{} in {} file{}{}\n",
+                "error: {job} failed: {errors} error{} in {} file{}{}\n",
                 plural(errors),
                 files.len().max(1),
                 plural(files.len().max(1)),

@@ -95,6 +95,12 @@ impl Theme {
         self.templates.iter().any(|(n, _)| n == name)
     }
 
+    /// Templates a page can name as its `layout`: those that extend another template (the
+    /// others, such as `base` and `macros`, are building blocks).
+    pub fn layouts(&self) -> impl Iterator<Item = &str> {
+        self.templates.iter().filter(|(_, src)| src.contains("{% extends")).filter_map(|(n, _)| n.strip_suffix(".html"))
+    }
+
     /// Static assets (path under assets/, bytes).
     pub fn assets(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.assets.iter().map(|(n, b)| (n.as_str(), b.as_slice()))

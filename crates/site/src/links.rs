@@ -1,0 +1,213 @@
+//! Links: where each link written in content goes, and `portolan check`'s verdicts.
+//!
+//! Content writes site links as Kong does, root-relative (`/gateway/network/`). A link to a
+//! page or file of this site gets the site's base path (`/docs/gateway/network/`); a link to
+//! a page this site does not own goes to the configured `upstream_url` (Kong's own docs),
+//! and is reported as such; without an upstream it is a broken link. Anchors are checked
+//! against the ids the target page defines (headings, FAQs, table rows, attribute lists,
+//! raw HTML).
+
+use std::collections::{HashMap, HashSet};
+
+use portolan_dialect::{Diagnostic, LinkOrigin, LinkRewriter, RenderedPage};
+
+use crate::{Loaded, PageSource};
+
+/// What the site owns, for rewriting links.
+#[derive(Debug, Clone, Default)]
+pub struct LinkMap {
+    base: String,
+    pages: HashSet<String>,
+    files: HashSet<String>,
+    upstream: Option<String>,
+}
+
+/// Where a link written as `url` goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A page of this site (its URL key, e.g. `gateway/network/`) and maybe an anchor.
+    Page(String, Option<String>),
+    /// A static file or asset of this site.
+    File,
+    /// A fragment on the same page.
+    SamePage(String),
+    /// Not owned here; rewritten to this upstream URL.
+    Upstream(String),
+    /// Root-relative, not owned here, no upstream configured.
+    Missing(String),
+    /// http(s) elsewhere.
+    External,
+    /// mailto:, tel:, relative paths and the like: not checked.
+    Other,
+}
+
+fn url_key(path: &str) -> String {
+    let t = path.trim_matches('/');
+    if t.is_empty() {
+        String::new()
+    } else {
+        format!("{t}/")
+    }
+}
+
+impl LinkMap {
+    /// The map for a loaded site's pages, static files and theme assets.
+    pub fn new(loaded: &Loaded) -> LinkMap {
+        let mut files: HashSet<String> = loaded.statics.iter().map(|s| s.rel.clone()).collect();
+        files.extend(loaded.theme.assets.iter().map(|(n, _)| format!("assets/{n}")));
+        files.extend(["sitemap.xml", "robots.txt", "404.html"].map(String::from));
+        LinkMap {
+            base: loaded.config.base_url.clone(),
+            pages: loaded.pages.iter().map(|p| p.url.clone()).collect(),
+            files,
+            upstream: loaded.config.upstream_url.clone().map(|u| u.trim_end_matches('/').to_string()),
+        }
+    }
+
+    /// Classifies a link as written.
+    pub fn target(&self, url: &str) -> Target {
+        let url = url.trim();
+        if let Some(frag) = url.strip_prefix('#') {
+            return Target::SamePage(frag.to_string());
+        }
+        let lower = url.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
+            return Target::External;
+        }
+        if !url.starts_with('/') {
+            return Target::Other;
+        }
+        let (path, frag) = match url.split_once('#') {
+            Some((p, f)) => (p, Some(f.to_string())),
+            None => (url, None),
+        };
+        let path = path.split('?').next().unwrap_or(path);
+        let key = url_key(path);
+        if self.pages.contains(&key) {
+            return Target::Page(key, frag.filter(|f| !f.is_empty()));
+        }
+        if self.files.contains(path.trim_start_matches('/')) {
+            return Target::File;
+        }
+        match &self.upstream {
+            Some(up) => Target::Upstream(format!("{up}{url}")),
+            None => Target::Missing(key),
+        }
+    }
+}
+
+impl LinkRewriter for LinkMap {
+    fn rewrite(&self, url: &str) -> Option<String> {
+        match self.target(url) {
+            Target::Page(..) | Target::File if self.base != "/" => Some(format!("{}{}", self.base, url.trim_start_matches('/'))),
+            Target::Upstream(u) => Some(u),
+            _ => None,
+        }
+    }
+}
+
+/// The ids a page defines, that `#fragment`s can point at.
+pub fn anchors(page: &RenderedPage) -> HashSet<String> {
+    let mut ids: HashSet<String> = page.headings.iter().map(|h| h.id.clone()).collect();
+    ids.extend(page.faqs.iter().map(|f| f.id.clone()));
+    if !page.faqs.is_empty() {
+        ids.insert("faq".into());
+    }
+    for html in std::iter::once(&page.html).chain(page.faqs.iter().map(|f| &f.answer_html)) {
+        let mut rest = html.as_str();
+        while let Some(i) = rest.find(" id=\"") {
+            rest = &rest[i + 5..];
+            if let Some(end) = rest.find('"') {
+                ids.insert(rest[..end].to_string());
+                rest = &rest[end..];
+            }
+        }
+    }
+    ids
+}
+
+/// What `portolan check` found.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// Broken links and anchors, as errors with positions.
+    pub errors: Vec<Diagnostic>,
+    /// Links sent upstream: (position, as written, rewritten).
+    pub upstream: Vec<(String, String, String)>,
+    /// External links: (position, url).
+    pub external: Vec<(String, String)>,
+}
+
+/// Checks every link of every page.
+pub fn check(loaded: &Loaded, pages: &[(&PageSource, &RenderedPage)], map: &LinkMap) -> CheckReport {
+    let anchor_sets: HashMap<&str, HashSet<String>> = pages.iter().map(|(s, p)| (s.url.as_str(), anchors(p))).collect();
+    let mut report = CheckReport::default();
+    for (src, page) in pages {
+        for link in &page.links {
+            let pos = loaded.sources.position(link.span);
+            let broken_anchor = |target_url: &str, frag: &str| {
+                let shown = if target_url.is_empty() { "/".to_string() } else { format!("/{target_url}") };
+                Diagnostic::error(link.span, format!("broken anchor `#{frag}`: {shown} has no such id"))
+                    .with_label("no heading, FAQ or table row has this id")
+            };
+            match map.target(&link.url) {
+                Target::SamePage(frag) if !frag.is_empty() => {
+                    if !anchor_sets.get(src.url.as_str()).is_some_and(|a| a.contains(&frag)) {
+                        let mut d = broken_anchor(&src.url, &frag);
+                        if let Some(s) = portolan_dialect::diag::did_you_mean(&frag, anchor_sets[src.url.as_str()].iter().map(String::as_str)) {
+                            d = d.with_hint(format!("did you mean `#{s}`?"));
+                        }
+                        report.errors.push(d);
+                    }
+                }
+                Target::Page(key, Some(frag)) => {
+                    let set = &anchor_sets[key.as_str()];
+                    if !set.contains(&frag) {
+                        let mut d = broken_anchor(&key, &frag);
+                        if let Some(s) = portolan_dialect::diag::did_you_mean(&frag, set.iter().map(String::as_str)) {
+                            d = d.with_hint(format!("did you mean `#{s}`?"));
+                        }
+                        report.errors.push(d);
+                    }
+                }
+                Target::Missing(key) => report.errors.push(
+                    Diagnostic::error(link.span, format!("broken link `{}`: no page at /{key}", link.url))
+                        .with_label("no such page")
+                        .with_hint(format!("create content/{key}index.md, fix the link, or set `upstream_url` in portolan.yaml to send links to pages this site does not own there")),
+                ),
+                Target::Upstream(u) => report.upstream.push((pos, link.url.clone(), u)),
+                Target::External if link.origin != LinkOrigin::Image || link.url.starts_with("http") => report.external.push((pos, link.url.clone())),
+                _ => {}
+            }
+        }
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(upstream: Option<&str>, base: &str) -> LinkMap {
+        LinkMap {
+            base: base.into(),
+            pages: ["".to_string(), "gateway/network/".into()].into_iter().collect(),
+            files: ["assets/style.css".to_string()].into_iter().collect(),
+            upstream: upstream.map(String::from),
+        }
+    }
+
+    #[test]
+    fn classifies_and_rewrites() {
+        let m = map(Some("https://developer.konghq.com"), "/docs/");
+        assert_eq!(m.target("/gateway/network/#ports"), Target::Page("gateway/network/".into(), Some("ports".into())));
+        assert_eq!(m.target("/gateway/network"), Target::Page("gateway/network/".into(), None));
+        assert_eq!(m.rewrite("/gateway/network/#ports").as_deref(), Some("/docs/gateway/network/#ports"));
+        assert_eq!(m.rewrite("/assets/style.css").as_deref(), Some("/docs/assets/style.css"));
+        assert_eq!(m.rewrite("/gateway/configuration/#x").as_deref(), Some("https://developer.konghq.com/gateway/configuration/#x"));
+        assert_eq!(m.rewrite("https://konghq.com"), None);
+        assert_eq!(m.rewrite("#local"), None);
+        let m = map(None, "/");
+        assert_eq!(m.target("/nope/"), Target::Missing("nope/".into()));
+        assert_eq!(m.rewrite("/gateway/network/"), None);
+    }
+}
