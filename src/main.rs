@@ -35,6 +35,9 @@ enum Command {
         /// Print only errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Keep the HTML's indentation (minified by default; `minify: false` in portolan.yaml).
+        #[arg(long)]
+        no_minify: bool,
     },
     /// Build in memory and check every link and anchor; exit 1 when any is broken.
     Check {
@@ -66,14 +69,14 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { site_dir, out, base_url, quiet } => build(site_dir, out, base_url, quiet),
+        Command::Build { site_dir, out, base_url, quiet, no_minify } => build(site_dir, out, base_url, quiet, no_minify),
         Command::Serve { site_dir, port, bind, base_url } => serve(site_dir, port, bind, base_url),
         Command::Check { site_dir, verbose } => check(site_dir, verbose),
     }
 }
 
-fn build(site_dir: PathBuf, out: Option<PathBuf>, base_url: Option<String>, quiet: bool) -> ExitCode {
-    let opts = portolan_site::Options { site_dir, out_dir: out, base_url, embedded: embedded::EMBEDDED };
+fn build(site_dir: PathBuf, out: Option<PathBuf>, base_url: Option<String>, quiet: bool, no_minify: bool) -> ExitCode {
+    let opts = portolan_site::Options { site_dir, out_dir: out, base_url, embedded: embedded::EMBEDDED, minify: no_minify.then_some(false) };
     if !quiet {
         eprintln!("Building {} ...", opts.site_dir.display());
     }
@@ -108,7 +111,7 @@ fn build(site_dir: PathBuf, out: Option<PathBuf>, base_url: Option<String>, quie
 }
 
 fn serve(site_dir: PathBuf, port: u16, bind: std::net::IpAddr, base_url: Option<String>) -> ExitCode {
-    let site = portolan_site::Options { site_dir, out_dir: None, base_url, embedded: embedded::EMBEDDED };
+    let site = portolan_site::Options { site_dir, out_dir: None, base_url, embedded: embedded::EMBEDDED, minify: None };
     let opts = portolan_serve::ServeOptions { site, addr: std::net::SocketAddr::new(bind, port), verbose: true };
     match portolan_serve::start(opts, |line| eprintln!("{line}")) {
         Ok(server) => {
@@ -125,7 +128,7 @@ fn serve(site_dir: PathBuf, port: u16, bind: std::net::IpAddr, base_url: Option<
 }
 
 fn check(site_dir: PathBuf, verbose: bool) -> ExitCode {
-    let opts = portolan_site::Options { site_dir, out_dir: None, base_url: None, embedded: embedded::EMBEDDED };
+    let opts = portolan_site::Options { site_dir, out_dir: None, base_url: None, embedded: embedded::EMBEDDED, minify: None };
     let session = portolan_site::Session::new(opts);
     let sources = session.sources();
     let mut diags = session.diagnostics();

@@ -10,6 +10,7 @@ pub mod config;
 pub mod links;
 pub mod output;
 mod page;
+pub mod publish;
 mod session;
 pub mod sources;
 pub mod theme;
@@ -45,12 +46,14 @@ pub struct Options {
     pub base_url: Option<String>,
     /// The theme and calculator bundle built into the binary, used when the site has none.
     pub embedded: Embedded,
+    /// Overrides the config's `minify`.
+    pub minify: Option<bool>,
 }
 
 impl Options {
     /// Options for `site_dir` with defaults.
     pub fn new(site_dir: impl Into<PathBuf>) -> Self {
-        Options { site_dir: site_dir.into(), out_dir: None, base_url: None, embedded: &[] }
+        Options { site_dir: site_dir.into(), out_dir: None, base_url: None, embedded: &[], minify: None }
     }
 
     /// The output folder.
@@ -182,6 +185,9 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
     };
     if let Some(b) = &opts.base_url {
         config.base_url = config::normalize_base(b);
+    }
+    if let Some(m) = opts.minify {
+        config.minify = m;
     }
 
     let content = site.join(CONTENT_DIR);

@@ -55,6 +55,7 @@ impl LinkMap {
     pub fn new(loaded: &Loaded) -> LinkMap {
         let mut files: HashSet<String> = loaded.statics.iter().map(|s| s.rel.clone()).collect();
         files.extend(loaded.theme.assets.iter().map(|(n, _)| format!("assets/{n}")));
+        files.extend(loaded.theme.asset_names.keys().map(|n| format!("assets/{n}")));
         files.extend(["sitemap.xml", "robots.txt", "404.html"].map(String::from));
         LinkMap {
             base: loaded.config.base_url.clone(),

@@ -280,13 +280,13 @@ fn layout_of(src: &PageSource, f: &FrontMatter) -> String {
 
 fn assets(loaded: &Loaded) -> serde_json::Value {
     let base = &loaded.config.base_url;
-    let has = |n: &str| loaded.theme.assets.iter().any(|(a, _)| a == n);
-    let url = |n: &str| if has(n) { format!("{base}assets/{n}") } else { String::new() };
+    let url = |n: &str| loaded.theme.asset(n).map_or(String::new(), |a| format!("{base}assets/{a}"));
     json!({
         "style_css": url("style.css"),
         "portolan_js": url("portolan.js"),
         "calculator_css": url("calculator.css"),
         "calculator_js": url("calculator-loader.js"),
+        "search_js": url("search.js"),
     })
 }
 
@@ -377,6 +377,7 @@ pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: 
     ctx.insert("prev", &prev);
     ctx.insert("next", &next);
     let html = tera.render(&format!("{layout}.html"), &ctx).map_err(|e| Some(template_error(src, &layout, &e)))?;
+    let html = if loaded.config.minify { crate::publish::minify(&html) } else { html };
 
     let links = page
         .links

@@ -144,6 +144,11 @@ impl Session {
             .map(|&i| (i, self.states[i].rendered.as_ref().map(|r| page::render(loaded, &index, tera, &loaded.pages[i], r))))
             .collect();
         self.template_diags.resize(loaded.pages.len(), None);
+        let base = &loaded.config.base_url;
+        let urls: Vec<String> = rendered.iter().map(|(p, _)| format!("{base}{}", p.url)).collect();
+        let origin = loaded.config.url.as_deref();
+        self.outputs.insert("sitemap.xml".into(), OutFile::Bytes(crate::publish::sitemap(origin, &urls).into_bytes().into()));
+        self.outputs.insert("robots.txt".into(), OutFile::Bytes(crate::publish::robots(origin, base).into_bytes().into()));
         for (i, result) in results {
             self.template_diags[i] = None;
             let url = &loaded.pages[i].url;

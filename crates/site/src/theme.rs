@@ -14,8 +14,10 @@ pub type Embedded = &'static [(&'static str, &'static [u8])];
 pub struct Theme {
     /// (name, source), e.g. ("page.html", "...").
     pub templates: Vec<(String, String)>,
-    /// (path under assets/, bytes).
+    /// (path under assets/, bytes), names fingerprinted with their content hash.
     pub assets: Vec<(String, Vec<u8>)>,
+    /// Original asset name → fingerprinted name.
+    pub asset_names: std::collections::BTreeMap<String, String>,
 }
 
 impl Theme {
@@ -39,6 +41,9 @@ impl Theme {
         }
         theme.templates.sort();
         theme.assets.sort();
+        let (assets, names) = crate::publish::fingerprint(&theme.assets);
+        theme.assets = assets;
+        theme.asset_names = names;
         Ok(theme)
     }
 
@@ -99,6 +104,11 @@ impl Theme {
     /// others, such as `base` and `macros`, are building blocks).
     pub fn layouts(&self) -> impl Iterator<Item = &str> {
         self.templates.iter().filter(|(_, src)| src.contains("{% extends")).filter_map(|(n, _)| n.strip_suffix(".html"))
+    }
+
+    /// The fingerprinted name of asset `name` (e.g. `style.css`), if the theme has it.
+    pub fn asset(&self, name: &str) -> Option<&str> {
+        self.asset_names.get(name).map(String::as_str)
     }
 
     /// Static assets (path under assets/, bytes).

@@ -1,0 +1,169 @@
+//! What hosting needs beyond the pages: fingerprinted asset names for long caching, the
+//! sitemap and robots.txt, and HTML minification.
+
+use std::collections::BTreeMap;
+
+/// FNV-1a, 64 bits: a stable content hash (std's hasher may change between releases).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+fn is_text(name: &str) -> bool {
+    name.ends_with(".js") || name.ends_with(".css")
+}
+
+/// Gives every asset a name with its content hash (`style.css` → `style.3f9a1c2e.css`),
+/// rewriting references between assets (a loader importing `./calculator.js`, a bundle
+/// fetching `calculator_bg.wasm`) so the names stay consistent. Returns the renamed assets
+/// and the map from original to new name.
+pub fn fingerprint(assets: &[(String, Vec<u8>)]) -> (Vec<(String, Vec<u8>)>, BTreeMap<String, String>) {
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut contents: BTreeMap<String, Vec<u8>> = assets.iter().cloned().collect();
+    // References form a shallow acyclic chain; each pass settles one more level.
+    for _ in 0..4 {
+        let mut next = BTreeMap::new();
+        for (name, _) in assets {
+            let original = &assets.iter().find(|(n, _)| n == name).expect("listed").1;
+            let bytes = if is_text(name) {
+                let text = String::from_utf8_lossy(original);
+                substitute(&text, name, &names).into_bytes()
+            } else {
+                original.clone()
+            };
+            let hashed = hashed_name(name, &bytes);
+            next.insert(name.clone(), hashed);
+            contents.insert(name.clone(), bytes);
+        }
+        if next == names {
+            break;
+        }
+        names = next;
+    }
+    let out = assets.iter().map(|(n, _)| (names[n].clone(), contents[n].clone())).collect();
+    (out, names)
+}
+
+fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let h = format!("{:016x}", fnv1a(bytes));
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{}.{ext}", &h[..10]),
+        None => format!("{name}.{}", &h[..10]),
+    }
+}
+
+/// Replaces references to other assets' names in `text`, where the name starts after a
+/// path or quote character (so `loader.js` inside `calculator-loader.js` is left alone).
+fn substitute(text: &str, own: &str, names: &BTreeMap<String, String>) -> String {
+    let mut out = text.to_string();
+    for (from, to) in names {
+        if from == own || !out.contains(from.as_str()) {
+            continue;
+        }
+        let mut result = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(i) = rest.find(from.as_str()) {
+            result.push_str(&rest[..i]);
+            let prev = result.chars().last();
+            result.push_str(if matches!(prev, None | Some('/' | '"' | '\'' | '(' | '`' | ' ')) { to } else { from });
+            rest = &rest[i + from.len()..];
+        }
+        result.push_str(rest);
+        out = result;
+    }
+    out
+}
+
+/// sitemap.xml for the given page URLs (already with the base path); `origin` makes them
+/// absolute as the sitemap protocol asks.
+pub fn sitemap(origin: Option<&str>, urls: &[String]) -> String {
+    let origin = origin.unwrap_or("").trim_end_matches('/');
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for u in urls {
+        s.push_str("  <url><loc>");
+        s.push_str(&portolan_dialect::markdown::escape_html(&format!("{origin}{u}")));
+        s.push_str("</loc></url>\n");
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+/// robots.txt pointing at the sitemap.
+/// (The sitemap line needs an absolute URL, so it is there only when `url` is configured.)
+pub fn robots(origin: Option<&str>, base: &str) -> String {
+    match origin {
+        Some(o) => format!("User-agent: *\nAllow: {base}\nSitemap: {}{base}sitemap.xml\n", o.trim_end_matches('/')),
+        None => format!("User-agent: *\nAllow: {base}\n"),
+    }
+}
+
+/// Removes indentation and blank lines outside `<pre>`, `<textarea>`, `<script>` and
+/// `<style>`. Whitespace at a line start is never significant in HTML flow content (it
+/// collapses with the line break before it), so the page renders the same.
+pub fn minify(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut verbatim = 0i32;
+    for line in html.split_inclusive('\n') {
+        if verbatim > 0 {
+            out.push_str(line);
+        } else {
+            let t = line.trim_start();
+            if !t.trim().is_empty() {
+                out.push_str(t);
+            }
+        }
+        let lower = line.to_ascii_lowercase();
+        for tag in ["pre", "textarea", "script", "style"] {
+            verbatim += count_tags(&lower, &format!("<{tag}")) - count_tags(&lower, &format!("</{tag}>"));
+        }
+        verbatim = verbatim.max(0);
+    }
+    out
+}
+
+fn count_tags(line: &str, open: &str) -> i32 {
+    line.match_indices(open)
+        .filter(|(i, _)| line[i + open.len()..].starts_with(['>', ' ', '\t', '\n']) || open.ends_with('>'))
+        .count() as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_follow_references() {
+        let assets = vec![
+            ("calculator-loader.js".to_string(), b"import init from \"./calculator.js\"; init(\"calculator_bg.wasm\");".to_vec()),
+            ("calculator.js".to_string(), b"fetch('calculator_bg.wasm')".to_vec()),
+            ("calculator_bg.wasm".to_string(), vec![0, 97, 115, 109]),
+            ("style.css".to_string(), b"body{}".to_vec()),
+        ];
+        let (out, names) = fingerprint(&assets);
+        let wasm = &names["calculator_bg.wasm"];
+        assert!(wasm.starts_with("calculator_bg.") && wasm.ends_with(".wasm"));
+        let loader = out.iter().find(|(n, _)| n == &names["calculator-loader.js"]).unwrap();
+        let loader = String::from_utf8(loader.1.clone()).unwrap();
+        assert!(loader.contains(&format!("./{}", names["calculator.js"])), "{loader}");
+        assert!(loader.contains(wasm.as_str()));
+        // Changing the wasm changes the name of everything that refers to it.
+        let mut changed = assets.clone();
+        changed[2].1.push(1);
+        let (_, names2) = fingerprint(&changed);
+        assert_ne!(names["calculator.js"], names2["calculator.js"]);
+        assert_ne!(names["calculator-loader.js"], names2["calculator-loader.js"]);
+        assert_eq!(names["style.css"], names2["style.css"]);
+    }
+
+    #[test]
+    fn minify_keeps_preformatted_text() {
+        let html = "<div>\n    <p>a\n    b</p>\n\n<pre><code>  keep\n    this\n</code></pre>\n  <p>x</p>\n";
+        assert_eq!(minify(html), "<div>\n<p>a\nb</p>\n<pre><code>  keep\n    this\n</code></pre>\n<p>x</p>\n");
+    }
+
+    #[test]
+    fn sitemap_is_absolute_and_escaped() {
+        let s = sitemap(Some("https://intranet.example/"), &["/docs/a/".into(), "/docs/b&c/".into()]);
+        assert!(s.contains("<loc>https://intranet.example/docs/a/</loc>"));
+        assert!(s.contains("b&amp;c"));
+    }
+}
