@@ -99,11 +99,17 @@ impl LinkMap {
 
 impl LinkRewriter for LinkMap {
     fn rewrite(&self, url: &str) -> Option<String> {
-        match self.target(url) {
-            Target::Page(..) | Target::File if self.base != "/" => Some(format!("{}{}", self.base, url.trim_start_matches('/'))),
-            Target::Upstream(u) => Some(u),
-            _ => None,
-        }
+        let rewritten = match self.target(url) {
+            // A page's canonical URL, with its trailing slash: no redirect on the way.
+            Target::Page(key, _) => {
+                let tail = url.find(['?', '#']).map_or("", |i| &url[i..]);
+                format!("{}{key}{tail}", self.base)
+            }
+            Target::File => format!("{}{}", self.base, url.trim().trim_start_matches('/')),
+            Target::Upstream(u) => u,
+            _ => return None,
+        };
+        (rewritten != url).then_some(rewritten)
     }
 }
 
@@ -210,5 +216,7 @@ mod tests {
         let m = map(None, "/");
         assert_eq!(m.target("/nope/"), Target::Missing("nope/".into()));
         assert_eq!(m.rewrite("/gateway/network/"), None);
+        assert_eq!(m.rewrite("/gateway/network").as_deref(), Some("/gateway/network/"));
+        assert_eq!(m.rewrite("/gateway/network?x=1#a").as_deref(), Some("/gateway/network/?x=1#a"));
     }
 }
