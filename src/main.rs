@@ -35,6 +35,9 @@ enum Command {
         /// Print only errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Print the time each phase took.
+        #[arg(long, short, conflicts_with = "quiet")]
+        verbose: bool,
         /// Keep the HTML's indentation (minified by default; `minify: false` in portolan.yaml).
         #[arg(long)]
         no_minify: bool,
@@ -47,6 +50,18 @@ enum Command {
         /// Also list every link that goes upstream and every external link.
         #[arg(long, short)]
         verbose: bool,
+    },
+    /// Measure one-page incremental rebuilds (as `serve` does them): build once in memory,
+    /// then edit PAGE RUNS times and time each rebuild. Restores the page afterwards.
+    #[command(hide = true)]
+    BenchRebuild {
+        /// The site folder.
+        site_dir: PathBuf,
+        /// The page to edit (a path under the site folder).
+        page: PathBuf,
+        /// Number of edits.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
     },
     /// Build the site in memory, serve it, and rebuild and reload the browser on every change.
     Serve {
@@ -69,18 +84,59 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { site_dir, out, base_url, quiet, no_minify } => build(site_dir, out, base_url, quiet, no_minify),
+        Command::Build { site_dir, out, base_url, quiet, verbose, no_minify } => build(site_dir, out, base_url, quiet, verbose, no_minify),
         Command::Serve { site_dir, port, bind, base_url } => serve(site_dir, port, bind, base_url),
         Command::Check { site_dir, verbose } => check(site_dir, verbose),
+        Command::BenchRebuild { site_dir, page, runs } => bench_rebuild(site_dir, page, runs),
     }
 }
 
-fn build(site_dir: PathBuf, out: Option<PathBuf>, base_url: Option<String>, quiet: bool, no_minify: bool) -> ExitCode {
-    let opts = portolan_site::Options { site_dir, out_dir: out, base_url, embedded: embedded::EMBEDDED, minify: no_minify.then_some(false) };
+fn options(site_dir: PathBuf) -> portolan_site::Options {
+    portolan_site::Options { embedded: embedded::EMBEDDED, ..portolan_site::Options::new(site_dir) }
+}
+
+/// A progress bar on stderr for long builds; none when stderr is not a terminal.
+fn progress_bar() -> Option<(indicatif::ProgressBar, portolan_site::Progress)> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::hidden();
+    bar.set_style(indicatif::ProgressStyle::with_template("{msg:20} [{bar:30}] {pos}/{len}").ok()?.progress_chars("=> "));
+    let shown = bar.clone();
+    let started = std::time::Instant::now();
+    let report: portolan_site::Progress = std::sync::Arc::new(move |phase, done, total| {
+        // Only builds that take a while get a bar: small sites finish before it would draw.
+        if started.elapsed() > std::time::Duration::from_millis(300) && shown.is_hidden() {
+            shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        shown.set_message(phase);
+        shown.set_length(total as u64);
+        shown.set_position(done as u64);
+    });
+    Some((bar, report))
+}
+
+fn build(site_dir: PathBuf, out: Option<PathBuf>, base_url: Option<String>, quiet: bool, verbose: bool, no_minify: bool) -> ExitCode {
+    let mut opts = portolan_site::Options { out_dir: out, base_url, minify: no_minify.then_some(false), ..options(site_dir) };
+    let bar = if quiet { None } else { progress_bar() };
+    opts.progress = bar.as_ref().map(|(_, p)| p.clone());
+    let timings = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    if verbose {
+        opts.timings = Some(timings.clone());
+    }
     if !quiet {
         eprintln!("Building {} ...", opts.site_dir.display());
     }
-    match portolan_site::build(&opts) {
+    let result = portolan_site::build(&opts);
+    if let Some((bar, _)) = bar {
+        bar.finish_and_clear();
+    }
+    if verbose {
+        for (phase, d) in timings.lock().map(|t| t.clone()).unwrap_or_default() {
+            eprintln!("  {phase:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+    }
+    match result {
         Ok(report) => {
             if !quiet {
                 eprint!("{}", report.warnings);
@@ -98,7 +154,7 @@ fn build(site_dir: PathBuf, out: Option<PathBuf>, base_url: Option<String>, quie
                     report.out_dir.display()
                 );
                 if std::io::stderr().is_terminal() {
-                    eprintln!("View it: python3 -m http.server -d {} 8000, then open http://127.0.0.1:8000/", report.out_dir.display());
+                    eprintln!("View it: portolan serve, or any static server, e.g. python3 -m http.server -d {} 8000", report.out_dir.display());
                 }
             }
             ExitCode::SUCCESS
@@ -111,7 +167,7 @@ fn build(site_dir: PathBuf, out: Option<PathBuf>, base_url: Option<String>, quie
 }
 
 fn serve(site_dir: PathBuf, port: u16, bind: std::net::IpAddr, base_url: Option<String>) -> ExitCode {
-    let site = portolan_site::Options { site_dir, out_dir: None, base_url, embedded: embedded::EMBEDDED, minify: None };
+    let site = portolan_site::Options { base_url, ..options(site_dir) };
     let opts = portolan_serve::ServeOptions { site, addr: std::net::SocketAddr::new(bind, port), verbose: true };
     match portolan_serve::start(opts, |line| eprintln!("{line}")) {
         Ok(server) => {
@@ -128,7 +184,7 @@ fn serve(site_dir: PathBuf, port: u16, bind: std::net::IpAddr, base_url: Option<
 }
 
 fn check(site_dir: PathBuf, verbose: bool) -> ExitCode {
-    let opts = portolan_site::Options { site_dir, out_dir: None, base_url: None, embedded: embedded::EMBEDDED, minify: None };
+    let opts = options(site_dir);
     let session = portolan_site::Session::new(opts);
     let sources = session.sources();
     let mut diags = session.diagnostics();
@@ -175,4 +231,43 @@ fn check(site_dir: PathBuf, verbose: bool) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn bench_rebuild(site_dir: PathBuf, page: PathBuf, runs: usize) -> ExitCode {
+    let started = std::time::Instant::now();
+    let mut session = portolan_site::Session::new(options(site_dir));
+    let full = started.elapsed();
+    if session.has_errors() {
+        eprint!("{}", session.sources().render(&session.diagnostics()));
+        return ExitCode::FAILURE;
+    }
+    let Ok(original) = std::fs::read_to_string(&page) else {
+        eprintln!("error: cannot read {}", page.display());
+        return ExitCode::FAILURE;
+    };
+    let mut times = Vec::with_capacity(runs);
+    let mut rendered = 0;
+    for n in 0..runs {
+        // A body edit a reader would see: a new paragraph at the end.
+        if std::fs::write(&page, format!("{original}\nEdit number {n}.\n")).is_err() {
+            eprintln!("error: cannot write {}", page.display());
+            return ExitCode::FAILURE;
+        }
+        let stats = session.update(std::slice::from_ref(&page));
+        rendered = stats.rendered;
+        times.push(stats.elapsed.as_secs_f64() * 1000.0);
+    }
+    let _ = std::fs::write(&page, &original);
+    session.update(std::slice::from_ref(&page));
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "pages={} full_build_ms={:.0} incremental_ms median={:.2} p90={:.2} max={:.2} pages_rerendered={rendered} runs={runs}",
+        session.page_count(),
+        full.as_secs_f64() * 1000.0,
+        pct(0.5),
+        pct(0.9),
+        pct(1.0)
+    );
+    ExitCode::SUCCESS
 }

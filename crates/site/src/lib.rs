@@ -35,8 +35,11 @@ pub const CONTENT_DIR: &str = "content";
 /// Where includes live inside the content folder.
 pub const INCLUDES_DIR: &str = "_includes";
 
+/// Reports progress: (phase, done, total). Called from many threads.
+pub type Progress = std::sync::Arc<dyn Fn(&'static str, usize, usize) + Send + Sync>;
+
 /// What to build.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
     /// The site folder (holds portolan.yaml, content/, optionally theme/ and www/).
     pub site_dir: PathBuf,
@@ -48,12 +51,22 @@ pub struct Options {
     pub embedded: Embedded,
     /// Overrides the config's `minify`.
     pub minify: Option<bool>,
+    /// Told how far a build has got.
+    pub progress: Option<Progress>,
+    /// Time spent in each phase of the last build, for `--verbose`.
+    pub timings: Option<std::sync::Arc<std::sync::Mutex<Vec<(&'static str, Duration)>>>>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options").field("site_dir", &self.site_dir).field("out_dir", &self.out_dir).field("base_url", &self.base_url).finish_non_exhaustive()
+    }
 }
 
 impl Options {
     /// Options for `site_dir` with defaults.
     pub fn new(site_dir: impl Into<PathBuf>) -> Self {
-        Options { site_dir: site_dir.into(), out_dir: None, base_url: None, embedded: &[], minify: None }
+        Options { site_dir: site_dir.into(), out_dir: None, base_url: None, embedded: &[], minify: None, progress: None, timings: None }
     }
 
     /// The output folder.
@@ -320,7 +333,10 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), msg) });
         return Err(failure(&sources, diags));
     }
-    if let Err(e) = write(&out, session.outputs()) {
+    let t = Instant::now();
+    let written = write(&out, session.outputs());
+    session.time("write", t.elapsed());
+    if let Err(e) = written {
         diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("cannot write {}: {e}", out.display())) });
         return Err(failure(&sources, diags));
     }

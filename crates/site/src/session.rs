@@ -77,10 +77,21 @@ impl Session {
         s
     }
 
+    /// Records how long a phase took (for `--verbose`).
+    pub fn time(&self, phase: &'static str, d: Duration) {
+        if let Some(t) = &self.opts.timings {
+            if let Ok(mut t) = t.lock() {
+                t.push((phase, d));
+            }
+        }
+    }
+
     fn reload(&mut self) {
         self.load_diags.clear();
         self.outputs.clear();
+        let t = Instant::now();
         self.loaded = load(&self.opts, &mut self.load_diags);
+        self.time("load", t.elapsed());
         self.states.clear();
         self.tera = None;
         let Some(loaded) = &self.loaded else { return };
@@ -92,8 +103,12 @@ impl Session {
         let all: Vec<usize> = (0..n).collect();
         self.states = (0..n).map(|_| PageState { rendered: None, diags: Vec::new() }).collect();
         self.template_diags = vec![None; n];
+        let t = Instant::now();
         self.render_markdown(&all);
+        self.time("markdown", t.elapsed());
+        let t = Instant::now();
         self.finish(&all, true);
+        self.time("templates", t.elapsed());
         if let (Some(loaded), Some(tera)) = (&self.loaded, &self.tera) {
             match page::render_404(loaded, tera) {
                 Ok(html) if !html.is_empty() => {
@@ -114,11 +129,13 @@ impl Session {
     fn render_markdown(&mut self, which: &[usize]) {
         let Some(loaded) = &self.loaded else { return };
         let ctx = portolan_dialect::Context { site: &loaded.config.variables, includes: &loaded.includes, links: &loaded.links };
+        let progress = Ticker::new(&self.opts, "Rendering markdown", which.len());
         let results: Vec<(usize, Option<RenderedPage>, Vec<Diagnostic>)> = which
             .par_iter()
             .map(|&i| {
                 let p = &loaded.pages[i];
                 let (r, d) = portolan_dialect::render_page(ctx, p.file, &loaded.sources.get(p.file).text);
+                progress.tick();
                 (i, r, d)
             })
             .collect();
@@ -139,9 +156,14 @@ impl Session {
         let all = force || key != self.nav_key;
         self.nav_key = key;
         let targets: Vec<usize> = if all { (0..loaded.pages.len()).collect() } else { dirty.to_vec() };
+        let progress = Ticker::new(&self.opts, "Rendering templates", targets.len());
         let results: Vec<(usize, Option<Result<page::PageOutput, Option<Diagnostic>>>)> = targets
             .par_iter()
-            .map(|&i| (i, self.states[i].rendered.as_ref().map(|r| page::render(loaded, &index, tera, &loaded.pages[i], r))))
+            .map(|&i| {
+                let out = self.states[i].rendered.as_ref().map(|r| page::render(loaded, &index, tera, &loaded.pages[i], r));
+                progress.tick();
+                (i, out)
+            })
             .collect();
         self.template_diags.resize(loaded.pages.len(), None);
         let base = &loaded.config.base_url;
@@ -196,8 +218,11 @@ impl Session {
         let content = self.opts.site_dir.join(CONTENT_DIR);
         let includes = content.join(INCLUDES_DIR);
         let mut plan = Vec::new();
+        let abs_site = std::path::absolute(&self.opts.site_dir).ok()?;
         for path in changed {
-            let rel_site = path.strip_prefix(&self.opts.site_dir).ok()?;
+            // Compare absolute paths, then name the file the way load() does.
+            let rel_site = std::path::absolute(path).ok()?.strip_prefix(&abs_site).ok()?.to_path_buf();
+            let path = &self.opts.site_dir.join(&rel_site);
             if !rel_site.starts_with(CONTENT_DIR) {
                 if rel_site.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
                     continue; // editor swap files and the like
@@ -387,6 +412,33 @@ impl Session {
     /// The options the session was made with.
     pub fn options(&self) -> &Options {
         &self.opts
+    }
+}
+
+/// Counts finished items of a phase and reports them, at most every 64 items.
+struct Ticker<'a> {
+    progress: Option<&'a crate::Progress>,
+    phase: &'static str,
+    total: usize,
+    done: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> Ticker<'a> {
+    fn new(opts: &'a Options, phase: &'static str, total: usize) -> Self {
+        let t = Ticker { progress: opts.progress.as_ref(), phase, total, done: Default::default() };
+        if let Some(p) = t.progress {
+            p(phase, 0, total);
+        }
+        t
+    }
+
+    fn tick(&self) {
+        if let Some(p) = self.progress {
+            let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if n % 64 == 0 || n == self.total {
+                p(self.phase, n, self.total);
+            }
+        }
     }
 }
 

@@ -57,7 +57,8 @@ fn incremental_rebuilds_match_clean_builds() {
     let include = content.join("_includes/parts/nested.md");
 
     edit(&page, "## Variables and raw", "## Variables, edited");
-    let stats = session.update(&[page.clone()]);
+    // The watcher may name a file differently from how the site folder was given.
+    let stats = session.update(&[site.join("./content/guide/dialect.md")]);
     assert!(!stats.full);
     assert_eq!(stats.rendered, 1, "a body edit re-renders only that page");
     assert_same_as_fresh(&session, "body edit");
