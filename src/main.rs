@@ -51,6 +51,28 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Print the hostnames and ports to allow for a geo and control-plane prefix, computed
+    /// from the site's content exactly as the page's calculator does.
+    Hosts {
+        /// The site folder [default: .]
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// The geo (region identifier), e.g. eu.
+        #[arg(long)]
+        geo: String,
+        /// The control plane DNS prefix.
+        #[arg(long)]
+        prefix: Option<String>,
+        /// The Dev Portal id.
+        #[arg(long)]
+        portal: Option<String>,
+        /// Output: text (host:port per line), csv, json or kong-conf.
+        #[arg(long, default_value = "text", value_parser = ["text", "csv", "json", "kong-conf"])]
+        format: String,
+        /// The page whose calculator to use, by URL (needed when several pages have one).
+        #[arg(long)]
+        page: Option<String>,
+    },
     /// Measure one-page incremental rebuilds (as `serve` does them): build once in memory,
     /// then edit PAGE RUNS times and time each rebuild. Restores the page afterwards.
     #[command(hide = true)]
@@ -87,6 +109,7 @@ fn main() -> ExitCode {
         Command::Build { site_dir, out, base_url, quiet, verbose, no_minify } => build(site_dir, out, base_url, quiet, verbose, no_minify),
         Command::Serve { site_dir, port, bind, base_url } => serve(site_dir, port, bind, base_url),
         Command::Check { site_dir, verbose } => check(site_dir, verbose),
+        Command::Hosts { site_dir, geo, prefix, portal, format, page } => hosts(site_dir, geo, prefix, portal, &format, page),
         Command::BenchRebuild { site_dir, page, runs } => bench_rebuild(site_dir, page, runs),
     }
 }
@@ -269,5 +292,60 @@ fn bench_rebuild(site_dir: PathBuf, page: PathBuf, runs: usize) -> ExitCode {
         pct(0.9),
         pct(1.0)
     );
+    ExitCode::SUCCESS
+}
+
+fn hosts(site_dir: PathBuf, geo: String, prefix: Option<String>, portal: Option<String>, format: &str, page: Option<String>) -> ExitCode {
+    use portolan_endpoints::{Format, Inputs};
+    let session = portolan_site::Session::new(options(site_dir));
+    let mut specs = session.calculator_specs();
+    if let Some(p) = &page {
+        let want = format!("/{}/", p.trim_matches('/')).replace("//", "/");
+        specs.retain(|(url, _)| *url == want);
+    }
+    let (url, spec) = match specs.len() {
+        1 => specs.remove(0),
+        0 => {
+            eprintln!("error: no page {}places the hostname calculator ({{% hostname_calculator %}})", page.map(|p| format!("at {p} ")).unwrap_or_default());
+            return ExitCode::FAILURE;
+        }
+        _ => {
+            let urls: Vec<_> = specs.iter().map(|(u, _)| u.as_str()).collect();
+            eprintln!("error: several pages place the calculator; choose one with --page: {}", urls.join(", "));
+            return ExitCode::FAILURE;
+        }
+    };
+    let spec = match spec {
+        Ok(s) => s,
+        Err(d) => {
+            eprint!("{}", session.sources().render(&[d]));
+            return ExitCode::FAILURE;
+        }
+    };
+    let expansion = match spec.expand(&Inputs { geo: Some(geo), prefix, portal }) {
+        Ok(e) => e,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("error: --{e}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    for n in &expansion.notices {
+        eprintln!("note: {}", n.message);
+    }
+    for e in expansion.endpoints.iter().filter(|e| e.needs.is_some()) {
+        if let Some(input) = e.needs {
+            eprintln!("note: {} is left out: it needs --{}", e.hostname, input.id());
+        }
+    }
+    let format = match format {
+        "csv" => Format::Csv,
+        "json" => Format::Json,
+        "kong-conf" => Format::KongConf,
+        _ => Format::Allowlist,
+    };
+    print!("{}", expansion.export(format));
+    eprintln!("(from {url})");
     ExitCode::SUCCESS
 }

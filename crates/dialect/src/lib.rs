@@ -124,6 +124,9 @@ pub struct RenderedPage {
     pub includes: Vec<FileId>,
     /// True when the body places the hostname calculator.
     pub has_calculator: bool,
+    /// Where the body places it.
+    #[serde(skip)]
+    pub calculator_span: Option<Span>,
 }
 
 /// Ids the theme gives its own elements; headings and FAQs never take them.
@@ -186,6 +189,7 @@ pub fn render_page(ctx: Context<'_>, file: FileId, text: &str) -> (Option<Render
         blocks: body.blocks,
         includes: expanded.includes,
         has_calculator: expanded.has_calculator,
+        calculator_span: expanded.calculator_span,
     };
     (Some(page), diags)
 }

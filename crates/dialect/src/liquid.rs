@@ -109,6 +109,8 @@ pub struct Expanded {
     pub includes: Vec<FileId>,
     /// Whether `{% hostname_calculator %}` was used.
     pub has_calculator: bool,
+    /// Where `{% hostname_calculator %}` is written.
+    pub calculator_span: Option<Span>,
 }
 
 /// Expands `text[start..]` of `file`.
@@ -312,6 +314,7 @@ impl Expander<'_, '_> {
             }
             "hostname_calculator" => {
                 self.out.has_calculator = true;
+                self.out.calculator_span.get_or_insert(span);
                 self.emit_block(file, text, span, CALCULATOR_MARKER);
                 after(tag.end)
             }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use portolan_dialect::frontmatter::{self, find_value_span, key_span};
 use portolan_dialect::{Diagnostic, FrontMatter, LinkRewriter, Heading, RenderedFaq, RenderedPage, Span, Table, CALCULATOR_MARKER};
+use portolan_endpoints::{CalculatorSpec, ContentFacts, FactColumn, FactParagraph, FactRow, FactTable};
 use serde::Serialize;
 use serde_json::json;
 
@@ -415,9 +416,52 @@ pub(crate) fn render_404(loaded: &Loaded, tera: &tera::Tera) -> Result<String, D
     tera.render("404.html", &ctx).map_err(|e| Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("template `404.html` failed: {}", error_chain(&e))) })
 }
 
-/// The calculator widget for a page that places it: the spec derived from the page's own
-/// content, embedded as JSON, plus the theme's form partial.
+/// What the calculator reads from a page: its tables, list items and paragraphs as text.
+pub(crate) fn facts(page: &RenderedPage) -> ContentFacts {
+    use portolan_dialect::markdown::BlockKind;
+    ContentFacts {
+        tables: page
+            .tables
+            .iter()
+            .map(|t| FactTable {
+                columns: t.columns.iter().map(|c| FactColumn { key: c.key.clone(), title: c.title.clone() }).collect(),
+                rows: t
+                    .rows
+                    .iter()
+                    .map(|r| FactRow { id: r.id.clone(), cells: r.cells.iter().map(|(k, c)| (k.clone(), c.text())).collect() })
+                    .collect(),
+            })
+            .collect(),
+        list_items: page.blocks.iter().filter(|b| b.kind == BlockKind::ListItem).map(|b| b.text.clone()).collect(),
+        paragraphs: page
+            .blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Paragraph)
+            .map(|b| FactParagraph { text: b.text.clone(), code_spans: b.code_spans.clone() })
+            .collect(),
+    }
+}
+
+/// The calculator's spec for a page that places it, derived from the page's own content.
+pub(crate) fn calculator_spec(src: &PageSource, page: &RenderedPage) -> Result<CalculatorSpec, Diagnostic> {
+    CalculatorSpec::from_facts(&facts(page)).map_err(|errors| {
+        let span = page.calculator_span.unwrap_or(Span::new(src.file, 0, 0));
+        let mut d = Diagnostic::error(span, "the hostname calculator cannot read this page's content")
+            .with_label("calculator placed here")
+            .with_hint("the calculator reads the page's hostname and port tables and its list of geos; see README.md, \"The hostname calculator\"");
+        for e in errors {
+            d = d.with_note(e.to_string());
+        }
+        d
+    })
+}
+
+/// The calculator widget: the theme's form partial with the spec embedded as JSON.
 pub(crate) fn calculator_html(loaded: &Loaded, tera: &tera::Tera, src: &PageSource, page: &RenderedPage) -> Result<String, Diagnostic> {
-    let _ = (loaded, tera, src, page);
-    Ok(String::new())
+    let spec = calculator_spec(src, page)?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("calculator", &spec);
+    ctx.insert("calculator_json", &script_json(&spec));
+    ctx.insert("site", &site_context(loaded));
+    tera.render("calculator.html", &ctx).map_err(|e| template_error(src, "calculator", &e))
 }

@@ -396,6 +396,18 @@ impl Session {
         self.loaded.as_ref().map_or(0, |l| l.pages.len())
     }
 
+    /// The calculator spec of every page that places the calculator: (URL, spec or error).
+    pub fn calculator_specs(&self) -> Vec<(String, Result<portolan_endpoints::CalculatorSpec, Diagnostic>)> {
+        let Some(loaded) = &self.loaded else { return Vec::new() };
+        loaded
+            .pages
+            .iter()
+            .zip(&self.states)
+            .filter_map(|(p, s)| s.rendered.as_ref().filter(|r| r.has_calculator).map(|r| (p, r)))
+            .map(|(p, r)| (format!("{}{}", loaded.config.base_url, p.url), page::calculator_spec(p, r)))
+            .collect()
+    }
+
     /// Checks every link of every page (see [`crate::links`]).
     pub fn check(&self) -> Option<crate::links::CheckReport> {
         let loaded = self.loaded.as_ref()?;
