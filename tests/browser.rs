@@ -102,3 +102,63 @@ async fn live_reload_shows_an_edit_and_recovers_from_an_error() {
     b.until("recovery once the file is fixed", "return document.body.textContent.includes('Variables and raw')").await;
     b.client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calculator_follows_what_the_reader_types() {
+    let (_server, url) = serve(&repo());
+    let b = Browser::start(1300, 1000, &[]).await;
+    b.client.goto(&format!("{url}/konnect-platform/network/")).await.unwrap();
+    b.until("the calculator to bind (the form is shown)", "return !document.getElementById('calc').hidden").await;
+
+    // Choose a geo, type a prefix: results appear with no submit, and the URL follows.
+    let geo = b.client.find(fantoccini::Locator::Id("calc-geo")).await.unwrap();
+    geo.select_by_value("eu").await.unwrap();
+    let prefix = b.client.find(fantoccini::Locator::Id("calc-prefix")).await.unwrap();
+    prefix.send_keys("abc123").await.unwrap();
+    b.until("the hostnames for eu/abc123", "return document.getElementById('calc-results-body').textContent.includes('abc123.eu.cp0.konghq.com:443')").await;
+    let shown = b.eval("return [...document.querySelectorAll('#calc-results-body code')].map(c => c.textContent)").await;
+    let shown: Vec<String> = serde_json::from_value(shown).unwrap();
+    for want in ["cloud.konghq.com:443", "global.api.konghq.com:443", "eu.api.konghq.com:443", "abc123.eu.cp0.konghq.com:443", "abc123.eu.tp0.konghq.com:443", "eu.mesh.sync.konghq.com:443"] {
+        assert!(shown.iter().any(|s| s == want), "{want} not shown: {shown:?}");
+    }
+    b.until("the URL to follow the form", "return location.search.includes('geo=eu') && location.search.includes('prefix=abc123')").await;
+
+    // The page and `portolan hosts` agree.
+    let cli = portolan(&["hosts", repo().to_str().unwrap(), "--geo", "eu", "--prefix", "abc123"]);
+    let cli: Vec<String> = String::from_utf8_lossy(&cli.stdout).lines().map(String::from).collect();
+    let complete: Vec<String> = shown.iter().filter(|s| !s.contains("PORTAL_ID")).cloned().collect();
+    assert_eq!(complete, cli, "page and CLI list the same hosts");
+
+    // kong.conf export.
+    b.eval("const d = document.getElementById('calc-export'); d.open = true; const f = document.getElementById('calc-export-format'); f.value = 'kong-conf'; f.dispatchEvent(new Event('change', {bubbles: true})); return true").await;
+    b.until("the kong.conf export", "return document.getElementById('calc-export-output').value.includes('cluster_control_plane = abc123.eu.cp0.konghq.com:443')").await;
+
+    // Hostile input: refused inline, shown as text, nothing injected.
+    prefix.clear().await.unwrap();
+    prefix.send_keys("<img src=x onerror=\"window.pwned=1\">").await.unwrap();
+    b.until("an inline validation message", "return document.getElementById('calc-prefix-error').textContent.length > 0").await;
+    let injected = b.eval("return window.pwned === 1 || document.querySelectorAll('#calc img').length > 0").await;
+    assert_eq!(injected, false, "reader input never becomes markup");
+    let live = b.eval("return document.getElementById('calc-prefix-error').getAttribute('aria-live')").await;
+    assert_eq!(live, "polite");
+
+    // A shared URL pre-fills and computes on load.
+    b.client.goto(&format!("{url}/konnect-platform/network/?geo=au&prefix=shared1&portal=dev9")).await.unwrap();
+    b.until("the shared URL's results", "return document.getElementById('calc-results-body').textContent.includes('dev9.au.portal.konghq.com:443')").await;
+    assert_eq!(b.eval("return document.getElementById('calc-prefix').value").await, "shared1");
+    assert_eq!(b.eval("return document.getElementById('calc-geo').value").await, "au");
+    b.client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_javascript_the_tables_remain() {
+    let (_server, url) = serve(&repo());
+    let b = Browser::start(1200, 900, &["--blink-settings=scriptEnabled=false"]).await;
+    b.client.goto(&format!("{url}/konnect-platform/network/")).await.unwrap();
+    assert_eq!(b.eval("return 1").await, 1, "WebDriver scripts still run");
+    let hidden = b.eval("return document.getElementById('calc').hidden").await;
+    assert_eq!(hidden, true, "the form stays hidden without JS/WASM");
+    let text = b.eval("return document.body.innerText").await;
+    assert!(text.as_str().unwrap().contains("CONTROL_PLANE_DNS_PREFIX.REGION.cp0.konghq.com"));
+    b.client.close().await.unwrap();
+}
