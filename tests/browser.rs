@@ -109,6 +109,10 @@ async fn calculator_follows_what_the_reader_types() {
     let b = Browser::start(1300, 1000, &[]).await;
     b.client.goto(&format!("{url}/konnect-platform/network/")).await.unwrap();
     b.until("the calculator to bind (the form is shown)", "return !document.getElementById('calc').hidden").await;
+    // ... under the page's Content-Security-Policy: no inline script, WebAssembly allowed.
+    let csp = b.eval("return document.querySelector('meta[http-equiv=Content-Security-Policy]').content").await;
+    let csp = csp.as_str().unwrap();
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"), "{csp}");
 
     // Choose a geo, type a prefix: results appear with no submit, and the URL follows.
     let geo = b.client.find(fantoccini::Locator::Id("calc-geo")).await.unwrap();

@@ -35,6 +35,17 @@ pub struct Config {
     /// Minify HTML (default on).
     #[serde(default = "yes")]
     pub minify: bool,
+    /// The Content-Security-Policy every page declares (a `<meta>` tag); `""` for none.
+    #[serde(default = "default_csp")]
+    pub content_security_policy: String,
+}
+
+/// Scripts and styles only from the site's own files (no inline script), WebAssembly
+/// allowed to compile (the calculator), images from the site or data: URLs.
+pub const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+
+fn default_csp() -> String {
+    DEFAULT_CSP.to_string()
 }
 
 fn yes() -> bool {
@@ -47,7 +58,7 @@ fn default_base() -> String {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { title: "Documentation".into(), description: String::new(), base_url: default_base(), variables: Variables::new(), labels: BTreeMap::new(), upstream_url: None, url: None, minify: true }
+        Config { title: "Documentation".into(), description: String::new(), base_url: default_base(), variables: Variables::new(), labels: BTreeMap::new(), upstream_url: None, url: None, minify: true, content_security_policy: default_csp() }
     }
 }
 
@@ -63,7 +74,7 @@ impl Config {
             };
             Diagnostic::error(Span::new(file, at, at), format!("invalid {CONFIG_FILE}: {msg}"))
                 .with_label("here")
-                .with_hint("keys: title, description, base_url, url, upstream_url, minify, variables, labels")
+                .with_hint("keys: title, description, base_url, url, upstream_url, minify, content_security_policy, variables, labels")
         })?;
         c.base_url = normalize_base(&c.base_url);
         let title_key = serde_yaml::Value::from("title");

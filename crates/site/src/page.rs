@@ -297,6 +297,7 @@ fn site_context(loaded: &Loaded) -> serde_json::Value {
         "description": loaded.config.description,
         "base_url": loaded.config.base_url,
         "variables": loaded.config.variables,
+        "csp": loaded.config.content_security_policy,
     })
 }
 
