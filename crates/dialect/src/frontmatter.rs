@@ -155,7 +155,9 @@ pub fn parse(file: FileId, text: &str, raw: RawFront, site: &Variables, diags: &
             None => d.with_hint(format!("known keys: {}", KNOWN_KEYS.join(", "))),
         });
     }
-    let mut front: FrontMatter = match serde_yaml::from_str(yaml) {
+    // From the parsed value (no second parse); only a failure parses again, for the position.
+    let typed = serde_yaml::from_value::<FrontMatter>(serde_yaml::Value::Mapping(map)).or_else(|_| serde_yaml::from_str::<FrontMatter>(yaml));
+    let mut front: FrontMatter = match typed {
         Ok(f) => f,
         Err(e) => {
             diags.push(error_at(&e).with_hint("see the frontmatter keys in README.md: lists such as `breadcrumbs` and `faqs` hold `- ` items"));
@@ -175,7 +177,7 @@ pub fn parse(file: FileId, text: &str, raw: RawFront, site: &Variables, diags: &
         f.a = x(&f.a);
     }
     if front.title.is_empty() {
-        let span = if map.contains_key("title") { key_span(file, text, raw, "title") } else { Span::new(file, raw.start, raw.start) };
+        let span = if yaml.lines().any(|l| l.starts_with("title:")) { key_span(file, text, raw, "title") } else { Span::new(file, raw.start, raw.start) };
         diags.push(Diagnostic::error(span, "page has no title").with_label("`title:` expected").with_hint("add `title: Your page title` to the frontmatter"));
     }
     Some(front)

@@ -136,6 +136,28 @@ pub const RESERVED_IDS: [&str; 5] = ["faq", "toc-title", "related-title", "main"
 /// it with the calculator widget.
 pub const CALCULATOR_MARKER: &str = "<div data-portolan-calculator></div>";
 
+/// Reads only a page's frontmatter (Liquid expanded), for what pages need to know about
+/// each other before any page renders. Returns the frontmatter (when it has no errors) and
+/// its warnings; a page whose frontmatter has errors gets `None`, and [`render_page`]
+/// reports them.
+pub fn render_frontmatter(ctx: Context<'_>, file: FileId, text: &str) -> (Option<FrontMatter>, Vec<Diagnostic>) {
+    let Some(raw) = frontmatter::split(file, text).ok().and_then(|s| s.front) else { return (None, Vec::new()) };
+    let mut diags = Vec::new();
+    match frontmatter::parse(file, text, raw, ctx.site, &mut diags) {
+        Some(front) if !diags.iter().any(Diagnostic::is_error) => (Some(front), diags),
+        _ => (None, Vec::new()),
+    }
+}
+
+/// [`render_page`] for a page whose frontmatter [`render_frontmatter`] already read (it is
+/// not parsed again; its problems are still reported).
+pub fn render_page_with(ctx: Context<'_>, file: FileId, text: &str, front: Option<&FrontMatter>) -> (Option<RenderedPage>, Vec<Diagnostic>) {
+    match front {
+        Some(f) => render_parsed(ctx, file, text, f.clone(), Vec::new()),
+        None => render_page(ctx, file, text),
+    }
+}
+
 /// Renders one page. Always returns every diagnostic it found; the page is `None` only when
 /// the frontmatter could not be read at all.
 pub fn render_page(ctx: Context<'_>, file: FileId, text: &str) -> (Option<RenderedPage>, Vec<Diagnostic>) {
@@ -147,21 +169,23 @@ pub fn render_page(ctx: Context<'_>, file: FileId, text: &str) -> (Option<Render
             return (None, diags);
         }
     };
-    let (front, raw_front) = match split.front {
-        Some(raw) => match frontmatter::parse(file, text, raw, ctx.site, &mut diags) {
-            Some(front) => (front, Some(raw)),
-            None => return (None, diags),
-        },
-        None => {
-            diags.push(
-                Diagnostic::error(Span::new(file, 0, 0), "page has no frontmatter")
-                    .with_label("expected `---` here")
-                    .with_hint("start the page with a YAML frontmatter block: `---`, `title: ...`, `---`"),
-            );
-            return (None, diags);
-        }
+    let Some(raw) = split.front else {
+        diags.push(
+            Diagnostic::error(Span::new(file, 0, 0), "page has no frontmatter")
+                .with_label("expected `---` here")
+                .with_hint("start the page with a YAML frontmatter block: `---`, `title: ...`, `---`"),
+        );
+        return (None, diags);
     };
+    match frontmatter::parse(file, text, raw, ctx.site, &mut diags) {
+        Some(front) => render_parsed(ctx, file, text, front, diags),
+        None => (None, diags),
+    }
+}
 
+fn render_parsed(ctx: Context<'_>, file: FileId, text: &str, front: FrontMatter, mut diags: Vec<Diagnostic>) -> (Option<RenderedPage>, Vec<Diagnostic>) {
+    let Ok(split) = frontmatter::split(file, text) else { return (None, diags) };
+    let raw_front = split.front;
     let params = BTreeMap::new();
     let expanded = liquid::expand(ctx, file, text, split.body_start, &params, &mut diags);
     let body = markdown::render_body(&expanded, ctx.links, &mut diags);

@@ -47,6 +47,13 @@ fn get(addr: SocketAddr, path: &str) -> (u16, String, String) {
     (status, head.to_ascii_lowercase(), body.to_string())
 }
 
+/// The page's stylesheet URL (asset names carry a content hash).
+fn stylesheet(addr: SocketAddr) -> String {
+    let (_, _, body) = get(addr, "/guide/dialect/");
+    let at = body.find("href=\"/assets/style.").expect("the page links its stylesheet") + 6;
+    body[at..at + body[at..].find('"').unwrap()].to_string()
+}
+
 fn until(what: &str, mut f: impl FnMut() -> bool) {
     let t = Instant::now();
     while !f() {
@@ -77,7 +84,7 @@ fn serves_pages_with_safe_headers_and_refuses_traversal() {
     let (status, head, _) = get(server.addr, "/guide/dialect");
     assert_eq!(status, 301);
     assert!(head.contains("location: /guide/dialect/"));
-    let (status, head, _) = get(server.addr, "/assets/style.css");
+    let (status, head, _) = get(server.addr, &stylesheet(server.addr));
     assert_eq!(status, 200);
     assert!(head.contains("content-type: text/css"));
     assert_eq!(get(server.addr, "/no/such/page/").0, 404);
@@ -107,6 +114,7 @@ fn edits_rebuild_errors_show_and_recover() {
     let (_tmp, site, server) = serve_fixture();
     let page = site.join("content/guide/dialect.md");
     let original = std::fs::read_to_string(&page).unwrap();
+    let css = stylesheet(server.addr);
 
     std::fs::write(&page, original.replace("## Variables and raw", "## Variables, live")).unwrap();
     until("the edit to show", || get(server.addr, "/guide/dialect/").2.contains("Variables, live"));
@@ -117,7 +125,7 @@ fn edits_rebuild_errors_show_and_recover() {
     assert!(body.contains("content/guide/dialect.md:30:1"), "{body}");
     assert!(body.contains("unknown site variable `site.produkt`"));
     assert!(body.contains("/__portolan/live.js"), "the error page reloads itself");
-    assert_eq!(get(server.addr, "/assets/style.css").0, 200, "assets stay available");
+    assert_eq!(get(server.addr, &css).0, 200, "assets stay available");
 
     std::fs::write(&page, &original).unwrap();
     until("recovery", || get(server.addr, "/guide/dialect/").0 == 200);

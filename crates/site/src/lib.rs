@@ -321,33 +321,122 @@ pub fn url_for(rel: &str) -> String {
 
 /// Builds the site: load, render, write atomically. On failure the previous output is left
 /// as it was.
+///
+/// Unlike a [`Session`] (which keeps every page for incremental rebuilds), a build streams:
+/// every page's frontmatter first (what pages show of each other), then each page is
+/// rendered, templated and written to the staging folder and dropped, so memory holds the
+/// sources and little else.
 pub fn build(opts: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
-    let session = Session::new(opts.clone());
+    let timer = |phase: &'static str, t: Instant| {
+        if let Some(tm) = &opts.timings {
+            if let Ok(mut tm) = tm.lock() {
+                tm.push((phase, t.elapsed()));
+            }
+        }
+    };
+    let mut diags = Vec::new();
+    let t = Instant::now();
+    let Some(loaded) = load(opts, &mut diags) else {
+        return Err(failure(&Sources::default(), diags));
+    };
+    timer("load", t);
+    let tera = match loaded.theme.tera() {
+        Ok(t) => t,
+        Err(msg) => {
+            diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), msg) });
+            return Err(failure(&loaded.sources, diags));
+        }
+    };
     let out = opts.out_dir();
-    let (sources, mut diags) = (session.sources(), session.diagnostics());
-    if diags.iter().any(Diagnostic::is_error) || session.outputs().is_empty() {
-        return Err(failure(&sources, diags));
-    }
     if let Err(msg) = check_out_dir(opts, &out) {
         diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), msg) });
-        return Err(failure(&sources, diags));
+        return Err(failure(&loaded.sources, diags));
     }
+    let staging = match output::Staging::new(&out) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("cannot write {}: {e}", out.display())) });
+            return Err(failure(&loaded.sources, diags));
+        }
+    };
+    let trash = output::take_out_trash(&out);
+
     let t = Instant::now();
-    let written = write(&out, session.outputs());
-    session.time("write", t.elapsed());
-    if let Err(e) = written {
-        diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("cannot write {}: {e}", out.display())) });
-        return Err(failure(&sources, diags));
+    let ctx = portolan_dialect::Context { site: &loaded.config.variables, includes: &loaded.includes, links: &loaded.links };
+    let read: Vec<(Option<portolan_dialect::FrontMatter>, Vec<Diagnostic>)> =
+        loaded.pages.par_iter().map(|p| portolan_dialect::render_frontmatter(ctx, p.file, &loaded.sources.get(p.file).text)).collect();
+    let mut fronts = Vec::with_capacity(read.len());
+    for (f, d) in read {
+        diags.extend(d);
+        fronts.push(f);
     }
+    let known: Vec<(&PageSource, &portolan_dialect::FrontMatter)> = loaded.pages.iter().zip(&fronts).filter_map(|(p, f)| f.as_ref().map(|f| (p, f))).collect();
+    let index = page::SiteIndex::new(&loaded, &known, &mut diags);
+    timer("index", t);
+
+    let t = Instant::now();
+    let progress = session::Ticker::new(opts, "Building pages", loaded.pages.len());
+    let results: Vec<(Vec<Diagnostic>, bool)> = loaded
+        .pages
+        .par_iter()
+        .zip(&fronts)
+        .map(|(src, front)| {
+            let (rendered, mut d) = portolan_dialect::render_page_with(ctx, src.file, &loaded.sources.get(src.file).text, front.as_ref());
+            let mut written = false;
+            if let Some(rendered) = rendered {
+                match page::render(&loaded, &index, &tera, src, &rendered) {
+                    Ok(o) => match staging.write(&o.html_path, o.html.as_bytes()).and_then(|()| staging.write(&o.json_path, o.json.as_bytes())) {
+                        Ok(()) => written = true,
+                        Err(e) => d.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("cannot write {}: {e}", o.html_path)) }),
+                    },
+                    Err(e) => d.extend(e),
+                }
+            }
+            progress.tick();
+            (d, written)
+        })
+        .collect();
+    let mut written = Vec::new();
+    for ((d, ok), src) in results.into_iter().zip(&loaded.pages) {
+        diags.extend(d);
+        if ok {
+            written.push(src);
+        }
+    }
+    timer("pages", t);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(failure(&loaded.sources, diags));
+    }
+
+    let t = Instant::now();
+    let (mut files, d) = session::site_files(&loaded, &tera);
+    diags.extend(d);
+    files.extend(session::sitemap_files(&loaded, &written));
+    let finished = files.par_iter().try_for_each(|(rel, f)| write_file(&staging, rel, f)).and_then(|()| staging.commit());
+    if let Err(e) = finished {
+        diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("cannot write {}: {e}", out.display())) });
+        return Err(failure(&loaded.sources, diags));
+    }
+    if let Some(trash) = trash {
+        let _ = trash.join();
+    }
+    timer("finish", t);
     Ok(Report {
-        pages: session.page_count(),
-        files: session.outputs().len() - session.page_count(),
-        warnings: if diags.is_empty() { String::new() } else { sources.render(&diags) },
+        pages: written.len(),
+        files: files.len() + written.len(),
+        warnings: if diags.is_empty() { String::new() } else { loaded.sources.render(&diags) },
         warning_count: diags.len(),
         elapsed: started.elapsed(),
         out_dir: out,
     })
+}
+
+fn write_file(staging: &output::Staging, rel: &str, f: &OutFile) -> std::io::Result<()> {
+    match f {
+        OutFile::Bytes(b) => staging.write(rel, b),
+        OutFile::Disk(p) => staging.copy(rel, p),
+    }
 }
 
 pub(crate) fn failure(sources: &Sources, diagnostics: Vec<Diagnostic>) -> Failure {
@@ -369,16 +458,7 @@ fn check_out_dir(opts: &Options, out: &Path) -> Result<(), String> {
 /// Writes `files` as the new output folder, atomically.
 pub fn write(out: &Path, files: &BTreeMap<String, OutFile>) -> std::io::Result<()> {
     let staging = output::Staging::new(out)?;
-    files.par_iter().try_for_each(|(rel, f)| match f {
-        OutFile::Bytes(b) => staging.write(rel, b),
-        OutFile::Disk(p) => {
-            let dest = staging.dir().join(rel);
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::copy(p, dest).map(|_| ())
-        }
-    })?;
+    files.par_iter().try_for_each(|(rel, f)| write_file(&staging, rel, f))?;
     staging.commit()
 }
 

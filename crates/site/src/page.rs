@@ -79,6 +79,10 @@ struct Nav {
     by_key: HashMap<String, usize>,
     /// Pages in reading order (a pre-order walk), for previous/next links.
     order: Vec<usize>,
+    /// Each node's place in `order`.
+    place: Vec<Option<usize>>,
+    /// The nav HTML shown under each node, rendered once (see [`Nav::for_page`]).
+    cache: Vec<std::sync::OnceLock<String>>,
 }
 
 struct NavNode {
@@ -99,15 +103,15 @@ fn parent_key(key: &str) -> Option<String> {
 }
 
 impl Nav {
-    fn new(loaded: &Loaded, pages: &[(&PageSource, &RenderedPage)]) -> Nav {
+    fn new(loaded: &Loaded, pages: &[(&PageSource, &FrontMatter)]) -> Nav {
         let base = &loaded.config.base_url;
-        let mut nav = Nav { nodes: Vec::new(), by_key: HashMap::new(), order: Vec::new() };
+        let mut nav = Nav { nodes: Vec::new(), by_key: HashMap::new(), order: Vec::new(), place: Vec::new(), cache: Vec::new() };
         nav.node("", None, loaded.config.title.clone(), 0);
         for (src, page) in pages {
-            let i = nav.node(&src.url, Some(with_base(base, &format!("/{}", src.url))), nav_title(&page.front), page.front.weight.unwrap_or(0));
+            let i = nav.node(&src.url, Some(with_base(base, &format!("/{}", src.url))), nav_title(page), page.weight.unwrap_or(0));
             nav.nodes[i].href = Some(with_base(base, &format!("/{}", src.url)));
-            nav.nodes[i].title = nav_title(&page.front);
-            nav.nodes[i].weight = page.front.weight.unwrap_or(0);
+            nav.nodes[i].title = nav_title(page);
+            nav.nodes[i].weight = page.weight.unwrap_or(0);
         }
         // Link each node to its parent, creating folder nodes that have no page.
         let mut i = 0;
@@ -132,12 +136,15 @@ impl Nav {
             n.children = c;
         }
         let mut stack = vec![0];
+        nav.place = vec![None; nav.nodes.len()];
         while let Some(n) = stack.pop() {
             if nav.nodes[n].href.is_some() {
+                nav.place[n] = Some(nav.order.len());
                 nav.order.push(n);
             }
             stack.extend(nav.nodes[n].children.iter().rev());
         }
+        nav.cache = (0..nav.nodes.len()).map(|_| std::sync::OnceLock::new()).collect();
         nav
     }
 
@@ -150,38 +157,57 @@ impl Nav {
         self.nodes.len() - 1
     }
 
-    /// The tree as a page shows it: top-level entries, with the branch leading to the
-    /// current page expanded (so a page's nav stays small on a large site).
-    fn for_page(&self, url_key: &str) -> (serde_json::Value, serde_json::Value, serde_json::Value) {
+    /// The nav for a page: top-level entries with the branch leading to the page expanded (so
+    /// a page's nav stays small on a large site), plus previous/next links.
+    ///
+    /// Pages under the same parent show the same tree but for which link is current, so the
+    /// theme's `nav.html` renders once per expanded node and each page marks its own link.
+    fn for_page(&self, url_key: &str, tera: &tera::Tera) -> Result<(String, serde_json::Value, serde_json::Value), tera::Error> {
         let current = self.by_key.get(url_key).copied();
-        let mut path = Vec::new();
-        let mut at = current;
-        while let Some(n) = at {
-            path.push(n);
-            at = self.nodes[n].parent;
-        }
-        let items = self.items(&self.nodes[0].children, &path, current);
-        let pos = current.and_then(|c| self.order.iter().position(|&o| o == c));
+        let shown = current.map_or(0, |c| if self.nodes[c].children.is_empty() { self.nodes[c].parent.unwrap_or(0) } else { c });
+        let html = match self.cache[shown].get() {
+            Some(h) => h.clone(),
+            None => {
+                let mut path = Vec::new();
+                let mut at = Some(shown);
+                while let Some(n) = at {
+                    path.push(n);
+                    at = self.nodes[n].parent;
+                }
+                let mut ctx = tera::Context::new();
+                ctx.insert("nav", &self.items(&self.nodes[0].children, &path));
+                let h = tera.render("nav.html", &ctx)?;
+                let _ = self.cache[shown].set(h.clone());
+                h
+            }
+        };
+        let html = match current.and_then(|c| self.nodes[c].href.as_deref()) {
+            Some(href) => {
+                let link = format!("<a href=\"{}\">", portolan_dialect::markdown::escape_html(href));
+                html.replacen(&link, &format!("{}{}", &link[..link.len() - 1], " aria-current=\"page\">"), 1)
+            }
+            None => html,
+        };
+        let pos = current.and_then(|c| self.place[c]);
         let link = |i: Option<usize>| match i.map(|i| &self.nodes[i]) {
             Some(n) => json!({"url": n.href, "title": n.title}),
             None => serde_json::Value::Null,
         };
         let prev = pos.and_then(|p| p.checked_sub(1)).map(|p| self.order[p]);
         let next = pos.and_then(|p| self.order.get(p + 1).copied());
-        (serde_json::Value::Array(items), link(prev), link(next))
+        Ok((html, link(prev), link(next)))
     }
 
-    fn items(&self, children: &[usize], path: &[usize], current: Option<usize>) -> Vec<serde_json::Value> {
+    fn items(&self, children: &[usize], path: &[usize]) -> Vec<serde_json::Value> {
         children
             .iter()
             .map(|&c| {
                 let n = &self.nodes[c];
                 let open = path.contains(&c);
-                let kids = if open { self.items(&n.children, path, current) } else { Vec::new() };
+                let kids = if open { self.items(&n.children, path) } else { Vec::new() };
                 json!({
                     "title": n.title,
                     "url": n.href,
-                    "current": Some(c) == current,
                     "open": open,
                     "has_children": !n.children.is_empty(),
                     "children": kids,
@@ -221,15 +247,15 @@ pub(crate) fn with_base(base: &str, u: &str) -> String {
 }
 
 impl SiteIndex {
-    pub(crate) fn new(loaded: &Loaded, pages: &[(&PageSource, &RenderedPage)], diags: &mut Vec<Diagnostic>) -> SiteIndex {
+    pub(crate) fn new(loaded: &Loaded, pages: &[(&PageSource, &FrontMatter)], diags: &mut Vec<Diagnostic>) -> SiteIndex {
         let base = &loaded.config.base_url;
-        let titles: HashMap<&str, String> = pages.iter().map(|(s, p)| (s.url.as_str(), nav_title(&p.front))).collect();
+        let titles: HashMap<&str, String> = pages.iter().map(|(s, p)| (s.url.as_str(), nav_title(p))).collect();
         let mut crumbs = HashMap::new();
         for (src, page) in pages {
             let text = &loaded.sources.get(src.file).text;
             let raw = frontmatter::split(src.file, text).ok().and_then(|s| s.front);
             let mut list = Vec::new();
-            for b in &page.front.breadcrumbs {
+            for b in &page.breadcrumbs {
                 match titles.get(url_key(b).as_str()) {
                     Some(t) => list.push(Crumb { url: with_base(base, &format!("/{}", url_key(b))), title: t.clone() }),
                     None => diags.push(
@@ -239,7 +265,7 @@ impl SiteIndex {
                     ),
                 }
             }
-            let layout = layout_of(src, &page.front);
+            let layout = layout_of(src, page);
             if !loaded.theme.layouts().any(|l| l == layout) {
                 let span = raw.map_or(Span::new(src.file, 0, 0), |r| key_span(src.file, text, r, "layout"));
                 let names: Vec<&str> = loaded.theme.layouts().collect();
@@ -253,15 +279,15 @@ impl SiteIndex {
         }
 
         let mut sections: Vec<Section> = Vec::new();
-        let mut ordered: Vec<&(&PageSource, &RenderedPage)> = pages.iter().filter(|(s, _)| !s.url.is_empty()).collect();
+        let mut ordered: Vec<&(&PageSource, &FrontMatter)> = pages.iter().filter(|(s, _)| !s.url.is_empty()).collect();
         ordered.sort_by(|a, b| {
-            let key = |(s, p): &&(&PageSource, &RenderedPage)| (s.url.split('/').next().unwrap_or("").to_string(), !s.url.ends_with("/") || s.url.matches('/').count() > 1, p.front.weight.unwrap_or(i64::MAX), p.front.title.clone());
+            let key = |(s, p): &&(&PageSource, &FrontMatter)| (s.url.split('/').next().unwrap_or("").to_string(), !s.url.ends_with("/") || s.url.matches('/').count() > 1, p.weight.unwrap_or(i64::MAX), p.title.clone());
             key(a).cmp(&key(b))
         });
         for (src, page) in ordered {
             let top = src.url.split('/').next().unwrap_or("").to_string();
             let top_url = format!("{top}/");
-            let link = PageLink { url: with_base(base, &format!("/{}", src.url)), title: page.front.title.clone(), description: page.front.description.clone().unwrap_or_default() };
+            let link = PageLink { url: with_base(base, &format!("/{}", src.url)), title: page.title.clone(), description: page.description.clone().unwrap_or_default() };
             match sections.iter_mut().find(|s| s.url == with_base(base, &format!("/{top_url}"))) {
                 Some(s) => s.pages.push(link),
                 None => sections.push(Section {
@@ -373,9 +399,12 @@ pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: 
             "calculator": page.has_calculator,
         }),
     );
-    ctx.insert("sections", &site.sections);
-    let (nav, prev, next) = site.nav.for_page(&src.url);
-    ctx.insert("nav", &nav);
+    if src.url.is_empty() {
+        // Only the home page lists every page; elsewhere that would make the build quadratic.
+        ctx.insert("sections", &site.sections);
+    }
+    let (nav_html, prev, next) = site.nav.for_page(&src.url, tera).map_err(|e| Some(template_error(src, "nav", &e)))?;
+    ctx.insert("nav_html", &nav_html);
     ctx.insert("prev", &prev);
     ctx.insert("next", &next);
     let html = tera.render(&format!("{layout}.html"), &ctx).map_err(|e| Some(template_error(src, &layout, &e)))?;
@@ -395,7 +424,7 @@ pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: 
         tables: page.tables.clone(),
         links,
     };
-    let json = serde_json::to_string_pretty(&model).unwrap_or_default();
+    let json = serde_json::to_string(&model).unwrap_or_default();
     Ok(PageOutput { html_path: format!("{}index.html", src.url), html, json_path: format!("{}index.json", src.url), json })
 }
 

@@ -100,6 +100,8 @@ pub fn robots(origin: Option<&str>, base: &str) -> String {
 /// `<style>`. Whitespace at a line start is never significant in HTML flow content (it
 /// collapses with the line break before it), so the page renders the same.
 pub fn minify(html: &str) -> String {
+    const OPEN: [&[u8]; 4] = [b"<pre", b"<textarea", b"<script", b"<style"];
+    const CLOSE: [&[u8]; 4] = [b"</pre>", b"</textarea>", b"</script>", b"</style>"];
     let mut out = String::with_capacity(html.len());
     let mut verbatim = 0i32;
     for line in html.split_inclusive('\n') {
@@ -111,19 +113,33 @@ pub fn minify(html: &str) -> String {
                 out.push_str(t);
             }
         }
-        let lower = line.to_ascii_lowercase();
-        for tag in ["pre", "textarea", "script", "style"] {
-            verbatim += count_tags(&lower, &format!("<{tag}")) - count_tags(&lower, &format!("</{tag}>"));
+        if line.contains('<') {
+            let b = line.as_bytes();
+            for (open, close) in OPEN.iter().zip(CLOSE) {
+                verbatim += count_tags(b, open, true) - count_tags(b, close, false);
+            }
+            verbatim = verbatim.max(0);
         }
-        verbatim = verbatim.max(0);
     }
     out
 }
 
-fn count_tags(line: &str, open: &str) -> i32 {
-    line.match_indices(open)
-        .filter(|(i, _)| line[i + open.len()..].starts_with(['>', ' ', '\t', '\n']) || open.ends_with('>'))
-        .count() as i32
+/// Occurrences of `tag` in `line`, ASCII case-insensitively; an opening tag must be followed
+/// by `>` or whitespace (so `<prefix>` is not `<pre`).
+fn count_tags(line: &[u8], tag: &[u8], open: bool) -> i32 {
+    let mut n = 0;
+    let mut i = 0;
+    while let Some(p) = line[i..].iter().position(|&c| c == b'<') {
+        let at = i + p;
+        if line.len() >= at + tag.len() && line[at..at + tag.len()].eq_ignore_ascii_case(tag) {
+            let next = line.get(at + tag.len()).copied();
+            if !open || matches!(next, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r') | None) {
+                n += 1;
+            }
+        }
+        i = at + 1;
+    }
+    n
 }
 
 #[cfg(test)]
@@ -158,6 +174,8 @@ mod tests {
     fn minify_keeps_preformatted_text() {
         let html = "<div>\n    <p>a\n    b</p>\n\n<pre><code>  keep\n    this\n</code></pre>\n  <p>x</p>\n";
         assert_eq!(minify(html), "<div>\n<p>a\nb</p>\n<pre><code>  keep\n    this\n</code></pre>\n<p>x</p>\n");
+        let upper = "<PRE class=x>\n  a\n</PRE>\n  <prefix>\n  b\n";
+        assert_eq!(minify(upper), "<PRE class=x>\n  a\n</PRE>\n<prefix>\nb\n");
     }
 
     #[test]

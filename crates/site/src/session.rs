@@ -110,19 +110,9 @@ impl Session {
         self.finish(&all, true);
         self.time("templates", t.elapsed());
         if let (Some(loaded), Some(tera)) = (&self.loaded, &self.tera) {
-            match page::render_404(loaded, tera) {
-                Ok(html) if !html.is_empty() => {
-                    self.outputs.insert("404.html".into(), OutFile::Bytes(html.into_bytes().into()));
-                }
-                Ok(_) => {}
-                Err(d) => self.load_diags.push(d),
-            }
-            for (rel, bytes) in loaded.theme.assets() {
-                self.outputs.insert(format!("assets/{rel}"), OutFile::Bytes(bytes.into()));
-            }
-            for s in &loaded.statics {
-                self.outputs.insert(s.rel.clone(), OutFile::Disk(s.disk.clone()));
-            }
+            let (files, d) = site_files(loaded, tera);
+            self.outputs.extend(files);
+            self.load_diags.extend(d);
         }
     }
 
@@ -151,8 +141,9 @@ impl Session {
         let rendered: Vec<(&PageSource, &RenderedPage)> =
             loaded.pages.iter().zip(&self.states).filter_map(|(p, s)| s.rendered.as_ref().map(|r| (p, r))).collect();
         self.index_diags.clear();
-        let index = SiteIndex::new(loaded, &rendered, &mut self.index_diags);
-        let key = nav_key(&rendered);
+        let fronts: Vec<(&PageSource, &portolan_dialect::FrontMatter)> = rendered.iter().map(|(p, r)| (*p, &r.front)).collect();
+        let index = SiteIndex::new(loaded, &fronts, &mut self.index_diags);
+        let key = nav_key(&fronts);
         let all = force || key != self.nav_key;
         self.nav_key = key;
         let targets: Vec<usize> = if all { (0..loaded.pages.len()).collect() } else { dirty.to_vec() };
@@ -166,11 +157,8 @@ impl Session {
             })
             .collect();
         self.template_diags.resize(loaded.pages.len(), None);
-        let base = &loaded.config.base_url;
-        let urls: Vec<String> = rendered.iter().map(|(p, _)| format!("{base}{}", p.url)).collect();
-        let origin = loaded.config.url.as_deref();
-        self.outputs.insert("sitemap.xml".into(), OutFile::Bytes(crate::publish::sitemap(origin, &urls).into_bytes().into()));
-        self.outputs.insert("robots.txt".into(), OutFile::Bytes(crate::publish::robots(origin, base).into_bytes().into()));
+        let pages: Vec<&PageSource> = rendered.iter().map(|(p, _)| *p).collect();
+        self.outputs.extend(sitemap_files(loaded, &pages));
         for (i, result) in results {
             self.template_diags[i] = None;
             let url = &loaded.pages[i].url;
@@ -427,8 +415,38 @@ impl Session {
     }
 }
 
+/// The files every build writes besides the pages: the 404 page, the theme's assets and
+/// the static files of content/.
+pub(crate) fn site_files(loaded: &Loaded, tera: &tera::Tera) -> (Vec<(String, OutFile)>, Option<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diag = None;
+    match page::render_404(loaded, tera) {
+        Ok(html) if !html.is_empty() => files.push(("404.html".to_string(), OutFile::Bytes(html.into_bytes().into()))),
+        Ok(_) => {}
+        Err(d) => diag = Some(d),
+    }
+    for (rel, bytes) in loaded.theme.assets() {
+        files.push((format!("assets/{rel}"), OutFile::Bytes(bytes.into())));
+    }
+    for s in &loaded.statics {
+        files.push((s.rel.clone(), OutFile::Disk(s.disk.clone())));
+    }
+    (files, diag)
+}
+
+/// sitemap.xml and robots.txt for the pages that were written.
+pub(crate) fn sitemap_files(loaded: &Loaded, pages: &[&PageSource]) -> Vec<(String, OutFile)> {
+    let base = &loaded.config.base_url;
+    let urls: Vec<String> = pages.iter().map(|p| format!("{base}{}", p.url)).collect();
+    let origin = loaded.config.url.as_deref();
+    vec![
+        ("sitemap.xml".to_string(), OutFile::Bytes(crate::publish::sitemap(origin, &urls).into_bytes().into())),
+        ("robots.txt".to_string(), OutFile::Bytes(crate::publish::robots(origin, base).into_bytes().into())),
+    ]
+}
+
 /// Counts finished items of a phase and reports them, at most every 64 items.
-struct Ticker<'a> {
+pub(crate) struct Ticker<'a> {
     progress: Option<&'a crate::Progress>,
     phase: &'static str,
     total: usize,
@@ -436,7 +454,7 @@ struct Ticker<'a> {
 }
 
 impl<'a> Ticker<'a> {
-    fn new(opts: &'a Options, phase: &'static str, total: usize) -> Self {
+    pub(crate) fn new(opts: &'a Options, phase: &'static str, total: usize) -> Self {
         let t = Ticker { progress: opts.progress.as_ref(), phase, total, done: Default::default() };
         if let Some(p) = t.progress {
             p(phase, 0, total);
@@ -444,7 +462,7 @@ impl<'a> Ticker<'a> {
         t
     }
 
-    fn tick(&self) {
+    pub(crate) fn tick(&self) {
         if let Some(p) = self.progress {
             let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if n % 64 == 0 || n == self.total {
@@ -488,15 +506,15 @@ fn no_span(msg: String) -> Diagnostic {
 }
 
 /// A hash of everything a page shows about other pages: URLs, titles, order, descriptions.
-fn nav_key(pages: &[(&PageSource, &RenderedPage)]) -> u64 {
+fn nav_key(pages: &[(&PageSource, &portolan_dialect::FrontMatter)]) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    for (p, r) in pages {
+    for (p, f) in pages {
         p.url.hash(&mut h);
-        r.front.title.hash(&mut h);
-        r.front.short_title.hash(&mut h);
-        r.front.description.hash(&mut h);
-        r.front.weight.hash(&mut h);
-        r.front.breadcrumbs.hash(&mut h);
+        f.title.hash(&mut h);
+        f.short_title.hash(&mut h);
+        f.description.hash(&mut h);
+        f.weight.hash(&mut h);
+        f.breadcrumbs.hash(&mut h);
     }
     h.finish()
 }
