@@ -115,3 +115,38 @@ fn incremental_rebuilds_match_clean_builds() {
     assert!(stats.full, "a config change rebuilds everything");
     assert_same_as_fresh(&session, "config change");
 }
+
+/// `build` streams pages instead of keeping a session; both must write the same site.
+#[test]
+fn streaming_build_writes_what_a_session_holds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&repo().join("tests/fixtures/dialect"), &site);
+    copy_tree(&repo().join("theme"), &site.join("theme"));
+    copy_tree(&repo().join("www"), &site.join("www"));
+    let session = Session::new(Options::new(&site));
+    let out = tmp.path().join("public");
+    let mut opts = Options::new(&site);
+    opts.out_dir = Some(out.clone());
+    // Twice: the second build reuses the first one's folder.
+    for _ in 0..2 {
+        portolan_site::build(&opts).unwrap();
+        let mut written: Vec<String> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&out).unwrap().to_string_lossy().into_owned())
+            .filter(|p| p != portolan_site::output::MARKER)
+            .collect();
+        written.sort();
+        let held: Vec<String> = session.outputs().keys().cloned().collect();
+        assert_eq!(written, held);
+        for (k, v) in session.outputs() {
+            let bytes = fs::read(out.join(k)).unwrap();
+            match v {
+                portolan_site::OutFile::Bytes(b) => assert!(bytes == b.as_ref(), "{k} differs"),
+                portolan_site::OutFile::Disk(p) => assert_eq!(bytes, fs::read(p).unwrap(), "{k} differs"),
+            }
+        }
+    }
+}
