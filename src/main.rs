@@ -50,6 +50,13 @@ enum Command {
         /// Also list every link that goes upstream and every external link.
         #[arg(long, short)]
         verbose: bool,
+        /// Fetch external http(s) links (HEAD, 8 at a time): 404/410 are errors; rate limits,
+        /// server errors and timeouts are warnings.
+        #[arg(long)]
+        external: bool,
+        /// Seconds to wait for each external link.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
     },
     /// Print the hostnames and ports to allow for a geo and control-plane prefix, computed
     /// from the site's content exactly as the page's calculator does.
@@ -108,7 +115,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build { site_dir, out, base_url, quiet, verbose, no_minify } => build(site_dir, out, base_url, quiet, verbose, no_minify),
         Command::Serve { site_dir, port, bind, base_url } => serve(site_dir, port, bind, base_url),
-        Command::Check { site_dir, verbose } => check(site_dir, verbose),
+        Command::Check { site_dir, verbose, external, timeout } => check(site_dir, verbose, external, timeout),
         Command::Hosts { site_dir, geo, prefix, portal, format, page } => hosts(site_dir, geo, prefix, portal, &format, page),
         Command::BenchRebuild { site_dir, page, runs } => bench_rebuild(site_dir, page, runs),
     }
@@ -206,7 +213,7 @@ fn serve(site_dir: PathBuf, port: u16, bind: std::net::IpAddr, base_url: Option<
     }
 }
 
-fn check(site_dir: PathBuf, verbose: bool) -> ExitCode {
+fn check(site_dir: PathBuf, verbose: bool, fetch: bool, timeout: u64) -> ExitCode {
     let opts = options(site_dir);
     let session = portolan_site::Session::new(opts);
     let sources = session.sources();
@@ -224,8 +231,28 @@ fn check(site_dir: PathBuf, verbose: bool) -> ExitCode {
     upstream.sort();
     upstream.dedup();
     let mut external = report.external;
-    external.sort();
-    external.dedup();
+    external.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    external.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    let mut external_broken = 0;
+    if fetch {
+        let mut urls: Vec<String> = external.iter().map(|e| e.1.clone()).collect();
+        urls.sort();
+        urls.dedup();
+        let probes: std::collections::HashMap<String, portolan_site::links::Probe> =
+            portolan_site::links::probe_external(&urls, std::time::Duration::from_secs(timeout)).into_iter().collect();
+        for (_, url, span) in &external {
+            match probes.get(url) {
+                Some(portolan_site::links::Probe::Gone(code)) => {
+                    external_broken += 1;
+                    diags.push(portolan_dialect::Diagnostic::error(*span, format!("external link `{url}` answers {code}")).with_label("gone"));
+                }
+                Some(portolan_site::links::Probe::Unsure(why)) => {
+                    diags.push(portolan_dialect::Diagnostic::warning(*span, format!("could not confirm external link `{url}`: {why}")).with_label("not checked").with_hint("rate limits, timeouts and server errors are not failures; try again later"));
+                }
+                _ => {}
+            }
+        }
+    }
     diags.extend(broken);
     if !diags.is_empty() {
         eprint!("{}", sources.render_for(&diags, "check"));
@@ -234,12 +261,12 @@ fn check(site_dir: PathBuf, verbose: bool) -> ExitCode {
         for (pos, url, to) in &upstream {
             println!("upstream  {pos}  {url} -> {to}");
         }
-        for (pos, url) in &external {
+        for (pos, url, _) in &external {
             println!("external  {pos}  {url}");
         }
     }
     eprintln!(
-        "Checked {} pages: {links_broken} broken link{} or anchor{}, {} link{} sent upstream, {} external link{} (not fetched){}",
+        "Checked {} pages: {links_broken} broken link{} or anchor{}, {} link{} sent upstream, {} external link{} ({}){}",
         session.page_count(),
         if links_broken == 1 { "" } else { "s" },
         if links_broken == 1 { "" } else { "s" },
@@ -247,6 +274,7 @@ fn check(site_dir: PathBuf, verbose: bool) -> ExitCode {
         if upstream.len() == 1 { "" } else { "s" },
         external.len(),
         if external.len() == 1 { "" } else { "s" },
+        if fetch { format!("fetched: {external_broken} gone") } else { "not fetched; --external fetches them".to_string() },
         if verbose { "" } else { "; --verbose lists them" },
     );
     if diags.iter().any(|d| d.is_error()) {

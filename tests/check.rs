@@ -32,3 +32,49 @@ fn planted_broken_links_and_anchors_are_reported() {
     let stderr = String::from_utf8(o.stderr).unwrap();
     insta::assert_snapshot!("check_broken", stderr);
 }
+
+/// A loopback HTTP server: /ok answers 200, /gone 404, /busy 429 (a rate limit); counts requests.
+fn tiny_server() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut s = stream;
+            let mut buf = [0u8; 2048];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let req = String::from_utf8_lossy(&buf[..n]);
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let status = if req.contains(" /ok ") { "200 OK" } else if req.contains(" /busy ") { "429 Too Many Requests" } else { "404 Not Found" };
+            let _ = write!(s, "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    (port, hits)
+}
+
+#[test]
+fn external_links_are_listed_and_fetched_only_when_asked() {
+    let (port, hits) = tiny_server();
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&fixture("dialect"), &site);
+    std::fs::write(
+        site.join("content/guide/index.md"),
+        format!("---\ntitle: Guide\n---\n[ok](http://127.0.0.1:{port}/ok) [gone](http://127.0.0.1:{port}/gone) [busy](http://127.0.0.1:{port}/busy)\n"),
+    )
+    .unwrap();
+    let o = portolan(&["check", site.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(hits.load(std::sync::atomic::Ordering::Relaxed), 0, "nothing is fetched unless asked");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("3 external links (not fetched"));
+
+    let o = portolan(&["check", site.to_str().unwrap(), "--external", "--timeout", "5"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("error: external link `http://127.0.0.1:{port}/gone` answers 404")), "{stderr}");
+    assert!(stderr.contains("content/guide/index.md:4:"), "{stderr}");
+    assert!(stderr.contains(&format!("warning: could not confirm external link `http://127.0.0.1:{port}/busy`: HTTP 429")), "a rate limit is a warning: {stderr}");
+    assert!(!stderr.contains("/ok`"), "{stderr}");
+}

@@ -11,6 +11,7 @@ pub mod links;
 pub mod output;
 mod page;
 pub mod publish;
+pub mod search;
 mod session;
 pub mod sources;
 pub mod theme;

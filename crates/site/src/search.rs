@@ -1,0 +1,1003 @@
+//! Site search: a build-time index that the theme's `search.js` queries, Pagefind-style.
+//!
+//! Nothing is one big file. Under `search/` in the output:
+//!
+//! - `meta.json`: `{"v":1,"version":"<hash of every other index file>","docs":N,"chunk":8,
+//!   "shards":["ab","ko",..]}`, fetched once per page view (revalidated).
+//! - `t/<key>.json`: one shard of the inverted index per term prefix: the first two
+//!   characters of the term (`ko` holds `kong`, `konnect`..); a key that is not all
+//!   `[a-z0-9]` is named `_` + the hex of its UTF-8 bytes. A shard is
+//!   `{"term":[doc,weight,doc,weight,..],..}`, terms sorted, doc ids ascending and
+//!   delta-coded (each doc id is the difference from the previous one). A query fetches
+//!   only the shards of its terms.
+//! - `d/<n>.json`: documents `n*chunk ..` as `[{"u":url,"t":title,"s":[[heading,anchor,text],..]}]`
+//!   (the first section is the intro, heading and anchor ""), fetched only for the results
+//!   shown (the snippet and the best section are found in this text).
+//!
+//! Terms: the text split at every character that is not alphanumeric (Unicode), lower
+//! cased; terms longer than [`MAX_TERM_CHARS`] are not indexed. A term's weight in a
+//! document is its count in the text, plus [`HEADING_BOOST`] per occurrence in an h2/h3 or
+//! FAQ question, plus [`TITLE_BOOST`] per occurrence in the title. The client ranks
+//! documents that hold every term (the last one as a prefix while it is being typed) by
+//! `Σ ln(1 + N/df) · ln(1 + weight)`; [`tests`] holds a reference implementation of that.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use portolan_dialect::markdown::{escape_html, BlockKind};
+use portolan_dialect::RenderedPage;
+use rayon::prelude::*;
+
+/// Weight of a term occurrence in the page title.
+pub const TITLE_BOOST: u32 = 10;
+/// Weight of a term occurrence in a section heading (h2, h3, FAQ question).
+pub const HEADING_BOOST: u32 = 5;
+/// Longer terms (hashes, keys, base64) are not indexed.
+pub const MAX_TERM_CHARS: usize = 40;
+/// Documents per `d/<n>.json` file.
+pub const DOCS_PER_CHUNK: usize = 8;
+/// Version of the file layout, `v` in meta.json.
+pub const FORMAT: u32 = 1;
+
+/// What the index knows of one page.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchDoc {
+    /// Ready-to-use href, base included.
+    pub url: String,
+    /// The page title.
+    pub title: String,
+    /// The intro first, then one per h2/h3, then one per FAQ.
+    pub sections: Vec<SearchSection>,
+}
+
+/// A part of a page that a result can link to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchSection {
+    /// The heading's plain text; "" for the intro.
+    pub heading: String,
+    /// The heading's id; "" for the intro.
+    pub anchor: String,
+    /// Plain text, whitespace collapsed.
+    pub text: String,
+}
+
+/// The search document of a rendered page: its text blocks split into sections at h2/h3,
+/// table text added to the section the table is in, one section per FAQ.
+pub fn doc_for(url: &str, page: &RenderedPage) -> SearchDoc {
+    let mut sections = vec![SearchSection::default()];
+    let blocks = &page.blocks;
+    let mut nth_heading = 0;
+    for (i, b) in blocks.iter().enumerate() {
+        match b.kind {
+            BlockKind::Heading => {
+                let h = page.headings.get(nth_heading);
+                nth_heading += 1;
+                match h {
+                    Some(h) if h.level == 2 || h.level == 3 => {
+                        sections.push(SearchSection { heading: collapse(&h.text), anchor: h.id.clone(), text: String::new() })
+                    }
+                    _ => append(&mut sections.last_mut().expect("intro").text, &b.text),
+                }
+            }
+            BlockKind::Paragraph => append(&mut sections.last_mut().expect("intro").text, &b.text),
+            BlockKind::ListItem => append(&mut sections.last_mut().expect("intro").text, &list_item_own_text(blocks, i)),
+        }
+    }
+    add_tables(&page.html, &mut sections);
+    for faq in &page.faqs {
+        sections.push(SearchSection { heading: collapse(&faq.question_text), anchor: faq.id.clone(), text: html_text(&faq.answer_html) });
+    }
+    SearchDoc { url: url.to_string(), title: collapse(&page.front.title), sections }
+}
+
+/// A list item's block holds the text of everything nested in it (its paragraphs, nested
+/// lists), and those come again as the blocks right after it: keep only the item's own
+/// text, so nothing is indexed twice.
+fn list_item_own_text(blocks: &[portolan_dialect::TextBlock], i: usize) -> String {
+    let item = blocks[i].text.as_str();
+    let mut own = String::new();
+    let mut cursor = 0;
+    for child in &blocks[i + 1..] {
+        if child.kind == BlockKind::Heading {
+            break;
+        }
+        if child.text.is_empty() {
+            continue;
+        }
+        match item[cursor..].find(child.text.as_str()) {
+            Some(p) => {
+                own.push_str(&item[cursor..cursor + p]);
+                own.push(' ');
+                cursor += p + child.text.len();
+            }
+            None => break,
+        }
+    }
+    own.push_str(&item[cursor..]);
+    own
+}
+
+/// Appends `text` (whitespace collapsed) to `to`, a space between.
+fn append(to: &mut String, text: &str) {
+    for word in text.split_whitespace() {
+        if !to.is_empty() {
+            to.push(' ');
+        }
+        to.push_str(word);
+    }
+}
+
+fn collapse(text: &str) -> String {
+    let mut s = String::new();
+    append(&mut s, text);
+    s
+}
+
+/// Tables (`{% table %}` and GFM) are not text blocks: take their text from the HTML and
+/// add it to the section whose heading comes before the table.
+fn add_tables(html: &str, sections: &mut [SearchSection]) {
+    if !html.contains("<table") {
+        return;
+    }
+    // Where each section's heading is in the HTML (the intro starts at 0).
+    let mut starts = vec![0usize; sections.len()];
+    let mut cursor = 0;
+    for (k, s) in sections.iter().enumerate().skip(1) {
+        if s.anchor.is_empty() {
+            starts[k] = cursor;
+            continue;
+        }
+        let needle = format!("id=\"{}\"", escape_html(&s.anchor));
+        if let Some(p) = html[cursor..].find(&needle) {
+            cursor += p;
+        }
+        starts[k] = cursor;
+    }
+    let mut at = 0;
+    while let Some(p) = find_tag(html, at, "table") {
+        let end = table_end(html, p);
+        let section = starts.iter().rposition(|&s| s <= p).unwrap_or(0);
+        let text = html_text(&html[p..end]);
+        append(&mut sections[section].text, &text);
+        at = end;
+    }
+}
+
+/// The next `<name` tag (followed by `>`, `/` or whitespace) at or after `from`.
+fn find_tag(html: &str, from: usize, name: &str) -> Option<usize> {
+    let open = format!("<{name}");
+    let mut at = from;
+    while let Some(p) = html[at..].find(&open) {
+        let p = at + p;
+        match html.as_bytes().get(p + open.len()) {
+            Some(b'>' | b'/' | b' ' | b'\n' | b'\t' | b'\r') => return Some(p),
+            _ => at = p + open.len(),
+        }
+    }
+    None
+}
+
+/// The end of the table that starts at `start` (nested tables included).
+fn table_end(html: &str, start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut at = start;
+    loop {
+        let open = find_tag(html, at, "table");
+        let close = html[at..].find("</table>").map(|p| at + p);
+        match (open, close) {
+            (Some(o), Some(c)) if o < c => {
+                depth += 1;
+                at = o + 6;
+            }
+            (_, Some(c)) => {
+                depth = depth.saturating_sub(1);
+                at = c + "</table>".len();
+                if depth == 0 {
+                    return at;
+                }
+            }
+            (_, None) => return html.len(),
+        }
+    }
+}
+
+/// Plain text of an HTML fragment: tags dropped (block-level ones become spaces), the
+/// common entities decoded, whitespace collapsed.
+fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(p) = rest.find(['<', '&']) {
+        out.push_str(&rest[..p]);
+        rest = &rest[p..];
+        if rest.starts_with('<') {
+            let Some(end) = rest.find('>') else {
+                out.push_str(rest);
+                rest = "";
+                break;
+            };
+            let tag = &rest[1..end];
+            let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+            if name == "script" || name == "style" {
+                let close = format!("</{name}");
+                let after = &rest[end + 1..];
+                rest = match after.to_ascii_lowercase().find(&close) {
+                    Some(c) => after[c..].find('>').map_or("", |g| &after[c + g + 1..]),
+                    None => "",
+                };
+                continue;
+            }
+            if !INLINE_TAGS.contains(&name.as_str()) {
+                out.push(' ');
+            }
+            rest = &rest[end + 1..];
+        } else {
+            let (decoded, len) = entity(rest);
+            match decoded {
+                Some(c) => out.push(c),
+                None => out.push('&'),
+            }
+            rest = &rest[len..];
+        }
+    }
+    out.push_str(rest);
+    collapse(&out)
+}
+
+const INLINE_TAGS: [&str; 16] = ["a", "abbr", "b", "code", "del", "em", "i", "kbd", "mark", "s", "samp", "small", "span", "strong", "sub", "sup"];
+
+/// Decodes the entity at the start of `s` (which starts with `&`): the character and how
+/// many bytes it took; `(None, 1)` when it is not one.
+fn entity(s: &str) -> (Option<char>, usize) {
+    let Some(semi) = s[..s.len().min(12)].find(';') else { return (None, 1) };
+    let body = &s[1..semi];
+    let c = match body {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        _ => {
+            let num = body.strip_prefix('#');
+            num.and_then(|n| match n.strip_prefix(['x', 'X']) {
+                Some(h) => u32::from_str_radix(h, 16).ok(),
+                None => n.parse().ok(),
+            })
+            .and_then(char::from_u32)
+        }
+    };
+    match c {
+        Some(c) => (Some(c), semi + 1),
+        None => (None, 1),
+    }
+}
+
+/// The terms of a text, in order: split at non-alphanumeric characters, lower cased,
+/// too-long ones dropped. `search.js` does the same (`[\p{Alphabetic}\p{N}]+`).
+pub fn terms(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    Words { text, at: 0 }.filter_map(|(word, plain)| {
+        let term: Cow<'_, str> = if plain { Cow::Borrowed(word) } else { Cow::Owned(word.to_lowercase()) };
+        let short = term.len() <= MAX_TERM_CHARS || term.chars().count() <= MAX_TERM_CHARS;
+        short.then_some(term)
+    })
+}
+
+/// Runs of alphanumeric characters, each with whether it is lower-case ASCII already.
+/// (`str::split` with a closure decodes every character; this stays on bytes for ASCII.)
+struct Words<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl Words<'_> {
+    /// Whether the character at `i` is alphanumeric, and its length in bytes.
+    #[inline]
+    fn at(&self, i: usize) -> (bool, usize, bool) {
+        let b = self.text.as_bytes()[i];
+        if b < 0x80 {
+            return (b.is_ascii_alphanumeric(), 1, !b.is_ascii_uppercase());
+        }
+        let c = self.text[i..].chars().next().unwrap_or(' ');
+        (c.is_alphanumeric(), c.len_utf8(), false)
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = (&'a str, bool);
+
+    fn next(&mut self) -> Option<(&'a str, bool)> {
+        let len = self.text.len();
+        while self.at < len {
+            let (alnum, n, _) = self.at(self.at);
+            if alnum {
+                break;
+            }
+            self.at += n;
+        }
+        if self.at >= len {
+            return None;
+        }
+        let start = self.at;
+        let mut plain = true;
+        while self.at < len {
+            let (alnum, n, lower_ascii) = self.at(self.at);
+            if !alnum {
+                break;
+            }
+            plain &= lower_ascii;
+            self.at += n;
+        }
+        Some((&self.text[start..self.at], plain))
+    }
+}
+
+/// The first two characters of a term.
+fn shard_prefix(term: &str) -> &str {
+    let b = term.as_bytes();
+    if b.len() >= 2 && b[0] < 0x80 && b[1] < 0x80 {
+        return &term[..2];
+    }
+    &term[..term.char_indices().nth(2).map_or(term.len(), |(i, _)| i)]
+}
+
+/// The shard file name of a term (without `.json`): its first two characters when they
+/// are `[a-z0-9]`, else `_` + the hex of their UTF-8 bytes.
+pub fn shard_name(term: &str) -> String {
+    let key = shard_prefix(term);
+    if key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        key.to_string()
+    } else {
+        let mut s = String::from("_");
+        for b in key.bytes() {
+            let _ = write!(s, "{b:02x}");
+        }
+        s
+    }
+}
+
+/// Terms are spread over this many buckets by shard (so a bucket holds whole shards) and
+/// each bucket is merged on its own: in parallel, and with maps small enough for the cache.
+const BUCKETS: usize = 64;
+
+fn bucket_of(term: &str) -> usize {
+    let mut h = Fx::default();
+    h.write(shard_prefix(term).as_bytes());
+    (h.finish() >> 32) as usize % BUCKETS
+}
+
+/// A term with its hash, computed once (the per-page maps and the merge use it).
+struct Key<'a> {
+    hash: u64,
+    term: Cow<'a, str>,
+}
+
+impl std::hash::Hash for Key<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        h.write_u64(self.hash);
+    }
+}
+
+impl PartialEq for Key<'_> {
+    fn eq(&self, o: &Self) -> bool {
+        self.hash == o.hash && self.term == o.term
+    }
+}
+
+impl Eq for Key<'_> {}
+
+fn key(term: Cow<'_, str>) -> Key<'_> {
+    let mut h = Fx::default();
+    h.write(term.as_bytes());
+    Key { hash: h.finish(), term }
+}
+
+/// Passes a [`Key`]'s hash through.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = Fx(self.0);
+        h.write(bytes);
+        self.0 = h.0;
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type KeyMap<'a, V> = HashMap<Key<'a>, V, BuildHasherDefault<Prehashed>>;
+
+/// A document's terms with their weights, sorted by bucket; bucket `b` is
+/// `terms[offsets[b]..offsets[b + 1]]`.
+struct DocTerms<'a> {
+    terms: Vec<(Key<'a>, u32)>,
+    offsets: [u32; BUCKETS + 1],
+}
+
+fn doc_terms(doc: &SearchDoc) -> DocTerms<'_> {
+    let mut w: KeyMap<'_, u32> = KeyMap::with_capacity_and_hasher(256, Default::default());
+    for t in terms(&doc.title) {
+        *w.entry(key(t)).or_default() += TITLE_BOOST;
+    }
+    for s in &doc.sections {
+        for t in terms(&s.heading) {
+            *w.entry(key(t)).or_default() += HEADING_BOOST;
+        }
+        for t in terms(&s.text) {
+            *w.entry(key(t)).or_default() += 1;
+        }
+    }
+    // Counting sort by bucket.
+    let keyed: Vec<(usize, Key<'_>, u32)> = w.into_iter().map(|(k, w)| (bucket_of(&k.term), k, w)).collect();
+    let mut offsets = [0u32; BUCKETS + 1];
+    for k in &keyed {
+        offsets[k.0 + 1] += 1;
+    }
+    for b in 0..BUCKETS {
+        offsets[b + 1] += offsets[b];
+    }
+    let mut next = offsets;
+    let mut slots: Vec<Option<(Key<'_>, u32)>> = (0..keyed.len()).map(|_| None).collect();
+    for (b, k, w) in keyed {
+        slots[next[b] as usize] = Some((k, w));
+        next[b] += 1;
+    }
+    DocTerms { terms: slots.into_iter().flatten().collect(), offsets }
+}
+
+/// The index files for `docs` (doc ids are positions in `docs`): paths under the output
+/// folder with their bytes, sorted by path. The same docs give the same bytes.
+pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    let __t = std::time::Instant::now();
+    let per_doc: Vec<DocTerms<'_>> = docs.par_iter().map(doc_terms).collect();
+    eprintln!("T per_doc {:?}", __t.elapsed());
+    let shards: Vec<(String, Vec<u8>)> = (0..BUCKETS).into_par_iter().flat_map_iter(|b| bucket_shards(&per_doc, b)).collect();
+    eprintln!("T shards {:?}", __t.elapsed());
+    let mut names: Vec<String> = shards.iter().map(|(n, _)| n.clone()).collect();
+    names.sort_unstable();
+
+    let chunks: Vec<(String, Vec<u8>)> =
+        docs.par_chunks(DOCS_PER_CHUNK).enumerate().map(|(n, chunk)| (format!("search/d/{n}.json"), chunk_json(chunk))).collect();
+    let mut files: Vec<(String, Vec<u8>)> = shards.into_iter().map(|(n, bytes)| (format!("search/t/{n}.json"), bytes)).collect();
+    files.extend(chunks);
+    eprintln!("T chunks {:?}", __t.elapsed());
+    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+
+    // The version names the content, so browsers never mix shards of two builds.
+    let hashes: Vec<u64> = files
+        .par_iter()
+        .map(|(path, bytes)| {
+            let mut h = Fx::default();
+            h.write(path.as_bytes());
+            h.write(bytes);
+            h.finish()
+        })
+        .collect();
+    eprintln!("T hashes {:?}", __t.elapsed());
+    let mut version = Fx::default();
+    for h in hashes {
+        version.add(h);
+    }
+    let meta = serde_json::json!({
+        "v": FORMAT,
+        "version": format!("{:016x}", version.finish()),
+        "docs": docs.len(),
+        "chunk": DOCS_PER_CHUNK,
+        "shards": names,
+    });
+    files.push(("search/meta.json".to_string(), meta.to_string().into_bytes()));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// The shards of bucket `b`: (name, JSON).
+fn bucket_shards(per_doc: &[DocTerms<'_>], b: usize) -> Vec<(String, Vec<u8>)> {
+    // The map owns copies of its terms: comparing with a term borrowed from wherever it
+    // first occurred would miss the cache on every posting.
+    let mut postings: KeyMap<'_, Vec<u32>> = KeyMap::default();
+    for (id, d) in per_doc.iter().enumerate() {
+        for (k, w) in &d.terms[d.offsets[b] as usize..d.offsets[b + 1] as usize] {
+            let probe = Key { hash: k.hash, term: Cow::Borrowed(k.term.as_ref()) };
+            match postings.get_mut(&probe) {
+                Some(p) => p.extend([id as u32, *w]),
+                None => {
+                    postings.insert(Key { hash: k.hash, term: Cow::Owned(k.term.to_string()) }, vec![id as u32, *w]);
+                }
+            }
+        }
+    }
+    let mut sorted: Vec<(Key<'_>, Vec<u32>)> = postings.into_iter().collect();
+    sorted.sort_unstable_by(|x, y| x.0.term.cmp(&y.0.term));
+    // Sorting keeps the terms of a shard (a two-character prefix) together.
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < sorted.len() {
+        let prefix = shard_prefix(&sorted[start].0.term);
+        let mut end = start + 1;
+        while end < sorted.len() && shard_prefix(&sorted[end].0.term) == prefix {
+            end += 1;
+        }
+        out.push((shard_name(prefix), shard_json(&sorted[start..end])));
+        start = end;
+    }
+    out
+}
+
+fn shard_json(terms: &[(Key<'_>, Vec<u32>)]) -> Vec<u8> {
+    let mut s = Vec::with_capacity(terms.iter().map(|(k, p)| k.term.len() + 6 + p.len() * 3).sum());
+    s.push(b'{');
+    for (i, (k, post)) in terms.iter().enumerate() {
+        if i > 0 {
+            s.push(b',');
+        }
+        // Terms are alphanumeric: nothing to escape.
+        s.push(b'"');
+        s.extend_from_slice(k.term.as_bytes());
+        s.extend_from_slice(b"\":[");
+        let mut prev = 0;
+        for (j, pair) in post.chunks_exact(2).enumerate() {
+            if j > 0 {
+                s.push(b',');
+            }
+            push_u32(&mut s, pair[0] - prev);
+            s.push(b',');
+            push_u32(&mut s, pair[1]);
+            prev = pair[0];
+        }
+        s.push(b']');
+    }
+    s.push(b'}');
+    s
+}
+
+fn push_u32(s: &mut Vec<u8>, mut n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.extend_from_slice(&buf[i..]);
+}
+
+#[derive(serde::Serialize)]
+struct ChunkDoc<'a> {
+    u: &'a str,
+    t: &'a str,
+    s: Vec<[&'a str; 3]>,
+}
+
+fn chunk_json(docs: &[SearchDoc]) -> Vec<u8> {
+    let v: Vec<ChunkDoc<'_>> = docs
+        .iter()
+        .map(|d| ChunkDoc { u: &d.url, t: &d.title, s: d.sections.iter().map(|s| [s.heading.as_str(), s.anchor.as_str(), s.text.as_str()]).collect() })
+        .collect();
+    serde_json::to_vec(&v).unwrap_or_default()
+}
+
+/// FxHash (rustc's) with a final mix: fast, and stable across machines and Rust versions
+/// (the index version is made with it). The keys are the site's own text, not adversarial.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let mut last = [0u8; 8];
+        let rest = chunks.remainder();
+        last[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 56));
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+
+    fn finish(&self) -> u64 {
+        // Fx alone leaves the low bits (which pick the map slot) depending only on the first
+        // bytes: terms of one shard share them. Mix (MurmurHash3's finalizer).
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+impl Fx {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    fn doc(url: &str, title: &str, sections: &[(&str, &str, &str)]) -> SearchDoc {
+        SearchDoc {
+            url: url.into(),
+            title: title.into(),
+            sections: sections.iter().map(|(h, a, t)| SearchSection { heading: h.to_string(), anchor: a.to_string(), text: t.to_string() }).collect(),
+        }
+    }
+
+    /// The index files parsed back: meta, shards by name, docs.
+    struct Index {
+        meta: serde_json::Value,
+        shards: BTreeMap<String, BTreeMap<String, Vec<(u32, u32)>>>,
+        docs: Vec<serde_json::Value>,
+    }
+
+    fn read(files: &[(String, Vec<u8>)]) -> Index {
+        let mut meta = serde_json::Value::Null;
+        let mut shards = BTreeMap::new();
+        let mut chunks = BTreeMap::new();
+        for (path, bytes) in files {
+            let v: serde_json::Value = serde_json::from_slice(bytes).expect("valid JSON");
+            if path == "search/meta.json" {
+                meta = v;
+            } else if let Some(name) = path.strip_prefix("search/t/").and_then(|p| p.strip_suffix(".json")) {
+                let mut terms = BTreeMap::new();
+                for (term, post) in v.as_object().unwrap() {
+                    let nums: Vec<u32> = post.as_array().unwrap().iter().map(|n| n.as_u64().unwrap() as u32).collect();
+                    let mut doc = 0;
+                    let pairs = nums
+                        .chunks(2)
+                        .map(|p| {
+                            doc += p[0];
+                            (doc, p[1])
+                        })
+                        .collect();
+                    terms.insert(term.clone(), pairs);
+                }
+                shards.insert(name.to_string(), terms);
+            } else if let Some(n) = path.strip_prefix("search/d/").and_then(|p| p.strip_suffix(".json")) {
+                chunks.insert(n.parse::<usize>().unwrap(), v.as_array().unwrap().clone());
+            } else {
+                panic!("unexpected file {path}");
+            }
+        }
+        Index { meta, shards, docs: chunks.into_values().flatten().collect() }
+    }
+
+    /// What search.js does: AND over the query's terms, the last one a prefix while it is
+    /// being typed (dropped while it is one character; an exact term weighs double a longer one), ranked
+    /// by Σ idf · ln(1 + weight); ties by doc id. Returns (doc id, best section index).
+    fn search(ix: &Index, query: &str) -> Vec<(u32, usize)> {
+        let mut qterms: Vec<String> = terms(query).map(Cow::into_owned).collect();
+        let typing = query.chars().last().is_some_and(char::is_alphanumeric);
+        let mut prefix = if typing { qterms.pop() } else { None };
+        // One typed character says too little (and would need every shard starting with it).
+        if prefix.as_ref().is_some_and(|p| p.chars().count() < 2) {
+            prefix = None;
+        }
+        qterms.sort();
+        qterms.dedup();
+        if qterms.is_empty() && prefix.is_none() {
+            return Vec::new();
+        }
+        let n = ix.meta["docs"].as_u64().unwrap() as f64;
+        let mut per_term: Vec<HashMap<u32, f64>> = Vec::new();
+        let empty = BTreeMap::new();
+        for t in &qterms {
+            let shard = ix.shards.get(&shard_name(t)).unwrap_or(&empty);
+            per_term.push(shard.get(t).map(|p| p.iter().map(|&(d, w)| (d, f64::from(w))).collect()).unwrap_or_default());
+        }
+        if let Some(p) = &prefix {
+            let shard = ix.shards.get(&shard_name(p)).unwrap_or(&empty);
+            let mut m: HashMap<u32, f64> = HashMap::new();
+            for (t, post) in shard.range(p.clone()..).take_while(|(t, _)| t.starts_with(p.as_str())) {
+                let f = if t == p { 1.0 } else { 0.5 };
+                for &(d, w) in post {
+                    *m.entry(d).or_default() += f * f64::from(w);
+                }
+            }
+            per_term.push(m);
+        }
+        let mut scored: Vec<(u32, f64)> = per_term[0]
+            .keys()
+            .filter(|d| per_term.iter().all(|m| m.contains_key(d)))
+            .map(|&d| (d, per_term.iter().map(|m| (1.0 + n / m.len() as f64).ln() * (1.0 + m[&d]).ln()).sum()))
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored.into_iter().map(|(d, _)| (d, best_section(&ix.docs[d as usize], &qterms, prefix.as_deref()))).collect()
+    }
+
+    /// The section with the most query terms (heading matches count more), the first on ties.
+    fn best_section(doc: &serde_json::Value, exact: &[String], prefix: Option<&str>) -> usize {
+        let matches = |t: &str, q: &str, is_prefix: bool| if is_prefix { t.starts_with(q) } else { t == q };
+        let qs: Vec<(&str, bool)> = exact.iter().map(|q| (q.as_str(), false)).chain(prefix.map(|p| (p, true))).collect();
+        let mut best = (0, 0u32);
+        for (i, s) in doc["s"].as_array().unwrap().iter().enumerate() {
+            let (heading, text) = (s[0].as_str().unwrap(), s[2].as_str().unwrap());
+            let (mut covered, mut score) = (0u32, 0u32);
+            for &(q, p) in &qs {
+                let h = terms(heading).filter(|t| matches(t, q, p)).count() as u32;
+                let x = terms(text).filter(|t| matches(t, q, p)).count() as u32;
+                covered += u32::from(h + x > 0);
+                score += HEADING_BOOST * h + x;
+            }
+            let key = covered * 1000 + score.min(999);
+            if key > best.1 {
+                best = (i, key);
+            }
+        }
+        best.0
+    }
+
+    fn docs() -> Vec<SearchDoc> {
+        vec![
+            doc("/a/", "Install Kong Gateway", &[("", "", "Kong Gateway runs on Linux."), ("Docker", "docker", "Run the image with docker run.")]),
+            doc("/b/", "Plugins", &[("", "", "Plugins extend the gateway."), ("Rate limiting", "rate-limiting", "Limit requests per consumer. Kong counts requests.")]),
+            doc("/c/", "Networking", &[("", "", "Ports: proxy 8000, admin 8001. Kong kong kong listens on them.")]),
+            doc("/d/", "Consumers", &[("", "", "A consumer is a user of a service."), ("Kong and consumers", "kong-and-consumers", "Credentials.")]),
+        ]
+    }
+
+    #[test]
+    fn tokenizes_unicode_lowercase_and_drops_long_terms() {
+        let t: Vec<String> = terms("Kong's X-Kong-Upstream_Latency: 8000ms, Ünïcode straße ΣΑΣ").map(Cow::into_owned).collect();
+        assert_eq!(t, ["kong", "s", "x", "kong", "upstream", "latency", "8000ms", "ünïcode", "straße", "σας"]);
+        let long = "a".repeat(MAX_TERM_CHARS + 1);
+        assert_eq!(terms(&format!("ok {long} fine")).count(), 2);
+        assert_eq!(terms(&"é".repeat(MAX_TERM_CHARS)).count(), 1, "the limit counts characters, not bytes");
+    }
+
+    #[test]
+    fn shard_routing() {
+        assert_eq!(shard_name("kong"), "ko");
+        assert_eq!(shard_name("k"), "k");
+        assert_eq!(shard_name("8000"), "80");
+        assert_eq!(shard_name("ünïcode"), "_c3bc6e");
+        assert_eq!(shard_name("straße"), "st");
+        let files = build_index(&docs());
+        let ix = read(&files);
+        for (name, terms) in &ix.shards {
+            for t in terms.keys() {
+                assert_eq!(&shard_name(t), name);
+            }
+        }
+        assert!(ix.shards["ko"].contains_key("kong"));
+        let listed: BTreeSet<&str> = ix.meta["shards"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+        assert_eq!(listed, ix.shards.keys().map(String::as_str).collect());
+        assert_eq!(ix.meta["docs"], 4);
+        assert_eq!(ix.docs.len(), 4);
+        assert_eq!(ix.docs[1]["s"][1], serde_json::json!(["Rate limiting", "rate-limiting", "Limit requests per consumer. Kong counts requests."]));
+    }
+
+    #[test]
+    fn weights_count_title_and_heading_boosts() {
+        let ix = read(&build_index(&docs()));
+        let kong: BTreeMap<u32, u32> = ix.shards["ko"]["kong"].iter().copied().collect();
+        assert_eq!(kong[&0], TITLE_BOOST + 1);
+        assert_eq!(kong[&1], 1);
+        assert_eq!(kong[&2], 3);
+        assert_eq!(kong[&3], HEADING_BOOST);
+    }
+
+    #[test]
+    fn ranking_title_then_heading_then_frequency() {
+        let ix = read(&build_index(&docs()));
+        let ids: Vec<u32> = search(&ix, "kong ").into_iter().map(|r| r.0).collect();
+        assert_eq!(ids, [0, 3, 2, 1]);
+        // The result links to the section that matched.
+        assert_eq!(search(&ix, "kong consumers "), [(3, 1)]);
+        assert_eq!(search(&ix, "docker"), [(0, 1)]);
+    }
+
+    #[test]
+    fn and_across_terms() {
+        let ix = read(&build_index(&docs()));
+        assert_eq!(search(&ix, "kong docker"), [(0, 1)]);
+        assert_eq!(search(&ix, "docker plugins "), []);
+        assert_eq!(search(&ix, "nothing"), []);
+    }
+
+    #[test]
+    fn last_term_is_a_prefix_while_typed() {
+        let ix = read(&build_index(&docs()));
+        let ids = |q: &str| search(&ix, q).into_iter().map(|r| r.0).collect::<Vec<_>>();
+        assert_eq!(ids("consum"), [3, 1]);
+        assert_eq!(ids("consum "), Vec::<u32>::new(), "a finished term must match exactly");
+        assert_eq!(ids("rate lim"), [1]);
+        assert_eq!(ids("limit rat"), [1]);
+        assert_eq!(ids("lim rate"), Vec::<u32>::new(), "only the last term is a prefix");
+        assert_eq!(ids("rate l"), [1], "a one-character last term waits for the next one");
+        assert_eq!(ids("gate"), [0, 1]);
+        // An exact match outranks a longer word.
+        let ix = read(&build_index(&[doc("/x/", "X", &[("", "", "configuration")]), doc("/y/", "Y", &[("", "", "config")])]));
+        assert_eq!(search(&ix, "config").into_iter().map(|r| r.0).collect::<Vec<_>>(), [1, 0]);
+    }
+
+    #[test]
+    fn deterministic() {
+        let a = build_index(&docs());
+        let b = build_index(&docs());
+        assert_eq!(a, b);
+        let paths: Vec<&str> = a.iter().map(|f| f.0.as_str()).collect();
+        let mut sorted = paths.clone();
+        sorted.sort_unstable();
+        assert_eq!(paths, sorted);
+        let mut changed = docs();
+        changed[2].sections[0].text.push_str(" more");
+        let c = build_index(&changed);
+        let version = |f: &[(String, Vec<u8>)]| read(f).meta["version"].clone();
+        assert_ne!(version(&a), version(&c), "the version changes with the content");
+    }
+
+    #[test]
+    fn chunks_hold_docs_in_order() {
+        let many: Vec<SearchDoc> = (0..DOCS_PER_CHUNK * 2 + 1).map(|i| doc(&format!("/p{i}/"), &format!("Page {i}"), &[("", "", "text")])).collect();
+        let files = build_index(&many);
+        let chunks: Vec<&str> = files.iter().map(|f| f.0.as_str()).filter(|p| p.starts_with("search/d/")).collect();
+        assert_eq!(chunks, ["search/d/0.json", "search/d/1.json", "search/d/2.json"]);
+        let ix = read(&files);
+        for (i, d) in ix.docs.iter().enumerate() {
+            assert_eq!(d["u"], format!("/p{i}/"));
+        }
+    }
+
+    #[test]
+    fn html_to_text() {
+        assert_eq!(html_text("<p>A <code>b&amp;c</code> &lt;d&gt;</p><p>e&#39;f&#x41;</p><ul><li>x</li><li>y</li></ul>"), "A b&c <d> e'fA x y");
+        assert_eq!(html_text("fish &chips; <script>bad()</script>ok"), "fish &chips; ok");
+    }
+
+    fn render(md: &str) -> RenderedPage {
+        struct NoIncludes;
+        impl portolan_dialect::IncludeResolver for NoIncludes {
+            fn resolve(&self, path: &str) -> Result<portolan_dialect::Included, portolan_dialect::IncludeError> {
+                Err(portolan_dialect::IncludeError { message: format!("no {path}"), hint: None })
+            }
+        }
+        let vars = portolan_dialect::Variables::new();
+        let ctx = portolan_dialect::Context { site: &vars, includes: &NoIncludes, links: &portolan_dialect::KeepLinks };
+        let (page, diags) = portolan_dialect::render_page(ctx, 0, md);
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        page.expect("page")
+    }
+
+    #[test]
+    fn doc_from_a_page() {
+        let page = render(
+            "---\ntitle: Ports & hosts\nfaqs:\n  - q: Which port?\n    a: Use **8443** <br> for TLS.\n---\nIntro text.\n\n\
+             - Item one\n  - nested item\n- Loose?\n\n  Para in item.\n\n  More.\n\n## Proxy ports {#proxy}\n\nProxy text.\n\n\
+             | Port | Use |\n| --- | --- |\n| 8000 | HTTP |\n\n#### Deep\n\nDeep text.\n\n### Admin\n\n\
+             {% table %}\ncolumns:\n  - title: Port\n    key: port\nrows:\n  - port: \"`8001`\"\n{% endtable %}\n",
+        );
+        let d = doc_for("/base/ports/", &page);
+        assert_eq!(d.url, "/base/ports/");
+        assert_eq!(d.title, "Ports & hosts");
+        let s: Vec<(&str, &str, &str)> = d.sections.iter().map(|s| (s.heading.as_str(), s.anchor.as_str(), s.text.as_str())).collect();
+        assert_eq!(
+            s,
+            [
+                ("", "", "Intro text. Item one nested item Loose? Para in item. More."),
+                ("Proxy ports", "proxy", "Proxy text. Deep Deep text. Port Use 8000 HTTP"),
+                ("Admin", "admin", "Port 8001"),
+                ("Which port?", "which-port", "Use 8443 for TLS."),
+            ]
+        );
+    }
+
+    /// `cargo test -p portolan-site --release --lib search::tests::bench -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn bench_10k_pages() {
+        // A Zipf-distributed vocabulary: a few very common words, a long tail of rare ones
+        // (identifiers, numbers), about 1.5 KB of text per page.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rand = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        // The head: common words of English docs; the tail: made-up words whose letters
+        // follow English frequencies (first letters as in a dictionary), some identifiers.
+        let head = "the of and to a in is for on that with you be this it as are or by can from an if not your use when at which \
+            kong gateway plugin service route consumer request response api proxy admin config configure configuration set \
+            default value key port host http https tls certificate token auth authentication upstream target data plane \
+            control mode database postgres cluster node version install run start example following see more must should \
+            will also only each all new using used one two three enable enabled disable file path name type string number \
+            true false list object field header headers limit rate timeout secret vault environment variable docker kubernetes \
+            helm chart deployment pod namespace ingress controller mesh konnect portal developer team user role permission \
+            organization region endpoint url domain dns network address ip client server connection log logging metrics";
+        let head: Vec<&str> = head.split_whitespace().collect();
+        let first = "sssssssssssccccccccccpppppppppddddddmmmmmmaaaaaabbbbbbttttttrrrrrrffffeeeehhhhiiiigggllluuuwwwooonnvvkjqyzx";
+        let rest = "eeeeeeeeeeeetttttttttaaaaaaaaoooooooiiiiiiinnnnnnnsssssshhhhhhrrrrrrdddddlllllcccuuummwwffggyyppbbvkjxqz";
+        let mut vocab: Vec<String> = head.iter().map(|w| w.to_string()).collect();
+        while vocab.len() < 60_000 {
+            let r = rand();
+            let mut w = String::new();
+            w.push(first.as_bytes()[(r % first.len() as u64) as usize] as char);
+            for k in 0..(3 + (r >> 8) % 8) {
+                w.push(rest.as_bytes()[((r >> (12 + 4 * k)) ^ rand()) as usize % rest.len()] as char);
+            }
+            if vocab.len() % 10 == 0 {
+                let _ = write!(w, "{}", r % 1000);
+            }
+            vocab.push(w);
+        }
+        // Zipf by inverse CDF over ranks: P(rank r) ~ 1/r.
+        let h: f64 = (1..=vocab.len()).map(|r| 1.0 / r as f64).sum();
+        let mut cdf = Vec::with_capacity(vocab.len());
+        let mut acc = 0.0;
+        for r in 1..=vocab.len() {
+            acc += 1.0 / r as f64 / h;
+            cdf.push(acc);
+        }
+        let mut word = || {
+            let u = (rand() >> 11) as f64 / (1u64 << 53) as f64;
+            let i = cdf.partition_point(|&c| c < u).min(vocab.len() - 1);
+            vocab[i].as_str()
+        };
+        let mut sentence = |n: usize| (0..n).map(|_| word()).collect::<Vec<_>>().join(" ");
+        let docs: Vec<SearchDoc> = (0..10_000)
+            .map(|i| SearchDoc {
+                url: format!("/docs/section-{}/page-{i}/", i % 40),
+                title: sentence(4),
+                sections: (0..5)
+                    .map(|k| SearchSection {
+                        heading: if k == 0 { String::new() } else { sentence(3) },
+                        anchor: if k == 0 { String::new() } else { format!("section-{k}") },
+                        text: sentence(38),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let text: usize = docs.iter().map(|d| d.sections.iter().map(|s| s.text.len()).sum::<usize>()).sum();
+        // CPU time too: wall time on a busy machine says little.
+        let cpu = || {
+            let tasks = std::fs::read_dir("/proc/self/task").into_iter().flatten().flatten();
+            let ns: u64 = tasks
+                .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+                .filter_map(|s| s.split_whitespace().next().and_then(|n| n.parse::<u64>().ok()))
+                .sum();
+            std::time::Duration::from_nanos(ns)
+        };
+        let mut times = Vec::new();
+        let mut files = Vec::new();
+        for _ in 0..5 {
+            let (started, c) = (std::time::Instant::now(), cpu());
+            files = build_index(&docs);
+            times.push((started.elapsed(), cpu() - c));
+        }
+        let elapsed = times.iter().min().unwrap();
+        let total: usize = files.iter().map(|f| f.1.len()).sum();
+        let shards: Vec<&(String, Vec<u8>)> = files.iter().filter(|f| f.0.starts_with("search/t/")).collect();
+        let chunks: Vec<&(String, Vec<u8>)> = files.iter().filter(|f| f.0.starts_with("search/d/")).collect();
+        let shard_bytes: usize = shards.iter().map(|f| f.1.len()).sum();
+        let largest = shards.iter().max_by_key(|f| f.1.len()).unwrap();
+        let mut sizes: Vec<usize> = shards.iter().map(|f| f.1.len()).collect();
+        sizes.sort_unstable();
+        let meta = files.iter().find(|f| f.0 == "search/meta.json").unwrap();
+        println!("10k docs, {:.0} bytes of text per page", text as f64 / 1e4);
+        println!("build_index: best of 5 (wall, CPU of all threads) {elapsed:?}, all {times:?}");
+        println!("total {} bytes = {} bytes/page; {} files", total, total / 10_000, files.len());
+        println!("shards: {} files, {} bytes, median {}, largest {} ({} bytes)", shards.len(), shard_bytes, sizes[sizes.len() / 2], largest.0, largest.1.len());
+        println!("doc chunks: {} files, {} bytes, largest {}", chunks.len(), chunks.iter().map(|f| f.1.len()).sum::<usize>(), chunks.iter().map(|f| f.1.len()).max().unwrap());
+        println!("meta.json: {} bytes", meta.1.len());
+        assert_eq!(build_index(&docs), files);
+    }
+}
