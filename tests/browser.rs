@@ -166,3 +166,32 @@ async fn without_javascript_the_tables_remain() {
     assert!(text.as_str().unwrap().contains("CONTROL_PLANE_DNS_PREFIX.REGION.cp0.konghq.com"));
     b.client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_finds_pages_sections_and_works_from_the_keyboard() {
+    let (_server, url) = serve(&repo());
+    let b = Browser::start(1300, 1000, &[]).await;
+    b.client.goto(&format!("{url}/gateway/network/")).await.unwrap();
+    let input = b.client.find(fantoccini::Locator::Id("search-input")).await.unwrap();
+    input.send_keys("telemetry buff").await.unwrap();
+    b.until("results for a two-word query, the last word a prefix", "return document.querySelectorAll('#search-list li.search-result').length > 0").await;
+    let first = b.eval("const r = document.querySelector('#search-list li.search-result'); return [r.querySelector('.search-result-title').textContent, r.querySelector('a').getAttribute('href'), r.querySelector('.search-result-snippet').textContent]").await;
+    let first: Vec<String> = serde_json::from_value(first).unwrap();
+    assert!(first[2].to_lowercase().contains("buffer"), "snippet shows the match: {first:?}");
+    assert!(b.eval("return document.querySelectorAll('#search-list mark').length > 0").await == true, "matches are highlighted");
+
+    // Keyboard: ArrowDown to the first result, Enter opens it.
+    input.send_keys("\u{E015}").await.unwrap(); // ArrowDown
+    b.until("focus on the first result", "return document.activeElement.classList.contains('search-result-link')").await;
+    let href = b.eval("return document.activeElement.href").await;
+    b.client.active_element().await.unwrap().send_keys("\u{E007}").await.unwrap(); // Enter
+    b.until("navigation to the result", &format!("return location.href === {href}")).await;
+
+    // ?search= on any page opens the results; Escape closes them.
+    b.client.goto(&format!("{url}/konnect/?search=mesh")).await.unwrap();
+    b.until("results from the URL", "return !document.getElementById('search-results').hidden && document.querySelectorAll('#search-list li').length > 0").await;
+    assert_eq!(b.eval("return document.getElementById('search-input').value").await, "mesh");
+    b.client.find(fantoccini::Locator::Id("search-input")).await.unwrap().send_keys("\u{E00C}").await.unwrap(); // Escape
+    b.until("the results to close", "return document.getElementById('search-results').hidden").await;
+    b.client.close().await.unwrap();
+}

@@ -92,7 +92,7 @@ fn get(addr: SocketAddr, path: &str) -> (u16, String) {
 /// Every href/src in `html` (attributes in double quotes, as the site writes them).
 fn references(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for attr in [" href=\"", " src=\"", "import init from \"", "data-search-root=\""] {
+    for attr in [" href=\"", " src=\""] {
         let mut rest = html;
         while let Some(i) = rest.find(attr) {
             rest = &rest[i + attr.len()..];
@@ -100,6 +100,11 @@ fn references(html: &str) -> Vec<String> {
                 out.push(rest[..end].replace("&amp;", "&"));
             }
         }
+    }
+    // The search client's index: its root plus meta.json, which names the shards.
+    if let Some(i) = html.find("data-search-root=\"") {
+        let rest = &html[i + 18..];
+        out.push(format!("{}meta.json", &rest[..rest.find('"').unwrap_or(0)]));
     }
     out
 }
@@ -129,6 +134,14 @@ fn site_under_a_sub_path_crawls_clean_through_nginx() {
         let is_html = path.ends_with('/') || path.ends_with(".html");
         let refs = if is_html {
             references(&body)
+        } else if path.ends_with("search/meta.json") {
+            // Every shard and document chunk of the index.
+            let meta: serde_json::Value = serde_json::from_str(&body).unwrap();
+            let root = path.trim_end_matches("meta.json");
+            let mut v: Vec<String> = meta["shards"].as_array().unwrap().iter().map(|s| format!("{root}t/{}.json", s.as_str().unwrap())).collect();
+            let chunks = meta["docs"].as_u64().unwrap().div_ceil(meta["chunk"].as_u64().unwrap());
+            v.extend((0..chunks).map(|c| format!("{root}d/{c}.json")));
+            v
         } else if path.ends_with("sitemap.xml") {
             body.split("<loc>").skip(1).filter_map(|s| s.split("</loc>").next()).map(String::from).collect()
         } else {

@@ -174,6 +174,15 @@ pub fn start(opts: ServeOptions, log: fn(&str)) -> std::io::Result<Server> {
             }
             generation += 1;
             let _ = rebuild_app.reload.send(generation);
+            // The search index reads every page: publish it after the page reload, not before.
+            if !session.has_errors() {
+                session.refresh_search();
+                let last = rebuild_app.snapshot.read().map(|s| s.clone()).ok();
+                let snap = snapshot_of(&session, last.as_deref());
+                if let Ok(mut s) = rebuild_app.snapshot.write() {
+                    *s = Arc::new(snap);
+                }
+            }
         }
     });
 

@@ -378,13 +378,14 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
 
     let t = Instant::now();
     let progress = session::Ticker::new(opts, "Building pages", loaded.pages.len());
-    let results: Vec<(Vec<Diagnostic>, bool)> = loaded
+    let results: Vec<(Vec<Diagnostic>, bool, Option<search::SearchDoc>)> = loaded
         .pages
         .par_iter()
         .zip(&fronts)
         .map(|(src, front)| {
             let (rendered, mut d) = portolan_dialect::render_page_with(ctx, src.file, &loaded.sources.get(src.file).text, front.as_ref());
             let mut written = false;
+            let doc = rendered.as_ref().map(|r| search::doc_for(&format!("{}{}", loaded.config.base_url, src.url), r));
             if let Some(rendered) = rendered {
                 match page::render(&loaded, &index, &tera, src, &rendered) {
                     Ok(o) => match staging.write(&o.html_path, o.html.as_bytes()).and_then(|()| staging.write(&o.json_path, o.json.as_bytes())) {
@@ -395,15 +396,17 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
                 }
             }
             progress.tick();
-            (d, written)
+            (d, written, doc)
         })
         .collect();
     let mut written = Vec::new();
-    for ((d, ok), src) in results.into_iter().zip(&loaded.pages) {
+    let mut docs = Vec::with_capacity(results.len());
+    for ((d, ok, doc), src) in results.into_iter().zip(&loaded.pages) {
         diags.extend(d);
         if ok {
             written.push(src);
         }
+        docs.extend(doc);
     }
     timer("pages", t);
     if diags.iter().any(Diagnostic::is_error) {
@@ -414,6 +417,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let (mut files, d) = session::site_files(&loaded, &tera);
     diags.extend(d);
     files.extend(session::sitemap_files(&loaded, &written));
+    files.extend(search::build_index(&docs).into_iter().map(|(p, b)| (p, OutFile::Bytes(b.into()))));
     let finished = files.par_iter().try_for_each(|(rel, f)| write_file(&staging, rel, f)).and_then(|()| staging.commit());
     if let Err(e) = finished {
         diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("cannot write {}: {e}", out.display())) });

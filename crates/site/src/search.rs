@@ -19,7 +19,7 @@
 //! document is its count in the text, plus [`HEADING_BOOST`] per occurrence in an h2/h3 or
 //! FAQ question, plus [`TITLE_BOOST`] per occurrence in the title. The client ranks
 //! documents that hold every term (the last one as a prefix while it is being typed) by
-//! `Σ ln(1 + N/df) · ln(1 + weight)`; [`tests`] holds a reference implementation of that.
+//! `Σ ln(1 + N/df) · ln(1 + weight)`; the tests hold a reference implementation of that.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -292,7 +292,8 @@ struct Words<'a> {
 }
 
 impl Words<'_> {
-    /// Whether the character at `i` is alphanumeric, and its length in bytes.
+    /// Whether the character at `i` is alphanumeric, its length in bytes, and whether it
+    /// is ASCII that lower casing leaves as it is.
     #[inline]
     fn at(&self, i: usize) -> (bool, usize, bool) {
         let b = self.text.as_bytes()[i];
@@ -415,52 +416,56 @@ impl Hasher for Prehashed {
 
 type KeyMap<'a, V> = HashMap<Key<'a>, V, BuildHasherDefault<Prehashed>>;
 
-/// A document's terms with their weights, sorted by bucket; bucket `b` is
-/// `terms[offsets[b]..offsets[b + 1]]`.
-struct DocTerms<'a> {
-    terms: Vec<(Key<'a>, u32)>,
-    offsets: [u32; BUCKETS + 1],
+/// Documents per unit of the first (parallel) pass.
+const DOCS_PER_PART: usize = 64;
+
+/// One bucket's share of a part of the documents: each (document, term) once, in document
+/// order, the terms' text side by side in `arena` (so the merge reads memory in order).
+#[derive(Default)]
+struct Part {
+    arena: String,
+    recs: Vec<Rec>,
 }
 
-fn doc_terms(doc: &SearchDoc) -> DocTerms<'_> {
-    let mut w: KeyMap<'_, u32> = KeyMap::with_capacity_and_hasher(256, Default::default());
-    for t in terms(&doc.title) {
-        *w.entry(key(t)).or_default() += TITLE_BOOST;
-    }
-    for s in &doc.sections {
-        for t in terms(&s.heading) {
-            *w.entry(key(t)).or_default() += HEADING_BOOST;
+struct Rec {
+    doc: u32,
+    weight: u32,
+    hash: u64,
+    start: u32,
+    len: u32,
+}
+
+/// Weighs the terms of `docs` (ids from `first`) and sorts them into buckets.
+fn part(docs: &[SearchDoc], first: usize) -> Vec<Part> {
+    let mut parts: Vec<Part> = (0..BUCKETS).map(|_| Part::default()).collect();
+    let mut w: KeyMap<'_, u32> = KeyMap::with_capacity_and_hasher(512, Default::default());
+    for (i, doc) in docs.iter().enumerate() {
+        for t in terms(&doc.title) {
+            *w.entry(key(t)).or_default() += TITLE_BOOST;
         }
-        for t in terms(&s.text) {
-            *w.entry(key(t)).or_default() += 1;
+        for s in &doc.sections {
+            for t in terms(&s.heading) {
+                *w.entry(key(t)).or_default() += HEADING_BOOST;
+            }
+            for t in terms(&s.text) {
+                *w.entry(key(t)).or_default() += 1;
+            }
+        }
+        for (k, weight) in w.drain() {
+            let p = &mut parts[bucket_of(&k.term)];
+            let start = p.arena.len() as u32;
+            p.arena.push_str(&k.term);
+            p.recs.push(Rec { doc: (first + i) as u32, weight, hash: k.hash, start, len: k.term.len() as u32 });
         }
     }
-    // Counting sort by bucket.
-    let keyed: Vec<(usize, Key<'_>, u32)> = w.into_iter().map(|(k, w)| (bucket_of(&k.term), k, w)).collect();
-    let mut offsets = [0u32; BUCKETS + 1];
-    for k in &keyed {
-        offsets[k.0 + 1] += 1;
-    }
-    for b in 0..BUCKETS {
-        offsets[b + 1] += offsets[b];
-    }
-    let mut next = offsets;
-    let mut slots: Vec<Option<(Key<'_>, u32)>> = (0..keyed.len()).map(|_| None).collect();
-    for (b, k, w) in keyed {
-        slots[next[b] as usize] = Some((k, w));
-        next[b] += 1;
-    }
-    DocTerms { terms: slots.into_iter().flatten().collect(), offsets }
+    parts
 }
 
 /// The index files for `docs` (doc ids are positions in `docs`): paths under the output
 /// folder with their bytes, sorted by path. The same docs give the same bytes.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    let __t = std::time::Instant::now();
-    let per_doc: Vec<DocTerms<'_>> = docs.par_iter().map(doc_terms).collect();
-    eprintln!("T per_doc {:?}", __t.elapsed());
-    let shards: Vec<(String, Vec<u8>)> = (0..BUCKETS).into_par_iter().flat_map_iter(|b| bucket_shards(&per_doc, b)).collect();
-    eprintln!("T shards {:?}", __t.elapsed());
+    let parts: Vec<Vec<Part>> = docs.par_chunks(DOCS_PER_PART).enumerate().map(|(n, chunk)| part(chunk, n * DOCS_PER_PART)).collect();
+    let shards: Vec<(String, Vec<u8>)> = (0..BUCKETS).into_par_iter().flat_map_iter(|b| bucket_shards(&parts, b)).collect();
     let mut names: Vec<String> = shards.iter().map(|(n, _)| n.clone()).collect();
     names.sort_unstable();
 
@@ -468,7 +473,6 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         docs.par_chunks(DOCS_PER_CHUNK).enumerate().map(|(n, chunk)| (format!("search/d/{n}.json"), chunk_json(chunk))).collect();
     let mut files: Vec<(String, Vec<u8>)> = shards.into_iter().map(|(n, bytes)| (format!("search/t/{n}.json"), bytes)).collect();
     files.extend(chunks);
-    eprintln!("T chunks {:?}", __t.elapsed());
     files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     // The version names the content, so browsers never mix shards of two builds.
@@ -481,7 +485,6 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
             h.finish()
         })
         .collect();
-    eprintln!("T hashes {:?}", __t.elapsed());
     let mut version = Fx::default();
     for h in hashes {
         version.add(h);
@@ -499,17 +502,15 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The shards of bucket `b`: (name, JSON).
-fn bucket_shards(per_doc: &[DocTerms<'_>], b: usize) -> Vec<(String, Vec<u8>)> {
-    // The map owns copies of its terms: comparing with a term borrowed from wherever it
-    // first occurred would miss the cache on every posting.
+fn bucket_shards(parts: &[Vec<Part>], b: usize) -> Vec<(String, Vec<u8>)> {
     let mut postings: KeyMap<'_, Vec<u32>> = KeyMap::default();
-    for (id, d) in per_doc.iter().enumerate() {
-        for (k, w) in &d.terms[d.offsets[b] as usize..d.offsets[b + 1] as usize] {
-            let probe = Key { hash: k.hash, term: Cow::Borrowed(k.term.as_ref()) };
-            match postings.get_mut(&probe) {
-                Some(p) => p.extend([id as u32, *w]),
+    for p in parts.iter().map(|p| &p[b]) {
+        for r in &p.recs {
+            let term = &p.arena[r.start as usize..(r.start + r.len) as usize];
+            match postings.get_mut(&Key { hash: r.hash, term: Cow::Borrowed(term) }) {
+                Some(post) => post.extend([r.doc, r.weight]),
                 None => {
-                    postings.insert(Key { hash: k.hash, term: Cow::Owned(k.term.to_string()) }, vec![id as u32, *w]);
+                    postings.insert(Key { hash: r.hash, term: Cow::Owned(term.to_string()) }, vec![r.doc, r.weight]);
                 }
             }
         }
@@ -602,10 +603,6 @@ impl Hasher for Fx {
         let rest = chunks.remainder();
         last[..rest.len()].copy_from_slice(rest);
         self.add(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 56));
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.add(u64::from(b));
     }
 
     fn finish(&self) -> u64 {
@@ -961,7 +958,7 @@ mod tests {
                     .map(|k| SearchSection {
                         heading: if k == 0 { String::new() } else { sentence(3) },
                         anchor: if k == 0 { String::new() } else { format!("section-{k}") },
-                        text: sentence(38),
+                        text: sentence(45),
                     })
                     .collect(),
             })
@@ -999,5 +996,14 @@ mod tests {
         println!("doc chunks: {} files, {} bytes, largest {}", chunks.len(), chunks.iter().map(|f| f.1.len()).sum::<usize>(), chunks.iter().map(|f| f.1.len()).max().unwrap());
         println!("meta.json: {} bytes", meta.1.len());
         assert_eq!(build_index(&docs), files);
+        // SEARCH_BENCH_OUT=dir writes the files there (to look at them, or gzip them).
+        if let Some(dir) = std::env::var_os("SEARCH_BENCH_OUT") {
+            for (path, bytes) in &files {
+                let p = std::path::Path::new(&dir).join(path);
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(p, bytes).unwrap();
+            }
+        }
     }
 }
+

@@ -44,6 +44,7 @@ pub struct RebuildStats {
 struct PageState {
     rendered: Option<RenderedPage>,
     diags: Vec<Diagnostic>,
+    search: Option<crate::search::SearchDoc>,
 }
 
 /// A site in memory, kept up to date.
@@ -57,6 +58,8 @@ pub struct Session {
     tera: Option<tera::Tera>,
     nav_key: u64,
     outputs: BTreeMap<String, OutFile>,
+    /// The search index is older than the pages (see [`Session::refresh_search`]).
+    search_stale: bool,
 }
 
 impl Session {
@@ -72,9 +75,31 @@ impl Session {
             tera: None,
             nav_key: 0,
             outputs: BTreeMap::new(),
+            search_stale: true,
         };
         s.reload();
+        s.refresh_search();
         s
+    }
+
+    /// Rebuilds the search index from every page's cached search document. Separate from
+    /// [`Session::update`] because it reads every page: `serve` publishes a rebuilt page
+    /// first and the index right after.
+    pub fn refresh_search(&mut self) -> Duration {
+        let started = Instant::now();
+        if !self.search_stale {
+            return started.elapsed();
+        }
+        self.search_stale = false;
+        self.outputs.retain(|k, _| !k.starts_with("search/"));
+        if self.loaded.is_none() {
+            return started.elapsed();
+        }
+        let docs: Vec<crate::search::SearchDoc> = self.states.iter().filter_map(|s| s.search.clone()).collect();
+        for (path, bytes) in crate::search::build_index(&docs) {
+            self.outputs.insert(path, OutFile::Bytes(bytes.into()));
+        }
+        started.elapsed()
     }
 
     /// Records how long a phase took (for `--verbose`).
@@ -101,7 +126,7 @@ impl Session {
         }
         let n = loaded.pages.len();
         let all: Vec<usize> = (0..n).collect();
-        self.states = (0..n).map(|_| PageState { rendered: None, diags: Vec::new() }).collect();
+        self.states = (0..n).map(|_| PageState { rendered: None, diags: Vec::new(), search: None }).collect();
         self.template_diags = vec![None; n];
         let t = Instant::now();
         self.render_markdown(&all);
@@ -129,9 +154,12 @@ impl Session {
                 (i, r, d)
             })
             .collect();
+        let base = &loaded.config.base_url;
         for (i, rendered, diags) in results {
-            self.states[i] = PageState { rendered, diags };
+            let search = rendered.as_ref().map(|r| crate::search::doc_for(&format!("{base}{}", loaded.pages[i].url), r));
+            self.states[i] = PageState { rendered, diags, search };
         }
+        self.search_stale = true;
     }
 
     /// Recomputes the site index and re-templates `dirty` pages (all pages when anything
@@ -188,6 +216,7 @@ impl Session {
             }
             None => {
                 self.reload();
+                self.search_stale = true;
                 stats.full = true;
                 stats.rendered = self.states.len();
                 stats.templated = self.states.len();
@@ -304,7 +333,7 @@ impl Session {
                                 let at = loaded.pages.partition_point(|p| p.url < url);
                                 loaded.pages.insert(at, PageSource { file, rel, url });
                                 page_set_changed = true;
-                                self.states.insert(at, PageState { rendered: None, diags: Vec::new() });
+                                self.states.insert(at, PageState { rendered: None, diags: Vec::new(), search: None });
                                 self.template_diags.insert(at, None);
                                 dirty = dirty.into_iter().map(|d| if d >= at { d + 1 } else { d }).collect();
                                 dirty.insert(at);
@@ -317,6 +346,7 @@ impl Session {
                         dirty = dirty.into_iter().filter(|&d| d != i).map(|d| if d > i { d - 1 } else { d }).collect();
                         removed_urls.push(url);
                         page_set_changed = true;
+                        self.search_stale = true;
                     }
                 }
             }

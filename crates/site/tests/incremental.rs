@@ -23,7 +23,9 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-fn assert_same_as_fresh(session: &Session, step: &str) {
+fn assert_same_as_fresh(session: &mut Session, step: &str) {
+    session.refresh_search();
+    let session = &*session;
     let fresh = Session::new(session.options().clone());
     let render = |s: &Session| s.sources().render(&s.diagnostics());
     assert_eq!(render(session), render(&fresh), "diagnostics differ after: {step}");
@@ -46,7 +48,7 @@ fn incremental_rebuilds_match_clean_builds() {
     let content = site.join("content");
     let mut session = Session::new(Options::new(&site));
     assert!(!session.has_errors());
-    assert_same_as_fresh(&session, "first build");
+    assert_same_as_fresh(&mut session, "first build");
 
     let edit = |p: &Path, from: &str, to: &str| {
         let t = fs::read_to_string(p).unwrap();
@@ -61,59 +63,59 @@ fn incremental_rebuilds_match_clean_builds() {
     let stats = session.update(&[site.join("./content/guide/dialect.md")]);
     assert!(!stats.full);
     assert_eq!(stats.rendered, 1, "a body edit re-renders only that page");
-    assert_same_as_fresh(&session, "body edit");
+    assert_same_as_fresh(&mut session, "body edit");
 
     edit(&include, "A nested include", "An edited nested include");
     let stats = session.update(&[include.clone()]);
     assert_eq!(stats.rendered, 1, "an include edit re-renders the pages that use it");
-    assert_same_as_fresh(&session, "include edit");
+    assert_same_as_fresh(&mut session, "include edit");
 
     edit(&page, "short_title: Dialect", "short_title: Dialect pages");
     let stats = session.update(&[page.clone()]);
     assert_eq!(stats.templated, session.page_count(), "a title change re-templates every page");
-    assert_same_as_fresh(&session, "title change");
+    assert_same_as_fresh(&mut session, "title change");
 
     let renamed = content.join("guide/renamed.md");
     fs::rename(&page, &renamed).unwrap();
     session.update(&[page.clone(), renamed.clone()]);
     assert!(session.outputs().contains_key("guide/renamed/index.html"));
     assert!(!session.outputs().contains_key("guide/dialect/index.html"), "a renamed page's old output is removed");
-    assert_same_as_fresh(&session, "rename");
+    assert_same_as_fresh(&mut session, "rename");
 
     edit(&renamed, "{{site.product}} and", "{{site.produkt}} and");
     session.update(&[renamed.clone()]);
     assert!(session.has_errors());
-    assert_same_as_fresh(&session, "an error introduced");
+    assert_same_as_fresh(&mut session, "an error introduced");
 
     edit(&renamed, "{{site.produkt}} and", "{{site.product}} and");
     session.update(&[renamed.clone()]);
     assert!(!session.has_errors(), "fixing the file recovers");
-    assert_same_as_fresh(&session, "the error fixed");
+    assert_same_as_fresh(&mut session, "the error fixed");
 
     fs::remove_file(&include).unwrap();
     session.update(&[include.clone()]);
     assert!(session.has_errors(), "a deleted include breaks the pages that use it");
-    assert_same_as_fresh(&session, "include deleted");
+    assert_same_as_fresh(&mut session, "include deleted");
 
     fs::write(&include, "Back again.\n").unwrap();
     session.update(&[include.clone()]);
     assert!(!session.has_errors());
-    assert_same_as_fresh(&session, "include restored");
+    assert_same_as_fresh(&mut session, "include restored");
 
     let new_page = content.join("guide/new.md");
     fs::write(&new_page, "---\ntitle: New page\nbreadcrumbs: [/guide/]\n---\nFresh.\n").unwrap();
     session.update(&[new_page.clone()]);
-    assert_same_as_fresh(&session, "page added");
+    assert_same_as_fresh(&mut session, "page added");
 
     fs::remove_file(&renamed).unwrap();
     session.update(&[renamed.clone()]);
     assert!(!session.outputs().contains_key("guide/renamed/index.html"), "a deleted page's output is removed");
-    assert_same_as_fresh(&session, "page deleted");
+    assert_same_as_fresh(&mut session, "page deleted");
 
     edit(&site.join("portolan.yaml"), "product: Kong Gateway", "product: Kong Gateway Enterprise");
     let stats = session.update(&[site.join("portolan.yaml")]);
     assert!(stats.full, "a config change rebuilds everything");
-    assert_same_as_fresh(&session, "config change");
+    assert_same_as_fresh(&mut session, "config change");
 }
 
 /// `build` streams pages instead of keeping a session; both must write the same site.
