@@ -308,17 +308,19 @@ fn bench_rebuild(site_dir: PathBuf, page: PathBuf, runs: usize) -> ExitCode {
         rendered = stats.rendered;
         times.push(stats.elapsed.as_secs_f64() * 1000.0);
     }
+    let search = session.refresh_search();
     let _ = std::fs::write(&page, &original);
     session.update(std::slice::from_ref(&page));
     times.sort_by(f64::total_cmp);
     let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
     println!(
-        "pages={} full_build_ms={:.0} incremental_ms median={:.2} p90={:.2} max={:.2} pages_rerendered={rendered} runs={runs}",
+        "pages={} full_build_ms={:.0} incremental_ms median={:.2} p90={:.2} max={:.2} pages_rerendered={rendered} runs={runs} search_refresh_ms={:.1}",
         session.page_count(),
         full.as_secs_f64() * 1000.0,
         pct(0.5),
         pct(0.9),
-        pct(1.0)
+        pct(1.0),
+        search.as_secs_f64() * 1000.0
     );
     ExitCode::SUCCESS
 }
