@@ -253,27 +253,19 @@ impl SiteIndex {
         let mut crumbs = HashMap::new();
         for (src, page) in pages {
             let text = &loaded.sources.get(src.file).text;
-            let raw = frontmatter::split(src.file, text).ok().and_then(|s| s.front);
             let mut list = Vec::new();
             for b in &page.breadcrumbs {
                 match titles.get(url_key(b).as_str()) {
                     Some(t) => list.push(Crumb { url: with_base(base, &format!("/{}", url_key(b))), title: t.clone() }),
                     None => diags.push(
-                        Diagnostic::error(find_value_span(src.file, text, raw, b), format!("breadcrumb `{b}` names no page of this site"))
+                        Diagnostic::error(
+                            find_value_span(src.file, text, frontmatter::split(src.file, text).ok().and_then(|s| s.front), b),
+                            format!("breadcrumb `{b}` names no page of this site"),
+                        )
                             .with_label("no page at this URL")
                             .with_hint(format!("create content/{}index.md, or fix the URL", url_key(b))),
                     ),
                 }
-            }
-            let layout = layout_of(src, page);
-            if !loaded.theme.layouts().any(|l| l == layout) {
-                let span = raw.map_or(Span::new(src.file, 0, 0), |r| key_span(src.file, text, r, "layout"));
-                let names: Vec<&str> = loaded.theme.layouts().collect();
-                diags.push(
-                    Diagnostic::error(span, format!("layout `{layout}` has no template in the theme"))
-                        .with_label("unknown layout")
-                        .with_hint(format!("the theme's layouts are: {}", names.join(", "))),
-                );
             }
             crumbs.insert(src.url.clone(), list);
         }
@@ -372,8 +364,15 @@ pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: 
 
     let layout = layout_of(src, f);
     if !loaded.theme.layouts().any(|l| l == layout) {
-        // Already reported by SiteIndex::new, at the `layout:` line.
-        return Err(None);
+        let text = &loaded.sources.get(src.file).text;
+        let raw = frontmatter::split(src.file, text).ok().and_then(|s| s.front);
+        let span = raw.map_or(Span::new(src.file, 0, 0), |r| key_span(src.file, text, r, "layout"));
+        let names: Vec<&str> = loaded.theme.layouts().collect();
+        return Err(Some(
+            Diagnostic::error(span, format!("layout `{layout}` has no template in the theme"))
+                .with_label("unknown layout")
+                .with_hint(format!("the theme's layouts are: {}", names.join(", "))),
+        ));
     }
     let mut ctx = tera::Context::new();
     ctx.insert("site", &site_context(loaded));

@@ -60,6 +60,8 @@ pub struct Session {
     outputs: BTreeMap<String, OutFile>,
     /// The search index is older than the pages (see [`Session::refresh_search`]).
     search_stale: bool,
+    /// What pages show of each other, kept while no title, order or URL changes.
+    index: Option<SiteIndex>,
 }
 
 impl Session {
@@ -76,6 +78,7 @@ impl Session {
             nav_key: 0,
             outputs: BTreeMap::new(),
             search_stale: true,
+            index: None,
         };
         s.reload();
         s.refresh_search();
@@ -119,6 +122,7 @@ impl Session {
         self.time("load", t.elapsed());
         self.states.clear();
         self.tera = None;
+        self.index = None;
         let Some(loaded) = &self.loaded else { return };
         match loaded.theme.tera() {
             Ok(t) => self.tera = Some(t),
@@ -168,25 +172,29 @@ impl Session {
         let (Some(loaded), Some(tera)) = (&self.loaded, &self.tera) else { return };
         let rendered: Vec<(&PageSource, &RenderedPage)> =
             loaded.pages.iter().zip(&self.states).filter_map(|(p, s)| s.rendered.as_ref().map(|r| (p, r))).collect();
-        self.index_diags.clear();
         let fronts: Vec<(&PageSource, &portolan_dialect::FrontMatter)> = rendered.iter().map(|(p, r)| (*p, &r.front)).collect();
-        let index = SiteIndex::new(loaded, &fronts, &mut self.index_diags);
         let key = nav_key(&fronts);
-        let all = force || key != self.nav_key;
+        let all = force || key != self.nav_key || self.index.is_none();
         self.nav_key = key;
+        if all {
+            // Titles, order, URLs or breadcrumbs changed: what pages show of each other.
+            self.index_diags.clear();
+            self.index = Some(SiteIndex::new(loaded, &fronts, &mut self.index_diags));
+            let pages: Vec<&PageSource> = rendered.iter().map(|(p, _)| *p).collect();
+            self.outputs.extend(sitemap_files(loaded, &pages));
+        }
+        let Some(index) = &self.index else { return };
         let targets: Vec<usize> = if all { (0..loaded.pages.len()).collect() } else { dirty.to_vec() };
         let progress = Ticker::new(&self.opts, "Rendering templates", targets.len());
         let results: Vec<(usize, Option<Result<page::PageOutput, Option<Diagnostic>>>)> = targets
             .par_iter()
             .map(|&i| {
-                let out = self.states[i].rendered.as_ref().map(|r| page::render(loaded, &index, tera, &loaded.pages[i], r));
+                let out = self.states[i].rendered.as_ref().map(|r| page::render(loaded, index, tera, &loaded.pages[i], r));
                 progress.tick();
                 (i, out)
             })
             .collect();
         self.template_diags.resize(loaded.pages.len(), None);
-        let pages: Vec<&PageSource> = rendered.iter().map(|(p, _)| *p).collect();
-        self.outputs.extend(sitemap_files(loaded, &pages));
         for (i, result) in results {
             self.template_diags[i] = None;
             let url = &loaded.pages[i].url;
