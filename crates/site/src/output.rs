@@ -84,7 +84,11 @@ impl Staging {
     /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.prepare(rel)?;
-        fs::write(&path, bytes)?;
+        // In a reused folder most files already hold these bytes: leave them be, which
+        // spares the file system a truncate and a write-back per file.
+        if !(self.reused && same_content(&path, bytes)) {
+            fs::write(&path, bytes)?;
+        }
         self.record(path);
         Ok(())
     }
@@ -186,6 +190,13 @@ impl Staging {
         fs::rename(&self.dir, &self.target)?;
         self.committed = true;
         Ok(())
+    }
+}
+
+fn same_content(path: &Path, bytes: &[u8]) -> bool {
+    match fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => fs::read(path).is_ok_and(|old| old == bytes),
+        _ => false,
     }
 }
 

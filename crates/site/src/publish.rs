@@ -100,8 +100,6 @@ pub fn robots(origin: Option<&str>, base: &str) -> String {
 /// `<style>`. Whitespace at a line start is never significant in HTML flow content (it
 /// collapses with the line break before it), so the page renders the same.
 pub fn minify(html: &str) -> String {
-    const OPEN: [&[u8]; 4] = [b"<pre", b"<textarea", b"<script", b"<style"];
-    const CLOSE: [&[u8]; 4] = [b"</pre>", b"</textarea>", b"</script>", b"</style>"];
     let mut out = String::with_capacity(html.len());
     let mut verbatim = 0i32;
     for line in html.split_inclusive('\n') {
@@ -113,33 +111,36 @@ pub fn minify(html: &str) -> String {
                 out.push_str(t);
             }
         }
-        if line.contains('<') {
-            let b = line.as_bytes();
-            for (open, close) in OPEN.iter().zip(CLOSE) {
-                verbatim += count_tags(b, open, true) - count_tags(b, close, false);
-            }
-            verbatim = verbatim.max(0);
-        }
+        verbatim = (verbatim + verbatim_delta(line.as_bytes())).max(0);
     }
     out
 }
 
-/// Occurrences of `tag` in `line`, ASCII case-insensitively; an opening tag must be followed
-/// by `>` or whitespace (so `<prefix>` is not `<pre`).
-fn count_tags(line: &[u8], tag: &[u8], open: bool) -> i32 {
-    let mut n = 0;
+/// Opening minus closing `<pre>`, `<textarea>`, `<script>` and `<style>` tags in a line,
+/// ASCII case-insensitively, in one pass over its `<`s. An opening tag must be followed by
+/// `>` or whitespace (so `<prefix>` is not `<pre`).
+fn verbatim_delta(line: &[u8]) -> i32 {
+    const NAMES: [&[u8]; 4] = [b"pre", b"textarea", b"script", b"style"];
+    let mut delta = 0;
     let mut i = 0;
     while let Some(p) = line[i..].iter().position(|&c| c == b'<') {
-        let at = i + p;
-        if line.len() >= at + tag.len() && line[at..at + tag.len()].eq_ignore_ascii_case(tag) {
-            let next = line.get(at + tag.len()).copied();
-            if !open || matches!(next, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r') | None) {
-                n += 1;
+        let at = i + p + 1;
+        i = at;
+        let (closing, start) = if line.get(at) == Some(&b'/') { (true, at + 1) } else { (false, at) };
+        for name in NAMES {
+            let end = start + name.len();
+            if end <= line.len() && line[start..end].eq_ignore_ascii_case(name) {
+                let next = line.get(end).copied();
+                if closing && next == Some(b'>') {
+                    delta -= 1;
+                } else if !closing && matches!(next, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r') | None) {
+                    delta += 1;
+                }
+                break;
             }
         }
-        i = at + 1;
     }
-    n
+    delta
 }
 
 #[cfg(test)]
