@@ -152,3 +152,33 @@ fn live_reload_event_follows_a_save() {
     }
     eprintln!("save to reload event: {:?}", saved.elapsed());
 }
+
+#[test]
+fn a_thousand_idle_and_slow_clients_stall_neither_pages_nor_rebuilds() {
+    // Client and server sockets share this process: make room for both (the hard limit allows it
+    // on any ordinary machine; the soft limit is often 1024).
+    let mut lim = rustix::process::getrlimit(rustix::process::Resource::Nofile);
+    if lim.current.is_some_and(|c| c < 4096) {
+        lim.current = lim.maximum.map(|m| m.min(8192)).or(Some(8192));
+        let _ = rustix::process::setrlimit(rustix::process::Resource::Nofile, lim);
+    }
+    let (_tmp, site, server) = serve_fixture();
+    // 500 connections that never send anything, 500 that send half a request and stop.
+    let mut held = Vec::new();
+    for n in 0..1000 {
+        let mut s = TcpStream::connect(server.addr).unwrap();
+        if n % 2 == 1 {
+            let _ = s.write_all(b"GET /guide/ HTTP/1.1\r\nHost: local");
+        }
+        held.push(s);
+    }
+    let t = Instant::now();
+    let (status, _, _) = get(server.addr, "/guide/dialect/");
+    assert_eq!(status, 200);
+    assert!(t.elapsed() < Duration::from_secs(2), "a page took {:?} with 1000 clients held open", t.elapsed());
+
+    let page = site.join("content/guide/index.md");
+    std::fs::write(&page, "---\ntitle: Guide\n---\nRebuilt under load.\n").unwrap();
+    until("a rebuild while 1000 clients hang", || get(server.addr, "/guide/").2.contains("Rebuilt under load."));
+    drop(held);
+}
