@@ -113,6 +113,12 @@ async fn calculator_follows_what_the_reader_types() {
     let csp = b.eval("return document.querySelector('meta[http-equiv=Content-Security-Policy]').content").await;
     let csp = csp.as_str().unwrap();
     assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"), "{csp}");
+    // The policy is enforced, not only present: an injected inline script does not run (the
+    // calculator above bound, so the WebAssembly module was allowed).
+    let inline = b.eval("return [...document.scripts].filter(s => !s.src && !['application/ld+json', 'application/json'].includes(s.type)).length").await;
+    assert_eq!(inline, serde_json::json!(0), "the page has inline script the CSP would block");
+    let ran = b.eval("const s = document.createElement('script'); s.textContent = 'window.__inlineRan = true'; document.head.appendChild(s); return window.__inlineRan === true").await;
+    assert_eq!(ran, serde_json::Value::Bool(false), "the CSP lets inline script run");
 
     // Choose a geo, type a prefix: results appear with no submit, and the URL follows.
     let geo = b.client.find(fantoccini::Locator::Id("calc-geo")).await.unwrap();

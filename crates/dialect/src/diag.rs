@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::limits::{MAX_DIAGNOSTICS_PER_PAGE, MAX_SUGGESTION_WORD};
+
 /// Index of a source file in the caller's file table.
 pub type FileId = usize;
 
@@ -116,12 +118,115 @@ impl fmt::Display for Diagnostic {
 
 /// Suggests the closest of `candidates` to `word`, if one is close enough to be a typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // The edit distance takes time and memory proportional to the product of the lengths.
+    if word.len() > MAX_SUGGESTION_WORD {
+        return None;
+    }
     candidates
         .into_iter()
+        .filter(|c| c.len() <= MAX_SUGGESTION_WORD)
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 4))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
+}
+
+/// The message of the diagnostic that stands for the ones left out.
+pub const TOO_MANY: &str = "too many problems in this page; only the first ones are shown";
+
+/// Adds `d` to a page's diagnostics, keeping at most [`MAX_DIAGNOSTICS_PER_PAGE`]: past that,
+/// one more diagnostic (at the first one left out) says that some were left out, and it is
+/// an error when any left out is an error, so a hidden error still fails the build.
+pub fn push_limited(diags: &mut Vec<Diagnostic>, d: Diagnostic) {
+    if diags.len() < MAX_DIAGNOSTICS_PER_PAGE {
+        diags.push(d);
+        return;
+    }
+    match diags.iter_mut().rev().find(|x| x.message == TOO_MANY) {
+        Some(summary) => {
+            if d.is_error() {
+                summary.severity = Severity::Error;
+            }
+        }
+        None => diags.push(Diagnostic {
+            severity: d.severity,
+            message: TOO_MANY.to_string(),
+            span: d.span,
+            label: "and more from here on".to_string(),
+            hint: Some(format!("fix these first; a page reports at most {MAX_DIAGNOSTICS_PER_PAGE} problems")),
+            notes: Vec::new(),
+            related: Vec::new(),
+        }),
+    }
+}
+
+/// True when a page already has as many diagnostics as it reports; work done only to place
+/// another one (searching for its position) can be skipped.
+pub fn is_full(diags: &[Diagnostic]) -> bool {
+    diags.len() >= MAX_DIAGNOSTICS_PER_PAGE
+}
+
+/// Finds where strings are written in a text (a URL in a table body, a value in the
+/// frontmatter), for spans. The bytes searched are bounded (a few times the text's length
+/// in all, and a window per search when asked), so thousands of searches for strings that
+/// are not written verbatim (made by Liquid, say) stay linear; past the budget nothing more
+/// is found and callers use a coarser span.
+#[derive(Debug)]
+pub struct Finder<'t> {
+    hay: &'t str,
+    cursor: usize,
+    budget: usize,
+}
+
+impl<'t> Finder<'t> {
+    /// A finder over `hay`.
+    pub fn new(hay: &'t str) -> Self {
+        Self::starting_at(hay, 0)
+    }
+
+    /// A finder over `hay` whose first search starts at `cursor`.
+    pub fn starting_at(hay: &'t str, cursor: usize) -> Self {
+        Finder { hay, cursor: cursor.min(hay.len()), budget: hay.len().saturating_mul(8).saturating_add(1 << 20) }
+    }
+
+    /// The first occurrence of `needle` at or after `from`, looking at most `window` bytes on.
+    pub fn find_from(&mut self, from: usize, needle: &str, window: usize) -> Option<usize> {
+        if needle.is_empty() || from >= self.hay.len() || self.budget == 0 {
+            return None;
+        }
+        let from = floor_char_boundary(self.hay, from);
+        let end = ceil_char_boundary(self.hay, from.saturating_add(window.min(self.budget)).saturating_add(needle.len()));
+        let slice = &self.hay[from..end];
+        match slice.find(needle) {
+            Some(o) => {
+                self.budget = self.budget.saturating_sub(o + needle.len());
+                Some(from + o)
+            }
+            None => {
+                self.budget = self.budget.saturating_sub(slice.len());
+                None
+            }
+        }
+    }
+
+    /// The first occurrence of `needle` after the last one found, else from the start: what
+    /// is written in order is found in order.
+    pub fn find(&mut self, needle: &str) -> Option<usize> {
+        let at = self.find_from(self.cursor, needle, usize::MAX).or_else(|| self.find_from(0, needle, self.cursor))?;
+        self.cursor = at;
+        Some(at)
+    }
+}
+
+/// The smallest char boundary at or above `i`.
+pub fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 /// Converts a byte offset in `text` to a 1-based (line, column), counting columns in
@@ -132,6 +237,45 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
+}
+
+/// Line starts of a text, for turning many offsets into (line, column) without scanning
+/// from the start each time ([`line_col`] is linear in the offset, so a page with 100,000
+/// links spent minutes there). Columns count characters, like [`line_col`].
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    /// Byte offset where each line starts.
+    starts: Vec<usize>,
+    /// Whether each line is ASCII (its column is then its byte offset).
+    ascii: Vec<bool>,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        let mut ascii = Vec::new();
+        let mut line_ascii = true;
+        for (i, b) in text.bytes().enumerate() {
+            line_ascii &= b.is_ascii();
+            if b == b'\n' {
+                starts.push(i + 1);
+                ascii.push(line_ascii);
+                line_ascii = true;
+            }
+        }
+        ascii.push(line_ascii);
+        LineIndex { starts, ascii }
+    }
+
+    /// The 1-based (line, column) of `offset` in `text` (the text indexed), as [`line_col`].
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = if self.ascii.get(line - 1).copied().unwrap_or(false) { offset - start } else { text[start..offset].chars().count() };
+        (line, column + 1)
+    }
 }
 
 /// The largest char boundary at or below `i`.
@@ -171,6 +315,16 @@ mod tests {
         assert_eq!(line_col(text, 6), (2, 3)); // after the two-byte é
         assert_eq!(offset_of(text, 2, 3), 6);
         assert_eq!(offset_of(text, 9, 1), text.len());
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let text = "ab\ncé d\n\nlast";
+        let index = LineIndex::new(text);
+        for off in 0..=text.len() + 2 {
+            assert_eq!(index.line_col(text, off), line_col(text, off), "offset {off}");
+        }
+        assert_eq!(LineIndex::new("").line_col("", 0), (1, 1));
     }
 
     #[test]

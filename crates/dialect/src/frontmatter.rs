@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{did_you_mean, Diagnostic, FileId, Span};
+use crate::diag::{did_you_mean, is_full, push_limited, Diagnostic, FileId, Span};
 use crate::liquid::{check_expressions, expand_lenient};
 use crate::table::yaml_message;
 use crate::Variables;
@@ -128,6 +128,15 @@ pub fn parse(file: FileId, text: &str, raw: RawFront, site: &Variables, diags: &
         Diagnostic::error(Span::new(file, at, at), format!("invalid frontmatter: {}", yaml_message(e, crate::diag::line_col(text, raw.start).0)))
             .with_label("here")
     };
+    if let Err(deep) = crate::yaml::check_depth(yaml) {
+        let at = crate::diag::floor_char_boundary(text, raw.start + deep.offset);
+        diags.push(
+            Diagnostic::error(Span::new(file, at, at), format!("frontmatter nests more than {} levels deep", crate::limits::MAX_YAML_DEPTH))
+                .with_label("one level too deep")
+                .with_hint("frontmatter holds text, lists of text and lists of `key: value` maps"),
+        );
+        return None;
+    }
     let value: serde_yaml::Value = match serde_yaml::from_str(yaml) {
         Ok(v) => v,
         Err(e) => {
@@ -148,9 +157,14 @@ pub fn parse(file: FileId, text: &str, raw: RawFront, site: &Variables, diags: &
         if KNOWN_KEYS.contains(&k) {
             continue;
         }
+        if is_full(diags) {
+            // Finding each key's line would make a million unknown keys quadratic.
+            push_limited(diags, Diagnostic::warning(Span::new(file, raw.start, raw.start), format!("unknown frontmatter key `{k}`")));
+            break;
+        }
         let span = key_span(file, text, raw, k);
         let d = Diagnostic::warning(span, format!("unknown frontmatter key `{k}`")).with_label("Portolan does not use this key");
-        diags.push(match did_you_mean(k, KNOWN_KEYS.iter().copied()) {
+        push_limited(diags, match did_you_mean(k, KNOWN_KEYS.iter().copied()) {
             Some(s) => d.with_hint(format!("did you mean `{s}`?")),
             None => d.with_hint(format!("known keys: {}", KNOWN_KEYS.join(", "))),
         });

@@ -16,10 +16,12 @@
 
 pub mod diag;
 pub mod frontmatter;
+pub mod limits;
 pub mod liquid;
 pub mod markdown;
 mod slug;
 pub mod table;
+pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -141,6 +143,9 @@ pub const CALCULATOR_MARKER: &str = "<div data-portolan-calculator></div>";
 /// its warnings; a page whose frontmatter has errors gets `None`, and [`render_page`]
 /// reports them.
 pub fn render_frontmatter(ctx: Context<'_>, file: FileId, text: &str) -> (Option<FrontMatter>, Vec<Diagnostic>) {
+    if text.len() > limits::MAX_PAGE_BYTES {
+        return (None, Vec::new());
+    }
     let Some(raw) = frontmatter::split(file, text).ok().and_then(|s| s.front) else { return (None, Vec::new()) };
     let mut diags = Vec::new();
     match frontmatter::parse(file, text, raw, ctx.site, &mut diags) {
@@ -162,6 +167,14 @@ pub fn render_page_with(ctx: Context<'_>, file: FileId, text: &str, front: Optio
 /// the frontmatter could not be read at all.
 pub fn render_page(ctx: Context<'_>, file: FileId, text: &str) -> (Option<RenderedPage>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    if text.len() > limits::MAX_PAGE_BYTES {
+        diags.push(
+            Diagnostic::error(Span::new(file, 0, 0), format!("page is {} bytes; the limit is {} MiB", text.len(), limits::MAX_PAGE_BYTES >> 20))
+                .with_label("this page")
+                .with_hint("split the page; a generated file does not belong in content/"),
+        );
+        return (None, diags);
+    }
     let split = match frontmatter::split(file, text) {
         Ok(s) => s,
         Err(d) => {
@@ -188,18 +201,18 @@ fn render_parsed(ctx: Context<'_>, file: FileId, text: &str, front: FrontMatter,
     let raw_front = split.front;
     let params = BTreeMap::new();
     let expanded = liquid::expand(ctx, file, text, split.body_start, &params, &mut diags);
-    let body = markdown::render_body(&expanded, ctx.links, &mut diags);
+    let cells = std::cell::Cell::new(expanded.table_cells_left);
+    let body = markdown::render_body(&expanded, ctx.links, &cells, &mut diags);
 
     let mut links = expanded.links.clone();
     links.extend(body.links);
-    let faqs = render_faqs(ctx, file, text, raw_front, &front, &mut links, &mut diags);
+    let mut values = FrontValues::new(file, text, raw_front);
+    let faqs = render_faqs(ctx, &mut values, &cells, &front, &mut links, &mut diags);
     for r in &front.related_resources {
-        links.push(Link {
-            url: r.url.clone(),
-            text: r.text.clone(),
-            span: frontmatter::find_value_span(file, text, raw_front, &r.url),
-            origin: LinkOrigin::RelatedResource,
-        });
+        if markdown::is_unsafe_url(&r.url, false) {
+            diag::push_limited(&mut diags, markdown::unsafe_url_error(values.related(&r.url), &r.url));
+        }
+        links.push(Link { url: r.url.clone(), text: r.text.clone(), span: values.related(&r.url), origin: LinkOrigin::RelatedResource });
     }
     links.retain(|l| !l.url.is_empty());
 
@@ -218,11 +231,46 @@ fn render_parsed(ctx: Context<'_>, file: FileId, text: &str, front: FrontMatter,
     (Some(page), diags)
 }
 
+/// Finds where values are written in the frontmatter (see [`frontmatter::find_value_span`]),
+/// in bounded time: FAQ values from the `faqs:` key on, related resources' from theirs, each
+/// in the order written.
+struct FrontValues<'t> {
+    file: FileId,
+    start: usize,
+    faqs: diag::Finder<'t>,
+    related: diag::Finder<'t>,
+}
+
+impl<'t> FrontValues<'t> {
+    fn new(file: FileId, text: &'t str, raw: Option<frontmatter::RawFront>) -> Self {
+        let (start, end) = raw.map_or((0, 0), |r| (r.start, r.end));
+        let from = |key: &str| raw.map_or(0, |r| frontmatter::key_span(file, text, r, key).start - start);
+        let yaml = &text[start..end];
+        FrontValues { file, start, faqs: diag::Finder::starting_at(yaml, from("faqs")), related: diag::Finder::starting_at(yaml, from("related_resources")) }
+    }
+
+    fn span(&self, found: Option<usize>, needle: &str) -> Span {
+        match found {
+            Some(o) => Span::new(self.file, self.start + o, self.start + o + needle.len()),
+            None => Span::new(self.file, self.start, self.start),
+        }
+    }
+
+    fn faq(&mut self, needle: &str) -> Span {
+        let found = self.faqs.find(needle);
+        self.span(found, needle)
+    }
+
+    fn related(&mut self, needle: &str) -> Span {
+        let found = self.related.find(needle);
+        self.span(found, needle)
+    }
+}
+
 fn render_faqs(
     ctx: Context<'_>,
-    file: FileId,
-    text: &str,
-    raw_front: Option<frontmatter::RawFront>,
+    values: &mut FrontValues<'_>,
+    cells: &std::cell::Cell<usize>,
     front: &FrontMatter,
     links: &mut Vec<Link>,
     diags: &mut Vec<Diagnostic>,
@@ -235,14 +283,22 @@ fn render_faqs(
         .faqs
         .iter()
         .map(|faq| {
-            let q = markdown::render_inline(&faq.q, ctx.links);
-            let a = markdown::render_fragment(&faq.a, ctx.links);
+            let q = markdown::render_inline_in(&faq.q, ctx.links, cells);
+            let a = markdown::render_fragment_in(&faq.a, ctx.links, cells);
             for l in a.links {
-                let span = frontmatter::find_value_span(file, text, raw_front, &l.url);
-                links.push(Link { span, origin: LinkOrigin::Faq, ..l });
+                links.push(Link { span: values.faq(&l.url), origin: LinkOrigin::Faq, ..l });
             }
             for bad in q.rejected.iter().chain(&a.rejected) {
-                diags.push(markdown::unsafe_url_error(frontmatter::find_value_span(file, text, raw_front, bad), bad));
+                diag::push_limited(diags, markdown::unsafe_url_error(values.faq(bad), bad));
+            }
+            for (written, what) in q.unsafe_html.iter().chain(&a.unsafe_html) {
+                diag::push_limited(diags, markdown::unsafe_html_error(values.faq(written), what));
+            }
+            for (refused, written) in [(q.refused, &faq.q), (a.refused, &faq.a)] {
+                if let Some(why) = refused {
+                    let first_line = written.lines().next().unwrap_or_default();
+                    diag::push_limited(diags, why.error(values.faq(first_line)));
+                }
             }
             RenderedFaq {
                 id: seen.unique(&slugify(&q.text)),

@@ -12,7 +12,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::{did_you_mean, Diagnostic, FileId, Span};
+use crate::diag::{did_you_mean, is_full, push_limited, Diagnostic, FileId, Span};
+use crate::limits::{MAX_EXPANDED_BYTES, MAX_INCLUDES_PER_PAGE, MAX_PAGE_BYTES, MAX_TABLE_CELLS_PER_PAGE};
 use crate::markdown::Link;
 use crate::table::{self, Table};
 use crate::{Context, Variables, CALCULATOR_MARKER};
@@ -20,8 +21,7 @@ use crate::{Context, Variables, CALCULATOR_MARKER};
 /// Include parameters, reachable as `{{include.NAME}}` inside the included file.
 pub type Params = BTreeMap<String, String>;
 
-/// How deep includes may nest before the build calls it a runaway.
-pub const MAX_INCLUDE_DEPTH: usize = 16;
+pub use crate::limits::MAX_INCLUDE_DEPTH;
 
 const TAGS: &str = "table, include, include_cached, raw, comment, hostname_calculator";
 
@@ -38,6 +38,9 @@ struct Seg {
     src_start: usize,
     src_end: usize,
     verbatim: bool,
+    /// HTML the Liquid pass generated from checked parts (a table, the calculator): its raw
+    /// HTML was checked where it was written.
+    checked: bool,
 }
 
 impl SourceMap {
@@ -52,6 +55,14 @@ impl SourceMap {
         } else {
             Some(Span::new(s.file, s.src_start, s.src_end))
         }
+    }
+
+    /// True when output offset `off` is HTML the Liquid pass generated (a table, the
+    /// calculator), whose raw HTML was checked where it was written. Text copied from a file
+    /// or substituted from a variable is not.
+    pub fn is_checked_html(&self, off: usize) -> bool {
+        let i = self.segs.partition_point(|s| s.out_start <= off);
+        i > 0 && self.segs[i - 1].checked
     }
 
     /// The source span of output range `start..end`, when both ends are in the same file.
@@ -111,6 +122,9 @@ pub struct Expanded {
     pub has_calculator: bool,
     /// Where `{% hostname_calculator %}` is written.
     pub calculator_span: Option<Span>,
+    /// Table cells the page may still have after its `{% table %}`s (see
+    /// [`MAX_TABLE_CELLS_PER_PAGE`]), for its pipe tables.
+    pub table_cells_left: usize,
 }
 
 /// Expands `text[start..]` of `file`.
@@ -122,8 +136,17 @@ pub fn expand(
     params: &Params,
     diags: &mut Vec<Diagnostic>,
 ) -> Expanded {
-    let mut ex = Expander { ctx, diags, out: Expanded::default(), stack: Vec::new() };
+    let mut ex = Expander {
+        ctx,
+        diags,
+        out: Expanded::default(),
+        stack: Vec::new(),
+        includes_expanded: 0,
+        overflowed: false,
+        cells_left: std::cell::Cell::new(MAX_TABLE_CELLS_PER_PAGE),
+    };
     ex.run(file, text, start, params);
+    ex.out.table_cells_left = ex.cells_left.get();
     ex.out
 }
 
@@ -133,6 +156,50 @@ struct Expander<'c, 'd> {
     out: Expanded,
     /// The include chain: (included file, the tag that included it).
     stack: Vec<(FileId, Span)>,
+    /// Include tags expanded so far (see [`MAX_INCLUDES_PER_PAGE`]).
+    includes_expanded: usize,
+    /// Set when the output reached [`MAX_EXPANDED_BYTES`]: nothing more is expanded.
+    overflowed: bool,
+    /// Table cells this page may still have (see [`MAX_TABLE_CELLS_PER_PAGE`]).
+    cells_left: std::cell::Cell<usize>,
+}
+
+/// The next `pat` at or after a position, remembering the last answer: the positions asked
+/// about only grow while one file is expanded, so a thousand unclosed `{{` do not each search
+/// to the end of the file.
+struct NextClose {
+    pat: &'static str,
+    /// The answer below holds for every position in `from..=at`.
+    from: usize,
+    at: Option<usize>,
+}
+
+impl NextClose {
+    fn new(pat: &'static str) -> Self {
+        NextClose { pat, from: usize::MAX, at: None }
+    }
+
+    fn find(&mut self, text: &str, p: usize) -> Option<usize> {
+        if self.from <= p && self.at.is_none_or(|a| p <= a) {
+            return self.at;
+        }
+        let at = text.get(p..).and_then(|t| t.find(self.pat)).map(|i| p + i);
+        self.from = p;
+        self.at = at;
+        at
+    }
+}
+
+/// The memos for one file's text.
+struct Closers {
+    output: NextClose,
+    tag: NextClose,
+}
+
+impl Closers {
+    fn new() -> Self {
+        Closers { output: NextClose::new("}}"), tag: NextClose::new("%}") }
+    }
 }
 
 #[derive(Default)]
@@ -169,15 +236,42 @@ impl Fence {
 impl Expander<'_, '_> {
     fn error(&mut self, d: Diagnostic) {
         let d = self.stack.iter().rev().fold(d, |d, (_, at)| d.with_related(*at, "included here"));
-        self.diags.push(d);
+        push_limited(self.diags, d);
+    }
+
+    /// True when expanding more is pointless: the output is over its limit, or the page
+    /// already has an error and as many diagnostics as it reports.
+    fn stopped(&self) -> bool {
+        self.overflowed || (is_full(self.diags) && self.diags.iter().any(Diagnostic::is_error))
+    }
+
+    fn overflow(&mut self, at: Span) {
+        self.overflowed = true;
+        self.error(
+            Diagnostic::error(at, format!("the page is larger than {} MiB with its includes and tables", MAX_EXPANDED_BYTES >> 20))
+                .with_label("the limit is reached here")
+                .with_hint("split the page, or include less: an include that includes others many times multiplies them"),
+        );
     }
 
     fn emit(&mut self, file: FileId, src_start: usize, src_end: usize, s: &str, verbatim: bool) {
-        if s.is_empty() {
+        if s.is_empty() || self.overflowed {
             return;
         }
-        self.out.map.segs.push(Seg { out_start: self.out.text.len(), file, src_start, src_end, verbatim });
+        if self.out.text.len() + s.len() > MAX_EXPANDED_BYTES {
+            return self.overflow(Span::new(file, src_start, src_end));
+        }
+        self.out.map.segs.push(Seg { out_start: self.out.text.len(), file, src_start, src_end, verbatim, checked: false });
         self.out.text.push_str(s);
+    }
+
+    /// Emits HTML generated from checked parts (see [`SourceMap::is_checked_html`]).
+    fn emit_checked(&mut self, file: FileId, span: Span, html: &str) {
+        let n = self.out.map.segs.len();
+        self.emit(file, span.start, span.end, html, false);
+        if let Some(seg) = self.out.map.segs.get_mut(n) {
+            seg.checked = true;
+        }
     }
 
     /// Copies `text[a..b]`, dropping vale comment lines and taking attribute-list lines.
@@ -220,22 +314,30 @@ impl Expander<'_, '_> {
 
     fn run(&mut self, file: FileId, text: &str, start: usize, params: &Params) {
         let mut fence = Fence::default();
+        let mut closers = Closers::new();
         let mut i = start;
         while let Some(rel) = find_open(&text[i..]) {
             let pos = i + rel;
+            if self.stopped() {
+                if !self.overflowed {
+                    // Full: this becomes the note that the rest was left out.
+                    push_limited(self.diags, Diagnostic::error(Span::new(file, pos, pos), "expansion stopped"));
+                }
+                return;
+            }
             self.emit_verbatim(file, text, i, pos, &mut fence);
             i = if text[pos..].starts_with("{{") {
-                self.output_tag(file, text, pos, params)
+                self.output_tag(file, text, pos, params, &mut closers)
             } else {
-                self.block_tag(file, text, pos, params, &mut fence)
+                self.block_tag(file, text, pos, params, &mut fence, &mut closers)
             };
         }
         self.emit_verbatim(file, text, i, text.len(), &mut fence);
     }
 
     /// `{{ expr }}` at `pos`; returns where to continue.
-    fn output_tag(&mut self, file: FileId, text: &str, pos: usize, params: &Params) -> usize {
-        let Some(close) = text[pos + 2..].find("}}").map(|c| pos + 2 + c) else {
+    fn output_tag(&mut self, file: FileId, text: &str, pos: usize, params: &Params, closers: &mut Closers) -> usize {
+        let Some(close) = closers.output.find(text, pos + 2) else {
             let le = line_end(text, pos);
             self.error(
                 Diagnostic::error(Span::new(file, pos, pos + 2), "unclosed `{{`: no `}}` before the end of the file")
@@ -267,12 +369,14 @@ impl Expander<'_, '_> {
     fn trim_output_end(&mut self) {
         let keep = self.out.text.trim_end().len();
         self.out.text.truncate(keep);
-        self.out.map.segs.retain(|s| s.out_start < keep);
+        // Segments are in output order.
+        let n = self.out.map.segs.partition_point(|s| s.out_start < keep);
+        self.out.map.segs.truncate(n);
     }
 
     /// `{% ... %}` at `pos`; returns where to continue.
-    fn block_tag(&mut self, file: FileId, text: &str, pos: usize, params: &Params, fence: &mut Fence) -> usize {
-        let Some(tag) = parse_tag(text, pos) else {
+    fn block_tag(&mut self, file: FileId, text: &str, pos: usize, params: &Params, fence: &mut Fence, closers: &mut Closers) -> usize {
+        let Some(tag) = parse_tag(text, pos, &mut closers.tag) else {
             let le = line_end(text, pos);
             self.error(
                 Diagnostic::error(Span::new(file, pos, pos + 2), "unclosed `{%`: no `%}` before the end of the file")
@@ -289,7 +393,7 @@ impl Expander<'_, '_> {
         let after = |end: usize| if tag.trim_right { skip_ws(text, end) } else { end };
         match tag.name {
             "raw" | "comment" | "table" => {
-                let Some(end_tag) = find_end_tag(text, tag.end, tag.name) else {
+                let Some(end_tag) = find_end_tag(text, tag.end, tag.name, &mut closers.tag) else {
                     self.error(
                         Diagnostic::error(span, format!("unclosed `{{% {} %}}`: no `{{% end{} %}}` before the end of the file", tag.name, tag.name))
                             .with_label("opened here")
@@ -344,11 +448,17 @@ impl Expander<'_, '_> {
     /// Emits generated block HTML at the tag's position, on lines of its own, indented like
     /// the tag so that it stays inside a list item.
     fn emit_block(&mut self, file: FileId, text: &str, span: Span, html: &str) {
-        let ls = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-        let prefix = &text[ls..span.start];
-        let indent = if prefix.trim().is_empty() { prefix } else { "" };
-        if !indent.is_empty() || prefix.is_empty() {
-            let mut block = String::with_capacity(html.len() + 1);
+        // Only the blanks before the tag are looked at (never the whole line: a long line of
+        // tags would make that quadratic).
+        let before = &text[..span.start];
+        let rest = before.trim_end_matches(|c: char| c.is_whitespace() && c != '\n');
+        if rest.is_empty() || rest.ends_with('\n') {
+            let indent = &before[rest.len()..];
+            let lines = html.lines().filter(|l| !l.trim().is_empty()).count();
+            if indent.len().saturating_mul(lines).saturating_add(html.len()).saturating_add(self.out.text.len()) > MAX_EXPANDED_BYTES {
+                return self.overflow(span);
+            }
+            let mut block = String::with_capacity(html.len() + 1 + indent.len() * lines);
             for (n, line) in html.lines().filter(|l| !l.trim().is_empty()).enumerate() {
                 if n > 0 {
                     block.push('\n');
@@ -357,17 +467,17 @@ impl Expander<'_, '_> {
                 block.push_str(line);
             }
             block.push('\n');
-            self.emit(file, span.start, span.end, &block, false);
+            self.emit_checked(file, span, &block);
         } else {
             // Mid-line: a line break keeps the block from being read as inline HTML.
             let block = format!("\n\n{}\n", html.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n"));
-            self.emit(file, span.start, span.end, &block, false);
+            self.emit_checked(file, span, &block);
         }
     }
 
     fn table(&mut self, file: FileId, text: &str, span: Span, body_start: usize, body_end: usize, params: &Params) {
         let mut diags = Vec::new();
-        let rendered = table::render(self.ctx.site, self.ctx.links, params, file, text, body_start, body_end, span, &mut diags);
+        let rendered = table::render(self.ctx.site, self.ctx.links, params, file, text, body_start, body_end, span, &self.cells_left, &mut diags);
         for d in diags {
             self.error(d);
         }
@@ -398,6 +508,17 @@ impl Expander<'_, '_> {
                     .with_hint("an include probably includes itself through others"),
             );
         }
+        self.includes_expanded += 1;
+        if self.includes_expanded > MAX_INCLUDES_PER_PAGE {
+            if self.includes_expanded == MAX_INCLUDES_PER_PAGE + 1 {
+                self.error(
+                    Diagnostic::error(span, format!("more than {MAX_INCLUDES_PER_PAGE} includes in one page, counting includes inside includes"))
+                        .with_label("one include too many")
+                        .with_hint("includes that include others several times multiply; include each section once"),
+                );
+            }
+            return;
+        }
         let mut new_params = Params::new();
         for (k, v, vspan) in call.params {
             let value = match v {
@@ -423,6 +544,13 @@ impl Expander<'_, '_> {
                 return self.error(d);
             }
         };
+        if inc.text.len() > MAX_PAGE_BYTES {
+            return self.error(
+                Diagnostic::error(path_span, format!("include `{}` is {} bytes; the limit is {} MiB", call.path, inc.text.len(), MAX_PAGE_BYTES >> 20))
+                    .with_label("included here")
+                    .with_hint("split the include file"),
+            );
+        }
         if inc.file == file || self.stack.iter().any(|(f, _)| *f == inc.file) {
             return self.error(
                 Diagnostic::error(path_span, format!("include cycle: `{}` includes itself", call.path))
@@ -437,7 +565,7 @@ impl Expander<'_, '_> {
         let text = inc.text.clone();
         let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
         self.run(inc.file, &text, start, &new_params);
-        if !self.out.text.ends_with('\n') {
+        if !self.out.text.ends_with('\n') && !self.overflowed {
             self.out.text.push('\n');
         }
         self.stack.pop();
@@ -527,22 +655,29 @@ fn lookup_site(site: &Variables, expr: &str, path: &[&str], span: Span) -> Resul
 
 /// Reports every bad `{{ }}` in `text[start..end]` (frontmatter, table bodies), where the
 /// text is later expanded value by value with [`expand_lenient`].
+/// Stops at the first problem once the page reports as many as it may (they are all errors).
 pub fn check_expressions(site: &Variables, params: Option<&Params>, file: FileId, text: &str, start: usize, end: usize, diags: &mut Vec<Diagnostic>) {
     let mut i = start;
+    let mut tag_close = NextClose::new("%}");
     while let Some(rel) = find_open(&text[i..end]) {
         let pos = i + rel;
         if text[pos..].starts_with("{%") {
-            let close = text[pos..end].find("%}").map_or(line_end(text, pos).min(end), |c| pos + c + 2);
-            diags.push(
+            let close = tag_close.find(text, pos).filter(|&c| c + 2 <= end).map_or(line_end(text, pos).min(end), |c| c + 2);
+            push_limited(
+                diags,
                 Diagnostic::error(Span::new(file, pos, close), "Liquid tags are not supported here")
                     .with_label("tag inside a value")
                     .with_hint("only variables (`{{site.NAME}}`) can be used in frontmatter and table cells"),
             );
-            i = close;
+            if is_full(diags) {
+                return;
+            }
+            i = close.max(pos + 2);
             continue;
         }
         let Some(close) = text[pos + 2..end].find("}}").map(|c| pos + 2 + c) else {
-            diags.push(
+            push_limited(
+                diags,
                 Diagnostic::error(Span::new(file, pos, pos + 2), "unclosed `{{`: no `}}` in this value")
                     .with_label("opened here")
                     .with_hint("close the variable with `}}`"),
@@ -552,7 +687,10 @@ pub fn check_expressions(site: &Variables, params: Option<&Params>, file: FileId
         let (inner, _) = strip_prefix_dash(&text[pos + 2..close]);
         let (inner, _) = strip_suffix_dash(inner);
         if let Err(d) = evaluate(site, params, inner, Span::new(file, pos, close + 2)) {
-            diags.push(d);
+            push_limited(diags, d);
+            if is_full(diags) {
+                return;
+            }
         }
         i = close + 2;
     }
@@ -635,8 +773,8 @@ struct Tag<'t> {
     trim_right: bool,
 }
 
-fn parse_tag(text: &str, pos: usize) -> Option<Tag<'_>> {
-    let close = pos + 2 + text[pos + 2..].find("%}")?;
+fn parse_tag<'t>(text: &'t str, pos: usize, closers: &mut NextClose) -> Option<Tag<'t>> {
+    let close = closers.find(text, pos + 2)?;
     let mut inner_start = pos + 2;
     let trim_left = text[inner_start..].starts_with('-');
     if trim_left {
@@ -660,15 +798,21 @@ fn parse_tag(text: &str, pos: usize) -> Option<Tag<'_>> {
     Some(Tag { start: pos, name, args, args_start, end: close + 2, trim_left, trim_right })
 }
 
-fn find_end_tag<'t>(text: &'t str, from: usize, name: &str) -> Option<Tag<'t>> {
+fn find_end_tag<'t>(text: &'t str, from: usize, name: &str, closers: &mut NextClose) -> Option<Tag<'t>> {
     let want = format!("end{name}");
     let mut i = from;
     while let Some(rel) = text[i..].find("{%") {
-        let tag = parse_tag(text, i + rel)?;
-        if tag.name == want {
-            return Some(tag);
+        let pos = i + rel;
+        // Only a tag that starts with the name is read whole: reading every `{%` up to its
+        // `%}` would make `{% raw %}{%{%{%...%}` quadratic.
+        let after = text[pos + 2..].strip_prefix('-').unwrap_or(&text[pos + 2..]).trim_start();
+        if after.strip_prefix(want.as_str()).is_some_and(|r| r.starts_with(|c: char| c.is_whitespace() || c == '-' || c == '%')) {
+            let tag = parse_tag(text, pos, closers)?;
+            if tag.name == want {
+                return Some(tag);
+            }
         }
-        i = i + rel + 2;
+        i = pos + 2;
     }
     None
 }

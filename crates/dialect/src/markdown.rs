@@ -4,12 +4,14 @@
 //! kramdown attribute lists on the following block (callouts), link collection with source
 //! spans, unsafe URL schemes refused, and plain-text blocks for search and the calculator.
 
+use std::cell::Cell;
 use std::fmt::Write as _;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Span};
+use crate::diag::{push_limited, Diagnostic, Span};
+use crate::limits::{MAX_BLOCK_NESTING, MAX_BLOCK_TEXT_BYTES, MAX_TABLE_CELLS_PER_PAGE};
 use crate::liquid::{Attrs, Expanded, SourceMap};
 use crate::slug::{slugify, UniqueIds};
 use crate::LinkRewriter;
@@ -95,6 +97,36 @@ pub struct Inline {
     pub links: Vec<Link>,
     /// URLs refused as unsafe (the caller reports them where they are written).
     pub rejected: Vec<String>,
+    /// Raw HTML refused by [`unsafe_html`]: (the text as written, what it is). The caller
+    /// reports each with [`unsafe_html_error`].
+    pub unsafe_html: Vec<(String, String)>,
+    /// Set when the markdown exceeds a limit and was not rendered (or not all of it); the
+    /// caller reports it where the text is written, with [`Refusal::error`].
+    pub refused: Option<Refusal>,
+}
+
+/// Why markdown was not rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Lists and block quotes nest deeper than [`MAX_BLOCK_NESTING`].
+    TooDeep,
+    /// Pipe tables would make more cells than the page has left (see
+    /// [`MAX_TABLE_CELLS_PER_PAGE`]).
+    TooManyCells,
+}
+
+impl Refusal {
+    /// The error to report at `span`.
+    pub fn error(self, span: Span) -> Diagnostic {
+        match self {
+            Refusal::TooDeep => Diagnostic::error(span, format!("lists and block quotes nest more than {MAX_BLOCK_NESTING} levels deep"))
+                .with_label("one level too deep")
+                .with_hint("flatten the list; a line starting with `- - -` or `> > >` nests once per marker"),
+            Refusal::TooManyCells => Diagnostic::error(span, format!("too many table cells: a page may have {MAX_TABLE_CELLS_PER_PAGE} in all (rows × columns)"))
+                .with_label("this table")
+                .with_hint("split the page; note that every row of a pipe table gets a cell for every column, written or not"),
+        }
+    }
 }
 
 fn options() -> Options {
@@ -137,6 +169,157 @@ pub fn is_unsafe_url(url: &str, image: bool) -> bool {
     }
 }
 
+/// Elements that run or embed code, or change what every link on the page means.
+const DENIED_ELEMENTS: &[&str] = &["script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "portal"];
+
+/// Attributes whose value is a URL a browser may navigate to or load (and SVG animation
+/// values, which can set an `href`).
+const URL_ATTRIBUTES: &[&str] = &[
+    "href", "src", "action", "formaction", "data", "poster", "background", "cite", "codebase", "dynsrc", "lowsrc", "ping", "manifest", "icon",
+    "longdesc", "srcdoc", "xlink:href", "values", "to", "from", "by",
+];
+
+/// Raw HTML that could run script in a reader's browser: an element in [`DENIED_ELEMENTS`],
+/// an event handler attribute (`on...`), or an unsafe URL ([`is_unsafe_url`], character
+/// references decoded) in a URL attribute. Tags are found the way browsers find them (`<`
+/// and a letter; attributes up to blanks, `/`, `>` or `=`; values quoted or not), so what a
+/// browser would read as a tag is never missed. Returns (byte offset, what) for each.
+pub fn unsafe_html(html: &str) -> Vec<(usize, String)> {
+    let b = html.as_bytes();
+    let n = b.len();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(rel) = html[i..].find('<') {
+        let lt = i + rel;
+        let mut j = lt + 1;
+        if html[j..].starts_with("!--") {
+            // Where a browser ends the comment: `<!-->` and `<!--->` are whole comments,
+            // and `--!>` closes one too.
+            let body = &html[j + 3..];
+            i = if body.starts_with('>') {
+                j + 4
+            } else if body.starts_with("->") {
+                j + 5
+            } else {
+                let a = body.find("-->").map(|k| k + 3);
+                let b = body.find("--!>").map(|k| k + 4);
+                a.into_iter().chain(b).min().map_or(n, |k| j + 3 + k)
+            };
+            continue;
+        }
+        let closing = b.get(j) == Some(&b'/');
+        if closing {
+            j += 1;
+        }
+        if !b.get(j).is_some_and(u8::is_ascii_alphabetic) {
+            i = lt + 1;
+            continue;
+        }
+        let name_end = b[j..].iter().position(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>')).map_or(n, |k| j + k);
+        let name = html[j..name_end].to_ascii_lowercase();
+        if DENIED_ELEMENTS.contains(&name.as_str()) && !closing {
+            found.push((lt, format!("a `<{name}>` element")));
+        }
+        j = name_end;
+        loop {
+            while j < n && (b[j].is_ascii_whitespace() || b[j] == b'/') {
+                j += 1;
+            }
+            if j >= n || b[j] == b'>' {
+                j += 1;
+                break;
+            }
+            let start = j;
+            j += 1; // an attribute name may start with `=`
+            while j < n && !b[j].is_ascii_whitespace() && !matches!(b[j], b'/' | b'>' | b'=') {
+                j += 1;
+            }
+            let attr = html[start..j].to_ascii_lowercase();
+            while j < n && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let mut value = None;
+            if j < n && b[j] == b'=' {
+                j += 1;
+                while j < n && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                match b.get(j) {
+                    Some(&q @ (b'"' | b'\'')) => {
+                        let end = b[j + 1..].iter().position(|&c| c == q).map_or(n, |k| j + 1 + k);
+                        value = Some(&html[j + 1..end]);
+                        j = (end + 1).min(n);
+                    }
+                    _ => {
+                        let end = b[j..].iter().position(|c| c.is_ascii_whitespace() || *c == b'>').map_or(n, |k| j + k);
+                        value = Some(&html[j..end]);
+                        j = end;
+                    }
+                }
+            }
+            if attr.starts_with("on") {
+                found.push((start, format!("an `{attr}` event handler attribute")));
+            } else if let Some(v) = value.filter(|_| URL_ATTRIBUTES.contains(&attr.as_str()) || attr.ends_with(":href")) {
+                let image = matches!(name.as_str(), "img" | "source" | "video" | "input" | "audio" | "track") && matches!(attr.as_str(), "src" | "poster");
+                let decoded = decode_references(v);
+                // `values` is a `;`-separated list.
+                if let Some(url) = decoded.split(';').find(|u| is_unsafe_url(u, image)) {
+                    let scheme: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take_while(|&c| c != ':').collect();
+                    found.push((start, format!("a `{}:` URL in `{attr}`", scheme.to_ascii_lowercase())));
+                }
+            }
+        }
+        i = j.clamp(lt + 1, n);
+    }
+    found
+}
+
+/// Decodes the character references that can spell a URL scheme in an attribute value:
+/// numeric ones (`&#106;`, `&#x6A`, with or without `;`) and `&colon;`, `&tab;`,
+/// `&newline;`. Other text is kept.
+fn decode_references(v: &str) -> String {
+    if !v.contains('&') {
+        return v.to_string();
+    }
+    let mut out = String::with_capacity(v.len());
+    let mut rest = v;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let lower = rest.get(..10).unwrap_or(rest).to_ascii_lowercase();
+        if let Some(num) = rest.strip_prefix("&#") {
+            let (hex, digits) = match num.strip_prefix(['x', 'X']) {
+                Some(h) => (true, h),
+                None => (false, num),
+            };
+            let len = digits.bytes().take_while(|c| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() }).count();
+            let code = u32::from_str_radix(&digits[..len.min(8)], if hex { 16 } else { 10 }).ok();
+            if let (true, Some(c)) = (len > 0, code.and_then(char::from_u32)) {
+                out.push(c);
+                let skip = rest.len() - digits.len() + len;
+                rest = &rest[skip..];
+                rest = rest.strip_prefix(';').unwrap_or(rest);
+                continue;
+            }
+        } else if let Some((name, c)) = [("&colon;", ':'), ("&tab;", '\t'), ("&newline;", '\n')].iter().find(|(name, _)| lower.starts_with(name)) {
+            out.push(*c);
+            rest = &rest[name.len()..];
+            continue;
+        }
+        out.push('&');
+        rest = &rest[1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The error for raw HTML refused by [`unsafe_html`].
+pub fn unsafe_html_error(span: Span, what: &str) -> Diagnostic {
+    Diagnostic::error(span, format!("raw HTML that can run script: {what}"))
+        .with_label("not allowed in content")
+        .with_hint("raw HTML may format (`<br>`, `<span>`, `<details>`, `<img>`), not run script: no `<script>` or `<iframe>`, no `on...` attributes, no `javascript:` URLs")
+}
+
 /// The error for a URL refused as unsafe.
 pub fn unsafe_url_error(span: Span, url: &str) -> Diagnostic {
     let shown: String = url.chars().take(40).collect();
@@ -145,9 +328,108 @@ pub fn unsafe_url_error(span: Span, url: &str) -> Diagnostic {
         .with_hint("link to an http(s) URL or a page of the site; `javascript:`, `vbscript:` and `data:` links are refused")
 }
 
-/// Renders the expanded body of a page.
-pub(crate) fn render_body(ex: &Expanded, links: &dyn LinkRewriter, diags: &mut Vec<Diagnostic>) -> Body {
-    let mut r = Renderer::new(&ex.text, Some(&ex.map), true, links);
+/// The start of the first line that could open containers (list items, block quotes,
+/// footnotes) more than four times [`MAX_BLOCK_NESTING`] deep, counted before parsing.
+///
+/// pulldown-cmark matches every open container on every line, so `- - - - ...` (a
+/// container for two bytes) followed by many lines takes time proportional to their
+/// product, before any event reaches the renderer's own exact check. The innermost of the
+/// containers open on any line was opened on a line holding the prefix of each of them: a
+/// marker (`>`, `-`, `1.`, `[^x]:`) or at least two columns of indentation. So the number of
+/// markers plus half the indentation of the lines that hold markers bounds the depth.
+fn too_deep_line(text: &str) -> Option<usize> {
+    const BOUND: usize = 4 * MAX_BLOCK_NESTING;
+    let b = text.as_bytes();
+    let mut ls = 0;
+    while ls < b.len() {
+        let le = b[ls..].iter().position(|&c| c == b'\n').map_or(b.len(), |i| ls + i);
+        let (mut markers, mut columns, mut i) = (0usize, 0usize, ls);
+        while i < le {
+            let ws_after = |j: usize| j >= le || matches!(b[j], b' ' | b'\t' | b'\r');
+            match b[i] {
+                b' ' | b'\r' => columns += 1,
+                b'\t' => columns += 4,
+                b'>' => markers += 1,
+                b'-' | b'+' | b'*' if ws_after(i + 1) => markers += 1,
+                b'0'..=b'9' => {
+                    let digits = b[i..le].iter().take_while(|c| c.is_ascii_digit()).count();
+                    let j = i + digits;
+                    if digits <= 9 && j < le && matches!(b[j], b'.' | b')') && ws_after(j + 1) {
+                        markers += 1;
+                        i = j;
+                    } else {
+                        break;
+                    }
+                }
+                b'[' if b.get(i + 1) == Some(&b'^') => match b[i..le].windows(2).position(|w| w == b"]:") {
+                    Some(k) => {
+                        markers += 1;
+                        i += k + 1;
+                    }
+                    None => break,
+                },
+                _ => break,
+            }
+            i += 1;
+        }
+        if markers > 0 && markers + columns / 2 > BOUND {
+            return Some(ls);
+        }
+        ls = le + 1;
+    }
+    None
+}
+
+/// The start of the first pipe-table delimiter row (`|---|---|`) at which the tables of
+/// `text` would have more cells than `cells` allows, counted before parsing: every row gets
+/// a cell for every column, so a wide header over many one-byte rows would make hundreds
+/// of bytes of HTML per byte of markdown (pulldown-cmark bounds this per table only).
+/// Counts generously: any line of dashes, pipes and colons (after container prefixes) is a
+/// delimiter row, and its rows are every non-blank line until a blank one. Takes the cells counted from `cells`.
+fn too_many_cells(text: &str, cells: &Cell<usize>) -> Option<usize> {
+    let mut left = cells.get();
+    let mut columns: Option<usize> = None;
+    let mut delimiter_at = 0;
+    let mut ls = 0;
+    while ls < text.len() {
+        let le = text[ls..].find('\n').map_or(text.len(), |i| ls + i);
+        let line = &text[ls..le];
+        if line.trim().is_empty() {
+            columns = None;
+        } else {
+            let n = match columns {
+                Some(c) => c,
+                None => {
+                    // Generous: container prefixes (`> `, `- `, `1. `, indentation) may come
+                    // before the row; a line of dashes and digits costs one cell per line.
+                    let shaped = line.contains('-') && line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t' | '\r' | '>' | '+' | '*' | '.' | ')') || c.is_ascii_digit());
+                    if shaped {
+                        // `|a|b|` is two cells: outer pipes are optional.
+                        let t = line.trim();
+                        let t = t.strip_prefix('|').unwrap_or(t);
+                        let c = t.strip_suffix('|').unwrap_or(t).matches('|').count() + 1;
+                        columns = Some(c);
+                        delimiter_at = ls;
+                        c // the header row's
+                    } else {
+                        0
+                    }
+                }
+            };
+            if n > left {
+                return Some(delimiter_at);
+            }
+            left -= n;
+        }
+        ls = le + 1;
+    }
+    cells.set(left);
+    None
+}
+
+/// Renders the expanded body of a page; its pipe tables take their cells from `cells`.
+pub(crate) fn render_body(ex: &Expanded, links: &dyn LinkRewriter, cells: &Cell<usize>, diags: &mut Vec<Diagnostic>) -> Body {
+    let mut r = Renderer::new(&ex.text, Some(&ex.map), true, links, cells);
     r.ials = ex.ials.iter().collect();
     let html = r.run(diags);
     Body { html, headings: r.headings, links: r.links, blocks: r.blocks }
@@ -156,7 +438,12 @@ pub(crate) fn render_body(ex: &Expanded, links: &dyn LinkRewriter, diags: &mut V
 /// Renders inline markdown (a table cell, an FAQ question): one paragraph's worth, without
 /// the `<p>` around it.
 pub fn render_inline(s: &str, links: &dyn LinkRewriter) -> Inline {
-    let mut r = Renderer::new(s, None, false, links);
+    render_inline_in(s, links, &Cell::new(MAX_TABLE_CELLS_PER_PAGE))
+}
+
+/// [`render_inline`] taking table cells from a page's budget.
+pub(crate) fn render_inline_in(s: &str, links: &dyn LinkRewriter, cells: &Cell<usize>) -> Inline {
+    let mut r = Renderer::new(s, None, false, links, cells);
     r.strip_paragraph = true;
     let mut diags = Vec::new();
     let html = r.run(&mut diags);
@@ -165,11 +452,20 @@ pub fn render_inline(s: &str, links: &dyn LinkRewriter) -> Inline {
 
 /// Renders a block-level fragment (an FAQ answer) without heading anchors.
 pub fn render_fragment(s: &str, links: &dyn LinkRewriter) -> Inline {
-    let mut r = Renderer::new(s, None, false, links);
+    render_fragment_in(s, links, &Cell::new(MAX_TABLE_CELLS_PER_PAGE))
+}
+
+/// [`render_fragment`] taking table cells from a page's budget.
+pub(crate) fn render_fragment_in(s: &str, links: &dyn LinkRewriter, cells: &Cell<usize>) -> Inline {
+    let mut r = Renderer::new(s, None, false, links, cells);
     let mut diags = Vec::new();
     let html = r.run(&mut diags);
     r.into_inline(html)
 }
+
+/// An HTML block being read: it arrives line by line and a tag may span lines. (Its text,
+/// [(offset in the text, offset in the source)], the index of its first event in the output.)
+type HtmlBlock = (String, Vec<(usize, usize)>, usize);
 
 struct Renderer<'a> {
     text: &'a str,
@@ -183,10 +479,13 @@ struct Renderer<'a> {
     rejected: Vec<String>,
     blocks: Vec<TextBlock>,
     plain: String,
+    unsafe_html: Vec<(String, String)>,
+    cells: &'a Cell<usize>,
+    refused: Option<Refusal>,
 }
 
 impl<'a> Renderer<'a> {
-    fn new(text: &'a str, map: Option<&'a SourceMap>, anchors: bool, rewriter: &'a dyn LinkRewriter) -> Self {
+    fn new(text: &'a str, map: Option<&'a SourceMap>, anchors: bool, rewriter: &'a dyn LinkRewriter, cells: &'a Cell<usize>) -> Self {
         Renderer {
             text,
             rewriter,
@@ -199,11 +498,14 @@ impl<'a> Renderer<'a> {
             rejected: Vec::new(),
             blocks: Vec::new(),
             plain: String::new(),
+            unsafe_html: Vec::new(),
+            cells,
+            refused: None,
         }
     }
 
     fn into_inline(self, html: String) -> Inline {
-        Inline { html, text: self.plain.trim().to_string(), links: self.links, rejected: self.rejected }
+        Inline { html, text: self.plain.trim().to_string(), links: self.links, rejected: self.rejected, unsafe_html: self.unsafe_html, refused: self.refused }
     }
 
     fn span(&self, start: usize, end: usize) -> Span {
@@ -212,6 +514,17 @@ impl<'a> Renderer<'a> {
 
     fn run(&mut self, diags: &mut Vec<Diagnostic>) -> String {
         let text = self.text;
+        let refused = match too_deep_line(text) {
+            Some(at) => Some((at, Refusal::TooDeep)),
+            None => too_many_cells(text, self.cells).map(|at| (at, Refusal::TooManyCells)),
+        };
+        if let Some((at, why)) = refused {
+            self.refused = Some(why);
+            if self.map.is_some() {
+                push_limited(diags, why.error(self.span(at, at)));
+            }
+            return String::new();
+        }
         let mut out: Vec<Event<'a>> = Vec::with_capacity(text.len() / 8);
         let mut ids = UniqueIds::default();
         for id in crate::RESERVED_IDS {
@@ -224,8 +537,26 @@ impl<'a> Renderer<'a> {
         let mut close_div_at: Vec<usize> = Vec::new();
         let mut next_ial = 0usize;
         let mut top_paragraphs = 0usize;
+        let mut nesting = 0usize;
+        let mut html_block: Option<HtmlBlock> = None;
 
         for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+            // Every text is added to each open block, so nesting is bounded; past the limit
+            // the page fails, and rendering stops here.
+            match &event {
+                Event::Start(Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_)) => {
+                    nesting += 1;
+                    if nesting > MAX_BLOCK_NESTING {
+                        self.refused = Some(Refusal::TooDeep);
+                        if self.map.is_some() {
+                            push_limited(diags, Refusal::TooDeep.error(self.span(range.start, range.start)));
+                        }
+                        break;
+                    }
+                }
+                Event::End(TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => nesting = nesting.saturating_sub(1),
+                _ => {}
+            }
             // Attribute lists apply to the block that starts on the very next line.
             let mut attrs: Option<&Attrs> = None;
             if let Event::Start(tag) = &event {
@@ -236,7 +567,7 @@ impl<'a> Renderer<'a> {
                         }
                         next_ial += 1;
                         if text[ial.offset.min(range.start)..range.start].contains('\n') {
-                            diags.push(not_followed(ial.span));
+                            push_limited(diags, not_followed(ial.span));
                         } else {
                             attrs = Some(&ial.attrs);
                         }
@@ -244,12 +575,46 @@ impl<'a> Renderer<'a> {
                 }
             }
 
+            // Refused raw HTML is also written out as text, so that it never runs even
+            // where the errors are not looked at.
+            let mut neutralize = false;
+            match &event {
+                Event::Start(Tag::HtmlBlock) => html_block = Some((String::new(), Vec::new(), out.len())),
+                Event::Html(h) => match &mut html_block {
+                    Some((text, starts, _)) => {
+                        starts.push((text.len(), range.start));
+                        text.push_str(h);
+                    }
+                    None => neutralize = self.check_html(h, &[(0, range.start)], diags),
+                },
+                Event::End(TagEnd::HtmlBlock) => {
+                    if let Some((text, starts, first)) = html_block.take() {
+                        if self.check_html(&text, &starts, diags) {
+                            for ev in out.iter_mut().skip(first) {
+                                if let Event::Html(h) = ev {
+                                    *ev = Event::Text(std::mem::replace(h, CowStr::Borrowed("")));
+                                }
+                            }
+                        }
+                    }
+                }
+                Event::InlineHtml(h) => neutralize = self.check_html(h, &[(0, range.start)], diags),
+                _ => {}
+            }
+            let event = match event {
+                Event::Html(h) | Event::InlineHtml(h) if neutralize => Event::Text(h),
+                other => other,
+            };
             match &event {
                 Event::Text(t) => self.push_text(t, &open_blocks, heading.as_mut().map(|h| &mut h.1), link),
                 Event::Code(t) => {
                     self.push_text(t, &open_blocks, heading.as_mut().map(|h| &mut h.1), link);
                     for &b in &open_blocks {
-                        self.blocks[b].code_spans.push(t.to_string());
+                        let spans = &mut self.blocks[b].code_spans;
+                        // Bounded like the text (a block's spans are also in its text).
+                        if spans.len() < MAX_BLOCK_TEXT_BYTES / 16 {
+                            spans.push(t.to_string());
+                        }
                     }
                 }
                 Event::SoftBreak => self.push_text(" ", &open_blocks, heading.as_mut().map(|h| &mut h.1), link),
@@ -288,6 +653,15 @@ impl<'a> Renderer<'a> {
                         }
                         classes.extend(a.classes.iter().map(|c| CowStr::from(c.clone())));
                         hattrs.extend(a.pairs.iter().map(|(k, v)| (CowStr::from(k.clone()), Some(CowStr::from(v.clone())))));
+                    }
+                    if let Some((k, _)) = hattrs.iter().find(|(k, _)| k.to_ascii_lowercase().starts_with("on")) {
+                        let what = format!("an `{k}` event handler attribute");
+                        if self.map.is_some() {
+                            push_limited(diags, unsafe_html_error(self.span(range.start, range.end), &what));
+                        } else {
+                            self.unsafe_html.push((k.to_string(), what));
+                        }
+                        hattrs.retain(|(k, _)| !k.to_ascii_lowercase().starts_with("on"));
                     }
                     open_blocks.push(self.open_block(BlockKind::Heading));
                     heading = Some((Vec::new(), String::new(), Tag::Heading { level, id, classes, attrs: hattrs }));
@@ -374,8 +748,13 @@ impl<'a> Renderer<'a> {
                 out.push(Event::Html("</div>\n".into()));
             }
         }
-        for ial in &self.ials[next_ial.min(self.ials.len())..] {
-            diags.push(not_followed(ial.span));
+        if self.refused.is_none() {
+            for ial in &self.ials[next_ial.min(self.ials.len())..] {
+                push_limited(diags, not_followed(ial.span));
+                if crate::diag::is_full(diags) {
+                    break;
+                }
+            }
         }
 
         if self.strip_paragraph && top_paragraphs == 1 {
@@ -397,7 +776,13 @@ impl<'a> Renderer<'a> {
     fn push_text(&mut self, t: &str, open: &[usize], heading: Option<&mut String>, link: Option<usize>) {
         self.plain.push_str(t);
         for &b in open {
-            self.blocks[b].text.push_str(t);
+            let text = &mut self.blocks[b].text;
+            let room = MAX_BLOCK_TEXT_BYTES.saturating_sub(text.len());
+            if room >= t.len() {
+                text.push_str(t);
+            } else if room > 0 {
+                text.push_str(&t[..crate::diag::floor_char_boundary(t, room)]);
+            }
         }
         if let Some(h) = heading {
             h.push_str(t);
@@ -407,12 +792,41 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Refuses raw HTML that can run script (see [`unsafe_html`]). `starts` maps offsets in
+    /// `html` to offsets in the text. HTML that the Liquid pass generated (tables, the
+    /// calculator) was checked where it was written; variables' values are checked here.
+    fn check_html(&mut self, html: &str, starts: &[(usize, usize)], diags: &mut Vec<Diagnostic>) -> bool {
+        let mut refused = false;
+        for (at, what) in unsafe_html(html) {
+            let k = starts.partition_point(|&(o, _)| o <= at).saturating_sub(1);
+            let (o, src) = starts.get(k).copied().unwrap_or((0, 0));
+            let off = (src + (at - o)).min(self.text.len());
+            match self.map {
+                Some(map) => {
+                    if map.is_checked_html(off) {
+                        continue;
+                    }
+                    refused = true;
+                    let end = crate::diag::ceil_char_boundary(self.text, off + 1);
+                    push_limited(diags, unsafe_html_error(self.span(off, end), &what));
+                }
+                None => {
+                    let end = crate::diag::ceil_char_boundary(html, (at + 40).min(html.len()));
+                    let written = html[at..end].split(['\n', '>']).next().unwrap_or_default().to_string();
+                    self.unsafe_html.push((written, what));
+                    refused = true;
+                }
+            }
+        }
+        refused
+    }
+
     fn check_url(&mut self, url: CowStr<'a>, image: bool, start: usize, end: usize, diags: &mut Vec<Diagnostic>) -> CowStr<'a> {
         if !is_unsafe_url(&url, image) {
             return url;
         }
         if self.map.is_some() {
-            diags.push(unsafe_url_error(self.span(start, end), &url));
+            push_limited(diags, unsafe_url_error(self.span(start, end), &url));
         } else {
             self.rejected.push(url.to_string());
         }
@@ -495,5 +909,46 @@ mod tests {
         let r = render_inline("[x](javascript:alert(1))", &crate::KeepLinks);
         assert_eq!(r.rejected, ["javascript:alert(1)"]);
         assert!(!r.html.contains("javascript"), "{}", r.html);
+    }
+
+    #[test]
+    fn raw_html_that_runs_script_is_found() {
+        let whats = |h: &str| unsafe_html(h).into_iter().map(|(_, w)| w).collect::<Vec<_>>();
+        for ok in ["<br>", "<br/>", "<span class=\"x\">a</span>", "<img src=\"/a.png\" alt=\"on\">", "<a href=\"/x/\">x</a>", "<details><summary>S</summary>x</details>",
+            "<!-- <script> -->", "a < b > c", "<img src=\"data:image/png;base64,AA\">", "<a title='javascript:x' href=\"#on\">", "<p data-onx=1>", "</script>"] {
+            assert!(whats(ok).is_empty(), "{ok}: {:?}", whats(ok));
+        }
+        for (bad, what) in [
+            ("<script>alert(1)</script>", "a `<script>` element"),
+            ("<ScRiPt src=//x>", "a `<script>` element"),
+            ("<img src=x onerror=alert(1)>", "an `onerror` event handler attribute"),
+            ("<img/onerror=alert(1) src=x>", "an `onerror` event handler attribute"),
+            ("<svg><a xlink:href=\"javascript:alert(1)\">", "a `javascript:` URL in `xlink:href`"),
+            ("<a href=\" JaVaScRiPt:alert(1)\">", "a `javascript:` URL in `href`"),
+            ("<a href=\"jav&#x09;ascript&colon;alert(1)\">", "a `javascript:` URL in `href`"),
+            ("<a href=&#106;&#97;vascript:x>", "a `javascript:` URL in `href`"),
+            ("<a href='data:text/html,<b>'>", "a `data:` URL in `href`"),
+            ("<form action=\"vbscript:x\">", "a `vbscript:` URL in `action`"),
+            ("<iframe srcdoc=\"x\">", "a `<iframe>` element"),
+            ("<div\nonclick=\"x\">", "an `onclick` event handler attribute"),
+            ("<a title=\"x>\" onmouseover=x>", "an `onmouseover` event handler attribute"),
+            ("<!--><img src=x onerror=alert(1)>-->", "an `onerror` event handler attribute"),
+            ("<!---><img src=x onerror=alert(1)>-->", "an `onerror` event handler attribute"),
+            ("<!-- x --!><img src=x onerror=alert(1)>-->", "an `onerror` event handler attribute"),
+            ("<svg><a><animate attributeName=href values=\"/x;javascript:alert(1)\"/>", "a `javascript:` URL in `values`"),
+        ] {
+            assert!(whats(bad).iter().any(|w| w == what), "{bad}: {:?}", whats(bad));
+        }
+    }
+
+    #[test]
+    fn refused_raw_html_is_written_as_text() {
+        let r = render_inline("a <img src=x onerror=alert(1)> <br> b", &crate::KeepLinks);
+        assert_eq!(r.unsafe_html.len(), 1, "{:?}", r.unsafe_html);
+        assert!(r.html.contains("&lt;img src=x onerror=alert(1)&gt;") && r.html.contains("<br>"), "{}", r.html);
+        let r = render_fragment("<div>\n<script>alert(1)</script>\n</div>\n\ntext", &crate::KeepLinks);
+        assert!(!r.html.contains("<script") && r.html.contains("&lt;script&gt;"), "{}", r.html);
+        let r = render_fragment("# Title {onclick=alert(1) .c}", &crate::KeepLinks);
+        assert!(!r.html.contains("onclick") && r.unsafe_html.len() == 1, "{}", r.html);
     }
 }

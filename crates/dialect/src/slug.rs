@@ -1,6 +1,6 @@
 //! Anchor ids for headings, FAQ questions and table rows.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Turns text into an anchor id the way kramdown's auto ids do on Kong's site: lower case,
 /// letters and digits kept, spaces become hyphens, other punctuation dropped. Hyphen runs
@@ -26,6 +26,9 @@ pub fn slugify(text: &str) -> String {
 #[derive(Debug, Default)]
 pub(crate) struct UniqueIds {
     used: HashSet<String>,
+    /// For each base that was repeated, the N to try first: every smaller one is taken (the
+    /// set only grows), so a thousand repeats of a heading do not probe a million ids.
+    next: HashMap<String, usize>,
 }
 
 impl UniqueIds {
@@ -39,13 +42,14 @@ impl UniqueIds {
         if self.used.insert(base.to_string()) {
             return base.to_string();
         }
-        (1..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|c| !self.used.contains(c))
-            .inspect(|c| {
-                self.used.insert(c.clone());
-            })
-            .expect("an unbounded range always yields a free id")
+        let n = self.next.entry(base.to_string()).or_insert(1);
+        loop {
+            let c = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(c.clone()) {
+                return c;
+            }
+        }
     }
 }
 
@@ -73,5 +77,22 @@ mod tests {
         assert_eq!(ids.unique("a"), "a");
         assert_eq!(ids.unique("a"), "a-1");
         assert_eq!(ids.unique("a"), "a-2");
+        ids.reserve("b-2");
+        assert_eq!(ids.unique("b"), "b");
+        assert_eq!(ids.unique("b"), "b-1");
+        assert_eq!(ids.unique("b"), "b-3");
+        assert_eq!(ids.unique("b-1"), "b-1-1");
+    }
+
+    #[test]
+    fn many_repeats_stay_fast() {
+        let mut ids = UniqueIds::default();
+        let t = std::time::Instant::now();
+        for _ in 0..100_000 {
+            ids.unique("a");
+        }
+        assert_eq!(ids.unique("a"), "a-100000");
+        // A hang guard (quadratic numbering took minutes), not a performance figure.
+        assert!(t.elapsed().as_secs() < 60, "{:?}", t.elapsed());
     }
 }

@@ -9,9 +9,10 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{did_you_mean, Diagnostic, FileId, Span};
+use crate::diag::{did_you_mean, push_limited, Diagnostic, FileId, Finder, Span};
+use crate::limits::{MAX_TABLE_COLUMNS, MAX_TABLE_CELLS_PER_PAGE, MAX_YAML_DEPTH};
 use crate::liquid::{check_expressions, expand_lenient, Params};
-use crate::markdown::{escape_html, render_inline, Link, LinkOrigin};
+use crate::markdown::{escape_html, render_inline_in, Link, LinkOrigin};
 use crate::Variables;
 
 /// A table column.
@@ -82,8 +83,10 @@ struct Spec {
     rows: Vec<serde_yaml::Mapping>,
 }
 
-/// Largest table body accepted, to keep a runaway paste from eating memory.
-pub const MAX_TABLE_BYTES: usize = 4 << 20;
+pub use crate::limits::MAX_TABLE_BYTES;
+
+/// How far past a row's start its cells are looked for, for spans.
+const ROW_WINDOW: usize = 64 << 10;
 
 const HINT: &str = "the table body is YAML: `columns:` (a list of `title` and `key`) and `rows:` (a list of maps keyed by column key)";
 
@@ -97,25 +100,38 @@ pub(crate) fn render(
     body_start: usize,
     body_end: usize,
     tag: Span,
+    cells_left: &std::cell::Cell<usize>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<RenderedTable> {
     let body = &text[body_start..body_end];
     if body.len() > MAX_TABLE_BYTES {
-        diags.push(Diagnostic::error(tag, format!("table body is {} bytes; the limit is {MAX_TABLE_BYTES}", body.len())).with_label("this table").with_hint("split the table"));
+        push_limited(diags, Diagnostic::error(tag, format!("table body is {} bytes; the limit is {MAX_TABLE_BYTES}", body.len())).with_label("this table").with_hint("split the table"));
         return None;
     }
     if body.trim().is_empty() {
-        diags.push(Diagnostic::error(tag, "empty `{% table %}`").with_label("no columns or rows").with_hint(HINT));
+        push_limited(diags, Diagnostic::error(tag, "empty `{% table %}`").with_label("no columns or rows").with_hint(HINT));
         return None;
     }
     let before = diags.len();
     check_expressions(site, Some(params), file, text, body_start, body_end, diags);
+    if let Err(deep) = crate::yaml::check_depth(body) {
+        let at = crate::diag::floor_char_boundary(text, body_start + deep.offset);
+        push_limited(
+            diags,
+            Diagnostic::error(Span::new(file, at, at), format!("table YAML nests more than {MAX_YAML_DEPTH} levels deep"))
+                .with_label("one level too deep")
+                .with_related(tag, "in this table")
+                .with_hint(HINT),
+        );
+        return None;
+    }
     let spec: Spec = match serde_yaml::from_str(body) {
         Ok(s) => s,
         Err(e) => {
             let at = e.location().map_or(tag.start, |l| body_start + l.index().min(body.len()));
             let at = crate::diag::floor_char_boundary(text, at);
-            diags.push(
+            push_limited(
+                diags,
                 Diagnostic::error(Span::new(file, at, at), format!("invalid table YAML: {}", yaml_message(&e, crate::diag::line_col(text, body_start).0)))
                     .with_label("here")
                     .with_related(tag, "in this table")
@@ -125,14 +141,31 @@ pub(crate) fn render(
         }
     };
     if spec.columns.is_empty() {
-        diags.push(Diagnostic::error(tag, "table has no columns").with_label("this table").with_hint(HINT));
+        push_limited(diags, Diagnostic::error(tag, "table has no columns").with_label("this table").with_hint(HINT));
         return None;
     }
+    if spec.columns.len() > MAX_TABLE_COLUMNS {
+        push_limited(diags, Diagnostic::error(tag, format!("table has {} columns; the limit is {MAX_TABLE_COLUMNS}", spec.columns.len())).with_label("this table").with_hint("split the table"));
+        return None;
+    }
+    let cells = spec.rows.len().saturating_mul(spec.columns.len());
+    if cells > cells_left.get() {
+        push_limited(
+            diags,
+            Diagnostic::error(tag, format!("too many table cells: this table has {cells} (rows × columns), and a page may have {MAX_TABLE_CELLS_PER_PAGE} in all"))
+                .with_label("this table")
+                .with_hint("split the page"),
+        );
+        return None;
+    }
+    cells_left.set(cells_left.get() - cells);
+    let mut finder = Finder::new(body);
     let keys: Vec<&str> = spec.columns.iter().map(|c| c.key.as_str()).collect();
-    for (n, k) in keys.iter().enumerate() {
-        if keys[..n].contains(k) {
-            let at = find_in(body, &format!("key: {k}")).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + 5 + k.len()));
-            diags.push(Diagnostic::error(at, format!("column key `{k}` is used twice")).with_label("repeated key").with_hint("give each column its own key"));
+    let mut seen = std::collections::HashSet::new();
+    for k in &keys {
+        if !seen.insert(*k) {
+            let at = finder.find_from(0, &format!("key: {k}"), usize::MAX).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + 5 + k.len()));
+            push_limited(diags, Diagnostic::error(at, format!("column key `{k}` is used twice")).with_label("repeated key").with_hint("give each column its own key"));
         }
     }
 
@@ -142,7 +175,17 @@ pub(crate) fn render(
     let mut columns = Vec::with_capacity(spec.columns.len());
     for c in &spec.columns {
         let title = expand_lenient(site, Some(params), &c.title);
-        let r = render_inline(&title, rewriter);
+        let r = render_inline_in(&title, rewriter, cells_left);
+        let mut at = |needle: &str| finder.find_from(0, needle, usize::MAX).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + needle.len()));
+        for bad in &r.rejected {
+            push_limited(diags, crate::markdown::unsafe_url_error(at(bad), bad));
+        }
+        for (written, what) in &r.unsafe_html {
+            push_limited(diags, crate::markdown::unsafe_html_error(at(written), what));
+        }
+        if let Some(why) = r.refused {
+            push_limited(diags, why.error(at(&c.title)));
+        }
         let _ = write!(html, "<th scope=\"col\">{}</th>", r.html);
         columns.push(Column { title: r.text, key: c.key.clone() });
     }
@@ -157,14 +200,14 @@ pub(crate) fn render(
             let Some(k) = k.as_str() else { continue };
             if k == "id" {
                 id = v.as_str().map(str::to_string).or_else(|| v.as_u64().map(|n| n.to_string()));
-            } else if !keys.contains(&k) {
-                let at = locate(body, k, &mut search_from.clone()).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + k.len()));
+            } else if !seen.contains(k) {
+                let at = finder.find_from(search_from, &format!("{k}:"), ROW_WINDOW).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + k.len()));
                 let mut d = Diagnostic::warning(at, format!("row key `{k}` is not a column of this table")).with_label("its value is not shown");
                 d = match did_you_mean(k, keys.iter().copied()) {
                     Some(s) => d.with_hint(format!("did you mean `{s}`?")),
                     None => d.with_hint(format!("the columns are: {}", keys.join(", "))),
                 };
-                diags.push(d);
+                push_limited(diags, d);
             }
         }
         let _ = match &id {
@@ -181,20 +224,25 @@ pub(crate) fn render(
                         other => scalar_text(other),
                     };
                     let markdown = expand_lenient(site, Some(params), &raw);
-                    let r = render_inline(&markdown, rewriter);
+                    let r = render_inline_in(&markdown, rewriter, cells_left);
+                    let mut at = |needle: &str| finder.find_from(search_from, needle, ROW_WINDOW).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + needle.len()));
                     for l in r.links {
-                        let at = find_in(body, &l.url).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + l.url.len()));
-                        links.push(Link { span: at, origin: LinkOrigin::Table, ..l });
+                        links.push(Link { span: at(&l.url), origin: LinkOrigin::Table, ..l });
                     }
                     for bad in r.rejected {
-                        let at = find_in(body, &bad).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + bad.len()));
-                        diags.push(crate::markdown::unsafe_url_error(at, &bad));
+                        push_limited(diags, crate::markdown::unsafe_url_error(at(&bad), &bad));
+                    }
+                    for (written, what) in &r.unsafe_html {
+                        push_limited(diags, crate::markdown::unsafe_html_error(at(written), what));
+                    }
+                    if let Some(why) = r.refused {
+                        push_limited(diags, why.error(at(&format!("{k}:"))));
                     }
                     Cell::Text { markdown, text: r.text, html: r.html }
                 }
                 Some(_) => {
-                    let at = locate(body, k, &mut search_from.clone()).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + k.len()));
-                    diags.push(Diagnostic::error(at, format!("cell `{k}` is a list or map; a cell must be text, a number or true/false")).with_label("this cell").with_hint("quote the value to make it text"));
+                    let at = finder.find_from(search_from, &format!("{k}:"), ROW_WINDOW).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + k.len()));
+                    push_limited(diags, Diagnostic::error(at, format!("cell `{k}` is a list or map; a cell must be text, a number or true/false")).with_label("this cell").with_hint("quote the value to make it text"));
                     Cell::Text { markdown: String::new(), text: String::new(), html: String::new() }
                 }
             };
@@ -209,8 +257,8 @@ pub(crate) fn render(
         }
         html.push_str("</tr>\n");
         if let Some(first) = row.iter().next().and_then(|(k, _)| k.as_str()) {
-            if let Some(o) = find_in(&body[search_from..], &format!("{first}:")) {
-                search_from += o + 1;
+            if let Some(o) = finder.find_from(search_from, &format!("{first}:"), ROW_WINDOW) {
+                search_from = o + 1;
             }
         }
         rows.push(Row { id, cells });
@@ -229,19 +277,6 @@ fn scalar_text(v: &serde_yaml::Value) -> String {
         serde_yaml::Value::String(s) => s.clone(),
         _ => String::new(),
     }
-}
-
-fn find_in(hay: &str, needle: &str) -> Option<usize> {
-    if needle.is_empty() {
-        None
-    } else {
-        hay.find(needle)
-    }
-}
-
-fn locate(body: &str, key: &str, from: &mut usize) -> Option<usize> {
-    let o = body[*from..].find(&format!("{key}:"))?;
-    Some(*from + o)
 }
 
 /// serde_yaml's message made true to the file: its trailing " at line L column C" dropped

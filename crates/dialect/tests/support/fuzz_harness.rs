@@ -1,0 +1,158 @@
+//! What the fuzz targets do with an input, shared by `fuzz/fuzz_targets/*.rs` (cargo-fuzz)
+//! and `tests/fuzz_regressions.rs` (which replays saved crash inputs and the seed corpus),
+//! so a reproducer fails the same way in both.
+//!
+//! Beyond "does not panic", each harness checks what the site relies on: every diagnostic
+//! points inside its own file, a page without errors holds no HTML that can run script, and
+//! rendering with frontmatter read first (the streaming build) gives the same page as
+//! rendering in one go (the session).
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::sync::Arc;
+
+use portolan_dialect::{
+    frontmatter, render_frontmatter, render_page, render_page_with, Context, Diagnostic, IncludeError, IncludeResolver, Included, KeepLinks,
+    Variables,
+};
+
+/// The page's file id; includes are 1, 2, ...
+pub const PAGE: usize = 0;
+
+/// Includes from memory: a few fixed files (nested, self-including, with a table) and one
+/// the input supplies (`/sections/fuzz.md`).
+pub struct Includes {
+    files: Vec<(&'static str, Arc<str>)>,
+}
+
+impl Includes {
+    pub fn new(fuzzed: &str) -> Self {
+        let files = vec![
+            ("sections/a.md", Arc::from("A {{include.x}} {{site.product}}\n{% include_cached /sections/b.md y=\"1\" %}\n")),
+            ("sections/b.md", Arc::from("- item `{{include.y}}`\n\n{% table %}\ncolumns:\n  - title: Port\n    key: port\nrows:\n  - port: \"`443`\"\n{% endtable %}\n")),
+            ("sections/self.md", Arc::from("{% include /sections/self.md %}")),
+            ("sections/fan.md", Arc::from("{% include /sections/a.md x=1 %}{% include /sections/a.md x=2 %}{% include /sections/fan.md %}")),
+            ("sections/bom.md", Arc::from("\u{feff}---\r\nnot frontmatter\r\n")),
+            ("sections/fuzz.md", Arc::from(fuzzed)),
+        ];
+        Includes { files }
+    }
+
+    /// The text of file `id`.
+    pub fn text<'a>(&'a self, page: &'a str, id: usize) -> &'a str {
+        if id == PAGE {
+            page
+        } else {
+            &self.files[id - 1].1
+        }
+    }
+}
+
+impl IncludeResolver for Includes {
+    fn resolve(&self, path: &str) -> Result<Included, IncludeError> {
+        match self.files.iter().position(|(p, _)| *p == path) {
+            Some(i) => Ok(Included { file: i + 1, text: self.files[i].1.clone() }),
+            None => Err(IncludeError { message: format!("include `{path}` not found"), hint: None }),
+        }
+    }
+}
+
+/// The site variables the fuzzed pages can use.
+pub fn variables() -> Variables {
+    serde_yaml::from_str("product: Kong Gateway\nnum: 3\nflag: true\nempty: null\nnested:\n  name: Nested\n  deeper:\n    x: y\nlist: [a, b]\n").unwrap()
+}
+
+fn check_spans(diags: &[Diagnostic], includes: &Includes, page: &str) {
+    for d in diags {
+        for s in d.span.iter().chain(d.related.iter().map(|(s, _)| s)) {
+            let text = includes.text(page, s.file);
+            assert!(s.start <= s.end && s.end <= text.len() + 1, "span {s:?} outside file {} ({} bytes): {d:?}", s.file, text.len());
+        }
+    }
+}
+
+/// A page that rendered without errors holds no HTML that can run script: whatever the
+/// dialect refuses is an error, and nothing it generates may get past its own check.
+fn check_no_live_script(p: &portolan_dialect::RenderedPage) {
+    let cells = p.tables.iter().flat_map(|t| &t.rows).flat_map(|r| r.cells.values()).filter_map(|c| match c {
+        portolan_dialect::Cell::Text { html, .. } => Some(html.as_str()),
+        portolan_dialect::Cell::Flag(_) => None,
+    });
+    let faqs = p.faqs.iter().flat_map(|f| [f.question_html.as_str(), f.answer_html.as_str()]);
+    for html in [p.html.as_str()].into_iter().chain(faqs).chain(cells) {
+        let found = portolan_dialect::markdown::unsafe_html(html);
+        assert!(found.is_empty(), "a page without errors has live script: {found:?}\n{html}");
+    }
+}
+
+/// Splits an input into the page and the text of `/sections/fuzz.md` at the first `\u{1}`.
+fn split_input(data: &[u8]) -> Option<(&str, &str)> {
+    let s = std::str::from_utf8(data).ok()?;
+    Some(s.split_once('\u{1}').unwrap_or((s, "")))
+}
+
+/// A whole page (frontmatter, Liquid, includes, markdown).
+pub fn dialect(data: &[u8]) {
+    let Some((page, inc)) = split_input(data) else { return };
+    render(page, inc);
+}
+
+/// Renders `page` both ways and checks the results.
+pub fn render(page: &str, include: &str) {
+    let includes = Includes::new(include);
+    let site = variables();
+    let ctx = Context { site: &site, includes: &includes, links: &KeepLinks };
+    let (whole, diags) = render_page(ctx, PAGE, page);
+    check_spans(&diags, &includes, page);
+    if let Some(p) = whole.as_ref().filter(|_| !diags.iter().any(Diagnostic::is_error)) {
+        check_no_live_script(p);
+    }
+    let (front, fdiags) = render_frontmatter(ctx, PAGE, page);
+    check_spans(&fdiags, &includes, page);
+    if front.is_some() {
+        let (streamed, sdiags) = render_page_with(ctx, PAGE, page, front.as_ref());
+        check_spans(&sdiags, &includes, page);
+        // Both ways agree on whether the page fails; a page with errors is never written,
+        // and expansion stops early once its diagnostics are full, so only pages without
+        // errors must match byte for byte.
+        let whole_failed = diags.iter().any(Diagnostic::is_error);
+        let streamed_failed = fdiags.iter().chain(&sdiags).any(Diagnostic::is_error);
+        assert_eq!(whole_failed, streamed_failed, "one render failed and the other did not");
+        match (&whole, &streamed) {
+            (Some(a), Some(b)) if !whole_failed => assert_eq!(a.html, b.html, "streamed and whole renders differ"),
+            (Some(_), Some(_)) => {}
+            (a, b) => assert_eq!(a.is_some(), b.is_some(), "one render failed"),
+        }
+    }
+}
+
+/// Frontmatter alone: split, parse, and the span helpers the site uses.
+pub fn frontmatter(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let site = variables();
+    let Ok(split) = frontmatter::split(PAGE, text) else { return };
+    assert!(split.body_start <= text.len());
+    let Some(raw) = split.front else { return };
+    assert!(raw.start <= raw.end && raw.end <= text.len());
+    let mut diags = Vec::new();
+    let front = frontmatter::parse(PAGE, text, raw, &site, &mut diags);
+    let includes = Includes::new("");
+    check_spans(&diags, &includes, text);
+    if let Some(f) = front {
+        for k in frontmatter::KNOWN_KEYS {
+            let s = frontmatter::key_span(PAGE, text, raw, k);
+            assert!(s.end <= text.len());
+        }
+        for b in f.breadcrumbs.iter().chain(f.related_resources.iter().map(|r| &r.url)) {
+            let s = frontmatter::find_value_span(PAGE, text, Some(raw), b);
+            assert!(s.end <= text.len());
+        }
+    }
+}
+
+/// A page whose body is one `{% table %}` with the input as its YAML.
+pub fn table(data: &[u8]) {
+    let Ok(body) = std::str::from_utf8(data) else { return };
+    let page = format!("---\ntitle: Table\n---\n\nBefore.\n\n{{% table %}}\n{body}\n{{% endtable %}}\n\nAfter.\n");
+    render(&page, "");
+}

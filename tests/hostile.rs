@@ -1,0 +1,422 @@
+//! Hostile content: whatever an author writes, the build either refuses it with an error at
+//! `file:line:column` (exit 1, nothing written) or writes output in which nothing runs
+//! script. `tests/fixtures/hostile` holds what must come out escaped; each case that must be
+//! refused is added to a temporary copy of it. Symlinks, invalid UTF-8, CRLF files, BOMs and
+//! the 50 MB page are made at test time.
+
+mod common;
+use common::*;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// A temporary copy of the hostile fixture: (its folder, the site, the output folder).
+fn hostile_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&fixture("hostile"), &site);
+    let out = tmp.path().join("public");
+    (tmp, site, out)
+}
+
+fn build(site: &Path, out: &Path) -> Output {
+    portolan(&["build", site.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-minify"])
+}
+
+fn write(site: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let p = site.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, bytes).unwrap();
+}
+
+fn html_files(dir: &Path) -> Vec<(String, String)> {
+    snapshot_tree(dir)
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| (p, String::from_utf8(b).expect("HTML output is UTF-8")))
+        .collect()
+}
+
+/// Everything in `html` that could run script, found independently of the dialect's own
+/// check: `<script>` elements other than the theme's (`src="/..."` or a JSON data block),
+/// `on...=` attributes inside tags, and `javascript:`/`vbscript:`/`data:` URLs in
+/// URL attributes (character references decoded). HTML comments are inert and skipped.
+fn live_script(html: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut rest = html;
+    let mut text = String::new();
+    // Drop comments.
+    while let Some(i) = rest.find("<!--") {
+        text.push_str(&rest[..i]);
+        rest = rest[i..].find("-->").map_or("", |j| &rest[i + j + 3..]);
+    }
+    text.push_str(rest);
+    let lower = text.to_ascii_lowercase();
+    let b = lower.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = lower[i..].find('<').map(|k| i + k) {
+        let end = lower[lt..].find('>').map_or(lower.len(), |k| lt + k + 1);
+        let tag = &lower[lt..end];
+        i = lt + 1;
+        if !b.get(lt + 1).is_some_and(|c| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let name: String = tag[1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let theirs = tag.contains("src=\"/assets/") || tag.contains("type=\"application/ld+json\"") || tag.contains("type=\"application/json\"");
+        if ["script", "iframe", "object", "embed", "base", "frame"].contains(&name.as_str()) && !(name == "script" && theirs) {
+            problems.push(format!("element: {}", &text[lt..end]));
+        }
+        // Attributes, read the way a browser reads them (quoted values hold anything).
+        let t = tag.as_bytes();
+        let mut j = 1 + name.len();
+        while j < t.len() {
+            while j < t.len() && (t[j].is_ascii_whitespace() || t[j] == b'/') {
+                j += 1;
+            }
+            if j >= t.len() || t[j] == b'>' {
+                break;
+            }
+            let a0 = j;
+            j += 1;
+            while j < t.len() && !t[j].is_ascii_whitespace() && !matches!(t[j], b'/' | b'>' | b'=') {
+                j += 1;
+            }
+            let attr = &tag[a0..j];
+            let mut value = "";
+            if t.get(j) == Some(&b'=') {
+                j += 1;
+                let (v0, v1) = match t.get(j) {
+                    Some(&q @ (b'"' | b'\'')) => (j + 1, tag[j + 1..].find(q as char).map_or(t.len(), |k| j + 1 + k)),
+                    _ => (j, tag[j..].find(|c: char| c.is_ascii_whitespace() || c == '>').map_or(t.len(), |k| j + k)),
+                };
+                value = &tag[v0..v1.min(t.len())];
+                j = v1 + 1;
+            }
+            if attr.starts_with("on") {
+                problems.push(format!("handler: {}", &text[lt..end]));
+            }
+            if ["href", "src", "action", "formaction", "xlink:href", "data"].contains(&attr) {
+                let v = value.replace("&#x3a;", ":").replace("&#58;", ":").replace("&colon;", ":");
+                let v: String = v.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take(12).collect();
+                if v.starts_with("javascript:") || v.starts_with("vbscript:") || v.starts_with("data:text") {
+                    problems.push(format!("url: {}", &text[lt..end]));
+                }
+            }
+        }
+    }
+    // And the dialect's own check, for anything the above missed.
+    for (at, what) in portolan_dialect::markdown::unsafe_html(&text) {
+        let tag = &text[at..text[at..].find('>').map_or(text.len(), |k| at + k + 1)];
+        let tl = tag.to_ascii_lowercase();
+        let theirs = tl.starts_with("<script") && (tl.contains("src=\"/assets/") || tl.contains("type=\"application/ld+json\"") || tl.contains("type=\"application/json\""));
+        // The theme's own <meta> tags (charset, viewport, the CSP).
+        let meta = tl.starts_with("<meta");
+        if !theirs && !meta {
+            problems.push(format!("{what}: {tag}"));
+        }
+    }
+    problems
+}
+
+#[test]
+fn the_checker_finds_live_script() {
+    for bad in [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<a href=\"javascript:alert(1)\">x</a>",
+        "<a href=' JaVaScRiPt:alert(1)'>x</a>",
+        "<svg onload=alert(1)>",
+        "<a href=\"data:text/html,x\">",
+        "<iframe src=\"/x\">",
+    ] {
+        assert!(!live_script(bad).is_empty(), "{bad}");
+    }
+    for ok in [
+        "<script src=\"/assets/portolan.abc.js\" defer></script>",
+        "<script type=\"application/ld+json\">{}</script>",
+        "<p>onclick=alert(1) &lt;script&gt;</p>",
+        "<!-- <script>x</script> -->",
+        "<a href=\"/x/\" title=\"&quot; onmouseover=alert(1)\">",
+    ] {
+        assert!(live_script(ok).is_empty(), "{ok}: {:?}", live_script(ok));
+    }
+}
+
+#[test]
+fn hostile_text_comes_out_escaped() {
+    let (_tmp, site, out) = hostile_copy();
+    // Made here, not in git: CRLF line ends, byte order marks, a symlink inside content/.
+    write(&site, "content/guide/crlf.md", "---\r\ntitle: CRLF <i>page</i>\r\n---\r\n## A heading\r\n\r\n- one\r\n- two\r\n\r\n{% include /sections/bom.md %}\r\n");
+    write(&site, "content/guide/bom.md", "\u{feff}---\ntitle: BOM page\n---\nText after a byte order mark.\n");
+    write(&site, "content/_includes/sections/bom.md", "\u{feff}Included with a BOM and CRLF.\r\n");
+    std::os::unix::fs::symlink("xss.md", site.join("content/guide/alias.md")).unwrap();
+    let o = build(&site, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let pages = html_files(&out);
+    for want in ["index.html", "guide/xss/index.html", "guide/crlf/index.html", "guide/bom/index.html", "guide/alias/index.html", "404.html"] {
+        assert!(pages.iter().any(|(p, _)| p == want), "{want} missing: {:?}", pages.iter().map(|(p, _)| p).collect::<Vec<_>>());
+    }
+    for (path, html) in &pages {
+        let problems = live_script(html);
+        assert!(problems.is_empty(), "{path} has live script:\n{}", problems.join("\n"));
+    }
+    let page = |p: &str| pages.iter().find(|(q, _)| q == p).map(|(_, h)| h.as_str()).unwrap();
+    let xss = page("guide/xss/index.html");
+    assert!(xss.contains("<title>&lt;/title&gt;&lt;script&gt;alert(document.domain)&lt;/script&gt;"), "title escaped");
+    assert!(xss.contains("content=\"&quot;&gt;&lt;img src=x onerror=alert(&#39;description&#39;)&gt;"), "description escaped in its attribute");
+    assert!(xss.contains("&lt;script&gt;alert(&#39;related text&#39;)&lt;/script&gt;"), "related text escaped");
+    assert!(xss.contains("<tr id=\"row&quot;&gt;&lt;script&gt;"), "row id escaped");
+    assert!(xss.contains("<code>&lt;img src=x onerror=alert(1)&gt;</code>"), "code in an FAQ answer escaped");
+    assert!(xss.contains("TCP<br>HTTPS"), "<br> in a table cell passes through");
+    assert!(xss.contains("<kbd>Ctrl</kbd>"), "formatting raw HTML passes through");
+    assert!(xss.contains("Kong <b>Gateway</b>"), "a variable's formatting HTML passes through");
+    let home = page("index.html");
+    assert!(home.contains("&lt;script&gt;alert(\"fenced\")&lt;/script&gt;"), "fenced code escaped");
+    let crlf = page("guide/crlf/index.html");
+    assert!(crlf.contains("id=\"a-heading\""), "CRLF headings get ids");
+    assert!(crlf.contains("<title>CRLF &lt;i&gt;page&lt;/i&gt;"), "CRLF frontmatter read, title escaped: {}", &crlf[..crlf.len().min(600)]);
+    assert!(crlf.contains("Included with a BOM and CRLF.") && !crlf.contains('\u{feff}'), "an include's BOM is dropped");
+    assert!(page("guide/bom/index.html").contains("<title>BOM page"), "a BOM before the frontmatter is skipped");
+    assert!(!pages.iter().any(|(_, h)| h.contains('\r')), "no CR reaches the output");
+    // The page model (JSON) holds the same text as data and parses.
+    let json = std::fs::read_to_string(out.join("guide/xss/index.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(v.to_string().contains("<script>alert(document.domain)"), "the JSON model keeps the text");
+}
+
+/// One case that must be refused: files to add to the fixture and what stderr must say.
+struct Refused {
+    name: &'static str,
+    files: Vec<(&'static str, Vec<u8>)>,
+    expect: Vec<&'static str>,
+}
+
+fn page(body: &str) -> Vec<u8> {
+    format!("---\ntitle: Bad\n---\n{body}").into_bytes()
+}
+
+fn refused_cases() -> Vec<Refused> {
+    let nested_cells = {
+        let mut s = String::from("{% table %}\ncolumns:\n");
+        for c in 0..64 {
+            s.push_str(&format!("  - title: C{c}\n    key: c{c}\n"));
+        }
+        s.push_str("rows:\n");
+        s.push_str(&"  - {}\n".repeat(4000));
+        s.push_str("{% endtable %}\n");
+        s
+    };
+    vec![
+        Refused { name: "script element", files: vec![("content/bad.md", page("Text.\n\n<script>alert(1)</script>\n"))], expect: vec!["content/bad.md:6:1", "raw HTML that can run script: a `<script>` element"] },
+        Refused { name: "event handler", files: vec![("content/bad.md", page("A <img src=x onerror=alert(1)> b\n"))], expect: vec!["content/bad.md:4:14", "an `onerror` event handler attribute"] },
+        Refused {
+            name: "javascript link",
+            files: vec![("content/bad.md", page("[x](javascript:alert(1))\n\n[y]( JaVaScRiPt:alert(2))\n\n[z](data:text/html,<script>alert(3)</script>)\n\n[r]\n\n[r]: vbscript:msgbox(1)\n"))],
+            expect: vec!["content/bad.md:4:1", "unsafe link target `javascript:alert(1)`", "content/bad.md:6:1", "unsafe link target `JaVaScRiPt:alert(2)`", "content/bad.md:8:1", "unsafe link target `data:text/html", "unsafe link target `vbscript:msgbox(1)`"],
+        },
+        Refused {
+            name: "javascript in raw HTML",
+            files: vec![("content/bad.md", page("<a href=\"jav&#x09;ascript&colon;alert(1)\">x</a>\n"))],
+            expect: vec!["content/bad.md:4:4", "a `javascript:` URL in `href`"],
+        },
+        Refused {
+            name: "table cells",
+            files: vec![("content/bad.md", page("{% table %}\ncolumns:\n  - title: A\n    key: a\nrows:\n  - a: \"<img src=x onerror=alert(1)>\"\n  - a: \"[x](javascript:alert(1))\"\n{% endtable %}\n"))],
+            expect: vec!["content/bad.md:9:20", "an `onerror` event handler attribute", "content/bad.md:10:13", "unsafe link target `javascript:alert(1)`"],
+        },
+        Refused {
+            name: "faq",
+            files: vec![("content/bad.md", b"---\ntitle: Bad\nfaqs:\n  - q: \"Why <script>alert(1)</script>?\"\n    a: \"<svg onload=alert(2)>\"\n---\nBody.\n".to_vec())],
+            expect: vec!["content/bad.md:4:13", "a `<script>` element", "content/bad.md:5:14", "an `onload` event handler attribute"],
+        },
+        Refused {
+            name: "related resource url",
+            files: vec![("content/bad.md", b"---\ntitle: Bad\nrelated_resources:\n  - text: Click\n    url: \"javascript:alert(1)\"\n---\nBody.\n".to_vec())],
+            expect: vec!["content/bad.md:5:11", "unsafe link target `javascript:alert(1)`"],
+        },
+        Refused {
+            name: "include escaping the includes folder",
+            files: vec![("content/bad.md", page("{% include /sections/../../../../etc/passwd %}\n\n{% include ../../portolan.yaml %}\n"))],
+            expect: vec!["content/bad.md:4:12", "include path `/sections/../../../../etc/passwd` steps out of the includes folder", "content/bad.md:6:12", "include path `../../portolan.yaml` steps out"],
+        },
+        Refused {
+            name: "unsafe variable",
+            files: vec![
+                ("portolan.yaml", b"title: T\nvariables:\n  evil: \"<img src=x onerror=alert(1)>\"\n".to_vec()),
+                ("content/bad.md", page("Hello {{site.evil}}.\n")),
+            ],
+            expect: vec!["content/bad.md:4:7", "an `onerror` event handler attribute"],
+        },
+        Refused { name: "heading attribute", files: vec![("content/bad.md", page("# Title {onclick=alert(1)}\n"))], expect: vec!["content/bad.md:4:1", "an `onclick` event handler attribute"] },
+        Refused {
+            name: "attribute list",
+            files: vec![("content/bad.md", page("{: onclick=\"alert(1)\"}\nText.\n"))],
+            expect: vec!["content/bad.md:4:1", "`onclick` is not an attribute name authors may set"],
+        },
+        Refused {
+            name: "invalid UTF-8",
+            files: vec![("content/bad.md", b"---\ntitle: Bad\n---\nok\n\xff\xfe bad\n".to_vec())],
+            expect: vec!["content/bad.md:5:1", "file is not valid UTF-8 (byte 0xff)"],
+        },
+        Refused { name: "nested list", files: vec![("content/bad.md", page(&format!("{}x\n", "- ".repeat(1000))))], expect: vec!["content/bad.md:4:1", "nest more than 32 levels deep"] },
+        Refused {
+            name: "nested block quotes",
+            files: vec![("content/bad.md", page(&format!("{}x\n", "> ".repeat(40))))],
+            expect: vec!["content/bad.md:4:", "lists and block quotes nest more than 32 levels deep"],
+        },
+        Refused {
+            name: "nested YAML",
+            files: vec![("content/bad.md", format!("---\ntitle: Bad\nx: {}\n---\n", "[".repeat(100_000)).into_bytes())],
+            expect: vec!["content/bad.md:3:35", "frontmatter nests more than 32 levels deep"],
+        },
+        Refused { name: "too many table cells", files: vec![("content/bad.md", page(&nested_cells))], expect: vec!["content/bad.md:4:1", "too many table cells: this table has 256000"] },
+        Refused {
+            name: "pipe table amplification",
+            files: vec![("content/bad.md", page(&format!("|{}\n|{}\n{}", "a|".repeat(1000), "-|".repeat(1000), "x\n".repeat(300))))],
+            expect: vec!["content/bad.md:5:1", "too many table cells"],
+        },
+        Refused {
+            name: "include recursion",
+            files: vec![
+                ("content/_includes/sections/loop.md", b"Loop {% include /sections/loop.md %}\n".to_vec()),
+                ("content/bad.md", page("{% include /sections/loop.md %}\n")),
+            ],
+            expect: vec!["content/_includes/sections/loop.md:1:17", "include cycle: `/sections/loop.md` includes itself"],
+        },
+        Refused {
+            name: "include fan-out",
+            files: vec![
+                ("content/_includes/f/a.md", "{% include /f/b.md %}".repeat(8).into_bytes()),
+                ("content/_includes/f/b.md", "{% include /f/c.md %}".repeat(8).into_bytes()),
+                ("content/_includes/f/c.md", "{% include /f/d.md %}".repeat(8).into_bytes()),
+                ("content/_includes/f/d.md", "{% include /f/e.md %}".repeat(8).into_bytes()),
+                ("content/_includes/f/e.md", b"leaf\n".to_vec()),
+                ("content/bad.md", page("{% include /f/a.md %}\n")),
+            ],
+            expect: vec!["more than 1024 includes in one page"],
+        },
+        Refused {
+            name: "unclosed variables",
+            files: vec![("content/bad.md", page(&"{{ unclosed\n".repeat(100_000)))],
+            expect: vec!["content/bad.md:4:1", "unclosed `{{`", "too many problems in this page"],
+        },
+    ]
+}
+
+#[test]
+fn hostile_input_is_refused_with_positions() {
+    let mut failures = Vec::new();
+    for case in refused_cases() {
+        let (_tmp, site, out) = hostile_copy();
+        for (rel, bytes) in &case.files {
+            write(&site, rel, bytes);
+        }
+        let t = Instant::now();
+        let o = build(&site, &out);
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        if o.status.code() != Some(1) {
+            failures.push(format!("{}: exit {:?}\n{stderr}", case.name, o.status.code()));
+            continue;
+        }
+        let missing: Vec<&&str> = case.expect.iter().filter(|e| !stderr.contains(**e)).collect();
+        if !missing.is_empty() {
+            failures.push(format!("{}: missing {missing:?} in:\n{stderr}", case.name));
+        }
+        if out.exists() {
+            failures.push(format!("{}: a failed build wrote {}", case.name, out.display()));
+        }
+        // A hang guard, not a performance figure: each case takes a fraction of a second.
+        if t.elapsed() > Duration::from_secs(60) {
+            failures.push(format!("{}: took {:?}", case.name, t.elapsed()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn symlinks_out_of_the_site_and_loops_are_refused() {
+    let (tmp, site, out) = hostile_copy();
+    let secret = tmp.path().join("secret.md");
+    std::fs::write(&secret, "---\ntitle: Secret\n---\nOutside the site.\n").unwrap();
+    std::os::unix::fs::symlink(&secret, site.join("content/leak.md")).unwrap();
+    std::os::unix::fs::symlink(&secret, site.join("content/_includes/sections/leak.md")).unwrap();
+    std::os::unix::fs::symlink("/etc", site.join("content/etc")).unwrap();
+    std::os::unix::fs::symlink("loop-b.md", site.join("content/loop-a.md")).unwrap();
+    std::os::unix::fs::symlink("loop-a.md", site.join("content/loop-b.md")).unwrap();
+    std::os::unix::fs::symlink(".", site.join("content/guide/self")).unwrap();
+    let o = build(&site, &out);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    for want in [
+        "symlink `content/leak.md` points outside the site's content folder",
+        "symlink `content/_includes/sections/leak.md` points outside the site's content folder",
+        "symlink `content/etc` points outside the site's content folder",
+        "cannot read `content/loop-a.md`",
+        "cannot read `content/loop-b.md`",
+        "symlinked folder `content/guide/self` is not followed",
+    ] {
+        assert!(stderr.contains(want), "missing {want:?} in:\n{stderr}");
+    }
+    assert!(!stderr.contains("Outside the site"), "the outside file is never read");
+    assert!(!out.exists());
+}
+
+/// Peak RSS (KiB) and wall time of a child process.
+fn measure(mut cmd: Command) -> (Output, Duration, i64) {
+    let t = Instant::now();
+    let child = cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let pid = child.id() as libc::pid_t;
+    // Reap it ourselves (wait4) to read its rusage; take its output first.
+    let out = {
+        let mut child = child;
+        let mut stdout = Vec::new();
+        let mut stderr = Vec::new();
+        use std::io::Read;
+        child.stdout.take().unwrap().read_to_end(&mut stdout).unwrap();
+        child.stderr.take().unwrap().read_to_end(&mut stderr).unwrap();
+        let mut status = 0;
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        assert_eq!(r, pid);
+        use std::os::unix::process::ExitStatusExt;
+        std::mem::forget(child); // already reaped
+        (Output { status: std::process::ExitStatus::from_raw(status), stdout, stderr }, usage.ru_maxrss)
+    };
+    (out.0, t.elapsed(), out.1)
+}
+
+#[test]
+fn a_50_mb_page_is_refused_quickly_and_pathological_markdown_renders() {
+    let (_tmp, site, out) = hostile_copy();
+    // Realistic markdown, 50 MB of it.
+    let unit = "## A heading\n\nSome *text* with `code`, a [link](/guide/) and **bold**.\n\n- item one\n- item two\n\n";
+    let mut big = String::from("---\ntitle: Huge\n---\n");
+    while big.len() < 50 << 20 {
+        big.push_str(unit);
+    }
+    write(&site, "content/huge.md", &big);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_portolan"));
+    cmd.args(["build", site.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let (o, took, rss_kib) = measure(cmd);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    eprintln!("50 MB page: {took:?}, peak RSS {} MiB", rss_kib / 1024);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/huge.md:1:1") && stderr.contains(&format!("page is {} bytes; the limit is 8 MiB", big.len())), "{stderr}");
+    assert!(took < Duration::from_secs(60), "{took:?}"); // a hang guard
+    assert!(rss_kib < 1024 * 1024, "peak RSS {rss_kib} KiB");
+
+    // Pathological but legal markdown builds, in bounded time.
+    std::fs::remove_file(site.join("content/huge.md")).unwrap();
+    write(&site, "content/stress.md", page(&format!("{}a{}\n\n{}\n\n{}x\n\n{}\n", "*".repeat(100_000), "_".repeat(100_000), "[".repeat(50_000), "- ".repeat(30), "# heading\n".repeat(20_000))));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_portolan"));
+    cmd.args(["build", site.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let (o, took, rss_kib) = measure(cmd);
+    eprintln!("stress page: {took:?}, peak RSS {} MiB", rss_kib / 1024);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(took < Duration::from_secs(60), "{took:?}"); // a hang guard
+    let html = std::fs::read_to_string(out.join("stress/index.html")).unwrap();
+    assert!(html.contains("id=\"heading-19999\""), "20,000 repeated headings get ids");
+    assert!(live_script(&html).is_empty());
+}
