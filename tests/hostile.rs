@@ -110,8 +110,9 @@ fn live_script(html: &str) -> Vec<String> {
         let tag = &text[at..text[at..].find('>').map_or(text.len(), |k| at + k + 1)];
         let tl = tag.to_ascii_lowercase();
         let theirs = tl.starts_with("<script") && (tl.contains("src=\"/assets/") || tl.contains("type=\"application/ld+json\"") || tl.contains("type=\"application/json\""));
-        // The theme's own <meta> tags (charset, viewport, the CSP).
-        let meta = tl.starts_with("<meta");
+        // The theme's own <meta> tags (charset, viewport, the CSP) and <title>, in the head.
+        let head_end = text.find("</head>").unwrap_or(0);
+        let meta = tl.starts_with("<meta") || (tl.starts_with("<title>") && at < head_end);
         if !theirs && !meta {
             problems.push(format!("{what}: {tag}"));
         }
@@ -174,6 +175,7 @@ fn hostile_text_comes_out_escaped() {
     assert!(xss.contains("Kong <b>Gateway</b>"), "a variable's formatting HTML passes through");
     let home = page("index.html");
     assert!(home.contains("&lt;script&gt;alert(\"fenced\")&lt;/script&gt;"), "fenced code escaped");
+    assert!(!home.contains("alert(\"comment\")") && !home.contains("<!--"), "author comments are not published");
     let crlf = page("guide/crlf/index.html");
     assert!(crlf.contains("id=\"a-heading\""), "CRLF headings get ids");
     assert!(crlf.contains("<title>CRLF &lt;i&gt;page&lt;/i&gt;"), "CRLF frontmatter read, title escaped: {}", &crlf[..crlf.len().min(600)]);
@@ -248,6 +250,16 @@ fn refused_cases() -> Vec<Refused> {
                 ("content/bad.md", page("Hello {{site.evil}}.\n")),
             ],
             expect: vec!["content/bad.md:4:7", "an `onerror` event handler attribute"],
+        },
+        Refused {
+            name: "a tag left open that would swallow the next paragraph's link",
+            files: vec![("content/bad.md", page("<details open title=\"\n\n[a](ontoggle=alert(1)//)\n"))],
+            expect: vec!["content/bad.md:4:1", "a `<details` tag that is never closed with `>`"],
+        },
+        Refused {
+            name: "markup hidden from a scan by raw-text elements and bogus comments",
+            files: vec![("content/bad.md", page("<title><img title=\"</title><img src=x onerror=alert(1)>\">\n\nA <?x <img title=\"?><img src=x onerror=alert(2)>\"> b\n"))],
+            expect: vec!["content/bad.md:4:1", "a `<title>` element", "content/bad.md:6:", "an `onerror` event handler attribute"],
         },
         Refused { name: "heading attribute", files: vec![("content/bad.md", page("# Title {onclick=alert(1)}\n"))], expect: vec!["content/bad.md:4:1", "an `onclick` event handler attribute"] },
         Refused {

@@ -216,6 +216,22 @@ fn render_parsed(ctx: Context<'_>, file: FileId, text: &str, front: FrontMatter,
     }
     links.retain(|l| !l.url.is_empty());
 
+    // Raw HTML is checked where it is written. This pass over the page as rendered is the
+    // backstop for what only appears when raw HTML and markdown combine, so a page that
+    // builds never holds live script, whatever the checks above missed.
+    if !diags.iter().any(Diagnostic::is_error) {
+        let faq_html = faqs.iter().flat_map(|f| [f.question_html.as_str(), f.answer_html.as_str()]);
+        if let Some((_, what)) = std::iter::once(body.html.as_str()).chain(faq_html).find_map(|h| markdown::unsafe_html(h).into_iter().next()) {
+            let at = Span::new(file, split.body_start, split.body_start);
+            diag::push_limited(
+                &mut diags,
+                markdown::unsafe_html_error(at, &what)
+                    .with_label("in the page as rendered")
+                    .with_hint("raw HTML and the markdown around it combine into this; look for raw HTML that is left open"),
+            );
+        }
+    }
+
     let page = RenderedPage {
         front,
         html: body.html,

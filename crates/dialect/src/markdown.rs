@@ -170,7 +170,14 @@ pub fn is_unsafe_url(url: &str, image: bool) -> bool {
 }
 
 /// Elements that run or embed code, or change what every link on the page means.
-const DENIED_ELEMENTS: &[&str] = &["script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "portal"];
+const DENIED_ELEMENTS: &[&str] = &[
+    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "portal",
+    // Raw-text and RCDATA elements: a browser reads their content as text up to the closing
+    // tag, even inside what looks like an attribute value, so `<title><img title="</title>
+    // <img onerror=...>">` hides a live tag from any scan that reads it as markup. None is
+    // needed in a page's content (inline <style> is also blocked by the pages' CSP).
+    "style", "textarea", "title", "noscript", "xmp", "noembed", "noframes", "plaintext",
+];
 
 /// Attributes whose value is a URL a browser may navigate to or load (and SVG animation
 /// values, which can set an `href`).
@@ -185,6 +192,19 @@ const URL_ATTRIBUTES: &[&str] = &[
 /// and a letter; attributes up to blanks, `/`, `>` or `=`; values quoted or not), so what a
 /// browser would read as a tag is never missed. Returns (byte offset, what) for each.
 pub fn unsafe_html(html: &str) -> Vec<(usize, String)> {
+    scan_html(html, |_| {})
+}
+
+/// The byte ranges of HTML comments in `html`, ended where a browser ends them (an
+/// unterminated one runs to the end).
+pub fn comment_ranges(html: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    scan_html(html, |r| ranges.push(r));
+    ranges
+}
+
+/// [`unsafe_html`], also telling `comment` where each comment is.
+fn scan_html(html: &str, mut comment: impl FnMut(std::ops::Range<usize>)) -> Vec<(usize, String)> {
     let b = html.as_bytes();
     let n = b.len();
     let mut found = Vec::new();
@@ -205,6 +225,17 @@ pub fn unsafe_html(html: &str) -> Vec<(usize, String)> {
                 let b = body.find("--!>").map(|k| k + 4);
                 a.into_iter().chain(b).min().map_or(n, |k| j + 3 + k)
             };
+            comment(lt..i);
+            continue;
+        }
+        if matches!(b.get(j), Some(b'!' | b'?')) {
+            // A doctype, `<?...` or `<!...` is a (bogus) comment that ends at the first `>`,
+            // even inside quotes; in SVG and MathML `<![CDATA[` is text up to `]]>` instead,
+            // so what it hides depends on where it is: refused.
+            if b.len() >= j + 8 && b[j..j + 8].eq_ignore_ascii_case(b"![CDATA[") {
+                found.push((lt, "a `<![CDATA[` section".to_string()));
+            }
+            i = html[j..].find('>').map_or(n, |k| j + k + 1);
             continue;
         }
         let closing = b.get(j) == Some(&b'/');
@@ -212,7 +243,9 @@ pub fn unsafe_html(html: &str) -> Vec<(usize, String)> {
             j += 1;
         }
         if !b.get(j).is_some_and(u8::is_ascii_alphabetic) {
-            i = lt + 1;
+            // `</>` is dropped and `</` followed by anything else but a letter is a bogus
+            // comment up to the first `>`; `<` followed by anything else is text.
+            i = if closing && j < n { html[j..].find('>').map_or(n, |k| j + k + 1) } else { lt + 1 };
             continue;
         }
         let name_end = b[j..].iter().position(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>')).map_or(n, |k| j + k);
@@ -225,7 +258,12 @@ pub fn unsafe_html(html: &str) -> Vec<(usize, String)> {
             while j < n && (b[j].is_ascii_whitespace() || b[j] == b'/') {
                 j += 1;
             }
-            if j >= n || b[j] == b'>' {
+            if j >= n {
+                // A tag left open would take the markup after it as its attributes.
+                found.push((lt, format!("a `<{}{name}` tag that is never closed with `>`", if closing { "/" } else { "" })));
+                break;
+            }
+            if b[j] == b'>' {
                 j += 1;
                 break;
             }
@@ -311,6 +349,26 @@ fn decode_references(v: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// `html` without its comments (see [`comment_ranges`]), or `None` when it has none.
+fn without_comments(html: &str) -> Option<String> {
+    let ranges = comment_ranges(html);
+    if ranges.is_empty() {
+        return None;
+    }
+    let mut kept = String::with_capacity(html.len());
+    let mut at = 0;
+    for r in ranges {
+        kept.push_str(&html[at..r.start]);
+        at = r.end;
+    }
+    kept.push_str(&html[at..]);
+    // A block that held only a comment leaves no blank line behind.
+    if kept.trim().is_empty() {
+        kept.clear();
+    }
+    Some(kept)
 }
 
 /// The error for raw HTML refused by [`unsafe_html`].
@@ -595,6 +653,15 @@ impl<'a> Renderer<'a> {
                                     *ev = Event::Text(std::mem::replace(h, CowStr::Borrowed("")));
                                 }
                             }
+                        } else if let Some(kept) = without_comments(&text) {
+                            // The block's lines are separate events: the first carries the
+                            // block without its comments, the others are emptied.
+                            let mut kept = Some(kept);
+                            for ev in out.iter_mut().skip(first) {
+                                if let Event::Html(h) = ev {
+                                    *h = kept.take().map_or(CowStr::Borrowed(""), CowStr::from);
+                                }
+                            }
                         }
                     }
                 }
@@ -603,6 +670,9 @@ impl<'a> Renderer<'a> {
             }
             let event = match event {
                 Event::Html(h) | Event::InlineHtml(h) if neutralize => Event::Text(h),
+                // Comments are notes for authors: not published.
+                Event::InlineHtml(h) => Event::InlineHtml(without_comments(&h).map_or(h, CowStr::from)),
+                Event::Html(h) if html_block.is_none() => Event::Html(without_comments(&h).map_or(h, CowStr::from)),
                 other => other,
             };
             match &event {
@@ -915,7 +985,8 @@ mod tests {
     fn raw_html_that_runs_script_is_found() {
         let whats = |h: &str| unsafe_html(h).into_iter().map(|(_, w)| w).collect::<Vec<_>>();
         for ok in ["<br>", "<br/>", "<span class=\"x\">a</span>", "<img src=\"/a.png\" alt=\"on\">", "<a href=\"/x/\">x</a>", "<details><summary>S</summary>x</details>",
-            "<!-- <script> -->", "a < b > c", "<img src=\"data:image/png;base64,AA\">", "<a title='javascript:x' href=\"#on\">", "<p data-onx=1>", "</script>"] {
+            "<!-- <script> -->", "a < b > c", "<img src=\"data:image/png;base64,AA\">", "<a title='javascript:x' href=\"#on\">", "<p data-onx=1>", "</script>",
+            "<!DOCTYPE html>", "<?xml version=\"1.0\"?>", "</>", "a </ b", "x <", "<div\n  class=\"x\">"] {
             assert!(whats(ok).is_empty(), "{ok}: {:?}", whats(ok));
         }
         for (bad, what) in [
@@ -936,9 +1007,30 @@ mod tests {
             ("<!---><img src=x onerror=alert(1)>-->", "an `onerror` event handler attribute"),
             ("<!-- x --!><img src=x onerror=alert(1)>-->", "an `onerror` event handler attribute"),
             ("<svg><a><animate attributeName=href values=\"/x;javascript:alert(1)\"/>", "a `javascript:` URL in `values`"),
+            // What a browser reads as a comment or as text ends where the browser ends it.
+            ("<?x <img title=\"?><img src=x onerror=alert(1)>\">", "an `onerror` event handler attribute"),
+            ("<!x <img title=\"><img src=x onerror=alert(1)>\">", "an `onerror` event handler attribute"),
+            ("</3 <img title=\"><img src=x onerror=alert(1)>\">", "an `onerror` event handler attribute"),
+            ("<svg><![CDATA[<img title=\"]]><img src=x onerror=alert(1)>\">]]></svg>", "a `<![CDATA[` section"),
+            ("<title><img title=\"</title><img src=x onerror=alert(1)>\">", "a `<title>` element"),
+            ("<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">", "a `<noscript>` element"),
+            ("<style><img title=\"</style><img src=x onerror=alert(1)>\">", "a `<style>` element"),
+            ("<details open title=\"", "a `<details` tag that is never closed with `>`"),
+            ("<div\n  class=\"x\"", "a `<div` tag that is never closed with `>`"),
         ] {
             assert!(whats(bad).iter().any(|w| w == what), "{bad}: {:?}", whats(bad));
         }
+    }
+
+    #[test]
+    fn comments_are_not_published() {
+        let r = render_fragment("A <!-- note --> b.\n\n<!-- a block\ncomment <script>x</script> -->\n\n<div>\n<!-- in a block --> kept\n</div>\n\n<a title=\"<!-- not a comment -->\">t</a>", &crate::KeepLinks);
+        assert!(r.unsafe_html.is_empty(), "{:?}", r.unsafe_html);
+        assert!(!r.html.contains("note") && !r.html.contains("block\ncomment") && !r.html.contains("in a block") && !r.html.contains("script"), "{}", r.html);
+        assert!(r.html.contains("<p>A  b.</p>") && r.html.contains("kept") && r.html.contains("title=\"<!-- not a comment -->\""), "{}", r.html);
+        assert_eq!(without_comments("x <!--> y <!-- a --!> z"), Some("x  y  z".to_string()));
+        assert_eq!(without_comments("<!-- open"), Some(String::new()));
+        assert_eq!(without_comments("<b>no comment</b>"), None);
     }
 
     #[test]

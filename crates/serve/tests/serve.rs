@@ -88,6 +88,10 @@ fn serves_pages_with_safe_headers_and_refuses_traversal() {
     assert_eq!(status, 200);
     assert!(head.contains("content-type: text/css"));
     assert_eq!(get(server.addr, "/no/such/page/").0, 404);
+    // A folder without a page is not listed: the server only has the build's files.
+    let (status, _, body) = get(server.addr, "/assets/");
+    assert_eq!(status, 404, "/assets/ must not be listed");
+    assert_eq!(body, get(server.addr, "/no/such/page/").2, "/assets/ gets the plain 404 page");
 
     for bad in [
         "/../../../../etc/passwd",
