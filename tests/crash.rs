@@ -82,8 +82,12 @@ impl Rng {
     }
 }
 
+/// The two tests time kills against build durations: they run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn killed_builds_leave_the_previous_or_the_new_site() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let started = Instant::now();
     let tmp = tempfile::tempdir().unwrap();
     let (site_a, site_b) = (tmp.path().join("a"), tmp.path().join("b"));
@@ -95,7 +99,7 @@ fn killed_builds_leave_the_previous_or_the_new_site() {
     // the kills start from A with B's output kept as trash for reuse, as in real use.
     build(&site_b, &out);
     let tree_b = tree(&out);
-    let took = build(&site_a, &out);
+    let mut took = build(&site_a, &out);
     let tree_a = tree(&out);
     assert_ne!(tree_a, tree_b);
     assert!(tree_a.iter().any(|(p, ..)| p == ".portolan-output") && tree_b.iter().any(|(p, ..)| p == ".portolan-output"));
@@ -106,7 +110,6 @@ fn killed_builds_leave_the_previous_or_the_new_site() {
     });
     eprintln!("crash test: seed {seed} (CRASH_SEED={seed} replays it), a build takes {took:?}");
     let mut rng = Rng(seed);
-    let window = took.as_micros() as u64 * 21 / 20;
 
     let (mut kept_old, mut got_new, mut finished) = (0, 0, 0);
     let mut current = 'A';
@@ -122,12 +125,25 @@ fn killed_builds_leave_the_previous_or_the_new_site() {
         // Half the kills anywhere in a build, half in its last fifth, where the site files
         // are written, the folder is swapped in and the previous one moved aside.
         let t = took.as_micros() as u64;
-        let delay = Duration::from_micros(if n % 2 == 0 { rng.next() % window } else { t * 8 / 10 + rng.next() % (window - t * 8 / 10) });
+        let window = (t * 21 / 20).max(1);
+        let delay = Duration::from_micros(if n % 2 == 0 { rng.next() % window } else { t * 8 / 10 + rng.next() % (window - t * 8 / 10).max(1) });
+        let began = Instant::now();
         let mut child = build_cmd(site, &out).spawn().unwrap();
-        std::thread::sleep(delay);
-        let killed = child.try_wait().unwrap().is_none();
+        // Wait for the moment, watching for an early exit: a build that finished first tells
+        // how long builds take now (later builds reuse the previous output and run faster
+        // than the first), so the next kills aim inside the build.
+        let mut exited = None;
+        while began.elapsed() < delay {
+            if let Some(status) = child.try_wait().unwrap() {
+                exited = Some(status);
+                took = began.elapsed();
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        let killed = exited.is_none() && child.try_wait().unwrap().is_none();
         child.kill().unwrap(); // SIGKILL; harmless when it already exited
-        let status = child.wait().unwrap();
+        let status = exited.unwrap_or_else(|| child.wait().unwrap());
         let now = tree(&out);
         let state = if now == tree_a {
             'A'
@@ -213,6 +229,7 @@ fn version(body: &str) -> char {
 /// during rebuilds leaves the built output folder and the site's files exactly as they were.
 #[test]
 fn serve_publishes_whole_rebuilds_and_a_killed_serve_changes_nothing_on_disk() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
     generate(&site, false);

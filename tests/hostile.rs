@@ -186,6 +186,12 @@ fn hostile_text_comes_out_escaped() {
     let json = std::fs::read_to_string(out.join("guide/xss/index.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(v.to_string().contains("<script>alert(document.domain)"), "the JSON model keeps the text");
+    // No JSON file holds markup as written: `<`, `>` and `&` are \u escapes (the same data).
+    for (path, bytes) in snapshot_tree(&out) {
+        if path.ends_with(".json") {
+            assert!(!bytes.iter().any(|b| matches!(b, b'<' | b'>' | b'&')), "{path} holds raw markup characters");
+        }
+    }
 }
 
 /// One case that must be refused: files to add to the fixture and what stderr must say.

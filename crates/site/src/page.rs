@@ -319,10 +319,30 @@ fn site_context(loaded: &Loaded) -> serde_json::Value {
     })
 }
 
-/// JSON for a `<script>` element: `<`, `>` and `&` escaped so no text can close the element.
+/// JSON for a `<script>` element or a `.json` file: `<`, `>` and `&` escaped (the same data),
+/// so no text can close the element and no file holds markup a sniffing client could run.
 pub(crate) fn script_json(v: &impl Serialize) -> String {
-    let s = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
-    s.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
+    html_safe_json(serde_json::to_string(v).unwrap_or_else(|_| "null".into()))
+}
+
+/// Escapes `<`, `>`, `&`, U+2028 and U+2029 in serialized JSON as `\uXXXX`. In JSON they can
+/// only be inside strings, where the escape means the same character.
+pub(crate) fn html_safe_json(s: String) -> String {
+    if !s.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 64);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: &PageSource, page: &RenderedPage) -> Result<PageOutput, Option<Diagnostic>> {
@@ -423,7 +443,7 @@ pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: 
         tables: page.tables.clone(),
         links,
     };
-    let json = serde_json::to_string(&model).unwrap_or_default();
+    let json = script_json(&model);
     Ok(PageOutput { html_path: format!("{}index.html", src.url), html, json_path: format!("{}index.json", src.url), json })
 }
 

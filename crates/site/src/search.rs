@@ -496,7 +496,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         "chunk": DOCS_PER_CHUNK,
         "shards": names,
     });
-    files.push(("search/meta.json".to_string(), meta.to_string().into_bytes()));
+    files.push(("search/meta.json".to_string(), crate::page::html_safe_json(meta.to_string()).into_bytes()));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
@@ -585,7 +585,7 @@ fn chunk_json(docs: &[SearchDoc]) -> Vec<u8> {
         .iter()
         .map(|d| ChunkDoc { u: &d.url, t: &d.title, s: d.sections.iter().map(|s| [s.heading.as_str(), s.anchor.as_str(), s.text.as_str()]).collect() })
         .collect();
-    serde_json::to_vec(&v).unwrap_or_default()
+    crate::page::script_json(&v).into_bytes()
 }
 
 /// FxHash (rustc's) with a final mix: fast, and stable across machines and Rust versions
