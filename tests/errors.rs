@@ -54,3 +54,26 @@ fn missing_site_folder_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no `content/` folder in /nonexistent-portolan-site"));
 }
+
+/// What an author sees when a file or a setting would publish script: every problem, each
+/// at its place, with a hint.
+#[test]
+fn files_and_settings_that_could_run_script_are_refused_readably() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let write = |rel: &str, text: &str| {
+        let p = site.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write("portolan.yaml", "title: Docs\nupstream_url: javascript:alert(document.domain)//\nurl: https://docs.example\n");
+    write("content/index.md", "---\ntitle: Home\n---\nAn image: <img src=x alt='<div data-portolan-calculator></div>'>\n\n{% hostname_calculator %}\n\n{% hostname_calculator %}\n");
+    write("content/guide/widget.html", "<script>alert(document.domain)</script>\n");
+    write("content/guide/drawing.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <a href=\"&#0000106;avascript:alert(1)\"><text>x</text></a>\n</svg>\n");
+    let o = portolan(&["build", site.to_str().unwrap(), "--out", tmp.path().join("public").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8(o.stderr).unwrap();
+    let report = stderr.split_once('\n').map(|(_, rest)| rest).unwrap();
+    insta::assert_snapshot!("script_refused", report);
+    assert!(!tmp.path().join("public").exists());
+}

@@ -163,6 +163,9 @@ fn hostile_text_comes_out_escaped() {
         let problems = live_script(html);
         assert!(problems.is_empty(), "{path} has live script:\n{}", problems.join("\n"));
     }
+    // A drawing that only draws is published as written.
+    let svg = std::fs::read(site.join("content/guide/diagram.svg")).unwrap();
+    assert_eq!(std::fs::read(out.join("guide/diagram.svg")).unwrap(), svg, "the drawing is published as written");
     let page = |p: &str| pages.iter().find(|(q, _)| q == p).map(|(_, h)| h.as_str()).unwrap();
     let xss = page("guide/xss/index.html");
     assert!(xss.contains("<title>&lt;/title&gt;&lt;script&gt;alert(document.domain)&lt;/script&gt;"), "title escaped");
@@ -267,6 +270,43 @@ fn refused_cases() -> Vec<Refused> {
             files: vec![("content/bad.md", page("<title><img title=\"</title><img src=x onerror=alert(1)>\">\n\nA <?x <img title=\"?><img src=x onerror=alert(2)>\"> b\n"))],
             expect: vec!["content/bad.md:4:1", "a `<title>` element", "content/bad.md:6:", "an `onerror` event handler attribute"],
         },
+        Refused {
+            name: "numeric character references padded with zeros",
+            files: vec![("content/bad.md", page("<a href=\"&#0000000106;avascript:alert(1)\">x</a> and <a href=\"&#x00000000006A;avascript:alert(2)\">y</a>\n"))],
+            expect: vec!["content/bad.md:4:4", "content/bad.md:4:56", "a `javascript:` URL in `href`"],
+        },
+        Refused {
+            name: "the calculator's marker written by hand",
+            files: vec![("content/bad.md", page("{% table %}\ncolumns:\n  - title: A\n    key: a\nrows:\n  - a: \"<img alt='<div data-portolan-calculator></div>'>\"\n{% endtable %}\n"))],
+            expect: vec!["content/bad.md:9:19", "raw HTML that spells the calculator's marker"],
+        },
+        Refused {
+            name: "a URL in portolan.yaml that every link would carry",
+            files: vec![("portolan.yaml", b"title: T\nupstream_url: javascript:alert(document.domain)//\nbase_url: '/\"><script>'\n".to_vec())],
+            expect: vec!["portolan.yaml:2:15", "`upstream_url` must be an http:// or https:// URL", "portolan.yaml:3:11", "`base_url` must be a path"],
+        },
+        Refused {
+            name: "pages and scripts as files in content",
+            files: vec![
+                ("content/evil.html", b"<script>alert(document.domain)</script>".to_vec()),
+                ("content/guide/app.JS", b"alert(1)".to_vec()),
+                ("content/guide/x.xhtml", b"<html xmlns=\"http://www.w3.org/1999/xhtml\"><script>alert(1)</script></html>".to_vec()),
+            ],
+            expect: vec!["`content/evil.html` would publish script from content", "write the page as markdown", "`content/guide/app.JS` would publish script", "`content/guide/x.xhtml` would publish script"],
+        },
+        Refused {
+            name: "drawings and XML that run script",
+            files: vec![
+                ("content/evil.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <script>alert(document.domain)</script>\n</svg>\n".to_vec()),
+                ("content/guide/anim.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><a><set attributeName=\"onmouseover\" to=\"alert(1)\"/><text>x</text></a></svg>".to_vec()),
+                ("content/feed.xml", b"<!DOCTYPE x [<!ENTITY s \"&#60;script xmlns='http://www.w3.org/1999/xhtml'>alert(1)&#60;/script>\">]>\n<x>&s;</x>\n".to_vec()),
+            ],
+            expect: vec![
+                "content/evil.svg:2:3", "a file that can run script: a `<script>` element",
+                "content/guide/anim.svg:1:49", "an animation of an `on...` attribute",
+                "content/feed.xml:1:14", "an `<!ENTITY` declaration",
+            ],
+        },
         Refused { name: "heading attribute", files: vec![("content/bad.md", page("# Title {onclick=alert(1)}\n"))], expect: vec!["content/bad.md:4:1", "an `onclick` event handler attribute"] },
         Refused {
             name: "attribute list",
@@ -351,6 +391,37 @@ fn hostile_input_is_refused_with_positions() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The calculator page itself, with the calculator's marker hidden in a table cell's
+/// attribute: the widget's markup would land in the attribute and break out of it.
+#[test]
+fn the_calculator_cannot_be_placed_inside_an_attribute() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&repo().join("content"), &site.join("content"));
+    std::fs::copy(repo().join("portolan.yaml"), site.join("portolan.yaml")).unwrap();
+    let out = tmp.path().join("public");
+    let network = site.join("content/konnect-platform/network.md");
+    let text = std::fs::read_to_string(&network).unwrap();
+    assert!(text.contains("{% hostname_calculator %}"), "the seed page places the calculator");
+    let forged = "\n{% table %}\ncolumns:\n  - title: A\n    key: a\nrows:\n  - a: \"<img src=x alt='<div data-portolan-calculator></div>'>\"\n{% endtable %}\n";
+    let forged_text = format!("{text}{forged}");
+    std::fs::write(&network, &forged_text).unwrap();
+    let o = build(&site, &out);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let line = forged_text[..forged_text.find("<div data-portolan").unwrap()].lines().count();
+    for want in [format!("content/konnect-platform/network.md:{line}:"), "raw HTML that spells the calculator's marker".to_string(), "build failed: 1 error".to_string()] {
+        assert!(stderr.contains(&want), "missing {want:?} in:\n{stderr}");
+    }
+    assert!(!out.exists());
+    // Without the forged cell the same page builds, calculator and all.
+    std::fs::write(&network, &text).unwrap();
+    let o = build(&site, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("konnect-platform/network/index.html")).unwrap();
+    assert!(html.contains("id=\"portolan-calculator-data\"") && !html.contains("data-portolan-calculator"));
 }
 
 #[test]

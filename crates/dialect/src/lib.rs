@@ -216,6 +216,24 @@ fn render_parsed(ctx: Context<'_>, file: FileId, text: &str, front: FrontMatter,
     }
     links.retain(|l| !l.url.is_empty());
 
+    // The site swaps the calculator's marker for the widget: only the one that
+    // `{% hostname_calculator %}` left may be there, never one written as raw HTML (inside
+    // an attribute it would put the widget's markup in the attribute's value).
+    let markers = body.html.matches(CALCULATOR_MARKER).count() + faqs.iter().map(|f| f.question_html.matches(CALCULATOR_MARKER).count() + f.answer_html.matches(CALCULATOR_MARKER).count()).sum::<usize>();
+    if markers > usize::from(expanded.has_calculator) {
+        let (at, len) = match text.find(CALCULATOR_MARKER) {
+            Some(at) => (at, CALCULATOR_MARKER.len()),
+            None => text.find("data-portolan-calculator").map_or((split.body_start, 0), |at| (at, "data-portolan-calculator".len())),
+        };
+        let end = diag::ceil_char_boundary(text, at + len);
+        diag::push_limited(
+            &mut diags,
+            Diagnostic::error(Span::new(file, at, end), "raw HTML that spells the calculator's marker `<div data-portolan-calculator></div>`")
+                .with_label("reserved for the calculator")
+                .with_hint("place the calculator with `{% hostname_calculator %}`"),
+        );
+    }
+
     // Raw HTML is checked where it is written. This pass over the page as rendered is the
     // backstop for what only appears when raw HTML and markdown combine, so a page that
     // builds never holds live script, whatever the checks above missed.

@@ -417,9 +417,18 @@ impl Expander<'_, '_> {
                 after(tag.end)
             }
             "hostname_calculator" => {
-                self.out.has_calculator = true;
-                self.out.calculator_span.get_or_insert(span);
-                self.emit_block(file, text, span, CALCULATOR_MARKER);
+                if self.out.has_calculator {
+                    // Its elements have fixed ids: a second one would break the first.
+                    self.error(
+                        Diagnostic::error(span, "a second `{% hostname_calculator %}` on the page")
+                            .with_label("the page already has its calculator")
+                            .with_hint("a page holds one calculator; remove this tag or the one before it"),
+                    );
+                } else {
+                    self.out.has_calculator = true;
+                    self.out.calculator_span = Some(span);
+                    self.emit_block(file, text, span, CALCULATOR_MARKER);
+                }
                 after(tag.end)
             }
             "#" => after(tag.end),
@@ -854,7 +863,7 @@ pub fn parse_attrs(s: &str) -> Result<Attrs, String> {
             rest = r[n..].trim_start();
         } else if let Some(eq) = rest.find('=') {
             let key = rest[..eq].trim();
-            if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || key.starts_with("on") {
+            if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || key.to_ascii_lowercase().starts_with("on") {
                 return Err(format!("`{key}` is not an attribute name authors may set"));
             }
             let r = rest[eq + 1..].trim_start();
@@ -970,6 +979,8 @@ mod tests {
         assert_eq!(a.id.as_deref(), Some("x"));
         assert_eq!(a.pairs, [("title".into(), "Hi there".into()), ("data-k".into(), "v".into())]);
         assert!(parse_attrs("onclick=\"alert(1)\"").is_err());
+        assert!(parse_attrs("ONCLICK=\"alert(1)\"").is_err());
+        assert!(parse_attrs("OnMouseOver=x").is_err());
         assert!(parse_attrs(".<script>").is_err());
     }
 

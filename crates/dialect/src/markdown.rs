@@ -170,6 +170,10 @@ pub fn is_unsafe_url(url: &str, image: bool) -> bool {
 }
 
 /// Elements that run or embed code, or change what every link on the page means.
+const CODE_ELEMENTS: &[&str] = &["script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "portal"];
+
+/// Elements refused in HTML: the [`CODE_ELEMENTS`] (first, in the same order) and the
+/// raw-text ones.
 const DENIED_ELEMENTS: &[&str] = &[
     "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "portal",
     // Raw-text and RCDATA elements: a browser reads their content as text up to the closing
@@ -183,7 +187,7 @@ const DENIED_ELEMENTS: &[&str] = &[
 /// values, which can set an `href`).
 const URL_ATTRIBUTES: &[&str] = &[
     "href", "src", "action", "formaction", "data", "poster", "background", "cite", "codebase", "dynsrc", "lowsrc", "ping", "manifest", "icon",
-    "longdesc", "srcdoc", "xlink:href", "values", "to", "from", "by",
+    "longdesc", "srcdoc", "xlink:href", "values", "to", "from", "by", "xml:base",
 ];
 
 /// Raw HTML that could run script in a reader's browser: an element in [`DENIED_ELEMENTS`],
@@ -192,19 +196,36 @@ const URL_ATTRIBUTES: &[&str] = &[
 /// and a letter; attributes up to blanks, `/`, `>` or `=`; values quoted or not), so what a
 /// browser would read as a tag is never missed. Returns (byte offset, what) for each.
 pub fn unsafe_html(html: &str) -> Vec<(usize, String)> {
-    scan_html(html, |_| {})
+    scan_html(html, false, |_| {})
+}
+
+/// [`unsafe_html`] for an XML document (an SVG or XML file the site serves as it is, which a
+/// reader can open on the site's origin). An XML parser has no raw-text elements and reads
+/// `<![CDATA[` as text, so those are not refused; what XML adds is refused instead: entity
+/// declarations (an entity can expand to a `<script>` the scan never sees) and
+/// `<?xml-stylesheet` (an XSLT stylesheet can write script).
+pub fn unsafe_xml(xml: &str) -> Vec<(usize, String)> {
+    let mut found = scan_html(xml, true, |_| {});
+    for (needle, what) in [("<!entity", "an `<!ENTITY` declaration"), ("<?xml-stylesheet", "an `<?xml-stylesheet` instruction")] {
+        let lower = xml.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
+        if let Some(at) = lower {
+            found.push((at, what.to_string()));
+        }
+    }
+    found.sort_by_key(|(at, _)| *at);
+    found
 }
 
 /// The byte ranges of HTML comments in `html`, ended where a browser ends them (an
 /// unterminated one runs to the end).
 pub fn comment_ranges(html: &str) -> Vec<std::ops::Range<usize>> {
     let mut ranges = Vec::new();
-    scan_html(html, |r| ranges.push(r));
+    scan_html(html, false, |r| ranges.push(r));
     ranges
 }
 
 /// [`unsafe_html`], also telling `comment` where each comment is.
-fn scan_html(html: &str, mut comment: impl FnMut(std::ops::Range<usize>)) -> Vec<(usize, String)> {
+fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usize>)) -> Vec<(usize, String)> {
     let b = html.as_bytes();
     let n = b.len();
     let mut found = Vec::new();
@@ -226,6 +247,11 @@ fn scan_html(html: &str, mut comment: impl FnMut(std::ops::Range<usize>)) -> Vec
                 a.into_iter().chain(b).min().map_or(n, |k| j + 3 + k)
             };
             comment(lt..i);
+            continue;
+        }
+        if xml && b.len() >= j + 8 && b[j..j + 8].eq_ignore_ascii_case(b"![CDATA[") {
+            // XML: text up to `]]>`.
+            i = html[j..].find("]]>").map_or(n, |k| j + k + 3);
             continue;
         }
         if matches!(b.get(j), Some(b'!' | b'?')) {
@@ -250,7 +276,10 @@ fn scan_html(html: &str, mut comment: impl FnMut(std::ops::Range<usize>)) -> Vec
         }
         let name_end = b[j..].iter().position(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>')).map_or(n, |k| j + k);
         let name = html[j..name_end].to_ascii_lowercase();
-        if DENIED_ELEMENTS.contains(&name.as_str()) && !closing {
+        // `svg:script` and `html:script` are scripts in an XML document.
+        let local = name.rsplit(':').next().unwrap_or_default();
+        let denied = if xml { CODE_ELEMENTS.contains(&local) } else { DENIED_ELEMENTS.contains(&local) };
+        if denied && !closing {
             found.push((lt, format!("a `<{name}>` element")));
         }
         j = name_end;
@@ -297,6 +326,9 @@ fn scan_html(html: &str, mut comment: impl FnMut(std::ops::Range<usize>)) -> Vec
             }
             if attr.starts_with("on") {
                 found.push((start, format!("an `{attr}` event handler attribute")));
+            } else if attr == "attributename" && value.is_some_and(|v| decode_references(v).trim().to_ascii_lowercase().starts_with("on")) {
+                // SVG animation that would set an event handler.
+                found.push((start, "an animation of an `on...` attribute".to_string()));
             } else if let Some(v) = value.filter(|_| URL_ATTRIBUTES.contains(&attr.as_str()) || attr.ends_with(":href")) {
                 let image = matches!(name.as_str(), "img" | "source" | "video" | "input" | "audio" | "track") && matches!(attr.as_str(), "src" | "poster");
                 let decoded = decode_references(v);
@@ -331,8 +363,12 @@ fn decode_references(v: &str) -> String {
                 None => (false, num),
             };
             let len = digits.bytes().take_while(|c| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() }).count();
-            let code = u32::from_str_radix(&digits[..len.min(8)], if hex { 16 } else { 10 }).ok();
-            if let (true, Some(c)) = (len > 0, code.and_then(char::from_u32)) {
+            if len > 0 {
+                // As a browser reads it: every digit counts (`&#0000000106;` is `j`), and a
+                // value that is no character (zero, a surrogate, past U+10FFFF) is U+FFFD.
+                let radix = if hex { 16 } else { 10 };
+                let code = digits[..len].chars().fold(0u32, |acc, d| acc.saturating_mul(radix).saturating_add(d.to_digit(radix).unwrap_or(0)));
+                let c = Some(code).filter(|&c| c != 0).and_then(char::from_u32).unwrap_or(char::REPLACEMENT_CHARACTER);
                 out.push(c);
                 let skip = rest.len() - digits.len() + len;
                 rest = &rest[skip..];
@@ -998,6 +1034,10 @@ mod tests {
             ("<a href=\" JaVaScRiPt:alert(1)\">", "a `javascript:` URL in `href`"),
             ("<a href=\"jav&#x09;ascript&colon;alert(1)\">", "a `javascript:` URL in `href`"),
             ("<a href=&#106;&#97;vascript:x>", "a `javascript:` URL in `href`"),
+            // Leading zeros count for nothing, however many.
+            ("<a href=\"&#0000000106;avascript:alert(1)\">", "a `javascript:` URL in `href`"),
+            ("<a href=\"&#x000000000000006A;avascript:alert(1)\">", "a `javascript:` URL in `href`"),
+            ("<a href=\"javascript&#00000000000000000000000000000000000058;x\">", "a `javascript:` URL in `href`"),
             ("<a href='data:text/html,<b>'>", "a `data:` URL in `href`"),
             ("<form action=\"vbscript:x\">", "a `vbscript:` URL in `action`"),
             ("<iframe srcdoc=\"x\">", "a `<iframe>` element"),
@@ -1020,6 +1060,37 @@ mod tests {
         ] {
             assert!(whats(bad).iter().any(|w| w == what), "{bad}: {:?}", whats(bad));
         }
+    }
+
+    #[test]
+    fn xml_files_are_scanned_as_xml() {
+        let whats = |x: &str| unsafe_xml(x).into_iter().map(|(_, w)| w).collect::<Vec<_>>();
+        assert!(DENIED_ELEMENTS.starts_with(CODE_ELEMENTS));
+        // What a drawing holds: titles, styles, CDATA, foreign objects, links, comments.
+        let drawing = "<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\"><title>A <b></title><style><![CDATA[ .a > b { fill: red } ]]></style><!-- x --><a xlink:href=\"https://konghq.com\"><text>T</text></a><foreignObject><div>x</div></foreignObject><animate attributeName=\"opacity\" to=\"1\"/></svg>";
+        assert_eq!(whats(drawing), Vec::<String>::new());
+        for (bad, what) in [
+            ("<svg><script>alert(1)</script></svg>", "a `<script>` element"),
+            ("<svg:svg xmlns:svg=\"http://www.w3.org/2000/svg\"><svg:script>alert(1)</svg:script></svg:svg>", "a `<svg:script>` element"),
+            ("<x><html:script xmlns:html=\"http://www.w3.org/1999/xhtml\">alert(1)</html:script></x>", "a `<html:script>` element"),
+            ("<svg onload=\"alert(1)\"/>", "an `onload` event handler attribute"),
+            ("<svg><a href=\"&#0000106;avascript:alert(1)\">x</a></svg>", "a `javascript:` URL in `href`"),
+            ("<svg><set attributeName=\"onmouseover\" to=\"alert(1)\"/></svg>", "an animation of an `on...` attribute"),
+            ("<svg><a xml:base=\"javascript:alert(1)//\" href=\"x\">x</a></svg>", "a `javascript:` URL in `xml:base`"),
+            ("<!DOCTYPE svg [<!ENTITY x \"&#60;script>alert(1)&#60;/script>\">]><svg>&x;</svg>", "an `<!ENTITY` declaration"),
+            ("<?xml-stylesheet type=\"text/xsl\" href=\"x.xsl\"?><svg/>", "an `<?xml-stylesheet` instruction"),
+        ] {
+            assert!(whats(bad).iter().any(|w| w == what), "{bad}: {:?}", whats(bad));
+        }
+    }
+
+    #[test]
+    fn references_decode_as_a_browser_decodes_them() {
+        assert_eq!(decode_references("&#0000000106;&#x0000006a&#X6A;"), "jjj");
+        // No character: zero, a surrogate, past U+10FFFF, or a number too big for u32.
+        assert_eq!(decode_references("&#0;&#xD800;&#x110000;&#99999999999999999999;x"), "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}x");
+        assert_eq!(decode_references("a&#;b&#x;c&amp;"), "a&#;b&#x;c&amp;");
+        assert_eq!(decode_references("&COLON;&Tab;&NewLine;"), ":\t\n");
     }
 
     #[test]

@@ -70,9 +70,15 @@ fn trimming_and_repeated_tags_are_linear() {
     let (p, d) = render(&"a {%- # comment -%} ".repeat(100_000));
     assert!(errors(&d).is_empty(), "{:?}", errors(&d));
     assert!(p.unwrap().html.starts_with("<p>aaaa"));
-    let (p, d) = render(&format!("x {}\n", "{% hostname_calculator %}".repeat(50_000)));
+    // Block tags mid-line: only the blanks before each are looked at.
+    let table = "{% table %}\ncolumns:\n  - title: A\n    key: a\nrows:\n  - a: b\n{% endtable %}";
+    let (p, d) = render(&format!("x {}\n", table.repeat(5_000)));
     assert!(errors(&d).is_empty(), "{:?}", errors(&d));
-    assert!(p.unwrap().has_calculator);
+    assert_eq!(p.unwrap().tables.len(), 5_000);
+    // One calculator per page; the others are errors, listed up to the cap.
+    let (_, d) = render(&format!("x {}\n", "{% hostname_calculator %}".repeat(50_000)));
+    assert!(errors(&d).iter().all(|e| e.starts_with("a second `{% hostname_calculator %}`") || e.starts_with("too many problems")), "{:?}", errors(&d));
+    assert!(has_error(&d, "a second"));
 }
 
 #[test]

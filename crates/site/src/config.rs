@@ -64,7 +64,7 @@ impl Default for Config {
 
 impl Config {
     /// Parses the config text of file `file`.
-    pub fn parse(file: FileId, text: &str) -> Result<Config, Diagnostic> {
+    pub fn parse(file: FileId, text: &str) -> Result<Config, Vec<Diagnostic>> {
         let mut c: Config = serde_yaml::from_str(text).map_err(|e| {
             let at = e.location().map_or(0, |l| l.index().min(text.len()));
             let msg = e.to_string();
@@ -75,7 +75,21 @@ impl Config {
             Diagnostic::error(Span::new(file, at, at), format!("invalid {CONFIG_FILE}: {msg}"))
                 .with_label("here")
                 .with_hint("keys: title, description, base_url, url, upstream_url, minify, content_security_policy, variables, labels")
-        })?;
+        })
+        .map_err(|d| vec![d])?;
+        // These reach every page's links: checked here, since no later pass sees them.
+        let mut errors = Vec::new();
+        if !c.base_url.chars().all(is_path_char) {
+            errors.push(bad_value(file, text, "base_url", "`base_url` must be a path such as `/` or `/docs/`", "letters, digits and `-._~/%` only"));
+        }
+        for (key, value) in [("upstream_url", &c.upstream_url), ("url", &c.url)] {
+            if value.as_deref().is_some_and(|v| !is_web_origin(v)) {
+                errors.push(bad_value(file, text, key, &format!("`{key}` must be an http:// or https:// URL"), "for example `https://docs.konghq.com`; no spaces, quotes or `<>`"));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         c.base_url = normalize_base(&c.base_url);
         let title_key = serde_yaml::Value::from("title");
         if !c.variables.contains_key(&title_key) {
@@ -97,6 +111,37 @@ impl Config {
                 .join(" ")
         })
     }
+}
+
+/// A character a `base_url` path may hold as written (anything else is percent-encoded).
+fn is_path_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~/%".contains(c)
+}
+
+/// True for an absolute http(s) URL that can sit in an attribute as it is.
+fn is_web_origin(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/')) && v.chars().all(|c| c.is_ascii_graphic() && !"\"'<>`\\".contains(c))
+}
+
+/// An error at the value of top-level key `key` (or at the file's start when it cannot be
+/// found: a flow mapping, say).
+fn bad_value(file: FileId, text: &str, key: &str, message: &str, hint: &str) -> Diagnostic {
+    let mut at = 0;
+    let mut end = 0;
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+            let value = rest.trim_end();
+            let lead = value.len() - value.trim_start().len();
+            at = line_start + key.len() + 1 + lead;
+            end = line_start + key.len() + 1 + value.len();
+            break;
+        }
+        line_start += line.len();
+    }
+    Diagnostic::error(Span::new(file, at, end), message.to_string()).with_label("this value").with_hint(hint.to_string())
 }
 
 /// `docs` → `/docs/`; `` → `/`.
@@ -121,8 +166,28 @@ mod tests {
     }
 
     #[test]
+    fn urls_that_reach_links_are_checked() {
+        let ok = Config::parse(0, "title: X\nupstream_url: https://docs.konghq.com/\nurl: http://intranet.example\nbase_url: /docs/\n").unwrap();
+        assert_eq!(ok.upstream_url.as_deref(), Some("https://docs.konghq.com/"));
+        let text = "title: X\nupstream_url: javascript:alert(1)//\nurl: \"https://x\\\" onmouseover=\\\"a\"\nbase_url: '/a\"b/'\n";
+        let errors = Config::parse(0, text).unwrap_err();
+        let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.message.as_str(), &text[e.span.unwrap().start..e.span.unwrap().end])).collect();
+        assert_eq!(
+            found,
+            [
+                ("`base_url` must be a path such as `/` or `/docs/`", "'/a\"b/'"),
+                ("`upstream_url` must be an http:// or https:// URL", "javascript:alert(1)//"),
+                ("`url` must be an http:// or https:// URL", "\"https://x\\\" onmouseover=\\\"a\""),
+            ]
+        );
+        for bad in ["https://", "https:///x", "ftp://x", "https://a b", "//x"] {
+            assert!(!is_web_origin(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn unknown_keys_are_errors_with_position() {
-        let e = Config::parse(0, "title: X\ntitel: Y\n").unwrap_err();
+        let e = Config::parse(0, "title: X\ntitel: Y\n").unwrap_err().remove(0);
         assert!(e.message.contains("unknown field `titel`"), "{}", e.message);
         assert_eq!(e.span.unwrap().start, 9);
     }

@@ -94,6 +94,55 @@ pub struct StaticFile {
     pub rel: String,
     /// Where it is.
     pub disk: PathBuf,
+    /// The text that was checked, for a file that is checked before it is published (SVG,
+    /// XML): what is written, so an edit after the check cannot slip through.
+    pub checked: Option<Arc<str>>,
+}
+
+/// What a file in content/ that is not a page may be, by its extension: pages and scripts
+/// are code (a reader's browser runs them on the site's origin), so they come from markdown
+/// and the theme only; drawings and XML are checked like raw HTML; anything else (images,
+/// fonts, PDFs, archives, text) is copied as is.
+enum StaticKind {
+    Copied,
+    Checked,
+    Refused(&'static str),
+}
+
+fn static_kind(rel: &str) -> StaticKind {
+    let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" | "xhtml" | "xht" | "shtml" | "mhtml" | "mht" => StaticKind::Refused("write the page as markdown (`.md`); raw HTML that formats is allowed inside it"),
+        "js" | "mjs" | "cjs" | "jsx" | "ts" | "wasm" => StaticKind::Refused("scripts come from the theme (`theme/assets/`), which is code, never from content"),
+        "xsl" | "xslt" | "svgz" | "swf" => StaticKind::Refused("this kind of file can run script and cannot be checked; remove it from content/"),
+        "svg" | "xml" | "rss" | "atom" | "mathml" | "mml" => StaticKind::Checked,
+        _ => StaticKind::Copied,
+    }
+}
+
+/// Checks a drawing or XML file from content/ the way raw HTML in a page is checked (see
+/// [`portolan_dialect::markdown::unsafe_xml`]); returns its text when it is safe to publish.
+fn check_static(sources: &mut Sources, display: String, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Arc<str>> {
+    let id = match sources::read_text(sources, display, path) {
+        Ok(id) => id,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let text = sources.get(id).text.clone();
+    let mut safe = true;
+    for (at, what) in portolan_dialect::markdown::unsafe_xml(&text) {
+        safe = false;
+        let end = portolan_dialect::diag::ceil_char_boundary(&text, at + 1);
+        portolan_dialect::diag::push_limited(
+            diags,
+            Diagnostic::error(Span::new(id, at, end), format!("a file that can run script: {what}"))
+                .with_label("not allowed in content")
+                .with_hint("the site serves this file as it is, and a reader can open it on its own: a drawing may draw, not run script (no `<script>`, no `on...` attributes, no `javascript:` URLs)"),
+        );
+    }
+    safe.then_some(text)
 }
 
 /// The site read from disk, before rendering.
@@ -184,8 +233,8 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
         match sources::read_text(&mut sources, config::CONFIG_FILE.to_string(), &config_path) {
             Ok(id) => match Config::parse(id, &sources.get(id).text.clone()) {
                 Ok(c) => c,
-                Err(d) => {
-                    diags.push(d);
+                Err(ds) => {
+                    diags.extend(ds);
                     Config::default()
                 }
             },
@@ -278,7 +327,25 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
                 Err(d) => diags.push(d),
             }
         } else {
-            statics.push(StaticFile { rel, disk: path.to_path_buf() });
+            match static_kind(&rel) {
+                StaticKind::Copied => statics.push(StaticFile { rel, disk: path.to_path_buf(), checked: None }),
+                StaticKind::Checked => {
+                    if let Some(text) = check_static(&mut sources, display, path, diags) {
+                        statics.push(StaticFile { rel, disk: path.to_path_buf(), checked: Some(text) });
+                    }
+                }
+                StaticKind::Refused(hint) => {
+                    // Its first line is shown (it is read for that only).
+                    let mut head = Vec::new();
+                    if let Ok(f) = std::fs::File::open(path) {
+                        use std::io::Read;
+                        let _ = f.take(240).read_to_end(&mut head);
+                    }
+                    let first = String::from_utf8_lossy(&head).lines().next().unwrap_or_default().to_string();
+                    let id = sources.add(display.clone(), path.to_path_buf(), Arc::from(format!("{first}\n")));
+                    diags.push(Diagnostic::error(Span::new(id, 0, 0), format!("`{display}` would publish script from content")).with_label("not published").with_hint(hint));
+                }
+            }
         }
     }
     pages.sort_by(|a, b| a.url.cmp(&b.url));

@@ -467,7 +467,11 @@ pub(crate) fn site_files(loaded: &Loaded, tera: &tera::Tera) -> (Vec<(String, Ou
         files.push((format!("assets/{rel}"), OutFile::Bytes(bytes.into())));
     }
     for s in &loaded.statics {
-        files.push((s.rel.clone(), OutFile::Disk(s.disk.clone())));
+        let file = match &s.checked {
+            Some(text) => OutFile::Bytes(Arc::from(text.as_bytes())),
+            None => OutFile::Disk(s.disk.clone()),
+        };
+        files.push((s.rel.clone(), file));
     }
     (files, diag)
 }
