@@ -152,8 +152,21 @@ fn hostile_text_comes_out_escaped() {
     write(&site, "content/guide/bom.md", "\u{feff}---\ntitle: BOM page\n---\nText after a byte order mark.\n");
     write(&site, "content/_includes/sections/bom.md", "\u{feff}Included with a BOM and CRLF.\r\n");
     std::os::unix::fs::symlink("xss.md", site.join("content/guide/alias.md")).unwrap();
+    // A no-break space is part of an attribute's name, not whitespace: `\u{a0}onerror` is no
+    // handler, and must not become one when the output is minified.
+    write(&site, "content/guide/nbsp.md", "---\ntitle: NBSP\n---\n<div>\n<img src=\"x\"\n\u{a0}onerror=\"alert(document.domain)\">\n</div>\n");
     let o = build(&site, &out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The default build minifies: its pages are checked too.
+    let minified = site.parent().unwrap().join("minified");
+    let o = portolan(&["build", site.to_str().unwrap(), "--out", minified.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let min_pages = html_files(&minified);
+    assert!(min_pages.iter().any(|(p, h)| p == "guide/nbsp/index.html" && h.contains("\u{a0}onerror")));
+    for (path, html) in &min_pages {
+        let problems = live_script(html);
+        assert!(problems.is_empty(), "minified {path} has live script:\n{}", problems.join("\n"));
+    }
 
     let pages = html_files(&out);
     for want in ["index.html", "guide/xss/index.html", "guide/crlf/index.html", "guide/bom/index.html", "guide/alias/index.html", "404.html"] {
@@ -292,7 +305,15 @@ fn refused_cases() -> Vec<Refused> {
                 ("content/guide/app.JS", b"alert(1)".to_vec()),
                 ("content/guide/x.xhtml", b"<html xmlns=\"http://www.w3.org/1999/xhtml\"><script>alert(1)</script></html>".to_vec()),
             ],
-            expect: vec!["`content/evil.html` would publish script from content", "write the page as markdown", "`content/guide/app.JS` would publish script", "`content/guide/x.xhtml` would publish script"],
+            expect: vec![
+                "`content/evil.html`: an HTML page would run its script", "write the page as markdown",
+                "`content/guide/app.JS`: a script would run", "`content/guide/x.xhtml`: an HTML page",
+            ],
+        },
+        Refused {
+            name: "a kind of file not known to be safe",
+            files: vec![("content/guide/page.phtml", b"<script>alert(1)</script>".to_vec())],
+            expect: vec!["content/guide/page.phtml:1:1", "not a kind of file known to be safe to publish", "rename a text file to `.txt`"],
         },
         Refused {
             name: "drawings and XML that run script",
@@ -300,11 +321,17 @@ fn refused_cases() -> Vec<Refused> {
                 ("content/evil.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <script>alert(document.domain)</script>\n</svg>\n".to_vec()),
                 ("content/guide/anim.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><a><set attributeName=\"onmouseover\" to=\"alert(1)\"/><text>x</text></a></svg>".to_vec()),
                 ("content/feed.xml", b"<!DOCTYPE x [<!ENTITY s \"&#60;script xmlns='http://www.w3.org/1999/xhtml'>alert(1)&#60;/script>\">]>\n<x>&s;</x>\n".to_vec()),
+                ("content/guide/defaults.svg", b"<?xml version=\"1.0\"?>\n<!DOCTYPE svg [<!ATTLIST svg onload CDATA \"alert(1)\">]>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n".to_vec()),
+                ("content/guide/under.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><_ onanimationstart=\"alert(1)\"/></svg>".to_vec()),
+                ("content/guide/schema.xsd", b"<x xmlns:h=\"http://www.w3.org/1999/xhtml\"><h:script>alert(1)</h:script></x>".to_vec()),
             ],
             expect: vec![
                 "content/evil.svg:2:3", "a file that can run script: a `<script>` element",
                 "content/guide/anim.svg:1:49", "an animation of an `on...` attribute",
                 "content/feed.xml:1:14", "an `<!ENTITY` declaration",
+                "content/guide/defaults.svg:2:16", "an `<!ATTLIST` declaration", "content/guide/defaults.svg:2:1", "a DOCTYPE with an internal subset",
+                "content/guide/under.svg:1:44", "an `onanimationstart` event handler attribute",
+                "content/guide/schema.xsd:1:43", "a `<h:script>` element",
             ],
         },
         Refused { name: "heading attribute", files: vec![("content/bad.md", page("# Title {onclick=alert(1)}\n"))], expect: vec!["content/bad.md:4:1", "an `onclick` event handler attribute"] },
@@ -413,6 +440,18 @@ fn the_calculator_cannot_be_placed_inside_an_attribute() {
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     let line = forged_text[..forged_text.find("<div data-portolan").unwrap()].lines().count();
     for want in [format!("content/konnect-platform/network.md:{line}:"), "raw HTML that spells the calculator's marker".to_string(), "build failed: 1 error".to_string()] {
+        assert!(stderr.contains(&want), "missing {want:?} in:\n{stderr}");
+    }
+    assert!(!out.exists());
+    // The tag itself inside an open tag: the widget would land in an attribute's value.
+    let inside = text.replacen("{% hostname_calculator %}", "<div>\n<img title='\n{% hostname_calculator %}'>\n</div>", 1);
+    assert_ne!(inside, text);
+    std::fs::write(&network, &inside).unwrap();
+    let o = build(&site, &out);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let line = inside[..inside.find("{% hostname_calculator").unwrap()].lines().count() + 1;
+    for want in [format!("content/konnect-platform/network.md:{line}:1"), "`{% hostname_calculator %}` inside raw HTML that is still open".to_string(), "build failed: 1 error".to_string()] {
         assert!(stderr.contains(&want), "missing {want:?} in:\n{stderr}");
     }
     assert!(!out.exists());

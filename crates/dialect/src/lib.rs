@@ -234,6 +234,23 @@ fn render_parsed(ctx: Context<'_>, file: FileId, text: &str, front: FrontMatter,
         );
     }
 
+    // The widget goes where the marker is, so the marker must be where markup of its own
+    // may start: not inside a tag (an attribute's value would take the widget's markup,
+    // and with it text from the content), a comment or a bogus comment.
+    if markers == 1 && expanded.has_calculator {
+        let at = body.html.find(CALCULATOR_MARKER).unwrap_or(0);
+        if !markdown::ends_in_text(&body.html[..at]) {
+            if let Some(span) = expanded.calculator_span {
+                diag::push_limited(
+                    &mut diags,
+                    Diagnostic::error(span, "`{% hostname_calculator %}` inside raw HTML that is still open")
+                        .with_label("the calculator would land inside a tag or comment")
+                        .with_hint("put the tag on a line of its own, after the raw HTML before it is closed with `>`"),
+                );
+            }
+        }
+    }
+
     // Raw HTML is checked where it is written. This pass over the page as rendered is the
     // backstop for what only appears when raw HTML and markdown combine, so a page that
     // builds never holds live script, whatever the checks above missed.

@@ -196,21 +196,42 @@ const URL_ATTRIBUTES: &[&str] = &[
 /// and a letter; attributes up to blanks, `/`, `>` or `=`; values quoted or not), so what a
 /// browser would read as a tag is never missed. Returns (byte offset, what) for each.
 pub fn unsafe_html(html: &str) -> Vec<(usize, String)> {
-    scan_html(html, false, |_| {})
+    scan_html(html, false, |_| {}).0
+}
+
+/// True when `html` ends in text: not inside a tag, a comment or a bogus comment. What
+/// follows it is then read as markup of its own (the site checks this before it puts the
+/// calculator's widget after it).
+pub fn ends_in_text(html: &str) -> bool {
+    !scan_html(html, false, |_| {}).1
 }
 
 /// [`unsafe_html`] for an XML document (an SVG or XML file the site serves as it is, which a
 /// reader can open on the site's origin). An XML parser has no raw-text elements and reads
 /// `<![CDATA[` as text, so those are not refused; what XML adds is refused instead: entity
-/// declarations (an entity can expand to a `<script>` the scan never sees) and
-/// `<?xml-stylesheet` (an XSLT stylesheet can write script).
+/// declarations (an entity can expand to a `<script>` the scan never sees), default
+/// attributes (`<!ATTLIST svg onload CDATA "...">`), so any DOCTYPE with an internal subset,
+/// and `<?xml-stylesheet` (an XSLT stylesheet can write script).
 pub fn unsafe_xml(xml: &str) -> Vec<(usize, String)> {
-    let mut found = scan_html(xml, true, |_| {});
-    for (needle, what) in [("<!entity", "an `<!ENTITY` declaration"), ("<?xml-stylesheet", "an `<?xml-stylesheet` instruction")] {
-        let lower = xml.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
-        if let Some(at) = lower {
+    let mut found = scan_html(xml, true, |_| {}).0;
+    let find = |needle: &str| xml.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
+    for (needle, what) in [
+        ("<!entity", "an `<!ENTITY` declaration"),
+        ("<!attlist", "an `<!ATTLIST` declaration"),
+        ("<?xml-stylesheet", "an `<?xml-stylesheet` instruction"),
+    ] {
+        if let Some(at) = find(needle) {
             found.push((at, what.to_string()));
         }
+    }
+    let mut from = 0;
+    while let Some(k) = xml.get(from..).and_then(|rest| rest.as_bytes().windows(9).position(|w| w.eq_ignore_ascii_case(b"<!doctype"))) {
+        let at = from + k;
+        let decl = &xml[at..xml[at..].find('>').map_or(xml.len(), |e| at + e)];
+        if decl.contains('[') {
+            found.push((at, "a DOCTYPE with an internal subset (`[...]`)".to_string()));
+        }
+        from = at + 9;
     }
     found.sort_by_key(|(at, _)| *at);
     found
@@ -224,12 +245,23 @@ pub fn comment_ranges(html: &str) -> Vec<std::ops::Range<usize>> {
     ranges
 }
 
-/// [`unsafe_html`], also telling `comment` where each comment is.
-fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usize>)) -> Vec<(usize, String)> {
+/// [`unsafe_html`], also telling `comment` where each comment is, and whether the text ends
+/// inside a tag, comment or bogus comment.
+fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usize>)) -> (Vec<(usize, String)>, bool) {
     let b = html.as_bytes();
     let n = b.len();
     let mut found = Vec::new();
+    let mut open = false;
     let mut i = 0;
+    // The end of a construct that runs to the first `pat` at or after `from` (or to the
+    // end, left open).
+    let until = |from: usize, pat: &str, open: &mut bool| match html[from..].find(pat) {
+        Some(k) => from + k + pat.len(),
+        None => {
+            *open = true;
+            n
+        }
+    };
     while let Some(rel) = html[i..].find('<') {
         let lt = i + rel;
         let mut j = lt + 1;
@@ -244,14 +276,20 @@ fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usiz
             } else {
                 let a = body.find("-->").map(|k| k + 3);
                 let b = body.find("--!>").map(|k| k + 4);
-                a.into_iter().chain(b).min().map_or(n, |k| j + 3 + k)
+                match a.into_iter().chain(b).min() {
+                    Some(k) => j + 3 + k,
+                    None => {
+                        open = true;
+                        n
+                    }
+                }
             };
             comment(lt..i);
             continue;
         }
         if xml && b.len() >= j + 8 && b[j..j + 8].eq_ignore_ascii_case(b"![CDATA[") {
             // XML: text up to `]]>`.
-            i = html[j..].find("]]>").map_or(n, |k| j + k + 3);
+            i = until(j, "]]>", &mut open);
             continue;
         }
         if matches!(b.get(j), Some(b'!' | b'?')) {
@@ -261,17 +299,20 @@ fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usiz
             if b.len() >= j + 8 && b[j..j + 8].eq_ignore_ascii_case(b"![CDATA[") {
                 found.push((lt, "a `<![CDATA[` section".to_string()));
             }
-            i = html[j..].find('>').map_or(n, |k| j + k + 1);
+            i = until(j, ">", &mut open);
             continue;
         }
         let closing = b.get(j) == Some(&b'/');
         if closing {
             j += 1;
         }
-        if !b.get(j).is_some_and(u8::is_ascii_alphabetic) {
+        // A tag name starts with an ASCII letter in HTML; in XML also with `_`, `:` or any
+        // non-ASCII letter (`<_ onclick=...>` is an element there).
+        let name_start = |c: &u8| c.is_ascii_alphabetic() || (xml && (matches!(c, b'_' | b':') || *c >= 0x80));
+        if !b.get(j).is_some_and(name_start) {
             // `</>` is dropped and `</` followed by anything else but a letter is a bogus
             // comment up to the first `>`; `<` followed by anything else is text.
-            i = if closing && j < n { html[j..].find('>').map_or(n, |k| j + k + 1) } else { lt + 1 };
+            i = if closing && j < n { until(j, ">", &mut open) } else { lt + 1 };
             continue;
         }
         let name_end = b[j..].iter().position(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>')).map_or(n, |k| j + k);
@@ -290,6 +331,7 @@ fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usiz
             if j >= n {
                 // A tag left open would take the markup after it as its attributes.
                 found.push((lt, format!("a `<{}{name}` tag that is never closed with `>`", if closing { "/" } else { "" })));
+                open = true;
                 break;
             }
             if b[j] == b'>' {
@@ -324,7 +366,8 @@ fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usiz
                     }
                 }
             }
-            if attr.starts_with("on") {
+            // `x:onclick` too: what a prefix means depends on namespace declarations.
+            if attr.starts_with("on") || attr.rsplit(':').next().is_some_and(|local| local.starts_with("on")) {
                 found.push((start, format!("an `{attr}` event handler attribute")));
             } else if attr == "attributename" && value.is_some_and(|v| decode_references(v).trim().to_ascii_lowercase().starts_with("on")) {
                 // SVG animation that would set an event handler.
@@ -341,7 +384,7 @@ fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usiz
         }
         i = j.clamp(lt + 1, n);
     }
-    found
+    (found, open)
 }
 
 /// Decodes the character references that can spell a URL scheme in an attribute value:
@@ -1074,13 +1117,28 @@ mod tests {
             ("<svg:svg xmlns:svg=\"http://www.w3.org/2000/svg\"><svg:script>alert(1)</svg:script></svg:svg>", "a `<svg:script>` element"),
             ("<x><html:script xmlns:html=\"http://www.w3.org/1999/xhtml\">alert(1)</html:script></x>", "a `<html:script>` element"),
             ("<svg onload=\"alert(1)\"/>", "an `onload` event handler attribute"),
+            ("<svg xmlns:h=\"http://www.w3.org/1999/xhtml\"><h:a h:onclick=\"alert(1)\">x</h:a></svg>", "an `h:onclick` event handler attribute"),
             ("<svg><a href=\"&#0000106;avascript:alert(1)\">x</a></svg>", "a `javascript:` URL in `href`"),
             ("<svg><set attributeName=\"onmouseover\" to=\"alert(1)\"/></svg>", "an animation of an `on...` attribute"),
             ("<svg><a xml:base=\"javascript:alert(1)//\" href=\"x\">x</a></svg>", "a `javascript:` URL in `xml:base`"),
             ("<!DOCTYPE svg [<!ENTITY x \"&#60;script>alert(1)&#60;/script>\">]><svg>&x;</svg>", "an `<!ENTITY` declaration"),
             ("<?xml-stylesheet type=\"text/xsl\" href=\"x.xsl\"?><svg/>", "an `<?xml-stylesheet` instruction"),
+            ("<!DOCTYPE svg [<!ATTLIST svg onload CDATA \"alert(1)\">]><svg/>", "an `<!ATTLIST` declaration"),
+            ("<!DOCTYPE svg [<!ATTLIST svg onload CDATA \"alert(1)\">]><svg/>", "a DOCTYPE with an internal subset (`[...]`)"),
+            ("<svg><style>@keyframes k{}</style><_ style=\"animation:k 1s\" onanimationstart=\"alert(1)\"/></svg>", "an `onanimationstart` event handler attribute"),
+            ("<svg><ñ onclick=\"alert(1)\"/><:x onclick=\"alert(2)\"/></svg>", "an `onclick` event handler attribute"),
         ] {
             assert!(whats(bad).iter().any(|w| w == what), "{bad}: {:?}", whats(bad));
+        }
+    }
+
+    #[test]
+    fn where_html_ends() {
+        for text in ["", "<p>a</p>", "<img title='<x'>", "a < b", "<!-- c -->", "<? x >", "</3 x>", "<br/>"] {
+            assert!(ends_in_text(text), "{text:?}");
+        }
+        for open in ["<img title='", "<img title=", "<img", "<!-- c", "<!x", "<?x", "</3", "<div\n  class=\"a\"\n"] {
+            assert!(!ends_in_text(open), "{open:?}");
         }
     }
 

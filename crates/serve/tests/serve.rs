@@ -102,6 +102,8 @@ fn serves_pages_with_safe_headers_and_refuses_traversal() {
         "/guide\\..\\..\\etc\\passwd",
         "//etc/passwd",
         "/C:/Windows/win.ini",
+        "/index.html%00.txt",
+        "/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
     ] {
         let (status, _, body) = get(server.addr, bad);
         assert_eq!(status, 400, "{bad} must be refused");

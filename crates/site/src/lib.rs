@@ -99,24 +99,54 @@ pub struct StaticFile {
     pub checked: Option<Arc<str>>,
 }
 
-/// What a file in content/ that is not a page may be, by its extension: pages and scripts
-/// are code (a reader's browser runs them on the site's origin), so they come from markdown
-/// and the theme only; drawings and XML are checked like raw HTML; anything else (images,
-/// fonts, PDFs, archives, text) is copied as is.
+/// What a file in content/ that is not a page may be, by its extension. A reader can open
+/// any published file on the site's origin, where no page's CSP applies, and hosts pick its
+/// content type by extension; so only types that cannot run script there are copied as
+/// they are (an allow-list: a new kind of file is refused until it is known), drawings and
+/// XML are checked like raw HTML, and pages and scripts (code) are refused: pages come from
+/// markdown, scripts from the theme.
 enum StaticKind {
     Copied,
     Checked,
-    Refused(&'static str),
+    /// What it is, and a hint.
+    Refused(&'static str, &'static str),
 }
 
+/// Images, fonts, media, documents, archives, and text or data that browsers show as text
+/// or download.
+const COPIED: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "apng", "ico", "bmp", "tif", "tiff", "jxl", "heic", "cur",
+    "woff", "woff2", "ttf", "otf", "eot",
+    "mp3", "mp4", "m4a", "m4v", "webm", "ogg", "oga", "ogv", "opus", "wav", "flac", "mov", "vtt",
+    "pdf", "txt", "csv", "tsv", "json", "yaml", "yml", "toml", "ini", "conf", "cfg", "log", "css", "map",
+    "zip", "gz", "tgz", "tar", "bz2", "xz", "zst", "7z", "whl", "deb", "rpm",
+    "sh", "bash", "zsh", "ps1", "py", "rb", "go", "rs", "java", "kt", "c", "h", "cpp", "hpp", "cs", "lua", "pl",
+    "proto", "sql", "graphql", "tf", "hcl", "diff", "patch", "pem", "crt", "pub", "asc", "sig", "sha256", "lock",
+];
+
+/// XML documents (a browser renders them, and runs script in them, when a host sends an
+/// XML type): checked as XML.
+const CHECKED: &[&str] = &[
+    "svg", "xml", "xsd", "rng", "rdf", "kml", "gpx", "xul", "xaml", "wsdl", "smil", "ttml", "dae", "atom", "rss",
+    "mathml", "mml", "plist", "xlf", "xliff", "opml", "gml", "dtd", "xbl",
+];
+
 fn static_kind(rel: &str) -> StaticKind {
-    let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let Some((_, ext)) = name.rsplit_once('.') else {
+        return StaticKind::Copied; // `CNAME`, `LICENSE`: hosts send no type or a binary one
+    };
+    let ext = ext.to_ascii_lowercase();
     match ext.as_str() {
-        "html" | "htm" | "xhtml" | "xht" | "shtml" | "mhtml" | "mht" => StaticKind::Refused("write the page as markdown (`.md`); raw HTML that formats is allowed inside it"),
-        "js" | "mjs" | "cjs" | "jsx" | "ts" | "wasm" => StaticKind::Refused("scripts come from the theme (`theme/assets/`), which is code, never from content"),
-        "xsl" | "xslt" | "svgz" | "swf" => StaticKind::Refused("this kind of file can run script and cannot be checked; remove it from content/"),
-        "svg" | "xml" | "rss" | "atom" | "mathml" | "mml" => StaticKind::Checked,
-        _ => StaticKind::Copied,
+        e if COPIED.contains(&e) => StaticKind::Copied,
+        e if CHECKED.contains(&e) => StaticKind::Checked,
+        "html" | "htm" | "xhtml" | "xht" | "shtml" | "mhtml" | "mht" | "hta" => StaticKind::Refused("an HTML page would run its script on the site's origin", "write the page as markdown (`.md`); raw HTML that formats is allowed inside it"),
+        "js" | "mjs" | "cjs" | "jsx" | "ts" | "wasm" => StaticKind::Refused("a script would run on the site's origin", "scripts come from the theme (`theme/assets/`), which is code, never from content"),
+        _ => StaticKind::Refused(
+            "not a kind of file known to be safe to publish (a host may serve it as a page)",
+            "content/ publishes only files that cannot run script in a browser: images, fonts, media, PDFs, archives, text and data files (checked: SVG and XML); \
+             rename a text file to `.txt` to publish it as text",
+        ),
     }
 }
 
@@ -334,7 +364,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
                         statics.push(StaticFile { rel, disk: path.to_path_buf(), checked: Some(text) });
                     }
                 }
-                StaticKind::Refused(hint) => {
+                StaticKind::Refused(what, hint) => {
                     // Its first line is shown (it is read for that only).
                     let mut head = Vec::new();
                     if let Ok(f) = std::fs::File::open(path) {
@@ -343,7 +373,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
                     }
                     let first = String::from_utf8_lossy(&head).lines().next().unwrap_or_default().to_string();
                     let id = sources.add(display.clone(), path.to_path_buf(), Arc::from(format!("{first}\n")));
-                    diags.push(Diagnostic::error(Span::new(id, 0, 0), format!("`{display}` would publish script from content")).with_label("not published").with_hint(hint));
+                    diags.push(Diagnostic::error(Span::new(id, 0, 0), format!("`{display}`: {what}")).with_label("not published").with_hint(hint));
                 }
             }
         }

@@ -106,14 +106,21 @@ pub fn minify(html: &str) -> String {
         if verbatim > 0 {
             out.push_str(line);
         } else {
-            let t = line.trim_start();
-            if !t.trim().is_empty() {
+            // HTML's whitespace only: a no-break space (or any other Unicode space) is
+            // part of what follows it, e.g. of an attribute's name.
+            let t = line.trim_start_matches(is_html_space);
+            if !t.trim_matches(is_html_space).is_empty() {
                 out.push_str(t);
             }
         }
         verbatim = (verbatim + verbatim_delta(line.as_bytes())).max(0);
     }
     out
+}
+
+/// The characters HTML's tokenizer treats as whitespace.
+fn is_html_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\x0c' | '\r')
 }
 
 /// Opening minus closing `<pre>`, `<textarea>`, `<script>` and `<style>` tags in a line,
@@ -177,6 +184,19 @@ mod tests {
         assert_eq!(minify(html), "<div>\n<p>a\nb</p>\n<pre><code>  keep\n    this\n</code></pre>\n<p>x</p>\n");
         let upper = "<PRE class=x>\n  a\n</PRE>\n  <prefix>\n  b\n";
         assert_eq!(minify(upper), "<PRE class=x>\n  a\n</PRE>\n<prefix>\nb\n");
+    }
+
+    #[test]
+    fn minify_never_changes_what_a_tag_holds() {
+        // `\u{a0}onerror` is an attribute named `\u{a0}onerror` (no handler); trimming the
+        // no-break space as if it were whitespace would make it `onerror`.
+        for space in ['\u{a0}', '\u{b}', '\u{2028}', '\u{3000}', '\u{feff}', '\u{85}'] {
+            let html = format!("<div>\n<img src=\"x\"\n{space}onerror=\"alert(1)\">\n</div>\n");
+            assert!(portolan_dialect::markdown::unsafe_html(&html).is_empty(), "{space:?}");
+            let min = minify(&html);
+            assert!(portolan_dialect::markdown::unsafe_html(&min).is_empty(), "{space:?}: {min}");
+        }
+        assert_eq!(minify("  <p>\t\x0c\r\n\n"), "<p>\t\x0c\r\n");
     }
 
     #[test]

@@ -79,10 +79,15 @@ fn check_no_live_script(p: &portolan_dialect::RenderedPage) {
         portolan_dialect::Cell::Flag(_) => None,
     });
     let faqs = p.faqs.iter().flat_map(|f| [f.question_html.as_str(), f.answer_html.as_str()]);
+    let mut markers = 0;
     for html in [p.html.as_str()].into_iter().chain(faqs).chain(cells) {
         let found = portolan_dialect::markdown::unsafe_html(html);
         assert!(found.is_empty(), "a page without errors has live script: {found:?}\n{html}");
+        markers += html.matches(portolan_dialect::CALCULATOR_MARKER).count();
     }
+    // Cells are also in the body, so a forged marker in one is counted twice: at most the
+    // one that the tag placed may be there.
+    assert!(markers <= usize::from(p.has_calculator), "a page without errors holds a calculator marker that its tag did not place");
 }
 
 /// Splits an input into the page and the text of `/sections/fuzz.md` at the first `\u{1}`.
@@ -95,6 +100,10 @@ fn split_input(data: &[u8]) -> Option<(&str, &str)> {
 pub fn dialect(data: &[u8]) {
     let Some((page, inc)) = split_input(data) else { return };
     render(page, inc);
+    // The same text read as an SVG or XML file from content/.
+    for (at, _) in portolan_dialect::markdown::unsafe_xml(page) {
+        assert!(page.is_char_boundary(at));
+    }
 }
 
 /// Renders `page` both ways and checks the results.
