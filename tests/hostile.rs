@@ -312,8 +312,8 @@ fn refused_cases() -> Vec<Refused> {
         },
         Refused {
             name: "a kind of file not known to be safe",
-            files: vec![("content/guide/page.phtml", b"<script>alert(1)</script>".to_vec())],
-            expect: vec!["content/guide/page.phtml:1:1", "not a kind of file known to be safe to publish", "rename a text file to `.txt`"],
+            files: vec![("content/guide/page.phtml", b"<script>alert(1)</script>".to_vec()), ("content/guide/main.rs", b"<x:script xmlns:x=\"http://www.w3.org/1999/xhtml\">alert(1)</x:script>".to_vec())],
+            expect: vec!["content/guide/page.phtml:1:1", "not a kind of file known to be safe to publish", "rename a text file to `.txt`", "content/guide/main.rs:1:1"],
         },
         Refused {
             name: "drawings and XML that run script",
@@ -324,6 +324,10 @@ fn refused_cases() -> Vec<Refused> {
                 ("content/guide/defaults.svg", b"<?xml version=\"1.0\"?>\n<!DOCTYPE svg [<!ATTLIST svg onload CDATA \"alert(1)\">]>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n".to_vec()),
                 ("content/guide/under.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><_ onanimationstart=\"alert(1)\"/></svg>".to_vec()),
                 ("content/guide/schema.xsd", b"<x xmlns:h=\"http://www.w3.org/1999/xhtml\"><h:script>alert(1)</h:script></x>".to_vec()),
+                ("content/guide/cmt.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><!--><a title=\"--><script>alert(1)</script><a title=\"x\"/></svg>".to_vec()),
+                ("content/guide/pi.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><?x ><a title=\"?><script>alert(1)</script><a title=\"x\"/></svg>".to_vec()),
+                ("content/guide/u16.svg", "<?xml version=\"1.0\" encoding=\"UTF-16\"?><svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".encode_utf16().flat_map(u16::to_le_bytes).collect()),
+                ("content/guide/jis.svg", b"<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\">\x1b$B<!--\x1b(B<script>alert(1)</script>--></svg>\n".to_vec()),
             ],
             expect: vec![
                 "content/evil.svg:2:3", "a file that can run script: a `<script>` element",
@@ -332,6 +336,9 @@ fn refused_cases() -> Vec<Refused> {
                 "content/guide/defaults.svg:2:16", "an `<!ATTLIST` declaration", "content/guide/defaults.svg:2:1", "a DOCTYPE with an internal subset",
                 "content/guide/under.svg:1:44", "an `onanimationstart` event handler attribute",
                 "content/guide/schema.xsd:1:43", "a `<h:script>` element",
+                "content/guide/cmt.svg:1:", "content/guide/pi.svg:1:",
+                "content/guide/u16.svg:1:2", "a control character (U+0000), which XML forbids",
+                "content/guide/jis.svg:1:21", "an XML declaration with encoding `ISO-2022-JP`: the file must be UTF-8",
             ],
         },
         Refused { name: "heading attribute", files: vec![("content/bad.md", page("# Title {onclick=alert(1)}\n"))], expect: vec!["content/bad.md:4:1", "an `onclick` event handler attribute"] },
@@ -339,6 +346,11 @@ fn refused_cases() -> Vec<Refused> {
             name: "attribute list",
             files: vec![("content/bad.md", page("{: onclick=\"alert(1)\"}\nText.\n"))],
             expect: vec!["content/bad.md:4:1", "`onclick` is not an attribute name authors may set"],
+        },
+        Refused {
+            name: "attribute list with a javascript: URL",
+            files: vec![("content/bad.md", page("{: href=\"javascript:alert(1)\"}\nText.\n"))],
+            expect: vec!["content/bad.md:4:1", "`href` may not hold the URL `javascript:alert(1)`"],
         },
         Refused {
             name: "invalid UTF-8",

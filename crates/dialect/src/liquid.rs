@@ -877,6 +877,10 @@ pub fn parse_attrs(s: &str) -> Result<Attrs, String> {
                     (&r[..n], &r[n..])
                 }
             };
+            let lower = key.to_ascii_lowercase();
+            if crate::markdown::URL_ATTRIBUTES.contains(&lower.as_str()) && crate::markdown::is_unsafe_url(value, false) {
+                return Err(format!("`{key}` may not hold the URL `{value}`: `javascript:`, `vbscript:` and `data:` URLs are refused"));
+            }
             attrs.pairs.push((key.to_string(), value.to_string()));
             rest = next.trim_start();
         } else {
@@ -981,6 +985,9 @@ mod tests {
         assert!(parse_attrs("onclick=\"alert(1)\"").is_err());
         assert!(parse_attrs("ONCLICK=\"alert(1)\"").is_err());
         assert!(parse_attrs("OnMouseOver=x").is_err());
+        assert!(parse_attrs("href=\"javascript:alert(1)\"").is_err());
+        assert!(parse_attrs("HREF=' JaVaScript:alert(1)'").is_err());
+        assert!(parse_attrs("href=\"/ok/\" data-x=\"javascript:is-text\"").is_ok());
         assert!(parse_attrs(".<script>").is_err());
     }
 

@@ -185,7 +185,7 @@ const DENIED_ELEMENTS: &[&str] = &[
 
 /// Attributes whose value is a URL a browser may navigate to or load (and SVG animation
 /// values, which can set an `href`).
-const URL_ATTRIBUTES: &[&str] = &[
+pub(crate) const URL_ATTRIBUTES: &[&str] = &[
     "href", "src", "action", "formaction", "data", "poster", "background", "cite", "codebase", "dynsrc", "lowsrc", "ping", "manifest", "icon",
     "longdesc", "srcdoc", "xlink:href", "values", "to", "from", "by", "xml:base",
 ];
@@ -222,6 +222,22 @@ pub fn unsafe_xml(xml: &str) -> Vec<(usize, String)> {
     ] {
         if let Some(at) = find(needle) {
             found.push((at, what.to_string()));
+        }
+    }
+    // The scan reads the file as UTF-8, so a browser must too: no other declared encoding,
+    // and none of the control characters XML forbids (UTF-16 without a byte order mark is
+    // valid UTF-8 full of NULs; ISO-2022-JP switches with ESC).
+    if let Some((at, c)) = xml.char_indices().find(|&(_, c)| (c.is_control() && c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')) {
+        found.push((at, format!("a control character (U+{:04X}), which XML forbids", c as u32)));
+    }
+    let decl_at = xml.strip_prefix('\u{feff}').map_or(0, |_| 3);
+    if xml[decl_at..].starts_with("<?xml") {
+        let decl = &xml[decl_at..xml[decl_at..].find("?>").map_or(xml.len(), |e| decl_at + e)];
+        if let Some(k) = decl.find("encoding") {
+            let value: String = decl[k + 8..].trim_start().trim_start_matches('=').trim_start().chars().skip(1).take_while(|c| !matches!(c, '"' | '\'')).collect();
+            if !value.eq_ignore_ascii_case("utf-8") && !value.eq_ignore_ascii_case("utf8") {
+                found.push((decl_at + k, format!("an XML declaration with encoding `{value}`: the file must be UTF-8")));
+            }
         }
     }
     let mut from = 0;
@@ -265,6 +281,43 @@ fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usiz
     while let Some(rel) = html[i..].find('<') {
         let lt = i + rel;
         let mut j = lt + 1;
+        if xml && html[j..].starts_with("!--") {
+            // XML: a comment ends at the first `-->` after `<!--` (`<!-->` does not end one).
+            i = until(j + 3, "-->", &mut open);
+            comment(lt..i);
+            continue;
+        }
+        if xml && html[j..].starts_with('?') {
+            // XML: a processing instruction ends at `?>`.
+            i = until(j + 1, "?>", &mut open);
+            continue;
+        }
+        if xml && html[j..].starts_with('!') && !html[j..].starts_with("![CDATA[") {
+            // XML: a declaration (`<!DOCTYPE ...>`) ends at the first `>` outside its quoted
+            // literals, which may hold `>`.
+            let mut quote = None;
+            let end = b[j..].iter().position(|&c| match quote {
+                Some(q) => {
+                    if c == q {
+                        quote = None;
+                    }
+                    false
+                }
+                None if c == b'"' || c == b'\'' => {
+                    quote = Some(c);
+                    false
+                }
+                None => c == b'>',
+            });
+            i = match end {
+                Some(k) => j + k + 1,
+                None => {
+                    open = true;
+                    n
+                }
+            };
+            continue;
+        }
         if html[j..].starts_with("!--") {
             // Where a browser ends the comment: `<!-->` and `<!--->` are whole comments,
             // and `--!>` closes one too.
@@ -1112,6 +1165,7 @@ mod tests {
         // What a drawing holds: titles, styles, CDATA, foreign objects, links, comments.
         let drawing = "<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\"><title>A <b></title><style><![CDATA[ .a > b { fill: red } ]]></style><!-- x --><a xlink:href=\"https://konghq.com\"><text>T</text></a><foreignObject><div>x</div></foreignObject><animate attributeName=\"opacity\" to=\"1\"/></svg>";
         assert_eq!(whats(drawing), Vec::<String>::new());
+        assert_eq!(whats("\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<svg>\t</svg>"), Vec::<String>::new());
         for (bad, what) in [
             ("<svg><script>alert(1)</script></svg>", "a `<script>` element"),
             ("<svg:svg xmlns:svg=\"http://www.w3.org/2000/svg\"><svg:script>alert(1)</svg:script></svg:svg>", "a `<svg:script>` element"),
@@ -1127,6 +1181,16 @@ mod tests {
             ("<!DOCTYPE svg [<!ATTLIST svg onload CDATA \"alert(1)\">]><svg/>", "a DOCTYPE with an internal subset (`[...]`)"),
             ("<svg><style>@keyframes k{}</style><_ style=\"animation:k 1s\" onanimationstart=\"alert(1)\"/></svg>", "an `onanimationstart` event handler attribute"),
             ("<svg><ñ onclick=\"alert(1)\"/><:x onclick=\"alert(2)\"/></svg>", "an `onclick` event handler attribute"),
+            // Comments, instructions and declarations end where an XML parser ends them.
+            ("<svg><!--><a title=\"--><script>alert(1)</script><a title=\"x\"/></svg>", "a `<script>` element"),
+            ("<svg><!---><a title=\"--><script>alert(1)</script><a title=\"x\"/></svg>", "a `<script>` element"),
+            ("<svg><!-- x --!><a title=\"--><script>alert(1)</script><a title=\"x\"/></svg>", "a `<script>` element"),
+            ("<svg><?x ><a title=\"?><script>alert(1)</script><a title=\"x\"/></svg>", "a `<script>` element"),
+            ("<!DOCTYPE svg SYSTEM \"x><a title='\"><script>alert(1)</script><a title='x'/>", "a `<script>` element"),
+            // Only UTF-8, as the scan reads it.
+            ("<\0?\0x\0m\0l\0>\0", "a control character (U+0000), which XML forbids"),
+            ("<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?>\n<svg>\u{1b}$B<!--\u{1b}(B<script>x</script>--></svg>", "an XML declaration with encoding `ISO-2022-JP`: the file must be UTF-8"),
+            ("<?xml version='1.0' encoding = 'utf-16'?><svg/>", "an XML declaration with encoding `utf-16`: the file must be UTF-8"),
         ] {
             assert!(whats(bad).iter().any(|w| w == what), "{bad}: {:?}", whats(bad));
         }

@@ -113,14 +113,15 @@ enum StaticKind {
 }
 
 /// Images, fonts, media, documents, archives, and text or data that browsers show as text
-/// or download.
+/// or download. None has an HTML, XML or script type in mime-db (what most hosts use), which
+/// is why `.rs` (`application/rls-services+xml`) is not here.
 const COPIED: &[&str] = &[
     "png", "jpg", "jpeg", "gif", "webp", "avif", "apng", "ico", "bmp", "tif", "tiff", "jxl", "heic", "cur",
     "woff", "woff2", "ttf", "otf", "eot",
     "mp3", "mp4", "m4a", "m4v", "webm", "ogg", "oga", "ogv", "opus", "wav", "flac", "mov", "vtt",
     "pdf", "txt", "csv", "tsv", "json", "yaml", "yml", "toml", "ini", "conf", "cfg", "log", "css", "map",
     "zip", "gz", "tgz", "tar", "bz2", "xz", "zst", "7z", "whl", "deb", "rpm",
-    "sh", "bash", "zsh", "ps1", "py", "rb", "go", "rs", "java", "kt", "c", "h", "cpp", "hpp", "cs", "lua", "pl",
+    "sh", "bash", "zsh", "ps1", "py", "rb", "go", "java", "kt", "c", "h", "cpp", "hpp", "cs", "lua", "pl",
     "proto", "sql", "graphql", "tf", "hcl", "diff", "patch", "pem", "crt", "pub", "asc", "sig", "sha256", "lock",
 ];
 
