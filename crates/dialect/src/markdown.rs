@@ -240,12 +240,16 @@ pub fn unsafe_xml(xml: &str) -> Vec<(usize, String)> {
             }
         }
     }
+    // Only a plain DOCTYPE (a name, `PUBLIC`/`SYSTEM` and double-quoted ids without `>`):
+    // then every parser ends it at its first `>`, as the scan does.
     let mut from = 0;
     while let Some(k) = xml.get(from..).and_then(|rest| rest.as_bytes().windows(9).position(|w| w.eq_ignore_ascii_case(b"<!doctype"))) {
         let at = from + k;
         let decl = &xml[at..xml[at..].find('>').map_or(xml.len(), |e| at + e)];
         if decl.contains('[') {
             found.push((at, "a DOCTYPE with an internal subset (`[...]`)".to_string()));
+        } else if decl[1..].contains(['\'', '<']) || decl.matches('"').count() % 2 == 1 || at + decl.len() == xml.len() {
+            found.push((at, "a DOCTYPE other than a plain `<!DOCTYPE name PUBLIC \"id\" \"url\">`".to_string()));
         }
         from = at + 9;
     }
@@ -410,11 +414,20 @@ fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usiz
                     Some(&q @ (b'"' | b'\'')) => {
                         let end = b[j + 1..].iter().position(|&c| c == q).map_or(n, |k| j + 1 + k);
                         value = Some(&html[j + 1..end]);
+                        if xml && html[j + 1..end].contains('<') {
+                            // XML forbids it, and parsers that let it pass read `<!--` or
+                            // `<![CDATA[` there as the start of a comment or CDATA section
+                            // that runs past the closing quote.
+                            found.push((start, "a `<` inside an attribute value, which XML forbids".to_string()));
+                        }
                         j = (end + 1).min(n);
                     }
                     _ => {
                         let end = b[j..].iter().position(|c| c.is_ascii_whitespace() || *c == b'>').map_or(n, |k| j + k);
                         value = Some(&html[j..end]);
+                        if xml {
+                            found.push((start, "an attribute value without quotes, which XML forbids".to_string()));
+                        }
                         j = end;
                     }
                 }
@@ -1187,6 +1200,13 @@ mod tests {
             ("<svg><!-- x --!><a title=\"--><script>alert(1)</script><a title=\"x\"/></svg>", "a `<script>` element"),
             ("<svg><?x ><a title=\"?><script>alert(1)</script><a title=\"x\"/></svg>", "a `<script>` element"),
             ("<!DOCTYPE svg SYSTEM \"x><a title='\"><script>alert(1)</script><a title='x'/>", "a `<script>` element"),
+            // What XML forbids in attribute values, and parsers disagree on.
+            ("<svg><g a=\"<!--\" b='-->\"/><script>alert(1)</script><g c='x'/></svg>", "a `<` inside an attribute value, which XML forbids"),
+            ("<svg><g a=\"<![CDATA[\" b=']]>\"/><script>alert(1)</script><g c='x'/></svg>", "a `<` inside an attribute value, which XML forbids"),
+            ("<svg><g a=x/></svg>", "an attribute value without quotes, which XML forbids"),
+            ("<!DOCTYPE svg SYSTEM \">\" [ <!-- ' --> ]><svg/>", "a DOCTYPE other than a plain `<!DOCTYPE name PUBLIC \"id\" \"url\">`"),
+            ("<!DOCTYPE svg SYSTEM 'x'><svg/>", "a DOCTYPE other than a plain `<!DOCTYPE name PUBLIC \"id\" \"url\">`"),
+            ("<!DOCTYPE svg SYSTEM \"x><svg/>", "a DOCTYPE other than a plain `<!DOCTYPE name PUBLIC \"id\" \"url\">`"),
             // Only UTF-8, as the scan reads it.
             ("<\0?\0x\0m\0l\0>\0", "a control character (U+0000), which XML forbids"),
             ("<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?>\n<svg>\u{1b}$B<!--\u{1b}(B<script>x</script>--></svg>", "an XML declaration with encoding `ISO-2022-JP`: the file must be UTF-8"),
