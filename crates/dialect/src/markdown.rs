@@ -214,6 +214,12 @@ pub fn ends_in_text(html: &str) -> bool {
 /// and `<?xml-stylesheet` (an XSLT stylesheet can write script).
 pub fn unsafe_xml(xml: &str) -> Vec<(usize, String)> {
     let mut found = scan_html(xml, true, |_| {}).0;
+    // The parsed tree, where the scan saw nothing at the same place.
+    for (at, what) in unsafe_xml_tree(xml) {
+        if !found.iter().any(|&(f, _)| f == at) {
+            found.push((at, what));
+        }
+    }
     let find = |needle: &str| xml.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
     for (needle, what) in [
         ("<!entity", "an `<!ENTITY` declaration"),
@@ -439,7 +445,7 @@ fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usiz
                 // SVG animation that would set an event handler.
                 found.push((start, "an animation of an `on...` attribute".to_string()));
             } else if let Some(v) = value.filter(|_| URL_ATTRIBUTES.contains(&attr.as_str()) || attr.ends_with(":href")) {
-                let image = matches!(name.as_str(), "img" | "source" | "video" | "input" | "audio" | "track") && matches!(attr.as_str(), "src" | "poster");
+                let image = is_image_url(&name, &attr);
                 let decoded = decode_references(v);
                 // `values` is a `;`-separated list.
                 if let Some(url) = decoded.split(';').find(|u| is_unsafe_url(u, image)) {
@@ -451,6 +457,63 @@ fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usiz
         i = j.clamp(lt + 1, n);
     }
     (found, open)
+}
+
+/// True when attribute `attr` of element `name` (both lowercase) loads an image, where a
+/// `data:image/...` URL is harmless: `<img src>`, `<video poster>`, SVG's `<image href>`.
+fn is_image_url(name: &str, attr: &str) -> bool {
+    let local = name.rsplit(':').next().unwrap_or_default();
+    (matches!(local, "img" | "source" | "video" | "input" | "audio" | "track") && matches!(attr, "src" | "poster"))
+        || (matches!(local, "image" | "feimage") && (attr == "href" || attr.ends_with(":href")))
+}
+
+/// What a strict XML parser makes of `xml`, checked node by node: the second opinion in
+/// [`unsafe_xml`]. A file that is not well-formed is refused, so what passes is read the
+/// same way by every XML parser, lenient ones included.
+fn unsafe_xml_tree(xml: &str) -> Vec<(usize, String)> {
+    let options = roxmltree::ParsingOptions { allow_dtd: true, nodes_limit: 1_000_000 };
+    let doc = match roxmltree::Document::parse_with_options(xml, options) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let pos = e.pos();
+            let line_start = xml.split_inclusive('\n').take(pos.row.saturating_sub(1) as usize).map(str::len).sum::<usize>().min(xml.len());
+            let at = xml[line_start..].char_indices().nth(pos.col.saturating_sub(1) as usize).map_or(xml.len(), |(k, _)| line_start + k);
+            return vec![(at, format!("not well-formed XML: {e}"))];
+        }
+    };
+    let qname = |at: usize| -> String { xml[at..].chars().take_while(|c| !c.is_whitespace() && !matches!(c, '>' | '/' | '=')).collect() };
+    let mut found = Vec::new();
+    for node in doc.descendants() {
+        if let Some(pi) = node.pi() {
+            if pi.target.eq_ignore_ascii_case("xml-stylesheet") {
+                found.push((node.range().start, "an `<?xml-stylesheet` instruction".to_string()));
+            }
+        }
+        if !node.is_element() {
+            continue;
+        }
+        let at = node.range().start;
+        let name = qname(at + 1).to_ascii_lowercase();
+        if CODE_ELEMENTS.contains(&node.tag_name().name().to_ascii_lowercase().as_str()) {
+            found.push((at, format!("a `<{name}>` element")));
+        }
+        for a in node.attributes() {
+            let local = a.name().to_ascii_lowercase();
+            let written = xml[a.range_qname()].to_ascii_lowercase();
+            let value = a.value();
+            if local.starts_with("on") {
+                found.push((a.position(), format!("an `{written}` event handler attribute")));
+            } else if local == "attributename" && value.trim().to_ascii_lowercase().starts_with("on") {
+                found.push((a.position(), "an animation of an `on...` attribute".to_string()));
+            } else if URL_ATTRIBUTES.contains(&local.as_str()) || local == "base" || written.ends_with(":href") {
+                if let Some(url) = value.split(';').find(|u| is_unsafe_url(u, is_image_url(&name, &written))) {
+                    let scheme: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take_while(|&c| c != ':').collect();
+                    found.push((a.position(), format!("a `{}:` URL in `{written}`", scheme.to_ascii_lowercase())));
+                }
+            }
+        }
+    }
+    found
 }
 
 /// Decodes the character references that can spell a URL scheme in an attribute value:
@@ -1176,7 +1239,7 @@ mod tests {
         let whats = |x: &str| unsafe_xml(x).into_iter().map(|(_, w)| w).collect::<Vec<_>>();
         assert!(DENIED_ELEMENTS.starts_with(CODE_ELEMENTS));
         // What a drawing holds: titles, styles, CDATA, foreign objects, links, comments.
-        let drawing = "<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\"><title>A <b></title><style><![CDATA[ .a > b { fill: red } ]]></style><!-- x --><a xlink:href=\"https://konghq.com\"><text>T</text></a><foreignObject><div>x</div></foreignObject><animate attributeName=\"opacity\" to=\"1\"/></svg>";
+        let drawing = "<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\"><title>A &lt;b&gt;</title><image href=\"data:image/png;base64,AA\"/><style><![CDATA[ .a > b { fill: red } ]]></style><!-- x --><a xlink:href=\"https://konghq.com\"><text>T</text></a><foreignObject><div>x</div></foreignObject><animate attributeName=\"opacity\" to=\"1\"/></svg>";
         assert_eq!(whats(drawing), Vec::<String>::new());
         assert_eq!(whats("\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<svg>\t</svg>"), Vec::<String>::new());
         for (bad, what) in [
@@ -1214,6 +1277,23 @@ mod tests {
         ] {
             assert!(whats(bad).iter().any(|w| w == what), "{bad}: {:?}", whats(bad));
         }
+    }
+
+    #[test]
+    fn the_parsed_tree_is_a_second_opinion() {
+        let whats = |x: &str| unsafe_xml_tree(x).into_iter().map(|(_, w)| w).collect::<Vec<_>>();
+        assert_eq!(whats("<svg xmlns=\"http://www.w3.org/2000/svg\"><image href=\"data:image/png;base64,AA\"/><a href=\"/x/\"/></svg>"), Vec::<String>::new());
+        assert_eq!(whats("<svg><h:SCRIPT xmlns:h=\"http://www.w3.org/1999/xhtml\"/></svg>"), ["a `<h:script>` element"]);
+        assert_eq!(whats("<svg><a x:href=\"&#106;avascript:alert(1)\" xmlns:x=\"http://www.w3.org/1999/xlink\"/></svg>"), ["a `javascript:` URL in `x:href`"]);
+        assert_eq!(whats("<svg><set attributeName=\" onclick\" to=\"alert(1)\"/></svg>"), ["an animation of an `on...` attribute"]);
+        // Entities are expanded before the check.
+        let entity = "<!DOCTYPE x [<!ENTITY s \"<svg onload='alert(1)'/>\">]><x>&s;</x>";
+        assert!(whats(entity).iter().any(|w| w == "an `onload` event handler attribute"), "{:?}", whats(entity));
+        // Not well-formed: refused, at the parser's position.
+        let broken = "<svg>\n  <g a=\"<\"/></svg>";
+        let found = unsafe_xml_tree(broken);
+        assert!(found[0].1.starts_with("not well-formed XML"), "{found:?}");
+        assert_eq!(&broken[found[0].0..found[0].0 + 1], "<", "{found:?}");
     }
 
     #[test]
