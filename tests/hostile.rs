@@ -155,6 +155,8 @@ fn hostile_text_comes_out_escaped() {
     // A no-break space is part of an attribute's name, not whitespace: `\u{a0}onerror` is no
     // handler, and must not become one when the output is minified.
     write(&site, "content/guide/nbsp.md", "---\ntitle: NBSP\n---\n<div>\n<img src=\"x\"\n\u{a0}onerror=\"alert(document.domain)\">\n</div>\n");
+    write(&site, "content/guide/kong-3.4.tar.gz", b"\x1f\x8b\x08\x00 archive");
+    write(&site, "content/CNAME", "docs.example.com\n");
     let o = build(&site, &out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     // The default build minifies: its pages are checked too.
@@ -176,6 +178,9 @@ fn hostile_text_comes_out_escaped() {
         let problems = live_script(html);
         assert!(problems.is_empty(), "{path} has live script:\n{}", problems.join("\n"));
     }
+    // Ordinary downloads are copied; unknown inner parts of a name (`3.4`) do not matter.
+    assert_eq!(std::fs::read(out.join("guide/kong-3.4.tar.gz")).unwrap(), b"\x1f\x8b\x08\x00 archive");
+    assert_eq!(std::fs::read_to_string(out.join("CNAME")).unwrap(), "docs.example.com\n");
     // A drawing that only draws is published as written.
     let svg = std::fs::read(site.join("content/guide/diagram.svg")).unwrap();
     assert_eq!(std::fs::read(out.join("guide/diagram.svg")).unwrap(), svg, "the drawing is published as written");
@@ -314,6 +319,25 @@ fn refused_cases() -> Vec<Refused> {
             name: "a kind of file not known to be safe",
             files: vec![("content/guide/page.phtml", b"<script>alert(1)</script>".to_vec()), ("content/guide/main.rs", b"<x:script xmlns:x=\"http://www.w3.org/1999/xhtml\">alert(1)</x:script>".to_vec())],
             expect: vec!["content/guide/page.phtml:1:1", "not a kind of file known to be safe to publish", "rename a text file to `.txt`", "content/guide/main.rs:1:1"],
+        },
+        Refused {
+            name: "files that a host may type by an inner extension, or sniff",
+            files: vec![
+                ("content/guide/d.svg.tf", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".to_vec()),
+                ("content/guide/x.html.txt", b"hello".to_vec()),
+                ("content/guide/notes.lock", b"\n  <html><body><script>alert(1)</script></body></html>".to_vec()),
+                ("content/guide/NOTES", b"<script>alert(1)</script>".to_vec()),
+            ],
+            expect: vec![
+                "content/guide/d.svg.tf:1:41", "a file that can run script: a `<script>` element",
+                "`content/guide/x.html.txt`: an HTML page would run its script",
+                "`content/guide/notes.lock`: starts with `<`", "`content/guide/NOTES`: starts with `<`",
+            ],
+        },
+        Refused {
+            name: "files that would replace what the build writes",
+            files: vec![("content/robots.txt", b"User-agent: *\nDisallow: /\n".to_vec()), ("content/guide/index.json", b"{}".to_vec())],
+            expect: vec!["`content/robots.txt` would replace `robots.txt`", "`content/guide/index.json` would replace `guide/index.json`"],
         },
         Refused {
             name: "drawings and XML that run script",

@@ -502,13 +502,13 @@ fn unsafe_xml_tree(xml: &str) -> Vec<(usize, String)> {
             let written = xml[a.range_qname()].to_ascii_lowercase();
             let value = a.value();
             if local.starts_with("on") {
-                found.push((a.position(), format!("an `{written}` event handler attribute")));
+                found.push((a.range().start, format!("an `{written}` event handler attribute")));
             } else if local == "attributename" && value.trim().to_ascii_lowercase().starts_with("on") {
-                found.push((a.position(), "an animation of an `on...` attribute".to_string()));
+                found.push((a.range().start, "an animation of an `on...` attribute".to_string()));
             } else if URL_ATTRIBUTES.contains(&local.as_str()) || local == "base" || written.ends_with(":href") {
                 if let Some(url) = value.split(';').find(|u| is_unsafe_url(u, is_image_url(&name, &written))) {
                     let scheme: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take_while(|&c| c != ':').collect();
-                    found.push((a.position(), format!("a `{}:` URL in `{written}`", scheme.to_ascii_lowercase())));
+                    found.push((a.range().start, format!("a `{}:` URL in `{written}`", scheme.to_ascii_lowercase())));
                 }
             }
         }

@@ -133,22 +133,69 @@ const CHECKED: &[&str] = &[
 ];
 
 fn static_kind(rel: &str) -> StaticKind {
+    const HTML: &[&str] = &["html", "htm", "xhtml", "xht", "shtml", "mhtml", "mht", "hta"];
+    const SCRIPT: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "wasm"];
+    let refused_html = StaticKind::Refused("an HTML page would run its script on the site's origin", "write the page as markdown (`.md`); raw HTML that formats is allowed inside it");
+    let refused_script = StaticKind::Refused("a script would run on the site's origin", "scripts come from the theme (`theme/assets/`), which is code, never from content");
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    let Some((_, ext)) = name.rsplit_once('.') else {
-        return StaticKind::Copied; // `CNAME`, `LICENSE`: hosts send no type or a binary one
+    let exts: Vec<String> = name.split('.').skip(1).map(str::to_ascii_lowercase).collect();
+    let Some((last, inner)) = exts.split_last() else {
+        return StaticKind::Copied; // `CNAME`, `LICENSE`: checked for markup at their start
     };
-    let ext = ext.to_ascii_lowercase();
-    match ext.as_str() {
+    let mut kind = match last.as_str() {
         e if COPIED.contains(&e) => StaticKind::Copied,
         e if CHECKED.contains(&e) => StaticKind::Checked,
-        "html" | "htm" | "xhtml" | "xht" | "shtml" | "mhtml" | "mht" | "hta" => StaticKind::Refused("an HTML page would run its script on the site's origin", "write the page as markdown (`.md`); raw HTML that formats is allowed inside it"),
-        "js" | "mjs" | "cjs" | "jsx" | "ts" | "wasm" => StaticKind::Refused("a script would run on the site's origin", "scripts come from the theme (`theme/assets/`), which is code, never from content"),
-        _ => StaticKind::Refused(
-            "not a kind of file known to be safe to publish (a host may serve it as a page)",
-            "content/ publishes only files that cannot run script in a browser: images, fonts, media, PDFs, archives, text and data files (checked: SVG and XML); \
-             rename a text file to `.txt` to publish it as text",
-        ),
+        e if HTML.contains(&e) => return refused_html,
+        e if SCRIPT.contains(&e) => return refused_script,
+        _ => {
+            return StaticKind::Refused(
+                "not a kind of file known to be safe to publish (a host may serve it as a page)",
+                "content/ publishes only files that cannot run script in a browser: images, fonts, media, PDFs, archives, text and data files (checked: SVG and XML); \
+                 rename a text file to `.txt` to publish it as text",
+            )
+        }
+    };
+    // Some hosts (Apache's mod_mime) type a file by every extension they know, so
+    // `d.svg.tf` is an SVG and `x.html.txt` a page; unknown inner parts (`kong-3.4.tar.gz`)
+    // are skipped there too.
+    for e in inner {
+        if HTML.contains(&e.as_str()) {
+            return refused_html;
+        }
+        if SCRIPT.contains(&e.as_str()) {
+            return refused_script;
+        }
+        if CHECKED.contains(&e.as_str()) {
+            kind = StaticKind::Checked;
+        }
     }
+    kind
+}
+
+/// True when a file starts (after a byte order mark and blanks) with `<`: served with no
+/// content type (a host that knows neither its extension nor a default), a browser sniffs
+/// such a file as HTML or XML. Copied files may not.
+fn starts_with_markup(path: &Path) -> bool {
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        use std::io::Read;
+        let _ = f.take(1024).read_to_end(&mut head);
+    }
+    let rest = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
+    rest.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')) == Some(&b'<')
+}
+
+/// The error for a file in content/ that is not published, showing its first line (it is
+/// read for that only).
+fn refuse_static(sources: &mut Sources, diags: &mut Vec<Diagnostic>, display: &str, path: &Path, what: &str, hint: &str) {
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        use std::io::Read;
+        let _ = f.take(240).read_to_end(&mut head);
+    }
+    let first = String::from_utf8_lossy(&head).lines().find(|l| !l.trim().is_empty()).unwrap_or_default().to_string();
+    let id = sources.add(display.to_string(), path.to_path_buf(), Arc::from(format!("{first}\n")));
+    diags.push(Diagnostic::error(Span::new(id, 0, 0), format!("`{display}`: {what}")).with_label("not published").with_hint(hint.to_string()));
 }
 
 /// Checks a drawing or XML file from content/ the way raw HTML in a page is checked (see
@@ -359,23 +406,21 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
             }
         } else {
             match static_kind(&rel) {
+                StaticKind::Copied if starts_with_markup(path) => refuse_static(
+                    &mut sources,
+                    diags,
+                    &display,
+                    path,
+                    "starts with `<`: a host that sends no content type lets the browser read it as a page",
+                    "a copied file may not start like markup; for a drawing use `.svg`, for text start it with something else",
+                ),
                 StaticKind::Copied => statics.push(StaticFile { rel, disk: path.to_path_buf(), checked: None }),
                 StaticKind::Checked => {
                     if let Some(text) = check_static(&mut sources, display, path, diags) {
                         statics.push(StaticFile { rel, disk: path.to_path_buf(), checked: Some(text) });
                     }
                 }
-                StaticKind::Refused(what, hint) => {
-                    // Its first line is shown (it is read for that only).
-                    let mut head = Vec::new();
-                    if let Ok(f) = std::fs::File::open(path) {
-                        use std::io::Read;
-                        let _ = f.take(240).read_to_end(&mut head);
-                    }
-                    let first = String::from_utf8_lossy(&head).lines().next().unwrap_or_default().to_string();
-                    let id = sources.add(display.clone(), path.to_path_buf(), Arc::from(format!("{first}\n")));
-                    diags.push(Diagnostic::error(Span::new(id, 0, 0), format!("`{display}`: {what}")).with_label("not published").with_hint(hint));
-                }
+                StaticKind::Refused(what, hint) => refuse_static(&mut sources, diags, &display, path, what, hint),
             }
         }
     }
@@ -397,6 +442,25 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
             return None;
         }
     };
+    // A file from content/ may not take the place of one the build writes.
+    let generated: std::collections::HashSet<String> = pages
+        .iter()
+        .map(|p| format!("{}index.json", p.url))
+        .chain(["sitemap.xml", "robots.txt", "404.html"].map(String::from))
+        .chain(theme.assets().map(|(n, _)| format!("assets/{n}")))
+        .collect();
+    let mut sources = sources;
+    for st in &statics {
+        if generated.contains(&st.rel) || st.rel.starts_with("search/") {
+            let display = format!("{CONTENT_DIR}/{}", st.rel);
+            let id = sources.add(display.clone(), st.disk.clone(), Arc::from(""));
+            diags.push(
+                Diagnostic::error(Span::new(id, 0, 0), format!("`{display}` would replace `{}`, which the build writes", st.rel))
+                    .with_label("")
+                    .with_hint("rename or move the file (`search/` and the theme's asset names are reserved)"),
+            );
+        }
+    }
     let mut loaded = Loaded { config, sources, pages, statics, includes, theme, links: links::LinkMap::default() };
     loaded.links = links::LinkMap::new(&loaded);
     Some(loaded)
