@@ -458,6 +458,19 @@ fn hostile_input_is_refused_with_positions() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Builds `site`, which must fail (exit 1, no output written) with each of `wants` in its
+/// report; returns the report.
+fn assert_refused(site: &Path, out: &Path, wants: &[&str]) -> String {
+    let o = build(site, out);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    for want in wants {
+        assert!(stderr.contains(want), "missing {want:?} in:\n{stderr}");
+    }
+    assert!(!out.exists(), "a failed build wrote {}", out.display());
+    stderr
+}
+
 /// The calculator page itself, with the calculator's marker hidden in a table cell's
 /// attribute: the widget's markup would land in the attribute and break out of it.
 #[test]
@@ -473,26 +486,14 @@ fn the_calculator_cannot_be_placed_inside_an_attribute() {
     let forged = "\n{% table %}\ncolumns:\n  - title: A\n    key: a\nrows:\n  - a: \"<img src=x alt='<div data-portolan-calculator></div>'>\"\n{% endtable %}\n";
     let forged_text = format!("{text}{forged}");
     std::fs::write(&network, &forged_text).unwrap();
-    let o = build(&site, &out);
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{stderr}");
     let line = forged_text[..forged_text.find("<div data-portolan").unwrap()].lines().count();
-    for want in [format!("content/konnect-platform/network.md:{line}:"), "raw HTML that spells the calculator's marker".to_string(), "build failed: 1 error".to_string()] {
-        assert!(stderr.contains(&want), "missing {want:?} in:\n{stderr}");
-    }
-    assert!(!out.exists());
+    assert_refused(&site, &out, &[&format!("content/konnect-platform/network.md:{line}:"), "raw HTML that spells the calculator's marker", "build failed: 1 error"]);
     // The tag itself inside an open tag: the widget would land in an attribute's value.
     let inside = text.replacen("{% hostname_calculator %}", "<div>\n<img title='\n{% hostname_calculator %}'>\n</div>", 1);
     assert_ne!(inside, text);
     std::fs::write(&network, &inside).unwrap();
-    let o = build(&site, &out);
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{stderr}");
     let line = inside[..inside.find("{% hostname_calculator").unwrap()].lines().count() + 1;
-    for want in [format!("content/konnect-platform/network.md:{line}:1"), "`{% hostname_calculator %}` inside raw HTML that is still open".to_string(), "build failed: 1 error".to_string()] {
-        assert!(stderr.contains(&want), "missing {want:?} in:\n{stderr}");
-    }
-    assert!(!out.exists());
+    assert_refused(&site, &out, &[&format!("content/konnect-platform/network.md:{line}:1"), "`{% hostname_calculator %}` inside raw HTML that is still open", "build failed: 1 error"]);
     // Without the forged cell the same page builds, calculator and all.
     std::fs::write(&network, &text).unwrap();
     let o = build(&site, &out);
@@ -512,21 +513,19 @@ fn symlinks_out_of_the_site_and_loops_are_refused() {
     std::os::unix::fs::symlink("loop-b.md", site.join("content/loop-a.md")).unwrap();
     std::os::unix::fs::symlink("loop-a.md", site.join("content/loop-b.md")).unwrap();
     std::os::unix::fs::symlink(".", site.join("content/guide/self")).unwrap();
-    let o = build(&site, &out);
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{stderr}");
-    for want in [
-        "symlink `content/leak.md` points outside the site's content folder",
-        "symlink `content/_includes/sections/leak.md` points outside the site's content folder",
-        "symlink `content/etc` points outside the site's content folder",
-        "cannot read `content/loop-a.md`",
-        "cannot read `content/loop-b.md`",
-        "symlinked folder `content/guide/self` is not followed",
-    ] {
-        assert!(stderr.contains(want), "missing {want:?} in:\n{stderr}");
-    }
+    let stderr = assert_refused(
+        &site,
+        &out,
+        &[
+            "symlink `content/leak.md` points outside the site's content folder",
+            "symlink `content/_includes/sections/leak.md` points outside the site's content folder",
+            "symlink `content/etc` points outside the site's content folder",
+            "cannot read `content/loop-a.md`",
+            "cannot read `content/loop-b.md`",
+            "symlinked folder `content/guide/self` is not followed",
+        ],
+    );
     assert!(!stderr.contains("Outside the site"), "the outside file is never read");
-    assert!(!out.exists());
 }
 
 /// Peak RSS (KiB) and wall time of a child process.

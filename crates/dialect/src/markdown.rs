@@ -214,19 +214,14 @@ pub fn ends_in_text(html: &str) -> bool {
 /// and `<?xml-stylesheet` (an XSLT stylesheet can write script).
 pub fn unsafe_xml(xml: &str) -> Vec<(usize, String)> {
     let mut found = scan_html(xml, true, |_| {}).0;
-    // The parsed tree, where the scan saw nothing at the same place.
-    for (at, what) in unsafe_xml_tree(xml) {
-        if !found.iter().any(|&(f, _)| f == at) {
-            found.push((at, what));
-        }
-    }
-    let find = |needle: &str| xml.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
+    // `needle` (lowercase), ASCII case-insensitively, at or after `from`.
+    let find = |from: usize, needle: &str| xml.as_bytes().get(from..)?.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes())).map(|k| from + k);
     for (needle, what) in [
         ("<!entity", "an `<!ENTITY` declaration"),
         ("<!attlist", "an `<!ATTLIST` declaration"),
         ("<?xml-stylesheet", "an `<?xml-stylesheet` instruction"),
     ] {
-        if let Some(at) = find(needle) {
+        if let Some(at) = find(0, needle) {
             found.push((at, what.to_string()));
         }
     }
@@ -249,8 +244,7 @@ pub fn unsafe_xml(xml: &str) -> Vec<(usize, String)> {
     // Only a plain DOCTYPE (a name, `PUBLIC`/`SYSTEM` and double-quoted ids without `>`):
     // then every parser ends it at its first `>`, as the scan does.
     let mut from = 0;
-    while let Some(k) = xml.get(from..).and_then(|rest| rest.as_bytes().windows(9).position(|w| w.eq_ignore_ascii_case(b"<!doctype"))) {
-        let at = from + k;
+    while let Some(at) = find(from, "<!doctype") {
         let decl = &xml[at..xml[at..].find('>').map_or(xml.len(), |e| at + e)];
         if decl.contains('[') {
             found.push((at, "a DOCTYPE with an internal subset (`[...]`)".to_string()));
@@ -258,6 +252,12 @@ pub fn unsafe_xml(xml: &str) -> Vec<(usize, String)> {
             found.push((at, "a DOCTYPE other than a plain `<!DOCTYPE name PUBLIC \"id\" \"url\">`".to_string()));
         }
         from = at + 9;
+    }
+    // The parsed tree, where the checks above saw nothing at the same place.
+    for (at, what) in unsafe_xml_tree(xml) {
+        if !found.iter().any(|&(f, _)| f == at) {
+            found.push((at, what));
+        }
     }
     found.sort_by_key(|(at, _)| *at);
     found
@@ -438,25 +438,37 @@ fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usiz
                     }
                 }
             }
-            // `x:onclick` too: what a prefix means depends on namespace declarations.
-            if attr.starts_with("on") || attr.rsplit(':').next().is_some_and(|local| local.starts_with("on")) {
-                found.push((start, format!("an `{attr}` event handler attribute")));
-            } else if attr == "attributename" && value.is_some_and(|v| decode_references(v).trim().to_ascii_lowercase().starts_with("on")) {
-                // SVG animation that would set an event handler.
-                found.push((start, "an animation of an `on...` attribute".to_string()));
-            } else if let Some(v) = value.filter(|_| URL_ATTRIBUTES.contains(&attr.as_str()) || attr.ends_with(":href")) {
-                let image = is_image_url(&name, &attr);
-                let decoded = decode_references(v);
-                // `values` is a `;`-separated list.
-                if let Some(url) = decoded.split(';').find(|u| is_unsafe_url(u, image)) {
-                    let scheme: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take_while(|&c| c != ':').collect();
-                    found.push((start, format!("a `{}:` URL in `{attr}`", scheme.to_ascii_lowercase())));
-                }
+            if let Some(what) = attribute_problem(&name, &attr, value, |v| std::borrow::Cow::Owned(decode_references(v))) {
+                found.push((start, what));
             }
         }
         i = j.clamp(lt + 1, n);
     }
     (found, open)
+}
+
+/// What makes attribute `attr` of element `element` (both lowercase, as written) unsafe, if
+/// anything: an event handler (`on...`, also after a prefix: what a prefix means depends on
+/// namespace declarations), an SVG animation that would set one, or an unsafe URL
+/// ([`is_unsafe_url`]) in a URL attribute (with any prefix; `values` is a `;`-separated
+/// list). `decode` turns the value as written into the value a parser reads (character
+/// references), only where it is looked at. Shared by the scan and the XML tree check.
+fn attribute_problem<'v>(element: &str, attr: &str, value: Option<&'v str>, decode: impl Fn(&'v str) -> std::borrow::Cow<'v, str>) -> Option<String> {
+    let local = attr.rsplit(':').next().unwrap_or_default();
+    if attr.starts_with("on") || local.starts_with("on") {
+        return Some(format!("an `{attr}` event handler attribute"));
+    }
+    let animation = local == "attributename";
+    if !animation && !(URL_ATTRIBUTES.contains(&attr) || URL_ATTRIBUTES.contains(&local) || local == "base") {
+        return None;
+    }
+    let value = decode(value?);
+    if animation {
+        return value.trim().to_ascii_lowercase().starts_with("on").then(|| "an animation of an `on...` attribute".to_string());
+    }
+    let url = value.split(';').find(|u| is_unsafe_url(u, is_image_url(element, attr)))?;
+    let scheme: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take_while(|&c| c != ':').collect();
+    Some(format!("a `{}:` URL in `{attr}`", scheme.to_ascii_lowercase()))
 }
 
 /// True when attribute `attr` of element `name` (both lowercase) loads an image, where a
@@ -498,18 +510,9 @@ fn unsafe_xml_tree(xml: &str) -> Vec<(usize, String)> {
             found.push((at, format!("a `<{name}>` element")));
         }
         for a in node.attributes() {
-            let local = a.name().to_ascii_lowercase();
-            let written = xml[a.range_qname()].to_ascii_lowercase();
-            let value = a.value();
-            if local.starts_with("on") {
-                found.push((a.range().start, format!("an `{written}` event handler attribute")));
-            } else if local == "attributename" && value.trim().to_ascii_lowercase().starts_with("on") {
-                found.push((a.range().start, "an animation of an `on...` attribute".to_string()));
-            } else if URL_ATTRIBUTES.contains(&local.as_str()) || local == "base" || written.ends_with(":href") {
-                if let Some(url) = value.split(';').find(|u| is_unsafe_url(u, is_image_url(&name, &written))) {
-                    let scheme: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take_while(|&c| c != ':').collect();
-                    found.push((a.range().start, format!("a `{}:` URL in `{written}`", scheme.to_ascii_lowercase())));
-                }
+            // The parser has decoded the value already.
+            if let Some(what) = attribute_problem(&name, &xml[a.range_qname()].to_ascii_lowercase(), Some(a.value()), std::borrow::Cow::Borrowed) {
+                found.push((a.range().start, what));
             }
         }
     }

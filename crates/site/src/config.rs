@@ -128,20 +128,19 @@ fn is_web_origin(v: &str) -> bool {
 /// An error at the value of top-level key `key` (or at the file's start when it cannot be
 /// found: a flow mapping, say).
 fn bad_value(file: FileId, text: &str, key: &str, message: &str, hint: &str) -> Diagnostic {
-    let mut at = 0;
-    let mut end = 0;
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
-            let value = rest.trim_end();
-            let lead = value.len() - value.trim_start().len();
-            at = line_start + key.len() + 1 + lead;
-            end = line_start + key.len() + 1 + value.len();
-            break;
-        }
-        line_start += line.len();
-    }
-    Diagnostic::error(Span::new(file, at, end), message.to_string()).with_label("this value").with_hint(hint.to_string())
+    let whole = portolan_dialect::frontmatter::RawFront { start: 0, end: text.len() };
+    let k = portolan_dialect::frontmatter::key_span(file, text, whole, key);
+    let span = if k.end > k.start {
+        // After the key's `:`, to the end of its line, without the blanks around the value.
+        let colon = k.end + text[k.end..].find(':').map_or(0, |c| c + 1);
+        let line = &text[colon..text[colon..].find('\n').map_or(text.len(), |e| colon + e)];
+        let value = line.trim_end();
+        let lead = value.len() - value.trim_start().len();
+        Span::new(file, colon + lead, colon + value.len())
+    } else {
+        k
+    };
+    Diagnostic::error(span, message.to_string()).with_label("this value").with_hint(hint.to_string())
 }
 
 /// `docs` → `/docs/`; `` → `/`.

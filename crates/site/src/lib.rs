@@ -176,23 +176,26 @@ fn static_kind(rel: &str) -> StaticKind {
 /// content type (a host that knows neither its extension nor a default), a browser sniffs
 /// such a file as HTML or XML. Copied files may not.
 fn starts_with_markup(path: &Path) -> bool {
+    let head = file_head(path, 1024);
+    let rest = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
+    rest.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+}
+
+/// Up to `limit` bytes from the start of a file (none when it cannot be read: the copy
+/// reports that).
+fn file_head(path: &Path, limit: u64) -> Vec<u8> {
+    use std::io::Read;
     let mut head = Vec::new();
     if let Ok(f) = std::fs::File::open(path) {
-        use std::io::Read;
-        let _ = f.take(1024).read_to_end(&mut head);
+        let _ = f.take(limit).read_to_end(&mut head);
     }
-    let rest = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
-    rest.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')) == Some(&b'<')
+    head
 }
 
 /// The error for a file in content/ that is not published, showing its first line (it is
 /// read for that only).
 fn refuse_static(sources: &mut Sources, diags: &mut Vec<Diagnostic>, display: &str, path: &Path, what: &str, hint: &str) {
-    let mut head = Vec::new();
-    if let Ok(f) = std::fs::File::open(path) {
-        use std::io::Read;
-        let _ = f.take(240).read_to_end(&mut head);
-    }
+    let head = file_head(path, 240);
     let first = String::from_utf8_lossy(&head).lines().find(|l| !l.trim().is_empty()).unwrap_or_default().to_string();
     let id = sources.add(display.to_string(), path.to_path_buf(), Arc::from(format!("{first}\n")));
     diags.push(Diagnostic::error(Span::new(id, 0, 0), format!("`{display}`: {what}")).with_label("not published").with_hint(hint.to_string()));
@@ -449,7 +452,6 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
         .chain(["sitemap.xml", "robots.txt", "404.html"].map(String::from))
         .chain(theme.assets().map(|(n, _)| format!("assets/{n}")))
         .collect();
-    let mut sources = sources;
     for st in &statics {
         if generated.contains(&st.rel) || st.rel.starts_with("search/") {
             let display = format!("{CONTENT_DIR}/{}", st.rel);

@@ -106,21 +106,16 @@ pub fn minify(html: &str) -> String {
         if verbatim > 0 {
             out.push_str(line);
         } else {
-            // HTML's whitespace only: a no-break space (or any other Unicode space) is
-            // part of what follows it, e.g. of an attribute's name.
-            let t = line.trim_start_matches(is_html_space);
-            if !t.trim_matches(is_html_space).is_empty() {
+            // HTML's whitespace only (which is ASCII's): a no-break space (or any other
+            // Unicode space) is part of what follows it, e.g. of an attribute's name.
+            let t = line.trim_start_matches(|c: char| c.is_ascii_whitespace());
+            if !t.trim_matches(|c: char| c.is_ascii_whitespace()).is_empty() {
                 out.push_str(t);
             }
         }
         verbatim = (verbatim + verbatim_delta(line.as_bytes())).max(0);
     }
     out
-}
-
-/// The characters HTML's tokenizer treats as whitespace.
-fn is_html_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\x0c' | '\r')
 }
 
 /// Opening minus closing `<pre>`, `<textarea>`, `<script>` and `<style>` tags in a line,
