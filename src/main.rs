@@ -113,16 +113,47 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { site_dir, out, base_url, quiet, verbose, no_minify } => build(site_dir, out, base_url, quiet, verbose, no_minify),
-        Command::Serve { site_dir, port, bind, base_url } => serve(site_dir, port, bind, base_url),
-        Command::Check { site_dir, verbose, external, timeout } => check(site_dir, verbose, external, timeout),
-        Command::Hosts { site_dir, geo, prefix, portal, format, page } => hosts(site_dir, geo, prefix, portal, &format, page),
-        Command::BenchRebuild { site_dir, page, runs } => bench_rebuild(site_dir, page, runs),
+        Command::Build {
+            site_dir,
+            out,
+            base_url,
+            quiet,
+            verbose,
+            no_minify,
+        } => build(site_dir, out, base_url, quiet, verbose, no_minify),
+        Command::Serve {
+            site_dir,
+            port,
+            bind,
+            base_url,
+        } => serve(site_dir, port, bind, base_url),
+        Command::Check {
+            site_dir,
+            verbose,
+            external,
+            timeout,
+        } => check(site_dir, verbose, external, timeout),
+        Command::Hosts {
+            site_dir,
+            geo,
+            prefix,
+            portal,
+            format,
+            page,
+        } => hosts(site_dir, geo, prefix, portal, &format, page),
+        Command::BenchRebuild {
+            site_dir,
+            page,
+            runs,
+        } => bench_rebuild(site_dir, page, runs),
     }
 }
 
 fn options(site_dir: PathBuf) -> portolan_site::Options {
-    portolan_site::Options { embedded: embedded::EMBEDDED, ..portolan_site::Options::new(site_dir) }
+    portolan_site::Options {
+        embedded: embedded::EMBEDDED,
+        ..portolan_site::Options::new(site_dir)
+    }
 }
 
 /// A progress bar on stderr for long builds; none when stderr is not a terminal.
@@ -131,7 +162,11 @@ fn progress_bar() -> Option<(indicatif::ProgressBar, portolan_site::Progress)> {
         return None;
     }
     let bar = indicatif::ProgressBar::hidden();
-    bar.set_style(indicatif::ProgressStyle::with_template("{msg:20} [{bar:30}] {pos}/{len}").ok()?.progress_chars("=> "));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:20} [{bar:30}] {pos}/{len}")
+            .ok()?
+            .progress_chars("=> "),
+    );
     let shown = bar.clone();
     let started = std::time::Instant::now();
     let report: portolan_site::Progress = std::sync::Arc::new(move |phase, done, total| {
@@ -146,8 +181,20 @@ fn progress_bar() -> Option<(indicatif::ProgressBar, portolan_site::Progress)> {
     Some((bar, report))
 }
 
-fn build(site_dir: PathBuf, out: Option<PathBuf>, base_url: Option<String>, quiet: bool, verbose: bool, no_minify: bool) -> ExitCode {
-    let mut opts = portolan_site::Options { out_dir: out, base_url, minify: no_minify.then_some(false), ..options(site_dir) };
+fn build(
+    site_dir: PathBuf,
+    out: Option<PathBuf>,
+    base_url: Option<String>,
+    quiet: bool,
+    verbose: bool,
+    no_minify: bool,
+) -> ExitCode {
+    let mut opts = portolan_site::Options {
+        out_dir: out,
+        base_url,
+        minify: no_minify.then_some(false),
+        ..options(site_dir)
+    };
     let bar = if quiet { None } else { progress_bar() };
     opts.progress = bar.as_ref().map(|(_, p)| p.clone());
     let timings = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -196,13 +243,32 @@ fn build(site_dir: PathBuf, out: Option<PathBuf>, base_url: Option<String>, quie
     }
 }
 
-fn serve(site_dir: PathBuf, port: u16, bind: std::net::IpAddr, base_url: Option<String>) -> ExitCode {
-    let site = portolan_site::Options { base_url, ..options(site_dir) };
-    let opts = portolan_serve::ServeOptions { site, addr: std::net::SocketAddr::new(bind, port), verbose: true };
+fn serve(
+    site_dir: PathBuf,
+    port: u16,
+    bind: std::net::IpAddr,
+    base_url: Option<String>,
+) -> ExitCode {
+    let site = portolan_site::Options {
+        base_url,
+        ..options(site_dir)
+    };
+    let opts = portolan_serve::ServeOptions {
+        site,
+        addr: std::net::SocketAddr::new(bind, port),
+        verbose: true,
+    };
     match portolan_serve::start(opts, |line| eprintln!("{line}")) {
         Ok(server) => {
-            let scope = if server.addr.ip().is_loopback() { "only this machine can connect; --bind 0.0.0.0 to expose it" } else { "reachable from the network" };
-            eprintln!("Serving on http://{}/ ({scope}). Watching for changes; Ctrl-C stops.", server.addr);
+            let scope = if server.addr.ip().is_loopback() {
+                "only this machine can connect; --bind 0.0.0.0 to expose it"
+            } else {
+                "reachable from the network"
+            };
+            eprintln!(
+                "Serving on http://{}/ ({scope}). Watching for changes; Ctrl-C stops.",
+                server.addr
+            );
             server.wait();
             ExitCode::SUCCESS
         }
@@ -239,12 +305,20 @@ fn check(site_dir: PathBuf, verbose: bool, fetch: bool, timeout: u64) -> ExitCod
         urls.sort();
         urls.dedup();
         let probes: std::collections::HashMap<String, portolan_site::links::Probe> =
-            portolan_site::links::probe_external(&urls, std::time::Duration::from_secs(timeout)).into_iter().collect();
+            portolan_site::links::probe_external(&urls, std::time::Duration::from_secs(timeout))
+                .into_iter()
+                .collect();
         for (_, url, span) in &external {
             match probes.get(url) {
                 Some(portolan_site::links::Probe::Gone(code)) => {
                     external_broken += 1;
-                    diags.push(portolan_dialect::Diagnostic::error(*span, format!("external link `{url}` answers {code}")).with_label("gone"));
+                    diags.push(
+                        portolan_dialect::Diagnostic::error(
+                            *span,
+                            format!("external link `{url}` answers {code}"),
+                        )
+                        .with_label("gone"),
+                    );
                 }
                 Some(portolan_site::links::Probe::Unsure(why)) => {
                     diags.push(portolan_dialect::Diagnostic::warning(*span, format!("could not confirm external link `{url}`: {why}")).with_label("not checked").with_hint("rate limits, timeouts and server errors are not failures; try again later"));
@@ -325,7 +399,14 @@ fn bench_rebuild(site_dir: PathBuf, page: PathBuf, runs: usize) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn hosts(site_dir: PathBuf, geo: String, prefix: Option<String>, portal: Option<String>, format: &str, page: Option<String>) -> ExitCode {
+fn hosts(
+    site_dir: PathBuf,
+    geo: String,
+    prefix: Option<String>,
+    portal: Option<String>,
+    format: &str,
+    page: Option<String>,
+) -> ExitCode {
     use portolan_endpoints::{Format, Inputs};
     let session = portolan_site::Session::new(options(site_dir));
     let mut specs = session.calculator_specs();
@@ -336,12 +417,18 @@ fn hosts(site_dir: PathBuf, geo: String, prefix: Option<String>, portal: Option<
     let (url, spec) = match specs.len() {
         1 => specs.remove(0),
         0 => {
-            eprintln!("error: no page {}places the hostname calculator ({{% hostname_calculator %}})", page.map(|p| format!("at {p} ")).unwrap_or_default());
+            eprintln!(
+                "error: no page {}places the hostname calculator ({{% hostname_calculator %}})",
+                page.map(|p| format!("at {p} ")).unwrap_or_default()
+            );
             return ExitCode::FAILURE;
         }
         _ => {
             let urls: Vec<_> = specs.iter().map(|(u, _)| u.as_str()).collect();
-            eprintln!("error: several pages place the calculator; choose one with --page: {}", urls.join(", "));
+            eprintln!(
+                "error: several pages place the calculator; choose one with --page: {}",
+                urls.join(", ")
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -352,7 +439,11 @@ fn hosts(site_dir: PathBuf, geo: String, prefix: Option<String>, portal: Option<
             return ExitCode::FAILURE;
         }
     };
-    let expansion = match spec.expand(&Inputs { geo: Some(geo), prefix, portal }) {
+    let expansion = match spec.expand(&Inputs {
+        geo: Some(geo),
+        prefix,
+        portal,
+    }) {
         Ok(e) => e,
         Err(errors) => {
             for e in errors {
@@ -366,7 +457,11 @@ fn hosts(site_dir: PathBuf, geo: String, prefix: Option<String>, portal: Option<
     }
     for e in expansion.endpoints.iter().filter(|e| e.needs.is_some()) {
         if let Some(input) = e.needs {
-            eprintln!("note: {} is left out: it needs --{}", e.hostname, input.id());
+            eprintln!(
+                "note: {} is left out: it needs --{}",
+                e.hostname,
+                input.id()
+            );
         }
     }
     let format = match format {

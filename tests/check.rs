@@ -47,8 +47,17 @@ fn tiny_server() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
             let n = s.read(&mut buf).unwrap_or(0);
             let req = String::from_utf8_lossy(&buf[..n]);
             counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let status = if req.contains(" /ok ") { "200 OK" } else if req.contains(" /busy ") { "429 Too Many Requests" } else { "404 Not Found" };
-            let _ = write!(s, "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            let status = if req.contains(" /ok ") {
+                "200 OK"
+            } else if req.contains(" /busy ") {
+                "429 Too Many Requests"
+            } else {
+                "404 Not Found"
+            };
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
         }
     });
     (port, hits)
@@ -67,14 +76,34 @@ fn external_links_are_listed_and_fetched_only_when_asked() {
     .unwrap();
     let o = portolan(&["check", site.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(hits.load(std::sync::atomic::Ordering::Relaxed), 0, "nothing is fetched unless asked");
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::Relaxed),
+        0,
+        "nothing is fetched unless asked"
+    );
     assert!(String::from_utf8_lossy(&o.stderr).contains("3 external links (not fetched"));
 
-    let o = portolan(&["check", site.to_str().unwrap(), "--external", "--timeout", "5"]);
+    let o = portolan(&[
+        "check",
+        site.to_str().unwrap(),
+        "--external",
+        "--timeout",
+        "5",
+    ]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains(&format!("error: external link `http://127.0.0.1:{port}/gone` answers 404")), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error: external link `http://127.0.0.1:{port}/gone` answers 404"
+        )),
+        "{stderr}"
+    );
     assert!(stderr.contains("content/guide/index.md:4:"), "{stderr}");
-    assert!(stderr.contains(&format!("warning: could not confirm external link `http://127.0.0.1:{port}/busy`: HTTP 429")), "a rate limit is a warning: {stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "warning: could not confirm external link `http://127.0.0.1:{port}/busy`: HTTP 429"
+        )),
+        "a rate limit is a warning: {stderr}"
+    );
     assert!(!stderr.contains("/ok`"), "{stderr}");
 }

@@ -22,10 +22,22 @@ const MIN_KILLS: usize = 12;
 fn generate(site: &Path, b: bool) {
     let v = if b { "B" } else { "A" };
     std::fs::create_dir_all(site.join("content")).unwrap();
-    std::fs::write(site.join("portolan.yaml"), format!("title: Crash test {v}\nvariables:\n  version: \"{v}\"\n")).unwrap();
-    std::fs::write(site.join("content/index.md"), format!("---\ntitle: Home {v}\n---\nThe home page of site {v}.\n")).unwrap();
+    std::fs::write(
+        site.join("portolan.yaml"),
+        format!("title: Crash test {v}\nvariables:\n  version: \"{v}\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/index.md"),
+        format!("---\ntitle: Home {v}\n---\nThe home page of site {v}.\n"),
+    )
+    .unwrap();
     if !b {
-        std::fs::write(site.join("content/only-in-a.txt"), "a static file only site A has\n").unwrap();
+        std::fs::write(
+            site.join("content/only-in-a.txt"),
+            "a static file only site A has\n",
+        )
+        .unwrap();
     }
     let body: String = (0..3)
         .map(|j| format!("## Section {j}\n\nSite {{{{site.version}}}}: text with a [link](/s0/p1/) and `code {j}`.\n\n- item a\n- item b\n\n"))
@@ -36,7 +48,11 @@ fn generate(site: &Path, b: bool) {
         }
         let dir = site.join(format!("content/s{}", i / 100));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(format!("p{i}.md")), format!("---\ntitle: Page {i} of {v}\n---\n{body}")).unwrap();
+        std::fs::write(
+            dir.join(format!("p{i}.md")),
+            format!("---\ntitle: Page {i} of {v}\n---\n{body}"),
+        )
+        .unwrap();
     }
 }
 
@@ -50,7 +66,15 @@ fn tree(dir: &Path) -> Vec<(String, u64, u64)> {
             let bytes = std::fs::read(e.path()).unwrap();
             let mut h = DefaultHasher::new();
             bytes.hash(&mut h);
-            (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), bytes.len() as u64, h.finish())
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                bytes.len() as u64,
+                h.finish(),
+            )
         })
         .collect();
     v.sort();
@@ -59,7 +83,15 @@ fn tree(dir: &Path) -> Vec<(String, u64, u64)> {
 
 fn build_cmd(site: &Path, out: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_portolan"));
-    c.args(["build", site.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"]).stdout(Stdio::null()).stderr(Stdio::piped());
+    c.args([
+        "build",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ])
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped());
     c
 }
 
@@ -102,12 +134,22 @@ fn killed_builds_leave_the_previous_or_the_new_site() {
     let mut took = build(&site_a, &out);
     let tree_a = tree(&out);
     assert_ne!(tree_a, tree_b);
-    assert!(tree_a.iter().any(|(p, ..)| p == ".portolan-output") && tree_b.iter().any(|(p, ..)| p == ".portolan-output"));
+    assert!(
+        tree_a.iter().any(|(p, ..)| p == ".portolan-output")
+            && tree_b.iter().any(|(p, ..)| p == ".portolan-output")
+    );
     assert!(tree_a.len() > 2 * PAGES, "{} files", tree_a.len());
 
-    let seed = std::env::var("CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
-    });
+    let seed = std::env::var("CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
     eprintln!("crash test: seed {seed} (CRASH_SEED={seed} replays it), a build takes {took:?}");
     let mut rng = Rng(seed);
 
@@ -121,12 +163,20 @@ fn killed_builds_leave_the_previous_or_the_new_site() {
             break;
         }
         builds += 1;
-        let (next, site) = if current == 'A' { ('B', &site_b) } else { ('A', &site_a) };
+        let (next, site) = if current == 'A' {
+            ('B', &site_b)
+        } else {
+            ('A', &site_a)
+        };
         // Half the kills anywhere in a build, half in its last fifth, where the site files
         // are written, the folder is swapped in and the previous one moved aside.
         let t = took.as_micros() as u64;
         let window = (t * 21 / 20).max(1);
-        let delay = Duration::from_micros(if n % 2 == 0 { rng.next() % window } else { t * 8 / 10 + rng.next() % (window - t * 8 / 10).max(1) });
+        let delay = Duration::from_micros(if n % 2 == 0 {
+            rng.next() % window
+        } else {
+            t * 8 / 10 + rng.next() % (window - t * 8 / 10).max(1)
+        });
         let began = Instant::now();
         let mut child = build_cmd(site, &out).spawn().unwrap();
         // Wait for the moment, watching for an early exit: a build that finished first tells
@@ -150,8 +200,13 @@ fn killed_builds_leave_the_previous_or_the_new_site() {
         } else if now == tree_b {
             'B'
         } else {
-            let (a, b): (std::collections::BTreeSet<_>, std::collections::BTreeSet<_>) = (tree_a.iter().collect(), tree_b.iter().collect());
-            let odd: Vec<_> = now.iter().filter(|f| !a.contains(f) && !b.contains(f)).take(5).collect();
+            let (a, b): (std::collections::BTreeSet<_>, std::collections::BTreeSet<_>) =
+                (tree_a.iter().collect(), tree_b.iter().collect());
+            let odd: Vec<_> = now
+                .iter()
+                .filter(|f| !a.contains(f) && !b.contains(f))
+                .take(5)
+                .collect();
             let missing_a = tree_a.iter().filter(|f| !now.contains(f)).count();
             let missing_b = tree_b.iter().filter(|f| !now.contains(f)).count();
             panic!(
@@ -171,12 +226,20 @@ fn killed_builds_leave_the_previous_or_the_new_site() {
         current = state;
     }
     eprintln!("crash test: {builds} builds, {kept_old} killed leaving the previous site, {got_new} killed after the swap (new site), {finished} finished before the kill; {:?}", started.elapsed());
-    assert!(kept_old >= builds / 4, "many kills should land mid-build: {kept_old} of {builds}");
+    assert!(
+        kept_old >= builds / 4,
+        "many kills should land mid-build: {kept_old} of {builds}"
+    );
     // Killed builds leave hidden staging folders beside the output (the next build removes
     // them); nothing else appears there.
     for e in std::fs::read_dir(tmp.path()).unwrap().flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        assert!(["a", "b", "public"].contains(&name.as_str()) || name.starts_with(".public.trash-") || name.starts_with(".public.staging-"), "left behind: {name}");
+        assert!(
+            ["a", "b", "public"].contains(&name.as_str())
+                || name.starts_with(".public.trash-")
+                || name.starts_with(".public.staging-"),
+            "left behind: {name}"
+        );
     }
 }
 
@@ -185,12 +248,22 @@ fn get(addr: &str, path: &str) -> (u16, String) {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).unwrap();
     let text = String::from_utf8_lossy(&buf).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    (head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0), body.to_string())
+    (
+        head.split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0),
+        body.to_string(),
+    )
 }
 
 /// Starts `portolan serve` on a free loopback port; returns the child and its address.
@@ -219,7 +292,10 @@ fn version(body: &str) -> char {
     match (body.contains("Site A: text"), body.contains("Site B: text")) {
         (true, false) => 'A',
         (false, true) => 'B',
-        _ => panic!("a page that is neither A nor B: {}", &body[..body.len().min(400)]),
+        _ => panic!(
+            "a page that is neither A nor B: {}",
+            &body[..body.len().min(400)]
+        ),
     }
 }
 
@@ -247,13 +323,19 @@ fn serve_publishes_whole_rebuilds_and_a_killed_serve_changes_nothing_on_disk() {
     let deadline = Instant::now() + Duration::from_secs(60);
     let (mut seen_a, mut seen_b, mut in_a_row) = (0, 0, 0);
     while in_a_row < 200 {
-        assert!(Instant::now() < deadline, "serve did not finish the rebuild: {seen_a} A, {seen_b} B");
+        assert!(
+            Instant::now() < deadline,
+            "serve did not finish the rebuild: {seen_a} A, {seen_b} B"
+        );
         let path = &pages[(rng.next() % PAGES as u64) as usize];
         let (status, body) = get(&addr, path);
         assert_eq!(status, 200, "{path}");
         match version(&body) {
             'A' => {
-                assert_eq!(seen_b, 0, "{path} served from the old site after {seen_b} pages of the new one");
+                assert_eq!(
+                    seen_b, 0,
+                    "{path} served from the old site after {seen_b} pages of the new one"
+                );
                 seen_a += 1;
             }
             _ => {
@@ -267,19 +349,39 @@ fn serve_publishes_whole_rebuilds_and_a_killed_serve_changes_nothing_on_disk() {
     // Kill it mid-rebuild, several times: nothing on disk changes but the file edited.
     let site_files = |v: char| {
         std::fs::write(site.join("portolan.yaml"), config(v)).unwrap();
-        tree(&site).into_iter().filter(|(p, ..)| !p.starts_with("public/")).collect::<Vec<_>>()
+        tree(&site)
+            .into_iter()
+            .filter(|(p, ..)| !p.starts_with("public/"))
+            .collect::<Vec<_>>()
     };
     for n in 0..4 {
         let v = if n % 2 == 0 { 'A' } else { 'B' };
         let expected = site_files(v); // the edit starts a rebuild in the running serve
-        std::thread::sleep(Duration::from_micros(rng.next() % (took.as_micros() as u64).max(1)));
+        std::thread::sleep(Duration::from_micros(
+            rng.next() % (took.as_micros() as u64).max(1),
+        ));
         serve.kill().unwrap();
         serve.wait().unwrap();
-        assert_eq!(tree(&out), built, "kill {n}: serve changed the built output");
-        let now: Vec<_> = tree(&site).into_iter().filter(|(p, ..)| !p.starts_with("public/")).collect();
+        assert_eq!(
+            tree(&out),
+            built,
+            "kill {n}: serve changed the built output"
+        );
+        let now: Vec<_> = tree(&site)
+            .into_iter()
+            .filter(|(p, ..)| !p.starts_with("public/"))
+            .collect();
         assert_eq!(now, expected, "kill {n}: serve changed the site's files");
-        let names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("site")], "kill {n}: something appeared beside the site");
+        let names: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(
+            names,
+            vec![std::ffi::OsString::from("site")],
+            "kill {n}: something appeared beside the site"
+        );
         (serve, _) = spawn_serve(&site);
     }
     serve.kill().unwrap();

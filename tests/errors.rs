@@ -7,12 +7,20 @@ use common::*;
 #[test]
 fn broken_site_reports_every_error_with_positions() {
     let out = tempfile::tempdir().unwrap();
-    let o = portolan(&["build", fixture("broken").to_str().unwrap(), "--out", out.path().join("public").to_str().unwrap()]);
+    let o = portolan(&[
+        "build",
+        fixture("broken").to_str().unwrap(),
+        "--out",
+        out.path().join("public").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1), "a failed build exits 1");
     let stderr = String::from_utf8(o.stderr).unwrap();
     let report = stderr.split_once('\n').map(|(_, rest)| rest).unwrap(); // drop "Building <path> ..."
     insta::assert_snapshot!("broken_site", report);
-    assert!(!out.path().join("public").exists(), "nothing is written when the build fails");
+    assert!(
+        !out.path().join("public").exists(),
+        "nothing is written when the build fails"
+    );
 }
 
 #[test]
@@ -27,32 +35,61 @@ fn failed_build_leaves_previous_output_untouched() {
 
     let page = site.join("content/guide/dialect.md");
     let text = std::fs::read_to_string(&page).unwrap();
-    std::fs::write(&page, text.replace("{{site.product}} and", "{{site.produkt}} and")).unwrap();
-    let o = portolan(&["build", site.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    std::fs::write(
+        &page,
+        text.replace("{{site.product}} and", "{{site.produkt}} and"),
+    )
+    .unwrap();
+    let o = portolan(&[
+        "build",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("content/guide/dialect.md:30:1"), "{stderr}");
     assert!(stderr.contains("did you mean `site.product`?"), "{stderr}");
-    assert_eq!(snapshot_tree(&out), before, "the previous output is untouched");
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name().into_string().unwrap()).collect();
-    assert!(leftovers.iter().all(|n| !n.contains("staging")), "no staging folder is left behind: {leftovers:?}");
+    assert_eq!(
+        snapshot_tree(&out),
+        before,
+        "the previous output is untouched"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        leftovers.iter().all(|n| !n.contains("staging")),
+        "no staging folder is left behind: {leftovers:?}"
+    );
 }
 
 #[test]
 fn output_folder_not_written_by_portolan_is_never_replaced() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("notes.txt"), "precious").unwrap();
-    let o = portolan(&["build", fixture("dialect").to_str().unwrap(), "--out", tmp.path().to_str().unwrap()]);
+    let o = portolan(&[
+        "build",
+        fixture("dialect").to_str().unwrap(),
+        "--out",
+        tmp.path().to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("refusing to replace it"));
-    assert_eq!(std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(), "precious");
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(),
+        "precious"
+    );
 }
 
 #[test]
 fn missing_site_folder_is_a_clear_error() {
     let o = portolan(&["build", "/nonexistent-portolan-site"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("no `content/` folder in /nonexistent-portolan-site"));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("no `content/` folder in /nonexistent-portolan-site"));
 }
 
 /// What an author sees when a file or a setting would publish script: every problem, each
@@ -68,9 +105,17 @@ fn files_and_settings_that_could_run_script_are_refused_readably() {
     };
     write("portolan.yaml", "title: Docs\nupstream_url: javascript:alert(document.domain)//\nurl: https://docs.example\n");
     write("content/index.md", "---\ntitle: Home\n---\nAn image: <img src=x alt='<div data-portolan-calculator></div>'>\n\n{% hostname_calculator %}\n\n{% hostname_calculator %}\n");
-    write("content/guide/widget.html", "<script>alert(document.domain)</script>\n");
+    write(
+        "content/guide/widget.html",
+        "<script>alert(document.domain)</script>\n",
+    );
     write("content/guide/drawing.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <a href=\"&#0000106;avascript:alert(1)\"><text>x</text></a>\n</svg>\n");
-    let o = portolan(&["build", site.to_str().unwrap(), "--out", tmp.path().join("public").to_str().unwrap()]);
+    let o = portolan(&[
+        "build",
+        site.to_str().unwrap(),
+        "--out",
+        tmp.path().join("public").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8(o.stderr).unwrap();
     let report = stderr.split_once('\n').map(|(_, rest)| rest).unwrap();

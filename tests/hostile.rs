@@ -21,7 +21,13 @@ fn hostile_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
 }
 
 fn build(site: &Path, out: &Path) -> Output {
-    portolan(&["build", site.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-minify"])
+    portolan(&[
+        "build",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-minify",
+    ])
 }
 
 fn write(site: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
@@ -62,9 +68,16 @@ fn live_script(html: &str) -> Vec<String> {
         if !b.get(lt + 1).is_some_and(|c| c.is_ascii_alphabetic()) {
             continue;
         }
-        let name: String = tag[1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-        let theirs = tag.contains("src=\"/assets/") || tag.contains("type=\"application/ld+json\"") || tag.contains("type=\"application/json\"");
-        if ["script", "iframe", "object", "embed", "base", "frame"].contains(&name.as_str()) && !(name == "script" && theirs) {
+        let name: String = tag[1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let theirs = tag.contains("src=\"/assets/")
+            || tag.contains("type=\"application/ld+json\"")
+            || tag.contains("type=\"application/json\"");
+        if ["script", "iframe", "object", "embed", "base", "frame"].contains(&name.as_str())
+            && !(name == "script" && theirs)
+        {
             problems.push(format!("element: {}", &text[lt..end]));
         }
         // Attributes, read the way a browser reads them (quoted values hold anything).
@@ -79,7 +92,8 @@ fn live_script(html: &str) -> Vec<String> {
             }
             let a0 = j;
             j += 1;
-            while j < t.len() && !t[j].is_ascii_whitespace() && !matches!(t[j], b'/' | b'>' | b'=') {
+            while j < t.len() && !t[j].is_ascii_whitespace() && !matches!(t[j], b'/' | b'>' | b'=')
+            {
                 j += 1;
             }
             let attr = &tag[a0..j];
@@ -87,8 +101,16 @@ fn live_script(html: &str) -> Vec<String> {
             if t.get(j) == Some(&b'=') {
                 j += 1;
                 let (v0, v1) = match t.get(j) {
-                    Some(&q @ (b'"' | b'\'')) => (j + 1, tag[j + 1..].find(q as char).map_or(t.len(), |k| j + 1 + k)),
-                    _ => (j, tag[j..].find(|c: char| c.is_ascii_whitespace() || c == '>').map_or(t.len(), |k| j + k)),
+                    Some(&q @ (b'"' | b'\'')) => (
+                        j + 1,
+                        tag[j + 1..].find(q as char).map_or(t.len(), |k| j + 1 + k),
+                    ),
+                    _ => (
+                        j,
+                        tag[j..]
+                            .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                            .map_or(t.len(), |k| j + k),
+                    ),
                 };
                 value = &tag[v0..v1.min(t.len())];
                 j = v1 + 1;
@@ -97,9 +119,19 @@ fn live_script(html: &str) -> Vec<String> {
                 problems.push(format!("handler: {}", &text[lt..end]));
             }
             if ["href", "src", "action", "formaction", "xlink:href", "data"].contains(&attr) {
-                let v = value.replace("&#x3a;", ":").replace("&#58;", ":").replace("&colon;", ":");
-                let v: String = v.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take(12).collect();
-                if v.starts_with("javascript:") || v.starts_with("vbscript:") || v.starts_with("data:text") {
+                let v = value
+                    .replace("&#x3a;", ":")
+                    .replace("&#58;", ":")
+                    .replace("&colon;", ":");
+                let v: String = v
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_control())
+                    .take(12)
+                    .collect();
+                if v.starts_with("javascript:")
+                    || v.starts_with("vbscript:")
+                    || v.starts_with("data:text")
+                {
                     problems.push(format!("url: {}", &text[lt..end]));
                 }
             }
@@ -109,7 +141,10 @@ fn live_script(html: &str) -> Vec<String> {
     for (at, what) in portolan_dialect::markdown::unsafe_html(&text) {
         let tag = &text[at..text[at..].find('>').map_or(text.len(), |k| at + k + 1)];
         let tl = tag.to_ascii_lowercase();
-        let theirs = tl.starts_with("<script") && (tl.contains("src=\"/assets/") || tl.contains("type=\"application/ld+json\"") || tl.contains("type=\"application/json\""));
+        let theirs = tl.starts_with("<script")
+            && (tl.contains("src=\"/assets/")
+                || tl.contains("type=\"application/ld+json\"")
+                || tl.contains("type=\"application/json\""));
         // The theme's own <meta> tags (charset, viewport, the CSP) and <title>, in the head.
         let head_end = text.find("</head>").unwrap_or(0);
         let meta = tl.starts_with("<meta") || (tl.starts_with("<title>") && at < head_end);
@@ -149,68 +184,171 @@ fn hostile_text_comes_out_escaped() {
     let (_tmp, site, out) = hostile_copy();
     // Made here, not in git: CRLF line ends, byte order marks, a symlink inside content/.
     write(&site, "content/guide/crlf.md", "---\r\ntitle: CRLF <i>page</i>\r\n---\r\n## A heading\r\n\r\n- one\r\n- two\r\n\r\n{% include /sections/bom.md %}\r\n");
-    write(&site, "content/guide/bom.md", "\u{feff}---\ntitle: BOM page\n---\nText after a byte order mark.\n");
-    write(&site, "content/_includes/sections/bom.md", "\u{feff}Included with a BOM and CRLF.\r\n");
+    write(
+        &site,
+        "content/guide/bom.md",
+        "\u{feff}---\ntitle: BOM page\n---\nText after a byte order mark.\n",
+    );
+    write(
+        &site,
+        "content/_includes/sections/bom.md",
+        "\u{feff}Included with a BOM and CRLF.\r\n",
+    );
     std::os::unix::fs::symlink("xss.md", site.join("content/guide/alias.md")).unwrap();
     // A no-break space is part of an attribute's name, not whitespace: `\u{a0}onerror` is no
     // handler, and must not become one when the output is minified.
     write(&site, "content/guide/nbsp.md", "---\ntitle: NBSP\n---\n<div>\n<img src=\"x\"\n\u{a0}onerror=\"alert(document.domain)\">\n</div>\n");
-    write(&site, "content/guide/kong-3.4.tar.gz", b"\x1f\x8b\x08\x00 archive");
+    write(
+        &site,
+        "content/guide/kong-3.4.tar.gz",
+        b"\x1f\x8b\x08\x00 archive",
+    );
     write(&site, "content/CNAME", "docs.example.com\n");
     let o = build(&site, &out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     // The default build minifies: its pages are checked too.
     let minified = site.parent().unwrap().join("minified");
-    let o = portolan(&["build", site.to_str().unwrap(), "--out", minified.to_str().unwrap()]);
+    let o = portolan(&[
+        "build",
+        site.to_str().unwrap(),
+        "--out",
+        minified.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let min_pages = html_files(&minified);
-    assert!(min_pages.iter().any(|(p, h)| p == "guide/nbsp/index.html" && h.contains("\u{a0}onerror")));
+    assert!(min_pages
+        .iter()
+        .any(|(p, h)| p == "guide/nbsp/index.html" && h.contains("\u{a0}onerror")));
     for (path, html) in &min_pages {
         let problems = live_script(html);
-        assert!(problems.is_empty(), "minified {path} has live script:\n{}", problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "minified {path} has live script:\n{}",
+            problems.join("\n")
+        );
     }
 
     let pages = html_files(&out);
-    for want in ["index.html", "guide/xss/index.html", "guide/crlf/index.html", "guide/bom/index.html", "guide/alias/index.html", "404.html"] {
-        assert!(pages.iter().any(|(p, _)| p == want), "{want} missing: {:?}", pages.iter().map(|(p, _)| p).collect::<Vec<_>>());
+    for want in [
+        "index.html",
+        "guide/xss/index.html",
+        "guide/crlf/index.html",
+        "guide/bom/index.html",
+        "guide/alias/index.html",
+        "404.html",
+    ] {
+        assert!(
+            pages.iter().any(|(p, _)| p == want),
+            "{want} missing: {:?}",
+            pages.iter().map(|(p, _)| p).collect::<Vec<_>>()
+        );
     }
     for (path, html) in &pages {
         let problems = live_script(html);
-        assert!(problems.is_empty(), "{path} has live script:\n{}", problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "{path} has live script:\n{}",
+            problems.join("\n")
+        );
     }
     // Ordinary downloads are copied; unknown inner parts of a name (`3.4`) do not matter.
-    assert_eq!(std::fs::read(out.join("guide/kong-3.4.tar.gz")).unwrap(), b"\x1f\x8b\x08\x00 archive");
-    assert_eq!(std::fs::read_to_string(out.join("CNAME")).unwrap(), "docs.example.com\n");
+    assert_eq!(
+        std::fs::read(out.join("guide/kong-3.4.tar.gz")).unwrap(),
+        b"\x1f\x8b\x08\x00 archive"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("CNAME")).unwrap(),
+        "docs.example.com\n"
+    );
     // A drawing that only draws is published as written.
     let svg = std::fs::read(site.join("content/guide/diagram.svg")).unwrap();
-    assert_eq!(std::fs::read(out.join("guide/diagram.svg")).unwrap(), svg, "the drawing is published as written");
-    let page = |p: &str| pages.iter().find(|(q, _)| q == p).map(|(_, h)| h.as_str()).unwrap();
+    assert_eq!(
+        std::fs::read(out.join("guide/diagram.svg")).unwrap(),
+        svg,
+        "the drawing is published as written"
+    );
+    let page = |p: &str| {
+        pages
+            .iter()
+            .find(|(q, _)| q == p)
+            .map(|(_, h)| h.as_str())
+            .unwrap()
+    };
     let xss = page("guide/xss/index.html");
-    assert!(xss.contains("<title>&lt;/title&gt;&lt;script&gt;alert(document.domain)&lt;/script&gt;"), "title escaped");
-    assert!(xss.contains("content=\"&quot;&gt;&lt;img src=x onerror=alert(&#39;description&#39;)&gt;"), "description escaped in its attribute");
-    assert!(xss.contains("&lt;script&gt;alert(&#39;related text&#39;)&lt;/script&gt;"), "related text escaped");
-    assert!(xss.contains("<tr id=\"row&quot;&gt;&lt;script&gt;"), "row id escaped");
-    assert!(xss.contains("<code>&lt;img src=x onerror=alert(1)&gt;</code>"), "code in an FAQ answer escaped");
-    assert!(xss.contains("TCP<br>HTTPS"), "<br> in a table cell passes through");
-    assert!(xss.contains("<kbd>Ctrl</kbd>"), "formatting raw HTML passes through");
-    assert!(xss.contains("Kong <b>Gateway</b>"), "a variable's formatting HTML passes through");
+    assert!(
+        xss.contains("<title>&lt;/title&gt;&lt;script&gt;alert(document.domain)&lt;/script&gt;"),
+        "title escaped"
+    );
+    assert!(
+        xss.contains("content=\"&quot;&gt;&lt;img src=x onerror=alert(&#39;description&#39;)&gt;"),
+        "description escaped in its attribute"
+    );
+    assert!(
+        xss.contains("&lt;script&gt;alert(&#39;related text&#39;)&lt;/script&gt;"),
+        "related text escaped"
+    );
+    assert!(
+        xss.contains("<tr id=\"row&quot;&gt;&lt;script&gt;"),
+        "row id escaped"
+    );
+    assert!(
+        xss.contains("<code>&lt;img src=x onerror=alert(1)&gt;</code>"),
+        "code in an FAQ answer escaped"
+    );
+    assert!(
+        xss.contains("TCP<br>HTTPS"),
+        "<br> in a table cell passes through"
+    );
+    assert!(
+        xss.contains("<kbd>Ctrl</kbd>"),
+        "formatting raw HTML passes through"
+    );
+    assert!(
+        xss.contains("Kong <b>Gateway</b>"),
+        "a variable's formatting HTML passes through"
+    );
     let home = page("index.html");
-    assert!(home.contains("&lt;script&gt;alert(\"fenced\")&lt;/script&gt;"), "fenced code escaped");
-    assert!(!home.contains("alert(\"comment\")") && !home.contains("<!--"), "author comments are not published");
+    assert!(
+        home.contains("&lt;script&gt;alert(\"fenced\")&lt;/script&gt;"),
+        "fenced code escaped"
+    );
+    assert!(
+        !home.contains("alert(\"comment\")") && !home.contains("<!--"),
+        "author comments are not published"
+    );
     let crlf = page("guide/crlf/index.html");
     assert!(crlf.contains("id=\"a-heading\""), "CRLF headings get ids");
-    assert!(crlf.contains("<title>CRLF &lt;i&gt;page&lt;/i&gt;"), "CRLF frontmatter read, title escaped: {}", &crlf[..crlf.len().min(600)]);
-    assert!(crlf.contains("Included with a BOM and CRLF.") && !crlf.contains('\u{feff}'), "an include's BOM is dropped");
-    assert!(page("guide/bom/index.html").contains("<title>BOM page"), "a BOM before the frontmatter is skipped");
-    assert!(!pages.iter().any(|(_, h)| h.contains('\r')), "no CR reaches the output");
+    assert!(
+        crlf.contains("<title>CRLF &lt;i&gt;page&lt;/i&gt;"),
+        "CRLF frontmatter read, title escaped: {}",
+        &crlf[..crlf.len().min(600)]
+    );
+    assert!(
+        crlf.contains("Included with a BOM and CRLF.") && !crlf.contains('\u{feff}'),
+        "an include's BOM is dropped"
+    );
+    assert!(
+        page("guide/bom/index.html").contains("<title>BOM page"),
+        "a BOM before the frontmatter is skipped"
+    );
+    assert!(
+        !pages.iter().any(|(_, h)| h.contains('\r')),
+        "no CR reaches the output"
+    );
     // The page model (JSON) holds the same text as data and parses.
     let json = std::fs::read_to_string(out.join("guide/xss/index.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert!(v.to_string().contains("<script>alert(document.domain)"), "the JSON model keeps the text");
+    assert!(
+        v.to_string().contains("<script>alert(document.domain)"),
+        "the JSON model keeps the text"
+    );
     // No JSON file holds markup as written: `<`, `>` and `&` are \u escapes (the same data).
     for (path, bytes) in snapshot_tree(&out) {
         if path.ends_with(".json") {
-            assert!(!bytes.iter().any(|b| matches!(b, b'<' | b'>' | b'&')), "{path} holds raw markup characters");
+            assert!(
+                !bytes.iter().any(|b| matches!(b, b'<' | b'>' | b'&')),
+                "{path} holds raw markup characters"
+            );
         }
     }
 }
@@ -440,15 +578,27 @@ fn hostile_input_is_refused_with_positions() {
         let o = build(&site, &out);
         let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
         if o.status.code() != Some(1) {
-            failures.push(format!("{}: exit {:?}\n{stderr}", case.name, o.status.code()));
+            failures.push(format!(
+                "{}: exit {:?}\n{stderr}",
+                case.name,
+                o.status.code()
+            ));
             continue;
         }
-        let missing: Vec<&&str> = case.expect.iter().filter(|e| !stderr.contains(**e)).collect();
+        let missing: Vec<&&str> = case
+            .expect
+            .iter()
+            .filter(|e| !stderr.contains(**e))
+            .collect();
         if !missing.is_empty() {
             failures.push(format!("{}: missing {missing:?} in:\n{stderr}", case.name));
         }
         if out.exists() {
-            failures.push(format!("{}: a failed build wrote {}", case.name, out.display()));
+            failures.push(format!(
+                "{}: a failed build wrote {}",
+                case.name,
+                out.display()
+            ));
         }
         // A hang guard, not a performance figure: each case takes a fraction of a second.
         if t.elapsed() > Duration::from_secs(60) {
@@ -482,24 +632,55 @@ fn the_calculator_cannot_be_placed_inside_an_attribute() {
     let out = tmp.path().join("public");
     let network = site.join("content/konnect-platform/network.md");
     let text = std::fs::read_to_string(&network).unwrap();
-    assert!(text.contains("{% hostname_calculator %}"), "the seed page places the calculator");
+    assert!(
+        text.contains("{% hostname_calculator %}"),
+        "the seed page places the calculator"
+    );
     let forged = "\n{% table %}\ncolumns:\n  - title: A\n    key: a\nrows:\n  - a: \"<img src=x alt='<div data-portolan-calculator></div>'>\"\n{% endtable %}\n";
     let forged_text = format!("{text}{forged}");
     std::fs::write(&network, &forged_text).unwrap();
-    let line = forged_text[..forged_text.find("<div data-portolan").unwrap()].lines().count();
-    assert_refused(&site, &out, &[&format!("content/konnect-platform/network.md:{line}:"), "raw HTML that spells the calculator's marker", "build failed: 1 error"]);
+    let line = forged_text[..forged_text.find("<div data-portolan").unwrap()]
+        .lines()
+        .count();
+    assert_refused(
+        &site,
+        &out,
+        &[
+            &format!("content/konnect-platform/network.md:{line}:"),
+            "raw HTML that spells the calculator's marker",
+            "build failed: 1 error",
+        ],
+    );
     // The tag itself inside an open tag: the widget would land in an attribute's value.
-    let inside = text.replacen("{% hostname_calculator %}", "<div>\n<img title='\n{% hostname_calculator %}'>\n</div>", 1);
+    let inside = text.replacen(
+        "{% hostname_calculator %}",
+        "<div>\n<img title='\n{% hostname_calculator %}'>\n</div>",
+        1,
+    );
     assert_ne!(inside, text);
     std::fs::write(&network, &inside).unwrap();
-    let line = inside[..inside.find("{% hostname_calculator").unwrap()].lines().count() + 1;
-    assert_refused(&site, &out, &[&format!("content/konnect-platform/network.md:{line}:1"), "`{% hostname_calculator %}` inside raw HTML that is still open", "build failed: 1 error"]);
+    let line = inside[..inside.find("{% hostname_calculator").unwrap()]
+        .lines()
+        .count()
+        + 1;
+    assert_refused(
+        &site,
+        &out,
+        &[
+            &format!("content/konnect-platform/network.md:{line}:1"),
+            "`{% hostname_calculator %}` inside raw HTML that is still open",
+            "build failed: 1 error",
+        ],
+    );
     // Without the forged cell the same page builds, calculator and all.
     std::fs::write(&network, &text).unwrap();
     let o = build(&site, &out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let html = std::fs::read_to_string(out.join("konnect-platform/network/index.html")).unwrap();
-    assert!(html.contains("id=\"portolan-calculator-data\"") && !html.contains("data-portolan-calculator"));
+    assert!(
+        html.contains("id=\"portolan-calculator-data\"")
+            && !html.contains("data-portolan-calculator")
+    );
 }
 
 #[test]
@@ -525,13 +706,20 @@ fn symlinks_out_of_the_site_and_loops_are_refused() {
             "symlinked folder `content/guide/self` is not followed",
         ],
     );
-    assert!(!stderr.contains("Outside the site"), "the outside file is never read");
+    assert!(
+        !stderr.contains("Outside the site"),
+        "the outside file is never read"
+    );
 }
 
 /// Peak RSS (KiB) and wall time of a child process.
 fn measure(mut cmd: Command) -> (Output, Duration, i64) {
     let t = Instant::now();
-    let child = cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     let pid = child.id() as libc::pid_t;
     // Reap it ourselves (wait4) to read its rusage; take its output first.
     let out = {
@@ -539,15 +727,32 @@ fn measure(mut cmd: Command) -> (Output, Duration, i64) {
         let mut stdout = Vec::new();
         let mut stderr = Vec::new();
         use std::io::Read;
-        child.stdout.take().unwrap().read_to_end(&mut stdout).unwrap();
-        child.stderr.take().unwrap().read_to_end(&mut stderr).unwrap();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_end(&mut stdout)
+            .unwrap();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_end(&mut stderr)
+            .unwrap();
         let mut status = 0;
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
         let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
         assert_eq!(r, pid);
         use std::os::unix::process::ExitStatusExt;
         std::mem::forget(child); // already reaped
-        (Output { status: std::process::ExitStatus::from_raw(status), stdout, stderr }, usage.ru_maxrss)
+        (
+            Output {
+                status: std::process::ExitStatus::from_raw(status),
+                stdout,
+                stderr,
+            },
+            usage.ru_maxrss,
+        )
     };
     (out.0, t.elapsed(), out.1)
 }
@@ -563,25 +768,53 @@ fn a_50_mb_page_is_refused_quickly_and_pathological_markdown_renders() {
     }
     write(&site, "content/huge.md", &big);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_portolan"));
-    cmd.args(["build", site.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    cmd.args([
+        "build",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let (o, took, rss_kib) = measure(cmd);
     let stderr = String::from_utf8_lossy(&o.stderr);
     eprintln!("50 MB page: {took:?}, peak RSS {} MiB", rss_kib / 1024);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("content/huge.md:1:1") && stderr.contains(&format!("page is {} bytes; the limit is 8 MiB", big.len())), "{stderr}");
+    assert!(
+        stderr.contains("content/huge.md:1:1")
+            && stderr.contains(&format!("page is {} bytes; the limit is 8 MiB", big.len())),
+        "{stderr}"
+    );
     assert!(took < Duration::from_secs(60), "{took:?}"); // a hang guard
     assert!(rss_kib < 1024 * 1024, "peak RSS {rss_kib} KiB");
 
     // Pathological but legal markdown builds, in bounded time.
     std::fs::remove_file(site.join("content/huge.md")).unwrap();
-    write(&site, "content/stress.md", page(&format!("{}a{}\n\n{}\n\n{}x\n\n{}\n", "*".repeat(100_000), "_".repeat(100_000), "[".repeat(50_000), "- ".repeat(30), "# heading\n".repeat(20_000))));
+    write(
+        &site,
+        "content/stress.md",
+        page(&format!(
+            "{}a{}\n\n{}\n\n{}x\n\n{}\n",
+            "*".repeat(100_000),
+            "_".repeat(100_000),
+            "[".repeat(50_000),
+            "- ".repeat(30),
+            "# heading\n".repeat(20_000)
+        )),
+    );
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_portolan"));
-    cmd.args(["build", site.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    cmd.args([
+        "build",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let (o, took, rss_kib) = measure(cmd);
     eprintln!("stress page: {took:?}, peak RSS {} MiB", rss_kib / 1024);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(took < Duration::from_secs(60), "{took:?}"); // a hang guard
     let html = std::fs::read_to_string(out.join("stress/index.html")).unwrap();
-    assert!(html.contains("id=\"heading-19999\""), "20,000 repeated headings get ids");
+    assert!(
+        html.contains("id=\"heading-19999\""),
+        "20,000 repeated headings get ids"
+    );
     assert!(live_script(&html).is_empty());
 }

@@ -20,7 +20,10 @@ fn article(html: &str) -> &str {
 fn dialect_fixture_html() {
     let out = tempfile::tempdir().unwrap();
     let stderr = build_ok(&fixture("dialect"), out.path());
-    assert!(!stderr.contains("warning"), "the dialect fixture builds cleanly:\n{stderr}");
+    assert!(
+        !stderr.contains("warning"),
+        "the dialect fixture builds cleanly:\n{stderr}"
+    );
     let html = read(&out.path().join("guide/dialect/index.html"));
     insta::assert_snapshot!("dialect_page", article(&html));
     let json = read(&out.path().join("guide/dialect/index.json"));
@@ -62,6 +65,10 @@ fn dialect_fixture_details() {
     assert!(!html.contains("never shown"));
     assert!(!html.contains("vale"));
     // Frontmatter text is escaped, never injected.
-    assert!(html.contains("A page with &lt;b&gt;markup&lt;&#x2F;b&gt; &amp; &quot;quotes&quot;") || html.contains("A page with &lt;b&gt;markup&lt;/b&gt; &amp; &quot;quotes&quot;"), "description must be escaped");
+    assert!(
+        html.contains("A page with &lt;b&gt;markup&lt;&#x2F;b&gt; &amp; &quot;quotes&quot;")
+            || html.contains("A page with &lt;b&gt;markup&lt;/b&gt; &amp; &quot;quotes&quot;"),
+        "description must be escaped"
+    );
     assert!(!html.contains("<b>markup</b>"));
 }

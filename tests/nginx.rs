@@ -24,7 +24,11 @@ impl Drop for Nginx {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn start_nginx(dir: &Path, site: &Path, port: u16) -> Nginx {
@@ -66,12 +70,25 @@ http {{
         ),
     )
     .unwrap();
-    assert!(Path::new(NGINX).exists(), "nginx is missing: run scripts/install-test-deps");
-    let child = Command::new(NGINX).arg("-c").arg(&conf).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("nginx starts");
+    assert!(
+        Path::new(NGINX).exists(),
+        "nginx is missing: run scripts/install-test-deps"
+    );
+    let child = Command::new(NGINX)
+        .arg("-c")
+        .arg(&conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("nginx starts");
     let nginx = Nginx(child);
     let t = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(t.elapsed() < Duration::from_secs(10), "nginx did not listen: {}", std::fs::read_to_string(dir.join("error.log")).unwrap_or_default());
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "nginx did not listen: {}",
+            std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     nginx
@@ -80,12 +97,23 @@ http {{
 fn get(addr: SocketAddr, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).unwrap();
     let text = String::from_utf8_lossy(&buf).into_owned();
-    let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 
@@ -113,14 +141,25 @@ fn references(html: &str) -> Vec<String> {
 fn site_under_a_sub_path_crawls_clean_through_nginx() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    let o = portolan(&["build", repo().to_str().unwrap(), "--out", out.to_str().unwrap(), "--base-url", "/docs/"]);
+    let o = portolan(&[
+        "build",
+        repo().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--base-url",
+        "/docs/",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let port = free_port();
     let _nginx = start_nginx(tmp.path(), &out, port);
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
 
     let mut seen = BTreeSet::new();
-    let mut queue = VecDeque::from(["/docs/".to_string(), "/docs/sitemap.xml".to_string(), "/docs/robots.txt".to_string()]);
+    let mut queue = VecDeque::from([
+        "/docs/".to_string(),
+        "/docs/sitemap.xml".to_string(),
+        "/docs/robots.txt".to_string(),
+    ]);
     let mut failures = Vec::new();
     while let Some(path) = queue.pop_front() {
         if !seen.insert(path.clone()) {
@@ -138,12 +177,24 @@ fn site_under_a_sub_path_crawls_clean_through_nginx() {
             // Every shard and document chunk of the index.
             let meta: serde_json::Value = serde_json::from_str(&body).unwrap();
             let root = path.trim_end_matches("meta.json");
-            let mut v: Vec<String> = meta["shards"].as_array().unwrap().iter().map(|s| format!("{root}t/{}.json", s.as_str().unwrap())).collect();
-            let chunks = meta["docs"].as_u64().unwrap().div_ceil(meta["chunk"].as_u64().unwrap());
+            let mut v: Vec<String> = meta["shards"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| format!("{root}t/{}.json", s.as_str().unwrap()))
+                .collect();
+            let chunks = meta["docs"]
+                .as_u64()
+                .unwrap()
+                .div_ceil(meta["chunk"].as_u64().unwrap());
             v.extend((0..chunks).map(|c| format!("{root}d/{c}.json")));
             v
         } else if path.ends_with("sitemap.xml") {
-            body.split("<loc>").skip(1).filter_map(|s| s.split("</loc>").next()).map(String::from).collect()
+            body.split("<loc>")
+                .skip(1)
+                .filter_map(|s| s.split("</loc>").next())
+                .map(String::from)
+                .collect()
         } else {
             Vec::new()
         };
@@ -152,16 +203,25 @@ fn site_under_a_sub_path_crawls_clean_through_nginx() {
             if r.is_empty() || r.starts_with("http") || r.starts_with("mailto:") {
                 continue;
             }
-            assert!(r.starts_with("/docs/"), "{path} links outside the sub-path: {r}");
+            assert!(
+                r.starts_with("/docs/"),
+                "{path} links outside the sub-path: {r}"
+            );
             queue.push_back(r);
         }
     }
     assert!(failures.is_empty(), "non-200 responses: {failures:#?}");
     let pages = seen.iter().filter(|p| p.ends_with('/')).count();
     assert!(pages >= 9, "crawled only {pages} pages: {seen:#?}");
-    assert!(seen.iter().any(|p| p.starts_with("/docs/assets/style.")), "the stylesheet was crawled");
+    assert!(
+        seen.iter().any(|p| p.starts_with("/docs/assets/style.")),
+        "the stylesheet was crawled"
+    );
     // The 404 page works under the sub-path too.
     let (status, body) = get(addr, "/docs/no/such/page/");
     assert_eq!(status, 404);
-    assert!(body.contains("/docs/assets/style."), "404 page uses the sub-path's assets");
+    assert!(
+        body.contains("/docs/assets/style."),
+        "404 page uses the sub-path's assets"
+    );
 }

@@ -9,16 +9,24 @@ use common::*;
 use serde_yaml::{Mapping, Value};
 
 fn variables() -> Mapping {
-    let config: Value = serde_yaml::from_str(&std::fs::read_to_string(repo().join("portolan.yaml")).unwrap()).unwrap();
+    let config: Value =
+        serde_yaml::from_str(&std::fs::read_to_string(repo().join("portolan.yaml")).unwrap())
+            .unwrap();
     config["variables"].as_mapping().unwrap().clone()
 }
 
 fn expand(s: &str, vars: &Mapping) -> String {
     let mut out = s.to_string();
     for (k, v) in vars {
-        out = out.replace(&format!("{{{{site.{}}}}}", k.as_str().unwrap()), v.as_str().unwrap());
+        out = out.replace(
+            &format!("{{{{site.{}}}}}", k.as_str().unwrap()),
+            v.as_str().unwrap(),
+        );
     }
-    assert!(!out.contains("{{"), "seed uses a variable the test does not know: {out}");
+    assert!(
+        !out.contains("{{"),
+        "seed uses a variable the test does not know: {out}"
+    );
     out
 }
 
@@ -31,14 +39,22 @@ fn text_of(html: &str) -> String {
         out.push_str(&rest[..i]);
         let end = rest[i..].find('>').map_or(rest.len(), |e| i + e + 1);
         let tag = rest[i + 1..end].trim_start_matches('/');
-        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
         if !INLINE.contains(&name.as_str()) {
             out.push(' ');
         }
         rest = &rest[end..];
     }
     out.push_str(rest);
-    let out = out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'");
+    let out = out
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
     normalize(&out)
 }
 
@@ -58,19 +74,26 @@ fn plain(md: &str) -> String {
 }
 
 fn tables_in(body: &str) -> Vec<Value> {
-    body.split("{% table %}").skip(1).map(|t| serde_yaml::from_str(t.split("{% endtable %}").next().unwrap()).unwrap()).collect()
+    body.split("{% table %}")
+        .skip(1)
+        .map(|t| serde_yaml::from_str(t.split("{% endtable %}").next().unwrap()).unwrap())
+        .collect()
 }
 
 #[test]
 fn networking_page_matches_the_seed() {
     let out = tempfile::tempdir().unwrap();
     build_ok(&repo(), out.path());
-    let html = std::fs::read_to_string(out.path().join("konnect-platform/network/index.html")).unwrap();
+    let html =
+        std::fs::read_to_string(out.path().join("konnect-platform/network/index.html")).unwrap();
     let text = text_of(&html);
     let vars = variables();
 
     let seed = std::fs::read_to_string(repo().join("content/konnect-platform/network.md")).unwrap();
-    let (front, body) = seed.trim_start_matches("---\n").split_once("\n---\n").unwrap();
+    let (front, body) = seed
+        .trim_start_matches("---\n")
+        .split_once("\n---\n")
+        .unwrap();
     let front: Value = serde_yaml::from_str(front).unwrap();
 
     // Title, description, every FAQ question and answer.
@@ -78,11 +101,18 @@ fn networking_page_matches_the_seed() {
     assert!(text.contains(&expand(front["description"].as_str().unwrap(), &vars)));
     let faqs = front["faqs"].as_sequence().unwrap();
     assert_eq!(faqs.len(), 9);
-    assert_eq!(html.matches("<details id=").count(), faqs.len(), "one accordion item per FAQ");
+    assert_eq!(
+        html.matches("<details id=").count(),
+        faqs.len(),
+        "one accordion item per FAQ"
+    );
     for f in faqs {
         let q = plain(&expand(f["q"].as_str().unwrap(), &vars));
         assert!(text.contains(&q), "FAQ question missing: {q}");
-        for line in expand(f["a"].as_str().unwrap(), &vars).lines().filter(|l| !l.trim().is_empty()) {
+        for line in expand(f["a"].as_str().unwrap(), &vars)
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+        {
             let l = plain(line.trim().trim_start_matches("* "));
             assert!(text.contains(&l), "FAQ answer line missing: {l}");
         }
@@ -90,12 +120,20 @@ fn networking_page_matches_the_seed() {
     for r in front["related_resources"].as_sequence().unwrap() {
         assert!(text.contains(expand(r["text"].as_str().unwrap(), &vars).trim()));
         let url = r["url"].as_str().unwrap();
-        assert!(html.contains(&format!("href=\"{url}\"")) || html.contains(&format!("{url}\"")), "related resource {url}");
+        assert!(
+            html.contains(&format!("href=\"{url}\"")) || html.contains(&format!("{url}\"")),
+            "related resource {url}"
+        );
     }
 
     // Every table row and cell: the page's two tables and the include's.
-    let include = std::fs::read_to_string(repo().join("content/_includes/sections/data-plane-node-ports.md")).unwrap();
-    let tables: Vec<Value> = tables_in(body).into_iter().chain(tables_in(&include)).collect();
+    let include =
+        std::fs::read_to_string(repo().join("content/_includes/sections/data-plane-node-ports.md"))
+            .unwrap();
+    let tables: Vec<Value> = tables_in(body)
+        .into_iter()
+        .chain(tables_in(&include))
+        .collect();
     assert_eq!(tables.len(), 3);
     assert_eq!(html.matches("<table>").count(), 3);
     for t in &tables {
@@ -111,19 +149,34 @@ fn networking_page_matches_the_seed() {
     }
 
     // The callout, the geos list, the Mesh Manager hostname, every link of the body.
-    let callout = html.split("<blockquote class=\"info\">").nth(1).expect("the {:.info} callout").split("</blockquote>").next().unwrap();
+    let callout = html
+        .split("<blockquote class=\"info\">")
+        .nth(1)
+        .expect("the {:.info} callout")
+        .split("</blockquote>")
+        .next()
+        .unwrap();
     assert!(callout.contains("If you can't make outbound connections using port <code>443</code>"));
-    for geo in ["AU (Australia): au", "EU (Europe): eu", "ME (Middle East): me", "IN (India): in", "US (United States): us"] {
+    for geo in [
+        "AU (Australia): au",
+        "EU (Europe): eu",
+        "ME (Middle East): me",
+        "IN (India): in",
+        "US (United States): us",
+    ] {
         assert!(text.contains(geo), "{geo}");
     }
     assert!(html.contains("<code>{geo}.mesh.sync.konghq.com:443</code>"));
-    let config: Value = serde_yaml::from_str(&std::fs::read_to_string(repo().join("portolan.yaml")).unwrap()).unwrap();
+    let config: Value =
+        serde_yaml::from_str(&std::fs::read_to_string(repo().join("portolan.yaml")).unwrap())
+            .unwrap();
     let upstream = config["upstream_url"].as_str().unwrap_or("");
     let mut rest = body;
     while let Some(i) = rest.find("](") {
         let url = &rest[i + 2..i + 2 + rest[i + 2..].find(')').unwrap()];
         // Links to pages this site ships stay as written; the others go upstream.
-        let here = html.contains(&format!("href=\"{url}\"")) || html.contains(&format!("href=\"{url}/\""));
+        let here =
+            html.contains(&format!("href=\"{url}\"")) || html.contains(&format!("href=\"{url}/\""));
         let there = html.contains(&format!("href=\"{upstream}{url}\""));
         assert!(here || there, "link missing: {url}");
         rest = &rest[i + 2..];

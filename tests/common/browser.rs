@@ -20,13 +20,20 @@ impl Drop for Proc {
 }
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn wait_for_port(port: u16, what: &str) {
     let t = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(t.elapsed() < Duration::from_secs(20), "{what} did not start listening");
+        assert!(
+            t.elapsed() < Duration::from_secs(20),
+            "{what} did not start listening"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -53,7 +60,10 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start(width: u32, height: u32, extra: &[&str]) -> Browser {
-        assert!(std::path::Path::new(CHROMEDRIVER).exists(), "chromedriver is missing: run scripts/install-test-deps");
+        assert!(
+            std::path::Path::new(CHROMEDRIVER).exists(),
+            "chromedriver is missing: run scripts/install-test-deps"
+        );
         let port = free_port();
         let driver = Proc(
             Command::new(CHROMEDRIVER)
@@ -83,19 +93,28 @@ impl Browser {
         args.push(format!("--window-size={width},{height}"));
         args.extend(extra.iter().map(|s| s.to_string()));
         let mut caps = serde_json::Map::new();
-        caps.insert("goog:chromeOptions".into(), serde_json::json!({"binary": CHROMIUM, "args": args}));
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({"binary": CHROMIUM, "args": args}),
+        );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let client = ClientBuilder::new(connector)
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a WebDriver session in headless Chromium");
-        Browser { client, _driver: driver }
+        Browser {
+            client,
+            _driver: driver,
+        }
     }
 
     /// Runs `script` (a function body) and returns its value.
     pub async fn eval(&self, script: &str) -> serde_json::Value {
-        self.client.execute(script, vec![]).await.expect("script runs")
+        self.client
+            .execute(script, vec![])
+            .await
+            .expect("script runs")
     }
 
     /// Polls `script` until it returns true.
@@ -105,7 +124,10 @@ impl Browser {
             if self.eval(script).await == serde_json::Value::Bool(true) {
                 return;
             }
-            assert!(t.elapsed() < Duration::from_secs(10), "timed out waiting for: {what}");
+            assert!(
+                t.elapsed() < Duration::from_secs(10),
+                "timed out waiting for: {what}"
+            );
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
     }

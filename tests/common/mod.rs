@@ -19,14 +19,26 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Runs `portolan ARGS` and returns its output.
 pub fn portolan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_portolan")).args(args).output().expect("the portolan binary runs")
+    Command::new(env!("CARGO_BIN_EXE_portolan"))
+        .args(args)
+        .output()
+        .expect("the portolan binary runs")
 }
 
 /// Builds `site` into `out`, panicking with the error text when the build fails.
 pub fn build_ok(site: &Path, out: &Path) -> String {
-    let o = portolan(&["build", site.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = portolan(&[
+        "build",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert!(o.status.success(), "build of {} failed:\n{stderr}", site.display());
+    assert!(
+        o.status.success(),
+        "build of {} failed:\n{stderr}",
+        site.display()
+    );
     stderr
 }
 
@@ -49,7 +61,16 @@ pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect();
     v.sort();
     v

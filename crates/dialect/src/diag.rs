@@ -25,7 +25,11 @@ pub struct Span {
 impl Span {
     /// A range `start..end` in `file`.
     pub fn new(file: FileId, start: usize, end: usize) -> Self {
-        Span { file, start, end: end.max(start) }
+        Span {
+            file,
+            start,
+            end: end.max(start),
+        }
     }
 }
 
@@ -73,7 +77,10 @@ impl Diagnostic {
 
     /// A warning at `span`.
     pub fn warning(span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(span, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(span, message)
+        }
     }
 
     /// Sets the label shown under the offending text.
@@ -117,7 +124,10 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Suggests the closest of `candidates` to `word`, if one is close enough to be a typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     // The edit distance takes time and memory proportional to the product of the lengths.
     if word.len() > MAX_SUGGESTION_WORD {
         return None;
@@ -153,7 +163,9 @@ pub fn push_limited(diags: &mut Vec<Diagnostic>, d: Diagnostic) {
             message: TOO_MANY.to_string(),
             span: d.span,
             label: "and more from here on".to_string(),
-            hint: Some(format!("fix these first; a page reports at most {MAX_DIAGNOSTICS_PER_PAGE} problems")),
+            hint: Some(format!(
+                "fix these first; a page reports at most {MAX_DIAGNOSTICS_PER_PAGE} problems"
+            )),
             notes: Vec::new(),
             related: Vec::new(),
         }),
@@ -186,7 +198,11 @@ impl<'t> Finder<'t> {
 
     /// A finder over `hay` whose first search starts at `cursor`.
     pub fn starting_at(hay: &'t str, cursor: usize) -> Self {
-        Finder { hay, cursor: cursor.min(hay.len()), budget: hay.len().saturating_mul(8).saturating_add(1 << 20) }
+        Finder {
+            hay,
+            cursor: cursor.min(hay.len()),
+            budget: hay.len().saturating_mul(8).saturating_add(1 << 20),
+        }
     }
 
     /// The first occurrence of `needle` at or after `from`, looking at most `window` bytes on.
@@ -195,7 +211,11 @@ impl<'t> Finder<'t> {
             return None;
         }
         let from = floor_char_boundary(self.hay, from);
-        let end = ceil_char_boundary(self.hay, from.saturating_add(window.min(self.budget)).saturating_add(needle.len()));
+        let end = ceil_char_boundary(
+            self.hay,
+            from.saturating_add(window.min(self.budget))
+                .saturating_add(needle.len()),
+        );
         let slice = &self.hay[from..end];
         match slice.find(needle) {
             Some(o) => {
@@ -212,7 +232,9 @@ impl<'t> Finder<'t> {
     /// The first occurrence of `needle` after the last one found, else from the start: what
     /// is written in order is found in order.
     pub fn find(&mut self, needle: &str) -> Option<usize> {
-        let at = self.find_from(self.cursor, needle, usize::MAX).or_else(|| self.find_from(0, needle, self.cursor))?;
+        let at = self
+            .find_from(self.cursor, needle, usize::MAX)
+            .or_else(|| self.find_from(0, needle, self.cursor))?;
         self.cursor = at;
         Some(at)
     }
@@ -273,7 +295,11 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
-        let column = if self.ascii.get(line - 1).copied().unwrap_or(false) { offset - start } else { text[start..offset].chars().count() };
+        let column = if self.ascii.get(line - 1).copied().unwrap_or(false) {
+            offset - start
+        } else {
+            text[start..offset].chars().count()
+        };
         (line, column + 1)
     }
 }
@@ -300,7 +326,11 @@ pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
     }
     let rest = &text[offset..];
     let line_end = rest.find('\n').unwrap_or(rest.len());
-    offset + rest[..line_end].char_indices().nth(column.saturating_sub(1)).map_or(line_end, |(i, _)| i)
+    offset
+        + rest[..line_end]
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(line_end, |(i, _)| i)
 }
 
 #[cfg(test)]
@@ -322,7 +352,11 @@ mod tests {
         let text = "ab\ncé d\n\nlast";
         let index = LineIndex::new(text);
         for off in 0..=text.len() + 2 {
-            assert_eq!(index.line_col(text, off), line_col(text, off), "offset {off}");
+            assert_eq!(
+                index.line_col(text, off),
+                line_col(text, off),
+                "offset {off}"
+            );
         }
         assert_eq!(LineIndex::new("").line_col("", 0), (1, 1));
     }
@@ -330,7 +364,10 @@ mod tests {
     #[test]
     fn suggestions_only_for_near_misses() {
         let names = ["konnect_short_name", "base_gateway"];
-        assert_eq!(did_you_mean("konect_short_name", names), Some("konnect_short_name"));
+        assert_eq!(
+            did_you_mean("konect_short_name", names),
+            Some("konnect_short_name")
+        );
         assert_eq!(did_you_mean("zzz", names), None);
     }
 }

@@ -101,7 +101,10 @@ pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let first_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     if text[start..first_end].trim_end() != "---" {
-        return Ok(Split { front: None, body_start: start });
+        return Ok(Split {
+            front: None,
+            body_start: start,
+        });
     }
     let yaml_start = (first_end + 1).min(text.len());
     let mut ls = yaml_start;
@@ -109,31 +112,60 @@ pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
         let le = text[ls..].find('\n').map_or(text.len(), |i| ls + i);
         let line = text[ls..le].trim_end();
         if line == "---" || line == "..." {
-            return Ok(Split { front: Some(RawFront { start: yaml_start, end: ls }), body_start: (le + 1).min(text.len()) });
+            return Ok(Split {
+                front: Some(RawFront {
+                    start: yaml_start,
+                    end: ls,
+                }),
+                body_start: (le + 1).min(text.len()),
+            });
         }
         ls = le + 1;
     }
-    Err(Diagnostic::error(Span::new(file, start, first_end), "frontmatter is never closed")
-        .with_label("frontmatter opens here")
-        .with_hint("end the frontmatter with a line holding only `---`"))
+    Err(Diagnostic::error(
+        Span::new(file, start, first_end),
+        "frontmatter is never closed",
+    )
+    .with_label("frontmatter opens here")
+    .with_hint("end the frontmatter with a line holding only `---`"))
 }
 
 /// Parses and checks the frontmatter at `raw`, expanding Liquid in its text fields.
 /// Returns `None` when it cannot be read at all (the errors say why).
-pub fn parse(file: FileId, text: &str, raw: RawFront, site: &Variables, diags: &mut Vec<Diagnostic>) -> Option<FrontMatter> {
+pub fn parse(
+    file: FileId,
+    text: &str,
+    raw: RawFront,
+    site: &Variables,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FrontMatter> {
     let yaml = &text[raw.start..raw.end];
     let error_at = |e: &serde_yaml::Error| {
-        let at = e.location().map_or(raw.start, |l| raw.start + l.index().min(yaml.len()));
+        let at = e
+            .location()
+            .map_or(raw.start, |l| raw.start + l.index().min(yaml.len()));
         let at = crate::diag::floor_char_boundary(text, at);
-        Diagnostic::error(Span::new(file, at, at), format!("invalid frontmatter: {}", yaml_message(e, crate::diag::line_col(text, raw.start).0)))
-            .with_label("here")
+        Diagnostic::error(
+            Span::new(file, at, at),
+            format!(
+                "invalid frontmatter: {}",
+                yaml_message(e, crate::diag::line_col(text, raw.start).0)
+            ),
+        )
+        .with_label("here")
     };
     if let Err(deep) = crate::yaml::check_depth(yaml) {
         let at = crate::diag::floor_char_boundary(text, raw.start + deep.offset);
         diags.push(
-            Diagnostic::error(Span::new(file, at, at), format!("frontmatter nests more than {} levels deep", crate::limits::MAX_YAML_DEPTH))
-                .with_label("one level too deep")
-                .with_hint("frontmatter holds text, lists of text and lists of `key: value` maps"),
+            Diagnostic::error(
+                Span::new(file, at, at),
+                format!(
+                    "frontmatter nests more than {} levels deep",
+                    crate::limits::MAX_YAML_DEPTH
+                ),
+            )
+            .with_label("one level too deep")
+            .with_hint("frontmatter holds text, lists of text and lists of `key: value` maps"),
         );
         return None;
     }
@@ -148,7 +180,13 @@ pub fn parse(file: FileId, text: &str, raw: RawFront, site: &Variables, diags: &
         serde_yaml::Value::Mapping(m) => m,
         serde_yaml::Value::Null => serde_yaml::Mapping::new(),
         _ => {
-            diags.push(Diagnostic::error(Span::new(file, raw.start, raw.start), "frontmatter must be a map of `key: value` lines").with_label("here"));
+            diags.push(
+                Diagnostic::error(
+                    Span::new(file, raw.start, raw.start),
+                    "frontmatter must be a map of `key: value` lines",
+                )
+                .with_label("here"),
+            );
             return None;
         }
     };
@@ -159,18 +197,29 @@ pub fn parse(file: FileId, text: &str, raw: RawFront, site: &Variables, diags: &
         }
         if is_full(diags) {
             // Finding each key's line would make a million unknown keys quadratic.
-            push_limited(diags, Diagnostic::warning(Span::new(file, raw.start, raw.start), format!("unknown frontmatter key `{k}`")));
+            push_limited(
+                diags,
+                Diagnostic::warning(
+                    Span::new(file, raw.start, raw.start),
+                    format!("unknown frontmatter key `{k}`"),
+                ),
+            );
             break;
         }
         let span = key_span(file, text, raw, k);
-        let d = Diagnostic::warning(span, format!("unknown frontmatter key `{k}`")).with_label("Portolan does not use this key");
-        push_limited(diags, match did_you_mean(k, KNOWN_KEYS.iter().copied()) {
-            Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-            None => d.with_hint(format!("known keys: {}", KNOWN_KEYS.join(", "))),
-        });
+        let d = Diagnostic::warning(span, format!("unknown frontmatter key `{k}`"))
+            .with_label("Portolan does not use this key");
+        push_limited(
+            diags,
+            match did_you_mean(k, KNOWN_KEYS.iter().copied()) {
+                Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                None => d.with_hint(format!("known keys: {}", KNOWN_KEYS.join(", "))),
+            },
+        );
     }
     // From the parsed value (no second parse); only a failure parses again, for the position.
-    let typed = serde_yaml::from_value::<FrontMatter>(serde_yaml::Value::Mapping(map)).or_else(|_| serde_yaml::from_str::<FrontMatter>(yaml));
+    let typed = serde_yaml::from_value::<FrontMatter>(serde_yaml::Value::Mapping(map))
+        .or_else(|_| serde_yaml::from_str::<FrontMatter>(yaml));
     let mut front: FrontMatter = match typed {
         Ok(f) => f,
         Err(e) => {
@@ -191,8 +240,16 @@ pub fn parse(file: FileId, text: &str, raw: RawFront, site: &Variables, diags: &
         f.a = x(&f.a);
     }
     if front.title.is_empty() {
-        let span = if yaml.lines().any(|l| l.starts_with("title:")) { key_span(file, text, raw, "title") } else { Span::new(file, raw.start, raw.start) };
-        diags.push(Diagnostic::error(span, "page has no title").with_label("`title:` expected").with_hint("add `title: Your page title` to the frontmatter"));
+        let span = if yaml.lines().any(|l| l.starts_with("title:")) {
+            key_span(file, text, raw, "title")
+        } else {
+            Span::new(file, raw.start, raw.start)
+        };
+        diags.push(
+            Diagnostic::error(span, "page has no title")
+                .with_label("`title:` expected")
+                .with_hint("add `title: Your page title` to the frontmatter"),
+        );
     }
     Some(front)
 }
@@ -203,10 +260,21 @@ pub fn key_span(file: FileId, text: &str, raw: RawFront, key: &str) -> Span {
     let mut ls = 0;
     while ls < yaml.len() {
         let line = &yaml[ls..];
-        let stripped = line.strip_prefix('"').or_else(|| line.strip_prefix('\'')).unwrap_or(line);
+        let stripped = line
+            .strip_prefix('"')
+            .or_else(|| line.strip_prefix('\''))
+            .unwrap_or(line);
         let skip = line.len() - stripped.len();
-        if stripped.starts_with(key) && stripped[key.len()..].trim_start_matches(['"', '\'']).starts_with(':') {
-            return Span::new(file, raw.start + ls + skip, raw.start + ls + skip + key.len());
+        if stripped.starts_with(key)
+            && stripped[key.len()..]
+                .trim_start_matches(['"', '\''])
+                .starts_with(':')
+        {
+            return Span::new(
+                file,
+                raw.start + ls + skip,
+                raw.start + ls + skip + key.len(),
+            );
         }
         ls += yaml[ls..].find('\n').map_or(yaml.len() - ls, |i| i + 1);
     }
@@ -216,9 +284,13 @@ pub fn key_span(file: FileId, text: &str, raw: RawFront, key: &str) -> Span {
 /// Where `needle` (a URL, say) is written in the frontmatter; the frontmatter's start when
 /// it cannot be found verbatim.
 pub fn find_value_span(file: FileId, text: &str, raw: Option<RawFront>, needle: &str) -> Span {
-    let Some(raw) = raw else { return Span::new(file, 0, 0) };
+    let Some(raw) = raw else {
+        return Span::new(file, 0, 0);
+    };
     match text[raw.start..raw.end].find(needle) {
-        Some(o) if !needle.is_empty() => Span::new(file, raw.start + o, raw.start + o + needle.len()),
+        Some(o) if !needle.is_empty() => {
+            Span::new(file, raw.start + o, raw.start + o + needle.len())
+        }
         _ => Span::new(file, raw.start, raw.start),
     }
 }
@@ -231,7 +303,10 @@ mod tests {
     fn splits_at_fences() {
         let t = "---\ntitle: A\n---\nbody\n";
         let s = split(0, t).unwrap();
-        assert_eq!(&t[s.front.unwrap().start..s.front.unwrap().end], "title: A\n");
+        assert_eq!(
+            &t[s.front.unwrap().start..s.front.unwrap().end],
+            "title: A\n"
+        );
         assert_eq!(&t[s.body_start..], "body\n");
         let t = "\u{feff}---\r\ntitle: A\r\n...\r\nbody";
         let s = split(0, t).unwrap();

@@ -132,7 +132,13 @@ pub struct RenderedPage {
 }
 
 /// Ids the theme gives its own elements; headings and FAQs never take them.
-pub const RESERVED_IDS: [&str; 5] = ["faq", "toc-title", "related-title", "main", "portolan-calculator"];
+pub const RESERVED_IDS: [&str; 5] = [
+    "faq",
+    "toc-title",
+    "related-title",
+    "main",
+    "portolan-calculator",
+];
 
 /// The HTML marker that `{% hostname_calculator %}` leaves in the body; the site replaces
 /// it with the calculator widget.
@@ -142,11 +148,17 @@ pub const CALCULATOR_MARKER: &str = "<div data-portolan-calculator></div>";
 /// each other before any page renders. Returns the frontmatter (when it has no errors) and
 /// its warnings; a page whose frontmatter has errors gets `None`, and [`render_page`]
 /// reports them.
-pub fn render_frontmatter(ctx: Context<'_>, file: FileId, text: &str) -> (Option<FrontMatter>, Vec<Diagnostic>) {
+pub fn render_frontmatter(
+    ctx: Context<'_>,
+    file: FileId,
+    text: &str,
+) -> (Option<FrontMatter>, Vec<Diagnostic>) {
     if text.len() > limits::MAX_PAGE_BYTES {
         return (None, Vec::new());
     }
-    let Some(raw) = frontmatter::split(file, text).ok().and_then(|s| s.front) else { return (None, Vec::new()) };
+    let Some(raw) = frontmatter::split(file, text).ok().and_then(|s| s.front) else {
+        return (None, Vec::new());
+    };
     let mut diags = Vec::new();
     match frontmatter::parse(file, text, raw, ctx.site, &mut diags) {
         Some(front) if !diags.iter().any(Diagnostic::is_error) => (Some(front), diags),
@@ -156,7 +168,12 @@ pub fn render_frontmatter(ctx: Context<'_>, file: FileId, text: &str) -> (Option
 
 /// [`render_page`] for a page whose frontmatter [`render_frontmatter`] already read (it is
 /// not parsed again; its problems are still reported).
-pub fn render_page_with(ctx: Context<'_>, file: FileId, text: &str, front: Option<&FrontMatter>) -> (Option<RenderedPage>, Vec<Diagnostic>) {
+pub fn render_page_with(
+    ctx: Context<'_>,
+    file: FileId,
+    text: &str,
+    front: Option<&FrontMatter>,
+) -> (Option<RenderedPage>, Vec<Diagnostic>) {
     match front {
         Some(f) => render_parsed(ctx, file, text, f.clone(), Vec::new()),
         None => render_page(ctx, file, text),
@@ -165,13 +182,24 @@ pub fn render_page_with(ctx: Context<'_>, file: FileId, text: &str, front: Optio
 
 /// Renders one page. Always returns every diagnostic it found; the page is `None` only when
 /// the frontmatter could not be read at all.
-pub fn render_page(ctx: Context<'_>, file: FileId, text: &str) -> (Option<RenderedPage>, Vec<Diagnostic>) {
+pub fn render_page(
+    ctx: Context<'_>,
+    file: FileId,
+    text: &str,
+) -> (Option<RenderedPage>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     if text.len() > limits::MAX_PAGE_BYTES {
         diags.push(
-            Diagnostic::error(Span::new(file, 0, 0), format!("page is {} bytes; the limit is {} MiB", text.len(), limits::MAX_PAGE_BYTES >> 20))
-                .with_label("this page")
-                .with_hint("split the page; a generated file does not belong in content/"),
+            Diagnostic::error(
+                Span::new(file, 0, 0),
+                format!(
+                    "page is {} bytes; the limit is {} MiB",
+                    text.len(),
+                    limits::MAX_PAGE_BYTES >> 20
+                ),
+            )
+            .with_label("this page")
+            .with_hint("split the page; a generated file does not belong in content/"),
         );
         return (None, diags);
     }
@@ -186,7 +214,9 @@ pub fn render_page(ctx: Context<'_>, file: FileId, text: &str) -> (Option<Render
         diags.push(
             Diagnostic::error(Span::new(file, 0, 0), "page has no frontmatter")
                 .with_label("expected `---` here")
-                .with_hint("start the page with a YAML frontmatter block: `---`, `title: ...`, `---`"),
+                .with_hint(
+                    "start the page with a YAML frontmatter block: `---`, `title: ...`, `---`",
+                ),
         );
         return (None, diags);
     };
@@ -196,8 +226,16 @@ pub fn render_page(ctx: Context<'_>, file: FileId, text: &str) -> (Option<Render
     }
 }
 
-fn render_parsed(ctx: Context<'_>, file: FileId, text: &str, front: FrontMatter, mut diags: Vec<Diagnostic>) -> (Option<RenderedPage>, Vec<Diagnostic>) {
-    let Ok(split) = frontmatter::split(file, text) else { return (None, diags) };
+fn render_parsed(
+    ctx: Context<'_>,
+    file: FileId,
+    text: &str,
+    front: FrontMatter,
+    mut diags: Vec<Diagnostic>,
+) -> (Option<RenderedPage>, Vec<Diagnostic>) {
+    let Ok(split) = frontmatter::split(file, text) else {
+        return (None, diags);
+    };
     let raw_front = split.front;
     let params = BTreeMap::new();
     let expanded = liquid::expand(ctx, file, text, split.body_start, &params, &mut diags);
@@ -210,20 +248,39 @@ fn render_parsed(ctx: Context<'_>, file: FileId, text: &str, front: FrontMatter,
     let faqs = render_faqs(ctx, &mut values, &cells, &front, &mut links, &mut diags);
     for r in &front.related_resources {
         if markdown::is_unsafe_url(&r.url, false) {
-            diag::push_limited(&mut diags, markdown::unsafe_url_error(values.related(&r.url), &r.url));
+            diag::push_limited(
+                &mut diags,
+                markdown::unsafe_url_error(values.related(&r.url), &r.url),
+            );
         }
-        links.push(Link { url: r.url.clone(), text: r.text.clone(), span: values.related(&r.url), origin: LinkOrigin::RelatedResource });
+        links.push(Link {
+            url: r.url.clone(),
+            text: r.text.clone(),
+            span: values.related(&r.url),
+            origin: LinkOrigin::RelatedResource,
+        });
     }
     links.retain(|l| !l.url.is_empty());
 
     // The site swaps the calculator's marker for the widget: only the one that
     // `{% hostname_calculator %}` left may be there, never one written as raw HTML (inside
     // an attribute it would put the widget's markup in the attribute's value).
-    let markers = body.html.matches(CALCULATOR_MARKER).count() + faqs.iter().map(|f| f.question_html.matches(CALCULATOR_MARKER).count() + f.answer_html.matches(CALCULATOR_MARKER).count()).sum::<usize>();
+    let markers = body.html.matches(CALCULATOR_MARKER).count()
+        + faqs
+            .iter()
+            .map(|f| {
+                f.question_html.matches(CALCULATOR_MARKER).count()
+                    + f.answer_html.matches(CALCULATOR_MARKER).count()
+            })
+            .sum::<usize>();
     if markers > usize::from(expanded.has_calculator) {
         let (at, len) = match text.find(CALCULATOR_MARKER) {
             Some(at) => (at, CALCULATOR_MARKER.len()),
-            None => text.find("data-portolan-calculator").map_or((split.body_start, 0), |at| (at, "data-portolan-calculator".len())),
+            None => text
+                .find("data-portolan-calculator")
+                .map_or((split.body_start, 0), |at| {
+                    (at, "data-portolan-calculator".len())
+                }),
         };
         let end = diag::ceil_char_boundary(text, at + len);
         diag::push_limited(
@@ -255,8 +312,13 @@ fn render_parsed(ctx: Context<'_>, file: FileId, text: &str, front: FrontMatter,
     // backstop for what only appears when raw HTML and markdown combine, so a page that
     // builds never holds live script, whatever the checks above missed.
     if !diags.iter().any(Diagnostic::is_error) {
-        let faq_html = faqs.iter().flat_map(|f| [f.question_html.as_str(), f.answer_html.as_str()]);
-        if let Some((_, what)) = std::iter::once(body.html.as_str()).chain(faq_html).find_map(|h| markdown::unsafe_html(h).into_iter().next()) {
+        let faq_html = faqs
+            .iter()
+            .flat_map(|f| [f.question_html.as_str(), f.answer_html.as_str()]);
+        if let Some((_, what)) = std::iter::once(body.html.as_str())
+            .chain(faq_html)
+            .find_map(|h| markdown::unsafe_html(h).into_iter().next())
+        {
             let at = Span::new(file, split.body_start, split.body_start);
             diag::push_limited(
                 &mut diags,
@@ -295,9 +357,18 @@ struct FrontValues<'t> {
 impl<'t> FrontValues<'t> {
     fn new(file: FileId, text: &'t str, raw: Option<frontmatter::RawFront>) -> Self {
         let (start, end) = raw.map_or((0, 0), |r| (r.start, r.end));
-        let from = |key: &str| raw.map_or(0, |r| frontmatter::key_span(file, text, r, key).start - start);
+        let from = |key: &str| {
+            raw.map_or(0, |r| {
+                frontmatter::key_span(file, text, r, key).start - start
+            })
+        };
         let yaml = &text[start..end];
-        FrontValues { file, start, faqs: diag::Finder::starting_at(yaml, from("faqs")), related: diag::Finder::starting_at(yaml, from("related_resources")) }
+        FrontValues {
+            file,
+            start,
+            faqs: diag::Finder::starting_at(yaml, from("faqs")),
+            related: diag::Finder::starting_at(yaml, from("related_resources")),
+        }
     }
 
     fn span(&self, found: Option<usize>, needle: &str) -> Span {
@@ -337,13 +408,20 @@ fn render_faqs(
             let q = markdown::render_inline_in(&faq.q, ctx.links, cells);
             let a = markdown::render_fragment_in(&faq.a, ctx.links, cells);
             for l in a.links {
-                links.push(Link { span: values.faq(&l.url), origin: LinkOrigin::Faq, ..l });
+                links.push(Link {
+                    span: values.faq(&l.url),
+                    origin: LinkOrigin::Faq,
+                    ..l
+                });
             }
             for bad in q.rejected.iter().chain(&a.rejected) {
                 diag::push_limited(diags, markdown::unsafe_url_error(values.faq(bad), bad));
             }
             for (written, what) in q.unsafe_html.iter().chain(&a.unsafe_html) {
-                diag::push_limited(diags, markdown::unsafe_html_error(values.faq(written), what));
+                diag::push_limited(
+                    diags,
+                    markdown::unsafe_html_error(values.faq(written), what),
+                );
             }
             for (refused, written) in [(q.refused, &faq.q), (a.refused, &faq.a)] {
                 if let Some(why) = refused {

@@ -13,7 +13,9 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{did_you_mean, is_full, push_limited, Diagnostic, FileId, Span};
-use crate::limits::{MAX_EXPANDED_BYTES, MAX_INCLUDES_PER_PAGE, MAX_PAGE_BYTES, MAX_TABLE_CELLS_PER_PAGE};
+use crate::limits::{
+    MAX_EXPANDED_BYTES, MAX_INCLUDES_PER_PAGE, MAX_PAGE_BYTES, MAX_TABLE_CELLS_PER_PAGE,
+};
 use crate::markdown::Link;
 use crate::table::{self, Table};
 use crate::{Context, Variables, CALCULATOR_MARKER};
@@ -47,7 +49,10 @@ impl SourceMap {
     /// The source position of output offset `off`: exact inside copied text, the
     /// generating tag for generated text.
     pub fn locate(&self, off: usize) -> Option<Span> {
-        let i = self.segs.partition_point(|s| s.out_start <= off).checked_sub(1)?;
+        let i = self
+            .segs
+            .partition_point(|s| s.out_start <= off)
+            .checked_sub(1)?;
         let s = self.segs[i];
         if s.verbatim {
             let p = (s.src_start + (off - s.out_start)).min(s.src_end);
@@ -176,7 +181,11 @@ struct NextClose {
 
 impl NextClose {
     fn new(pat: &'static str) -> Self {
-        NextClose { pat, from: usize::MAX, at: None }
+        NextClose {
+            pat,
+            from: usize::MAX,
+            at: None,
+        }
     }
 
     fn find(&mut self, text: &str, p: usize) -> Option<usize> {
@@ -198,7 +207,10 @@ struct Closers {
 
 impl Closers {
     fn new() -> Self {
-        Closers { output: NextClose::new("}}"), tag: NextClose::new("%}") }
+        Closers {
+            output: NextClose::new("}}"),
+            tag: NextClose::new("%}"),
+        }
     }
 }
 
@@ -235,7 +247,11 @@ impl Fence {
 
 impl Expander<'_, '_> {
     fn error(&mut self, d: Diagnostic) {
-        let d = self.stack.iter().rev().fold(d, |d, (_, at)| d.with_related(*at, "included here"));
+        let d = self
+            .stack
+            .iter()
+            .rev()
+            .fold(d, |d, (_, at)| d.with_related(*at, "included here"));
         push_limited(self.diags, d);
     }
 
@@ -261,7 +277,14 @@ impl Expander<'_, '_> {
         if self.out.text.len() + s.len() > MAX_EXPANDED_BYTES {
             return self.overflow(Span::new(file, src_start, src_end));
         }
-        self.out.map.segs.push(Seg { out_start: self.out.text.len(), file, src_start, src_end, verbatim, checked: false });
+        self.out.map.segs.push(Seg {
+            out_start: self.out.text.len(),
+            file,
+            src_start,
+            src_end,
+            verbatim,
+            checked: false,
+        });
         self.out.text.push_str(s);
     }
 
@@ -295,12 +318,18 @@ impl Expander<'_, '_> {
                         match parse_attrs(inner) {
                             Ok(attrs) => {
                                 let offset = self.out.text.len() + 1;
-                                self.out.ials.push(PendingIal { offset, attrs, span });
+                                self.out.ials.push(PendingIal {
+                                    offset,
+                                    attrs,
+                                    span,
+                                });
                             }
                             Err(msg) => self.error(
                                 Diagnostic::error(span, format!("malformed attribute list: {msg}"))
                                     .with_label("here")
-                                    .with_hint("write it as `{:.class}`, `{:#id}` or `{: key=\"value\"}`"),
+                                    .with_hint(
+                                        "write it as `{:.class}`, `{:#id}` or `{: key=\"value\"}`",
+                                    ),
                             ),
                         }
                         run = le;
@@ -321,7 +350,10 @@ impl Expander<'_, '_> {
             if self.stopped() {
                 if !self.overflowed {
                     // Full: this becomes the note that the rest was left out.
-                    push_limited(self.diags, Diagnostic::error(Span::new(file, pos, pos), "expansion stopped"));
+                    push_limited(
+                        self.diags,
+                        Diagnostic::error(Span::new(file, pos, pos), "expansion stopped"),
+                    );
                 }
                 return;
             }
@@ -336,7 +368,14 @@ impl Expander<'_, '_> {
     }
 
     /// `{{ expr }}` at `pos`; returns where to continue.
-    fn output_tag(&mut self, file: FileId, text: &str, pos: usize, params: &Params, closers: &mut Closers) -> usize {
+    fn output_tag(
+        &mut self,
+        file: FileId,
+        text: &str,
+        pos: usize,
+        params: &Params,
+        closers: &mut Closers,
+    ) -> usize {
         let Some(close) = closers.output.find(text, pos + 2) else {
             let le = line_end(text, pos);
             self.error(
@@ -375,13 +414,24 @@ impl Expander<'_, '_> {
     }
 
     /// `{% ... %}` at `pos`; returns where to continue.
-    fn block_tag(&mut self, file: FileId, text: &str, pos: usize, params: &Params, fence: &mut Fence, closers: &mut Closers) -> usize {
+    fn block_tag(
+        &mut self,
+        file: FileId,
+        text: &str,
+        pos: usize,
+        params: &Params,
+        fence: &mut Fence,
+        closers: &mut Closers,
+    ) -> usize {
         let Some(tag) = parse_tag(text, pos, &mut closers.tag) else {
             let le = line_end(text, pos);
             self.error(
-                Diagnostic::error(Span::new(file, pos, pos + 2), "unclosed `{%`: no `%}` before the end of the file")
-                    .with_label("tag opened here")
-                    .with_hint("close the tag with `%}`"),
+                Diagnostic::error(
+                    Span::new(file, pos, pos + 2),
+                    "unclosed `{%`: no `%}` before the end of the file",
+                )
+                .with_label("tag opened here")
+                .with_hint("close the tag with `%}`"),
             );
             self.emit(file, pos, le, &text[pos..le], true);
             return le;
@@ -390,7 +440,13 @@ impl Expander<'_, '_> {
         if tag.trim_left {
             self.trim_output_end();
         }
-        let after = |end: usize| if tag.trim_right { skip_ws(text, end) } else { end };
+        let after = |end: usize| {
+            if tag.trim_right {
+                skip_ws(text, end)
+            } else {
+                end
+            }
+        };
         match tag.name {
             "raw" | "comment" | "table" => {
                 let Some(end_tag) = find_end_tag(text, tag.end, tag.name, &mut closers.tag) else {
@@ -422,7 +478,9 @@ impl Expander<'_, '_> {
                     self.error(
                         Diagnostic::error(span, "a second `{% hostname_calculator %}` on the page")
                             .with_label("the page already has its calculator")
-                            .with_hint("a page holds one calculator; remove this tag or the one before it"),
+                            .with_hint(
+                                "a page holds one calculator; remove this tag or the one before it",
+                            ),
                     );
                 } else {
                     self.out.has_calculator = true;
@@ -435,9 +493,12 @@ impl Expander<'_, '_> {
             "endraw" | "endcomment" | "endtable" => {
                 let open = &tag.name[3..];
                 self.error(
-                    Diagnostic::error(span, format!("`{{% {} %}}` without an opening `{{% {open} %}}`", tag.name))
-                        .with_label("nothing to close")
-                        .with_hint(format!("remove it, or add `{{% {open} %}}` before it")),
+                    Diagnostic::error(
+                        span,
+                        format!("`{{% {} %}}` without an opening `{{% {open} %}}`", tag.name),
+                    )
+                    .with_label("nothing to close")
+                    .with_hint(format!("remove it, or add `{{% {open} %}}` before it")),
                 );
                 after(tag.end)
             }
@@ -445,7 +506,9 @@ impl Expander<'_, '_> {
                 let mut d = Diagnostic::error(span, format!("unknown Liquid tag `{other}`"))
                     .with_label("not supported here");
                 d = match did_you_mean(other, TAGS.split(", ")) {
-                    Some(s) => d.with_hint(format!("did you mean `{s}`? Portolan's Liquid supports: {TAGS}")),
+                    Some(s) => d.with_hint(format!(
+                        "did you mean `{s}`? Portolan's Liquid supports: {TAGS}"
+                    )),
                     None => d.with_hint(format!("Portolan's Liquid supports: {TAGS}")),
                 };
                 self.error(d);
@@ -464,7 +527,13 @@ impl Expander<'_, '_> {
         if rest.is_empty() || rest.ends_with('\n') {
             let indent = &before[rest.len()..];
             let lines = html.lines().filter(|l| !l.trim().is_empty()).count();
-            if indent.len().saturating_mul(lines).saturating_add(html.len()).saturating_add(self.out.text.len()) > MAX_EXPANDED_BYTES {
+            if indent
+                .len()
+                .saturating_mul(lines)
+                .saturating_add(html.len())
+                .saturating_add(self.out.text.len())
+                > MAX_EXPANDED_BYTES
+            {
                 return self.overflow(span);
             }
             let mut block = String::with_capacity(html.len() + 1 + indent.len() * lines);
@@ -479,14 +548,39 @@ impl Expander<'_, '_> {
             self.emit_checked(file, span, &block);
         } else {
             // Mid-line: a line break keeps the block from being read as inline HTML.
-            let block = format!("\n\n{}\n", html.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n"));
+            let block = format!(
+                "\n\n{}\n",
+                html.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
             self.emit_checked(file, span, &block);
         }
     }
 
-    fn table(&mut self, file: FileId, text: &str, span: Span, body_start: usize, body_end: usize, params: &Params) {
+    fn table(
+        &mut self,
+        file: FileId,
+        text: &str,
+        span: Span,
+        body_start: usize,
+        body_end: usize,
+        params: &Params,
+    ) {
         let mut diags = Vec::new();
-        let rendered = table::render(self.ctx.site, self.ctx.links, params, file, text, body_start, body_end, span, &self.cells_left, &mut diags);
+        let rendered = table::render(
+            self.ctx.site,
+            self.ctx.links,
+            params,
+            file,
+            text,
+            body_start,
+            body_end,
+            span,
+            &self.cells_left,
+            &mut diags,
+        );
         for d in diags {
             self.error(d);
         }
@@ -497,7 +591,14 @@ impl Expander<'_, '_> {
         }
     }
 
-    fn include(&mut self, file: FileId, span: Span, args: &str, args_start: usize, params: &Params) {
+    fn include(
+        &mut self,
+        file: FileId,
+        span: Span,
+        args: &str,
+        args_start: usize,
+        params: &Params,
+    ) {
         let call = match parse_include_args(args, args_start, file) {
             Ok(c) => c,
             Err(d) => return self.error(d),
@@ -512,9 +613,12 @@ impl Expander<'_, '_> {
         }
         if self.stack.len() >= MAX_INCLUDE_DEPTH {
             return self.error(
-                Diagnostic::error(span, format!("includes nested more than {MAX_INCLUDE_DEPTH} deep"))
-                    .with_label("one include too many")
-                    .with_hint("an include probably includes itself through others"),
+                Diagnostic::error(
+                    span,
+                    format!("includes nested more than {MAX_INCLUDE_DEPTH} deep"),
+                )
+                .with_label("one include too many")
+                .with_hint("an include probably includes itself through others"),
             );
         }
         self.includes_expanded += 1;
@@ -532,13 +636,15 @@ impl Expander<'_, '_> {
         for (k, v, vspan) in call.params {
             let value = match v {
                 ArgValue::Literal(s) => s,
-                ArgValue::Variable(expr) => match evaluate(self.ctx.site, Some(params), &expr, vspan) {
-                    Ok(s) => s,
-                    Err(d) => {
-                        self.error(d);
-                        continue;
+                ArgValue::Variable(expr) => {
+                    match evaluate(self.ctx.site, Some(params), &expr, vspan) {
+                        Ok(s) => s,
+                        Err(d) => {
+                            self.error(d);
+                            continue;
+                        }
                     }
-                },
+                }
             };
             new_params.insert(k, value);
         }
@@ -555,16 +661,27 @@ impl Expander<'_, '_> {
         };
         if inc.text.len() > MAX_PAGE_BYTES {
             return self.error(
-                Diagnostic::error(path_span, format!("include `{}` is {} bytes; the limit is {} MiB", call.path, inc.text.len(), MAX_PAGE_BYTES >> 20))
-                    .with_label("included here")
-                    .with_hint("split the include file"),
+                Diagnostic::error(
+                    path_span,
+                    format!(
+                        "include `{}` is {} bytes; the limit is {} MiB",
+                        call.path,
+                        inc.text.len(),
+                        MAX_PAGE_BYTES >> 20
+                    ),
+                )
+                .with_label("included here")
+                .with_hint("split the include file"),
             );
         }
         if inc.file == file || self.stack.iter().any(|(f, _)| *f == inc.file) {
             return self.error(
-                Diagnostic::error(path_span, format!("include cycle: `{}` includes itself", call.path))
-                    .with_label("cycle closes here")
-                    .with_hint("remove one of the includes in the cycle"),
+                Diagnostic::error(
+                    path_span,
+                    format!("include cycle: `{}` includes itself", call.path),
+                )
+                .with_label("cycle closes here")
+                .with_hint("remove one of the includes in the cycle"),
             );
         }
         if !self.out.includes.contains(&inc.file) {
@@ -583,16 +700,25 @@ impl Expander<'_, '_> {
 
 /// Evaluates a Liquid output expression (`site.x`, `include.x`, or a quoted string).
 /// `params` is `None` where `include.*` cannot exist (frontmatter).
-pub fn evaluate(site: &Variables, params: Option<&Params>, expr: &str, span: Span) -> Result<String, Diagnostic> {
+pub fn evaluate(
+    site: &Variables,
+    params: Option<&Params>,
+    expr: &str,
+    span: Span,
+) -> Result<String, Diagnostic> {
     let expr = expr.trim();
     if expr.is_empty() {
-        return Err(Diagnostic::error(span, "empty `{{ }}`").with_label("nothing to output").with_hint("write a variable such as `{{site.konnect_short_name}}`"));
+        return Err(Diagnostic::error(span, "empty `{{ }}`")
+            .with_label("nothing to output")
+            .with_hint("write a variable such as `{{site.konnect_short_name}}`"));
     }
     if let Some(pipe) = expr.find('|') {
         let filter = expr[pipe + 1..].trim();
-        return Err(Diagnostic::error(span, format!("Liquid filter `{filter}` is not supported"))
-            .with_label("filter used here")
-            .with_hint("Portolan's Liquid outputs variables as they are; remove the filter"));
+        return Err(
+            Diagnostic::error(span, format!("Liquid filter `{filter}` is not supported"))
+                .with_label("filter used here")
+                .with_hint("Portolan's Liquid outputs variables as they are; remove the filter"),
+        );
     }
     if let Some(lit) = quoted(expr) {
         return Ok(lit.to_string());
@@ -600,10 +726,19 @@ pub fn evaluate(site: &Variables, params: Option<&Params>, expr: &str, span: Spa
     let mut parts = expr.split('.');
     let root = parts.next().unwrap_or_default();
     let path: Vec<&str> = parts.collect();
-    if path.iter().chain([&root]).any(|p| p.is_empty() || !p.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')) {
-        return Err(Diagnostic::error(span, format!("cannot read `{expr}` as a variable"))
-            .with_label("not a variable name")
-            .with_hint("write a dotted name such as `site.konnect_short_name` or `include.name`"));
+    if path.iter().chain([&root]).any(|p| {
+        p.is_empty()
+            || !p
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    }) {
+        return Err(
+            Diagnostic::error(span, format!("cannot read `{expr}` as a variable"))
+                .with_label("not a variable name")
+                .with_hint(
+                    "write a dotted name such as `site.konnect_short_name` or `include.name`",
+                ),
+        );
     }
     match root {
         "site" => lookup_site(site, expr, &path, span),
@@ -628,12 +763,18 @@ pub fn evaluate(site: &Variables, params: Option<&Params>, expr: &str, span: Spa
     }
 }
 
-fn lookup_site(site: &Variables, expr: &str, path: &[&str], span: Span) -> Result<String, Diagnostic> {
+fn lookup_site(
+    site: &Variables,
+    expr: &str,
+    path: &[&str],
+    span: Span,
+) -> Result<String, Diagnostic> {
     let mut map = site;
     for (n, key) in path.iter().enumerate() {
         let Some(v) = map.get(*key) else {
             let known = map.keys().filter_map(|k| k.as_str());
-            let mut d = Diagnostic::error(span, format!("unknown site variable `{expr}`")).with_label("not defined in the site's variables");
+            let mut d = Diagnostic::error(span, format!("unknown site variable `{expr}`"))
+                .with_label("not defined in the site's variables");
             d = match did_you_mean(key, known) {
                 Some(s) => {
                     let mut fixed: Vec<&str> = vec!["site"];
@@ -653,30 +794,50 @@ fn lookup_site(site: &Variables, expr: &str, path: &[&str], span: Span) -> Resul
             serde_yaml::Value::Bool(b) if last => return Ok(b.to_string()),
             serde_yaml::Value::Null if last => return Ok(String::new()),
             _ => {
-                return Err(Diagnostic::error(span, format!("`{expr}` is not a text value"))
-                    .with_label("cannot be output")
-                    .with_hint("output a text, number or boolean variable"))
+                return Err(
+                    Diagnostic::error(span, format!("`{expr}` is not a text value"))
+                        .with_label("cannot be output")
+                        .with_hint("output a text, number or boolean variable"),
+                )
             }
         }
     }
-    Err(Diagnostic::error(span, "`site` alone is not a value").with_label("name a variable").with_hint("write `site.NAME`"))
+    Err(Diagnostic::error(span, "`site` alone is not a value")
+        .with_label("name a variable")
+        .with_hint("write `site.NAME`"))
 }
 
 /// Reports every bad `{{ }}` in `text[start..end]` (frontmatter, table bodies), where the
 /// text is later expanded value by value with [`expand_lenient`].
 /// Stops at the first problem once the page reports as many as it may (they are all errors).
-pub fn check_expressions(site: &Variables, params: Option<&Params>, file: FileId, text: &str, start: usize, end: usize, diags: &mut Vec<Diagnostic>) {
+pub fn check_expressions(
+    site: &Variables,
+    params: Option<&Params>,
+    file: FileId,
+    text: &str,
+    start: usize,
+    end: usize,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut i = start;
     let mut tag_close = NextClose::new("%}");
     while let Some(rel) = find_open(&text[i..end]) {
         let pos = i + rel;
         if text[pos..].starts_with("{%") {
-            let close = tag_close.find(text, pos).filter(|&c| c + 2 <= end).map_or(line_end(text, pos).min(end), |c| c + 2);
+            let close = tag_close
+                .find(text, pos)
+                .filter(|&c| c + 2 <= end)
+                .map_or(line_end(text, pos).min(end), |c| c + 2);
             push_limited(
                 diags,
-                Diagnostic::error(Span::new(file, pos, close), "Liquid tags are not supported here")
-                    .with_label("tag inside a value")
-                    .with_hint("only variables (`{{site.NAME}}`) can be used in frontmatter and table cells"),
+                Diagnostic::error(
+                    Span::new(file, pos, close),
+                    "Liquid tags are not supported here",
+                )
+                .with_label("tag inside a value")
+                .with_hint(
+                    "only variables (`{{site.NAME}}`) can be used in frontmatter and table cells",
+                ),
             );
             if is_full(diags) {
                 return;
@@ -687,9 +848,12 @@ pub fn check_expressions(site: &Variables, params: Option<&Params>, file: FileId
         let Some(close) = text[pos + 2..end].find("}}").map(|c| pos + 2 + c) else {
             push_limited(
                 diags,
-                Diagnostic::error(Span::new(file, pos, pos + 2), "unclosed `{{`: no `}}` in this value")
-                    .with_label("opened here")
-                    .with_hint("close the variable with `}}`"),
+                Diagnostic::error(
+                    Span::new(file, pos, pos + 2),
+                    "unclosed `{{`: no `}}` in this value",
+                )
+                .with_label("opened here")
+                .with_hint("close the variable with `}}`"),
             );
             return;
         };
@@ -716,7 +880,9 @@ pub fn expand_lenient(site: &Variables, params: Option<&Params>, s: &str) -> Str
     while let Some(rel) = s[i..].find("{{") {
         let pos = i + rel;
         out.push_str(&s[i..pos]);
-        let Some(close) = s[pos + 2..].find("}}").map(|c| pos + 2 + c) else { break };
+        let Some(close) = s[pos + 2..].find("}}").map(|c| pos + 2 + c) else {
+            break;
+        };
         let (inner, _) = strip_prefix_dash(&s[pos + 2..close]);
         let (inner, _) = strip_suffix_dash(inner);
         match evaluate(site, params, inner, Span::new(0, 0, 0)) {
@@ -769,7 +935,8 @@ fn strip_suffix_dash(s: &str) -> (&str, bool) {
 
 fn quoted(s: &str) -> Option<&str> {
     let b = s.as_bytes();
-    (b.len() >= 2 && (b[0] == b'"' || b[0] == b'\'') && b[b.len() - 1] == b[0]).then(|| &s[1..s.len() - 1])
+    (b.len() >= 2 && (b[0] == b'"' || b[0] == b'\'') && b[b.len() - 1] == b[0])
+        .then(|| &s[1..s.len() - 1])
 }
 
 struct Tag<'t> {
@@ -804,18 +971,37 @@ fn parse_tag<'t>(text: &'t str, pos: usize, closers: &mut NextClose) -> Option<T
         (&body[..n], body[n..].trim_start())
     };
     let args_start = inner_start + lead + (body.len() - args.len());
-    Some(Tag { start: pos, name, args, args_start, end: close + 2, trim_left, trim_right })
+    Some(Tag {
+        start: pos,
+        name,
+        args,
+        args_start,
+        end: close + 2,
+        trim_left,
+        trim_right,
+    })
 }
 
-fn find_end_tag<'t>(text: &'t str, from: usize, name: &str, closers: &mut NextClose) -> Option<Tag<'t>> {
+fn find_end_tag<'t>(
+    text: &'t str,
+    from: usize,
+    name: &str,
+    closers: &mut NextClose,
+) -> Option<Tag<'t>> {
     let want = format!("end{name}");
     let mut i = from;
     while let Some(rel) = text[i..].find("{%") {
         let pos = i + rel;
         // Only a tag that starts with the name is read whole: reading every `{%` up to its
         // `%}` would make `{% raw %}{%{%{%...%}` quadratic.
-        let after = text[pos + 2..].strip_prefix('-').unwrap_or(&text[pos + 2..]).trim_start();
-        if after.strip_prefix(want.as_str()).is_some_and(|r| r.starts_with(|c: char| c.is_whitespace() || c == '-' || c == '%')) {
+        let after = text[pos + 2..]
+            .strip_prefix('-')
+            .unwrap_or(&text[pos + 2..])
+            .trim_start();
+        if after
+            .strip_prefix(want.as_str())
+            .is_some_and(|r| r.starts_with(|c: char| c.is_whitespace() || c == '-' || c == '%'))
+        {
             let tag = parse_tag(text, pos, closers)?;
             if tag.name == want {
                 return Some(tag);
@@ -848,7 +1034,11 @@ pub fn parse_attrs(s: &str) -> Result<Attrs, String> {
         if let Some(r) = rest.strip_prefix('.') {
             let n = word_end(r).min(r.find(['.', '#']).unwrap_or(r.len()));
             let class = &r[..n];
-            if class.is_empty() || !class.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+            if class.is_empty()
+                || !class
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            {
                 return Err(format!("`.{class}` is not a class name"));
             }
             attrs.classes.push(class.to_string());
@@ -856,20 +1046,31 @@ pub fn parse_attrs(s: &str) -> Result<Attrs, String> {
         } else if let Some(r) = rest.strip_prefix('#') {
             let n = word_end(r).min(r.find(['.', '#']).unwrap_or(r.len()));
             let id = &r[..n];
-            if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == ':') {
+            if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == ':')
+            {
                 return Err(format!("`#{id}` is not an id"));
             }
             attrs.id = Some(id.to_string());
             rest = r[n..].trim_start();
         } else if let Some(eq) = rest.find('=') {
             let key = rest[..eq].trim();
-            if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || key.to_ascii_lowercase().starts_with("on") {
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                || key.to_ascii_lowercase().starts_with("on")
+            {
                 return Err(format!("`{key}` is not an attribute name authors may set"));
             }
             let r = rest[eq + 1..].trim_start();
             let (value, next) = match r.chars().next() {
                 Some(q @ ('"' | '\'')) => {
-                    let close = r[1..].find(q).ok_or_else(|| format!("the value of `{key}` has no closing {q}"))?;
+                    let close = r[1..]
+                        .find(q)
+                        .ok_or_else(|| format!("the value of `{key}` has no closing {q}"))?;
                     (&r[1..1 + close], &r[close + 2..])
                 }
                 _ => {
@@ -878,7 +1079,9 @@ pub fn parse_attrs(s: &str) -> Result<Attrs, String> {
                 }
             };
             let lower = key.to_ascii_lowercase();
-            if crate::markdown::URL_ATTRIBUTES.contains(&lower.as_str()) && crate::markdown::is_unsafe_url(value, false) {
+            if crate::markdown::URL_ATTRIBUTES.contains(&lower.as_str())
+                && crate::markdown::is_unsafe_url(value, false)
+            {
                 return Err(format!("`{key}` may not hold the URL `{value}`: `javascript:`, `vbscript:` and `data:` URLs are refused"));
             }
             attrs.pairs.push((key.to_string(), value.to_string()));
@@ -901,21 +1104,30 @@ struct IncludeCall {
     params: Vec<(String, ArgValue, Span)>,
 }
 
-fn parse_include_args(args: &str, args_start: usize, file: FileId) -> Result<IncludeCall, Diagnostic> {
+fn parse_include_args(
+    args: &str,
+    args_start: usize,
+    file: FileId,
+) -> Result<IncludeCall, Diagnostic> {
     let words = split_args(args);
     let Some(&(p0, path)) = words.first() else {
-        return Err(Diagnostic::error(Span::new(file, args_start, args_start), "include without a path")
-            .with_label("path expected here")
-            .with_hint("write `{% include_cached /sections/name.md %}`"));
+        return Err(Diagnostic::error(
+            Span::new(file, args_start, args_start),
+            "include without a path",
+        )
+        .with_label("path expected here")
+        .with_hint("write `{% include_cached /sections/name.md %}`"));
     };
     let path = quoted(path).unwrap_or(path);
     let mut params = Vec::new();
     for &(off, w) in &words[1..] {
         let span = Span::new(file, args_start + off, args_start + off + w.len());
         let Some((k, v)) = w.split_once('=').or_else(|| w.split_once(':')) else {
-            return Err(Diagnostic::error(span, format!("cannot read include parameter `{w}`"))
-                .with_label("expected key=value")
-                .with_hint("pass parameters as `key=\"value\"` or `key=site.variable`"));
+            return Err(
+                Diagnostic::error(span, format!("cannot read include parameter `{w}`"))
+                    .with_label("expected key=value")
+                    .with_hint("pass parameters as `key=\"value\"` or `key=site.variable`"),
+            );
         };
         let value = match quoted(v) {
             Some(lit) => ArgValue::Literal(lit.to_string()),
@@ -924,7 +1136,11 @@ fn parse_include_args(args: &str, args_start: usize, file: FileId) -> Result<Inc
         };
         params.push((k.to_string(), value, span));
     }
-    Ok(IncludeCall { path: path.to_string(), path_start: args_start + p0, params })
+    Ok(IncludeCall {
+        path: path.to_string(),
+        path_start: args_start + p0,
+        params,
+    })
 }
 
 /// Splits tag arguments on whitespace, keeping quoted strings whole; yields (offset, word).
@@ -981,7 +1197,13 @@ mod tests {
         let a = parse_attrs(" .a.b #x title=\"Hi there\" data-k=v").unwrap();
         assert_eq!(a.classes, ["a", "b"]);
         assert_eq!(a.id.as_deref(), Some("x"));
-        assert_eq!(a.pairs, [("title".into(), "Hi there".into()), ("data-k".into(), "v".into())]);
+        assert_eq!(
+            a.pairs,
+            [
+                ("title".into(), "Hi there".into()),
+                ("data-k".into(), "v".into())
+            ]
+        );
         assert!(parse_attrs("onclick=\"alert(1)\"").is_err());
         assert!(parse_attrs("ONCLICK=\"alert(1)\"").is_err());
         assert!(parse_attrs("OnMouseOver=x").is_err());

@@ -157,37 +157,83 @@ pub fn escape_html(s: &str) -> String {
 /// True for URLs that must never reach a reader's browser: `javascript:`, `vbscript:`,
 /// and `data:` (except images in image sources).
 pub fn is_unsafe_url(url: &str, image: bool) -> bool {
-    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
-    let Some(colon) = cleaned.find(':') else { return false };
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let Some(colon) = cleaned.find(':') else {
+        return false;
+    };
     if cleaned[..colon].contains(['/', '?', '#']) {
         return false;
     }
     match &cleaned[..colon] {
         "javascript" | "vbscript" => true,
-        "data" => !(image && cleaned.starts_with("data:image/") && !cleaned.starts_with("data:image/svg")),
+        "data" => {
+            !(image && cleaned.starts_with("data:image/") && !cleaned.starts_with("data:image/svg"))
+        }
         _ => false,
     }
 }
 
 /// Elements that run or embed code, or change what every link on the page means.
-const CODE_ELEMENTS: &[&str] = &["script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "portal"];
+const CODE_ELEMENTS: &[&str] = &[
+    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "portal",
+];
 
 /// Elements refused in HTML: the [`CODE_ELEMENTS`] (first, in the same order) and the
 /// raw-text ones.
 const DENIED_ELEMENTS: &[&str] = &[
-    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "portal",
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "meta",
+    "portal",
     // Raw-text and RCDATA elements: a browser reads their content as text up to the closing
     // tag, even inside what looks like an attribute value, so `<title><img title="</title>
     // <img onerror=...>">` hides a live tag from any scan that reads it as markup. None is
     // needed in a page's content (inline <style> is also blocked by the pages' CSP).
-    "style", "textarea", "title", "noscript", "xmp", "noembed", "noframes", "plaintext",
+    "style",
+    "textarea",
+    "title",
+    "noscript",
+    "xmp",
+    "noembed",
+    "noframes",
+    "plaintext",
 ];
 
 /// Attributes whose value is a URL a browser may navigate to or load (and SVG animation
 /// values, which can set an `href`).
 pub(crate) const URL_ATTRIBUTES: &[&str] = &[
-    "href", "src", "action", "formaction", "data", "poster", "background", "cite", "codebase", "dynsrc", "lowsrc", "ping", "manifest", "icon",
-    "longdesc", "srcdoc", "xlink:href", "values", "to", "from", "by", "xml:base",
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "cite",
+    "codebase",
+    "dynsrc",
+    "lowsrc",
+    "ping",
+    "manifest",
+    "icon",
+    "longdesc",
+    "srcdoc",
+    "xlink:href",
+    "values",
+    "to",
+    "from",
+    "by",
+    "xml:base",
 ];
 
 /// Raw HTML that could run script in a reader's browser: an element in [`DENIED_ELEMENTS`],
@@ -215,7 +261,13 @@ pub fn ends_in_text(html: &str) -> bool {
 pub fn unsafe_xml(xml: &str) -> Vec<(usize, String)> {
     let mut found = scan_html(xml, true, |_| {}).0;
     // `needle` (lowercase), ASCII case-insensitively, at or after `from`.
-    let find = |from: usize, needle: &str| xml.as_bytes().get(from..)?.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes())).map(|k| from + k);
+    let find = |from: usize, needle: &str| {
+        xml.as_bytes()
+            .get(from..)?
+            .windows(needle.len())
+            .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+            .map(|k| from + k)
+    };
     for (needle, what) in [
         ("<!entity", "an `<!ENTITY` declaration"),
         ("<!attlist", "an `<!ATTLIST` declaration"),
@@ -228,16 +280,35 @@ pub fn unsafe_xml(xml: &str) -> Vec<(usize, String)> {
     // The scan reads the file as UTF-8, so a browser must too: no other declared encoding,
     // and none of the control characters XML forbids (UTF-16 without a byte order mark is
     // valid UTF-8 full of NULs; ISO-2022-JP switches with ESC).
-    if let Some((at, c)) = xml.char_indices().find(|&(_, c)| (c.is_control() && c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')) {
-        found.push((at, format!("a control character (U+{:04X}), which XML forbids", c as u32)));
+    if let Some((at, c)) = xml.char_indices().find(|&(_, c)| {
+        (c.is_control() && c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{fffe}' | '\u{ffff}')
+    }) {
+        found.push((
+            at,
+            format!(
+                "a control character (U+{:04X}), which XML forbids",
+                c as u32
+            ),
+        ));
     }
     let decl_at = xml.strip_prefix('\u{feff}').map_or(0, |_| 3);
     if xml[decl_at..].starts_with("<?xml") {
         let decl = &xml[decl_at..xml[decl_at..].find("?>").map_or(xml.len(), |e| decl_at + e)];
         if let Some(k) = decl.find("encoding") {
-            let value: String = decl[k + 8..].trim_start().trim_start_matches('=').trim_start().chars().skip(1).take_while(|c| !matches!(c, '"' | '\'')).collect();
+            let value: String = decl[k + 8..]
+                .trim_start()
+                .trim_start_matches('=')
+                .trim_start()
+                .chars()
+                .skip(1)
+                .take_while(|c| !matches!(c, '"' | '\''))
+                .collect();
             if !value.eq_ignore_ascii_case("utf-8") && !value.eq_ignore_ascii_case("utf8") {
-                found.push((decl_at + k, format!("an XML declaration with encoding `{value}`: the file must be UTF-8")));
+                found.push((
+                    decl_at + k,
+                    format!("an XML declaration with encoding `{value}`: the file must be UTF-8"),
+                ));
             }
         }
     }
@@ -247,9 +318,18 @@ pub fn unsafe_xml(xml: &str) -> Vec<(usize, String)> {
     while let Some(at) = find(from, "<!doctype") {
         let decl = &xml[at..xml[at..].find('>').map_or(xml.len(), |e| at + e)];
         if decl.contains('[') {
-            found.push((at, "a DOCTYPE with an internal subset (`[...]`)".to_string()));
-        } else if decl[1..].contains(['\'', '<']) || decl.matches('"').count() % 2 == 1 || at + decl.len() == xml.len() {
-            found.push((at, "a DOCTYPE other than a plain `<!DOCTYPE name PUBLIC \"id\" \"url\">`".to_string()));
+            found.push((
+                at,
+                "a DOCTYPE with an internal subset (`[...]`)".to_string(),
+            ));
+        } else if decl[1..].contains(['\'', '<'])
+            || decl.matches('"').count() % 2 == 1
+            || at + decl.len() == xml.len()
+        {
+            found.push((
+                at,
+                "a DOCTYPE other than a plain `<!DOCTYPE name PUBLIC \"id\" \"url\">`".to_string(),
+            ));
         }
         from = at + 9;
     }
@@ -273,7 +353,11 @@ pub fn comment_ranges(html: &str) -> Vec<std::ops::Range<usize>> {
 
 /// [`unsafe_html`], also telling `comment` where each comment is, and whether the text ends
 /// inside a tag, comment or bogus comment.
-fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usize>)) -> (Vec<(usize, String)>, bool) {
+fn scan_html(
+    html: &str,
+    xml: bool,
+    mut comment: impl FnMut(std::ops::Range<usize>),
+) -> (Vec<(usize, String)>, bool) {
     let b = html.as_bytes();
     let n = b.len();
     let mut found = Vec::new();
@@ -371,18 +455,30 @@ fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usiz
         }
         // A tag name starts with an ASCII letter in HTML; in XML also with `_`, `:` or any
         // non-ASCII letter (`<_ onclick=...>` is an element there).
-        let name_start = |c: &u8| c.is_ascii_alphabetic() || (xml && (matches!(c, b'_' | b':') || *c >= 0x80));
+        let name_start =
+            |c: &u8| c.is_ascii_alphabetic() || (xml && (matches!(c, b'_' | b':') || *c >= 0x80));
         if !b.get(j).is_some_and(name_start) {
             // `</>` is dropped and `</` followed by anything else but a letter is a bogus
             // comment up to the first `>`; `<` followed by anything else is text.
-            i = if closing && j < n { until(j, ">", &mut open) } else { lt + 1 };
+            i = if closing && j < n {
+                until(j, ">", &mut open)
+            } else {
+                lt + 1
+            };
             continue;
         }
-        let name_end = b[j..].iter().position(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>')).map_or(n, |k| j + k);
+        let name_end = b[j..]
+            .iter()
+            .position(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>'))
+            .map_or(n, |k| j + k);
         let name = html[j..name_end].to_ascii_lowercase();
         // `svg:script` and `html:script` are scripts in an XML document.
         let local = name.rsplit(':').next().unwrap_or_default();
-        let denied = if xml { CODE_ELEMENTS.contains(&local) } else { DENIED_ELEMENTS.contains(&local) };
+        let denied = if xml {
+            CODE_ELEMENTS.contains(&local)
+        } else {
+            DENIED_ELEMENTS.contains(&local)
+        };
         if denied && !closing {
             found.push((lt, format!("a `<{name}>` element")));
         }
@@ -393,7 +489,13 @@ fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usiz
             }
             if j >= n {
                 // A tag left open would take the markup after it as its attributes.
-                found.push((lt, format!("a `<{}{name}` tag that is never closed with `>`", if closing { "/" } else { "" })));
+                found.push((
+                    lt,
+                    format!(
+                        "a `<{}{name}` tag that is never closed with `>`",
+                        if closing { "/" } else { "" }
+                    ),
+                ));
                 open = true;
                 break;
             }
@@ -418,27 +520,41 @@ fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usiz
                 }
                 match b.get(j) {
                     Some(&q @ (b'"' | b'\'')) => {
-                        let end = b[j + 1..].iter().position(|&c| c == q).map_or(n, |k| j + 1 + k);
+                        let end = b[j + 1..]
+                            .iter()
+                            .position(|&c| c == q)
+                            .map_or(n, |k| j + 1 + k);
                         value = Some(&html[j + 1..end]);
                         if xml && html[j + 1..end].contains('<') {
                             // XML forbids it, and parsers that let it pass read `<!--` or
                             // `<![CDATA[` there as the start of a comment or CDATA section
                             // that runs past the closing quote.
-                            found.push((start, "a `<` inside an attribute value, which XML forbids".to_string()));
+                            found.push((
+                                start,
+                                "a `<` inside an attribute value, which XML forbids".to_string(),
+                            ));
                         }
                         j = (end + 1).min(n);
                     }
                     _ => {
-                        let end = b[j..].iter().position(|c| c.is_ascii_whitespace() || *c == b'>').map_or(n, |k| j + k);
+                        let end = b[j..]
+                            .iter()
+                            .position(|c| c.is_ascii_whitespace() || *c == b'>')
+                            .map_or(n, |k| j + k);
                         value = Some(&html[j..end]);
                         if xml {
-                            found.push((start, "an attribute value without quotes, which XML forbids".to_string()));
+                            found.push((
+                                start,
+                                "an attribute value without quotes, which XML forbids".to_string(),
+                            ));
                         }
                         j = end;
                     }
                 }
             }
-            if let Some(what) = attribute_problem(&name, &attr, value, |v| std::borrow::Cow::Owned(decode_references(v))) {
+            if let Some(what) = attribute_problem(&name, &attr, value, |v| {
+                std::borrow::Cow::Owned(decode_references(v))
+            }) {
                 found.push((start, what));
             }
         }
@@ -453,29 +569,51 @@ fn scan_html(html: &str, xml: bool, mut comment: impl FnMut(std::ops::Range<usiz
 /// ([`is_unsafe_url`]) in a URL attribute (with any prefix; `values` is a `;`-separated
 /// list). `decode` turns the value as written into the value a parser reads (character
 /// references), only where it is looked at. Shared by the scan and the XML tree check.
-fn attribute_problem<'v>(element: &str, attr: &str, value: Option<&'v str>, decode: impl Fn(&'v str) -> std::borrow::Cow<'v, str>) -> Option<String> {
+fn attribute_problem<'v>(
+    element: &str,
+    attr: &str,
+    value: Option<&'v str>,
+    decode: impl Fn(&'v str) -> std::borrow::Cow<'v, str>,
+) -> Option<String> {
     let local = attr.rsplit(':').next().unwrap_or_default();
     if attr.starts_with("on") || local.starts_with("on") {
         return Some(format!("an `{attr}` event handler attribute"));
     }
     let animation = local == "attributename";
-    if !animation && !(URL_ATTRIBUTES.contains(&attr) || URL_ATTRIBUTES.contains(&local) || local == "base") {
+    let url = URL_ATTRIBUTES.contains(&attr) || URL_ATTRIBUTES.contains(&local) || local == "base";
+    if !(animation || url) {
         return None;
     }
     let value = decode(value?);
     if animation {
-        return value.trim().to_ascii_lowercase().starts_with("on").then(|| "an animation of an `on...` attribute".to_string());
+        return value
+            .trim()
+            .to_ascii_lowercase()
+            .starts_with("on")
+            .then(|| "an animation of an `on...` attribute".to_string());
     }
-    let url = value.split(';').find(|u| is_unsafe_url(u, is_image_url(element, attr)))?;
-    let scheme: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take_while(|&c| c != ':').collect();
-    Some(format!("a `{}:` URL in `{attr}`", scheme.to_ascii_lowercase()))
+    let url = value
+        .split(';')
+        .find(|u| is_unsafe_url(u, is_image_url(element, attr)))?;
+    let scheme: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take_while(|&c| c != ':')
+        .collect();
+    Some(format!(
+        "a `{}:` URL in `{attr}`",
+        scheme.to_ascii_lowercase()
+    ))
 }
 
 /// True when attribute `attr` of element `name` (both lowercase) loads an image, where a
 /// `data:image/...` URL is harmless: `<img src>`, `<video poster>`, SVG's `<image href>`.
 fn is_image_url(name: &str, attr: &str) -> bool {
     let local = name.rsplit(':').next().unwrap_or_default();
-    (matches!(local, "img" | "source" | "video" | "input" | "audio" | "track") && matches!(attr, "src" | "poster"))
+    (matches!(
+        local,
+        "img" | "source" | "video" | "input" | "audio" | "track"
+    ) && matches!(attr, "src" | "poster"))
         || (matches!(local, "image" | "feimage") && (attr == "href" || attr.ends_with(":href")))
 }
 
@@ -483,22 +621,41 @@ fn is_image_url(name: &str, attr: &str) -> bool {
 /// [`unsafe_xml`]. A file that is not well-formed is refused, so what passes is read the
 /// same way by every XML parser, lenient ones included.
 fn unsafe_xml_tree(xml: &str) -> Vec<(usize, String)> {
-    let options = roxmltree::ParsingOptions { allow_dtd: true, nodes_limit: 1_000_000 };
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        nodes_limit: 1_000_000,
+    };
     let doc = match roxmltree::Document::parse_with_options(xml, options) {
         Ok(doc) => doc,
         Err(e) => {
             let pos = e.pos();
-            let line_start = xml.split_inclusive('\n').take(pos.row.saturating_sub(1) as usize).map(str::len).sum::<usize>().min(xml.len());
-            let at = xml[line_start..].char_indices().nth(pos.col.saturating_sub(1) as usize).map_or(xml.len(), |(k, _)| line_start + k);
+            let line_start = xml
+                .split_inclusive('\n')
+                .take(pos.row.saturating_sub(1) as usize)
+                .map(str::len)
+                .sum::<usize>()
+                .min(xml.len());
+            let at = xml[line_start..]
+                .char_indices()
+                .nth(pos.col.saturating_sub(1) as usize)
+                .map_or(xml.len(), |(k, _)| line_start + k);
             return vec![(at, format!("not well-formed XML: {e}"))];
         }
     };
-    let qname = |at: usize| -> String { xml[at..].chars().take_while(|c| !c.is_whitespace() && !matches!(c, '>' | '/' | '=')).collect() };
+    let qname = |at: usize| -> String {
+        xml[at..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, '>' | '/' | '='))
+            .collect()
+    };
     let mut found = Vec::new();
     for node in doc.descendants() {
         if let Some(pi) = node.pi() {
             if pi.target.eq_ignore_ascii_case("xml-stylesheet") {
-                found.push((node.range().start, "an `<?xml-stylesheet` instruction".to_string()));
+                found.push((
+                    node.range().start,
+                    "an `<?xml-stylesheet` instruction".to_string(),
+                ));
             }
         }
         if !node.is_element() {
@@ -511,7 +668,12 @@ fn unsafe_xml_tree(xml: &str) -> Vec<(usize, String)> {
         }
         for a in node.attributes() {
             // The parser has decoded the value already.
-            if let Some(what) = attribute_problem(&name, &xml[a.range_qname()].to_ascii_lowercase(), Some(a.value()), std::borrow::Cow::Borrowed) {
+            if let Some(what) = attribute_problem(
+                &name,
+                &xml[a.range_qname()].to_ascii_lowercase(),
+                Some(a.value()),
+                std::borrow::Cow::Borrowed,
+            ) {
                 found.push((a.range().start, what));
             }
         }
@@ -537,20 +699,38 @@ fn decode_references(v: &str) -> String {
                 Some(h) => (true, h),
                 None => (false, num),
             };
-            let len = digits.bytes().take_while(|c| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() }).count();
+            let len = digits
+                .bytes()
+                .take_while(|c| {
+                    if hex {
+                        c.is_ascii_hexdigit()
+                    } else {
+                        c.is_ascii_digit()
+                    }
+                })
+                .count();
             if len > 0 {
                 // As a browser reads it: every digit counts (`&#0000000106;` is `j`), and a
                 // value that is no character (zero, a surrogate, past U+10FFFF) is U+FFFD.
                 let radix = if hex { 16 } else { 10 };
-                let code = digits[..len].chars().fold(0u32, |acc, d| acc.saturating_mul(radix).saturating_add(d.to_digit(radix).unwrap_or(0)));
-                let c = Some(code).filter(|&c| c != 0).and_then(char::from_u32).unwrap_or(char::REPLACEMENT_CHARACTER);
+                let code = digits[..len].chars().fold(0u32, |acc, d| {
+                    acc.saturating_mul(radix)
+                        .saturating_add(d.to_digit(radix).unwrap_or(0))
+                });
+                let c = Some(code)
+                    .filter(|&c| c != 0)
+                    .and_then(char::from_u32)
+                    .unwrap_or(char::REPLACEMENT_CHARACTER);
                 out.push(c);
                 let skip = rest.len() - digits.len() + len;
                 rest = &rest[skip..];
                 rest = rest.strip_prefix(';').unwrap_or(rest);
                 continue;
             }
-        } else if let Some((name, c)) = [("&colon;", ':'), ("&tab;", '\t'), ("&newline;", '\n')].iter().find(|(name, _)| lower.starts_with(name)) {
+        } else if let Some((name, c)) = [("&colon;", ':'), ("&tab;", '\t'), ("&newline;", '\n')]
+            .iter()
+            .find(|(name, _)| lower.starts_with(name))
+        {
             out.push(*c);
             rest = &rest[name.len()..];
             continue;
@@ -611,7 +791,10 @@ fn too_deep_line(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     let mut ls = 0;
     while ls < b.len() {
-        let le = b[ls..].iter().position(|&c| c == b'\n').map_or(b.len(), |i| ls + i);
+        let le = b[ls..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(b.len(), |i| ls + i);
         let (mut markers, mut columns, mut i) = (0usize, 0usize, ls);
         while i < le {
             let ws_after = |j: usize| j >= le || matches!(b[j], b' ' | b'\t' | b'\r');
@@ -630,13 +813,15 @@ fn too_deep_line(text: &str) -> Option<usize> {
                         break;
                     }
                 }
-                b'[' if b.get(i + 1) == Some(&b'^') => match b[i..le].windows(2).position(|w| w == b"]:") {
-                    Some(k) => {
-                        markers += 1;
-                        i += k + 1;
+                b'[' if b.get(i + 1) == Some(&b'^') => {
+                    match b[i..le].windows(2).position(|w| w == b"]:") {
+                        Some(k) => {
+                            markers += 1;
+                            i += k + 1;
+                        }
+                        None => break,
                     }
-                    None => break,
-                },
+                }
                 _ => break,
             }
             i += 1;
@@ -671,7 +856,13 @@ fn too_many_cells(text: &str, cells: &Cell<usize>) -> Option<usize> {
                 None => {
                     // Generous: container prefixes (`> `, `- `, `1. `, indentation) may come
                     // before the row; a line of dashes and digits costs one cell per line.
-                    let shaped = line.contains('-') && line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t' | '\r' | '>' | '+' | '*' | '.' | ')') || c.is_ascii_digit());
+                    let shaped = line.contains('-')
+                        && line.chars().all(|c| {
+                            matches!(
+                                c,
+                                '|' | '-' | ':' | ' ' | '\t' | '\r' | '>' | '+' | '*' | '.' | ')'
+                            ) || c.is_ascii_digit()
+                        });
                     if shaped {
                         // `|a|b|` is two cells: outer pipes are optional.
                         let t = line.trim();
@@ -697,11 +888,21 @@ fn too_many_cells(text: &str, cells: &Cell<usize>) -> Option<usize> {
 }
 
 /// Renders the expanded body of a page; its pipe tables take their cells from `cells`.
-pub(crate) fn render_body(ex: &Expanded, links: &dyn LinkRewriter, cells: &Cell<usize>, diags: &mut Vec<Diagnostic>) -> Body {
+pub(crate) fn render_body(
+    ex: &Expanded,
+    links: &dyn LinkRewriter,
+    cells: &Cell<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Body {
     let mut r = Renderer::new(&ex.text, Some(&ex.map), true, links, cells);
     r.ials = ex.ials.iter().collect();
     let html = r.run(diags);
-    Body { html, headings: r.headings, links: r.links, blocks: r.blocks }
+    Body {
+        html,
+        headings: r.headings,
+        links: r.links,
+        blocks: r.blocks,
+    }
 }
 
 /// Renders inline markdown (a table cell, an FAQ question): one paragraph's worth, without
@@ -754,7 +955,13 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(text: &'a str, map: Option<&'a SourceMap>, anchors: bool, rewriter: &'a dyn LinkRewriter, cells: &'a Cell<usize>) -> Self {
+    fn new(
+        text: &'a str,
+        map: Option<&'a SourceMap>,
+        anchors: bool,
+        rewriter: &'a dyn LinkRewriter,
+        cells: &'a Cell<usize>,
+    ) -> Self {
         Renderer {
             text,
             rewriter,
@@ -774,11 +981,20 @@ impl<'a> Renderer<'a> {
     }
 
     fn into_inline(self, html: String) -> Inline {
-        Inline { html, text: self.plain.trim().to_string(), links: self.links, rejected: self.rejected, unsafe_html: self.unsafe_html, refused: self.refused }
+        Inline {
+            html,
+            text: self.plain.trim().to_string(),
+            links: self.links,
+            rejected: self.rejected,
+            unsafe_html: self.unsafe_html,
+            refused: self.refused,
+        }
     }
 
     fn span(&self, start: usize, end: usize) -> Span {
-        self.map.and_then(|m| m.locate_range(start, end)).unwrap_or(Span::new(0, start, end))
+        self.map
+            .and_then(|m| m.locate_range(start, end))
+            .unwrap_or(Span::new(0, start, end))
     }
 
     fn run(&mut self, diags: &mut Vec<Diagnostic>) -> String {
@@ -818,12 +1034,17 @@ impl<'a> Renderer<'a> {
                     if nesting > MAX_BLOCK_NESTING {
                         self.refused = Some(Refusal::TooDeep);
                         if self.map.is_some() {
-                            push_limited(diags, Refusal::TooDeep.error(self.span(range.start, range.start)));
+                            push_limited(
+                                diags,
+                                Refusal::TooDeep.error(self.span(range.start, range.start)),
+                            );
                         }
                         break;
                     }
                 }
-                Event::End(TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => nesting = nesting.saturating_sub(1),
+                Event::End(TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => {
+                    nesting = nesting.saturating_sub(1)
+                }
                 _ => {}
             }
             // Attribute lists apply to the block that starts on the very next line.
@@ -848,7 +1069,9 @@ impl<'a> Renderer<'a> {
             // where the errors are not looked at.
             let mut neutralize = false;
             match &event {
-                Event::Start(Tag::HtmlBlock) => html_block = Some((String::new(), Vec::new(), out.len())),
+                Event::Start(Tag::HtmlBlock) => {
+                    html_block = Some((String::new(), Vec::new(), out.len()))
+                }
                 Event::Html(h) => match &mut html_block {
                     Some((text, starts, _)) => {
                         starts.push((text.len(), range.start));
@@ -882,12 +1105,18 @@ impl<'a> Renderer<'a> {
             let event = match event {
                 Event::Html(h) | Event::InlineHtml(h) if neutralize => Event::Text(h),
                 // Comments are notes for authors: not published.
-                Event::InlineHtml(h) => Event::InlineHtml(without_comments(&h).map_or(h, CowStr::from)),
-                Event::Html(h) if html_block.is_none() => Event::Html(without_comments(&h).map_or(h, CowStr::from)),
+                Event::InlineHtml(h) => {
+                    Event::InlineHtml(without_comments(&h).map_or(h, CowStr::from))
+                }
+                Event::Html(h) if html_block.is_none() => {
+                    Event::Html(without_comments(&h).map_or(h, CowStr::from))
+                }
                 other => other,
             };
             match &event {
-                Event::Text(t) => self.push_text(t, &open_blocks, heading.as_mut().map(|h| &mut h.1), link),
+                Event::Text(t) => {
+                    self.push_text(t, &open_blocks, heading.as_mut().map(|h| &mut h.1), link)
+                }
                 Event::Code(t) => {
                     self.push_text(t, &open_blocks, heading.as_mut().map(|h| &mut h.1), link);
                     for &b in &open_blocks {
@@ -898,9 +1127,15 @@ impl<'a> Renderer<'a> {
                         }
                     }
                 }
-                Event::SoftBreak => self.push_text(" ", &open_blocks, heading.as_mut().map(|h| &mut h.1), link),
-                Event::HardBreak => self.push_text("\n", &open_blocks, heading.as_mut().map(|h| &mut h.1), link),
-                Event::InlineHtml(h) if is_br(h) => self.push_text("\n", &open_blocks, heading.as_mut().map(|h| &mut h.1), link),
+                Event::SoftBreak => {
+                    self.push_text(" ", &open_blocks, heading.as_mut().map(|h| &mut h.1), link)
+                }
+                Event::HardBreak => {
+                    self.push_text("\n", &open_blocks, heading.as_mut().map(|h| &mut h.1), link)
+                }
+                Event::InlineHtml(h) if is_br(h) => {
+                    self.push_text("\n", &open_blocks, heading.as_mut().map(|h| &mut h.1), link)
+                }
                 _ => {}
             }
 
@@ -926,26 +1161,48 @@ impl<'a> Renderer<'a> {
                     }
                     event
                 }
-                Event::Start(Tag::Heading { level, id, mut classes, attrs: mut hattrs }) => {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    mut classes,
+                    attrs: mut hattrs,
+                }) => {
                     let mut id = id;
                     if let Some(a) = attrs {
                         if let Some(i) = &a.id {
                             id = Some(i.clone().into());
                         }
                         classes.extend(a.classes.iter().map(|c| CowStr::from(c.clone())));
-                        hattrs.extend(a.pairs.iter().map(|(k, v)| (CowStr::from(k.clone()), Some(CowStr::from(v.clone())))));
+                        hattrs.extend(a.pairs.iter().map(|(k, v)| {
+                            (CowStr::from(k.clone()), Some(CowStr::from(v.clone())))
+                        }));
                     }
-                    if let Some((k, _)) = hattrs.iter().find(|(k, _)| k.to_ascii_lowercase().starts_with("on")) {
+                    if let Some((k, _)) = hattrs
+                        .iter()
+                        .find(|(k, _)| k.to_ascii_lowercase().starts_with("on"))
+                    {
                         let what = format!("an `{k}` event handler attribute");
                         if self.map.is_some() {
-                            push_limited(diags, unsafe_html_error(self.span(range.start, range.end), &what));
+                            push_limited(
+                                diags,
+                                unsafe_html_error(self.span(range.start, range.end), &what),
+                            );
                         } else {
                             self.unsafe_html.push((k.to_string(), what));
                         }
                         hattrs.retain(|(k, _)| !k.to_ascii_lowercase().starts_with("on"));
                     }
                     open_blocks.push(self.open_block(BlockKind::Heading));
-                    heading = Some((Vec::new(), String::new(), Tag::Heading { level, id, classes, attrs: hattrs }));
+                    heading = Some((
+                        Vec::new(),
+                        String::new(),
+                        Tag::Heading {
+                            level,
+                            id,
+                            classes,
+                            attrs: hattrs,
+                        },
+                    ));
                     depth += 1;
                     continue;
                 }
@@ -955,14 +1212,32 @@ impl<'a> Renderer<'a> {
                         let t = self.blocks[b].text.trim().to_string();
                         self.blocks[b].text = t;
                     }
-                    let Some((inner, plain, Tag::Heading { id, classes, attrs, .. })) = heading.take() else { continue };
+                    let Some((
+                        inner,
+                        plain,
+                        Tag::Heading {
+                            id, classes, attrs, ..
+                        },
+                    )) = heading.take()
+                    else {
+                        continue;
+                    };
                     let plain = plain.trim().to_string();
                     let id = match id {
                         Some(id) => ids.unique(&id),
                         None => ids.unique(&slugify(&plain)),
                     };
-                    self.headings.push(Heading { level: level as u8, id: id.clone(), text: plain });
-                    out.push(Event::Start(Tag::Heading { level, id: Some(id.clone().into()), classes, attrs }));
+                    self.headings.push(Heading {
+                        level: level as u8,
+                        id: id.clone(),
+                        text: plain,
+                    });
+                    out.push(Event::Start(Tag::Heading {
+                        level,
+                        id: Some(id.clone().into()),
+                        classes,
+                        attrs,
+                    }));
                     out.extend(inner);
                     if self.anchors {
                         out.push(Event::Html(
@@ -974,28 +1249,60 @@ impl<'a> Renderer<'a> {
                 }
                 Event::Start(Tag::BlockQuote(kind)) if attrs.is_some() => {
                     let extra = kind.map(|k| format!("markdown-alert-{}", alert_name(k)));
-                    Event::Html(format!("<blockquote{}>\n", attr_string(attrs.unwrap_or(&Attrs::default()), extra.as_deref())).into())
+                    Event::Html(
+                        format!(
+                            "<blockquote{}>\n",
+                            attr_string(attrs.unwrap_or(&Attrs::default()), extra.as_deref())
+                        )
+                        .into(),
+                    )
                 }
                 Event::Start(Tag::List(start)) if attrs.is_some() => {
                     let a = attr_string(attrs.unwrap_or(&Attrs::default()), None);
-                    Event::Html(match start {
-                        None => format!("<ul{a}>\n"),
-                        Some(1) => format!("<ol{a}>\n"),
-                        Some(n) => format!("<ol start=\"{n}\"{a}>\n"),
-                    }
-                    .into())
+                    Event::Html(
+                        match start {
+                            None => format!("<ul{a}>\n"),
+                            Some(1) => format!("<ol{a}>\n"),
+                            Some(n) => format!("<ol start=\"{n}\"{a}>\n"),
+                        }
+                        .into(),
+                    )
                 }
                 Event::Start(tag) if attrs.is_some() => {
-                    out.push(Event::Html(format!("<div{}>\n", attr_string(attrs.unwrap_or(&Attrs::default()), None)).into()));
+                    out.push(Event::Html(
+                        format!(
+                            "<div{}>\n",
+                            attr_string(attrs.unwrap_or(&Attrs::default()), None)
+                        )
+                        .into(),
+                    ));
                     close_div_at.push(depth);
                     Event::Start(tag)
                 }
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
                     let dest_url = self.check_url(dest_url, false, range.start, range.end, diags);
-                    self.links.push(Link { url: dest_url.to_string(), text: String::new(), span: self.span(range.start, range.end), origin: LinkOrigin::Body });
+                    self.links.push(Link {
+                        url: dest_url.to_string(),
+                        text: String::new(),
+                        span: self.span(range.start, range.end),
+                        origin: LinkOrigin::Body,
+                    });
                     link = Some(self.links.len() - 1);
-                    let dest_url = self.rewriter.rewrite(&dest_url).map_or(dest_url, CowStr::from);
-                    Event::Start(Tag::Link { link_type, dest_url, title, id })
+                    let dest_url = self
+                        .rewriter
+                        .rewrite(&dest_url)
+                        .map_or(dest_url, CowStr::from);
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
                 }
                 Event::End(TagEnd::Link) => {
                     if let Some(l) = link.take() {
@@ -1004,17 +1311,37 @@ impl<'a> Renderer<'a> {
                     }
                     event
                 }
-                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
                     let dest_url = self.check_url(dest_url, true, range.start, range.end, diags);
-                    self.links.push(Link { url: dest_url.to_string(), text: String::new(), span: self.span(range.start, range.end), origin: LinkOrigin::Image });
-                    let dest_url = self.rewriter.rewrite(&dest_url).map_or(dest_url, CowStr::from);
-                    Event::Start(Tag::Image { link_type, dest_url, title, id })
+                    self.links.push(Link {
+                        url: dest_url.to_string(),
+                        text: String::new(),
+                        span: self.span(range.start, range.end),
+                        origin: LinkOrigin::Image,
+                    });
+                    let dest_url = self
+                        .rewriter
+                        .rewrite(&dest_url)
+                        .map_or(dest_url, CowStr::from);
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
                 }
                 other => other,
             };
 
             let is_end = matches!(event, Event::End(_));
-            if matches!(event, Event::Start(_)) || matches!(&event, Event::Html(h) if h.starts_with('<') && !h.starts_with("</") && attrs.is_some()) {
+            if matches!(event, Event::Start(_))
+                || matches!(&event, Event::Html(h) if h.starts_with('<') && !h.starts_with("</") && attrs.is_some())
+            {
                 depth += 1;
             }
             if is_end {
@@ -1039,7 +1366,9 @@ impl<'a> Renderer<'a> {
         }
 
         if self.strip_paragraph && top_paragraphs == 1 {
-            if let (Some(Event::Start(Tag::Paragraph)), Some(Event::End(TagEnd::Paragraph))) = (out.first(), out.last()) {
+            if let (Some(Event::Start(Tag::Paragraph)), Some(Event::End(TagEnd::Paragraph))) =
+                (out.first(), out.last())
+            {
                 out.remove(0);
                 out.pop();
             }
@@ -1050,11 +1379,21 @@ impl<'a> Renderer<'a> {
     }
 
     fn open_block(&mut self, kind: BlockKind) -> usize {
-        self.blocks.push(TextBlock { kind, text: String::new(), code_spans: Vec::new() });
+        self.blocks.push(TextBlock {
+            kind,
+            text: String::new(),
+            code_spans: Vec::new(),
+        });
         self.blocks.len() - 1
     }
 
-    fn push_text(&mut self, t: &str, open: &[usize], heading: Option<&mut String>, link: Option<usize>) {
+    fn push_text(
+        &mut self,
+        t: &str,
+        open: &[usize],
+        heading: Option<&mut String>,
+        link: Option<usize>,
+    ) {
         self.plain.push_str(t);
         for &b in open {
             let text = &mut self.blocks[b].text;
@@ -1076,7 +1415,12 @@ impl<'a> Renderer<'a> {
     /// Refuses raw HTML that can run script (see [`unsafe_html`]). `starts` maps offsets in
     /// `html` to offsets in the text. HTML that the Liquid pass generated (tables, the
     /// calculator) was checked where it was written; variables' values are checked here.
-    fn check_html(&mut self, html: &str, starts: &[(usize, usize)], diags: &mut Vec<Diagnostic>) -> bool {
+    fn check_html(
+        &mut self,
+        html: &str,
+        starts: &[(usize, usize)],
+        diags: &mut Vec<Diagnostic>,
+    ) -> bool {
         let mut refused = false;
         for (at, what) in unsafe_html(html) {
             let k = starts.partition_point(|&(o, _)| o <= at).saturating_sub(1);
@@ -1093,7 +1437,11 @@ impl<'a> Renderer<'a> {
                 }
                 None => {
                     let end = crate::diag::ceil_char_boundary(html, (at + 40).min(html.len()));
-                    let written = html[at..end].split(['\n', '>']).next().unwrap_or_default().to_string();
+                    let written = html[at..end]
+                        .split(['\n', '>'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string();
                     self.unsafe_html.push((written, what));
                     refused = true;
                 }
@@ -1102,7 +1450,14 @@ impl<'a> Renderer<'a> {
         refused
     }
 
-    fn check_url(&mut self, url: CowStr<'a>, image: bool, start: usize, end: usize, diags: &mut Vec<Diagnostic>) -> CowStr<'a> {
+    fn check_url(
+        &mut self,
+        url: CowStr<'a>,
+        image: bool,
+        start: usize,
+        end: usize,
+        diags: &mut Vec<Diagnostic>,
+    ) -> CowStr<'a> {
         if !is_unsafe_url(&url, image) {
             return url;
         }
@@ -1124,7 +1479,13 @@ fn not_followed(span: Span) -> Diagnostic {
 fn is_block(tag: &Tag<'_>) -> bool {
     !matches!(
         tag,
-        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. } | Tag::Superscript | Tag::Subscript
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::Superscript
+            | Tag::Subscript
     )
 }
 
@@ -1149,7 +1510,10 @@ fn attr_string(a: &Attrs, extra_class: Option<&str>) -> String {
     if let Some(id) = &a.id {
         let _ = write!(s, " id=\"{}\"", escape_html(id));
     }
-    let classes: Vec<&str> = extra_class.into_iter().chain(a.classes.iter().map(String::as_str)).collect();
+    let classes: Vec<&str> = extra_class
+        .into_iter()
+        .chain(a.classes.iter().map(String::as_str))
+        .collect();
     if !classes.is_empty() {
         let _ = write!(s, " class=\"{}\"", escape_html(&classes.join(" ")));
     }
@@ -1194,57 +1558,166 @@ mod tests {
 
     #[test]
     fn raw_html_that_runs_script_is_found() {
-        let whats = |h: &str| unsafe_html(h).into_iter().map(|(_, w)| w).collect::<Vec<_>>();
-        for ok in ["<br>", "<br/>", "<span class=\"x\">a</span>", "<img src=\"/a.png\" alt=\"on\">", "<a href=\"/x/\">x</a>", "<details><summary>S</summary>x</details>",
-            "<!-- <script> -->", "a < b > c", "<img src=\"data:image/png;base64,AA\">", "<a title='javascript:x' href=\"#on\">", "<p data-onx=1>", "</script>",
-            "<!DOCTYPE html>", "<?xml version=\"1.0\"?>", "</>", "a </ b", "x <", "<div\n  class=\"x\">"] {
+        let whats = |h: &str| {
+            unsafe_html(h)
+                .into_iter()
+                .map(|(_, w)| w)
+                .collect::<Vec<_>>()
+        };
+        for ok in [
+            "<br>",
+            "<br/>",
+            "<span class=\"x\">a</span>",
+            "<img src=\"/a.png\" alt=\"on\">",
+            "<a href=\"/x/\">x</a>",
+            "<details><summary>S</summary>x</details>",
+            "<!-- <script> -->",
+            "a < b > c",
+            "<img src=\"data:image/png;base64,AA\">",
+            "<a title='javascript:x' href=\"#on\">",
+            "<p data-onx=1>",
+            "</script>",
+            "<!DOCTYPE html>",
+            "<?xml version=\"1.0\"?>",
+            "</>",
+            "a </ b",
+            "x <",
+            "<div\n  class=\"x\">",
+        ] {
             assert!(whats(ok).is_empty(), "{ok}: {:?}", whats(ok));
         }
         for (bad, what) in [
             ("<script>alert(1)</script>", "a `<script>` element"),
             ("<ScRiPt src=//x>", "a `<script>` element"),
-            ("<img src=x onerror=alert(1)>", "an `onerror` event handler attribute"),
-            ("<img/onerror=alert(1) src=x>", "an `onerror` event handler attribute"),
-            ("<svg><a xlink:href=\"javascript:alert(1)\">", "a `javascript:` URL in `xlink:href`"),
-            ("<a href=\" JaVaScRiPt:alert(1)\">", "a `javascript:` URL in `href`"),
-            ("<a href=\"jav&#x09;ascript&colon;alert(1)\">", "a `javascript:` URL in `href`"),
-            ("<a href=&#106;&#97;vascript:x>", "a `javascript:` URL in `href`"),
+            (
+                "<img src=x onerror=alert(1)>",
+                "an `onerror` event handler attribute",
+            ),
+            (
+                "<img/onerror=alert(1) src=x>",
+                "an `onerror` event handler attribute",
+            ),
+            (
+                "<svg><a xlink:href=\"javascript:alert(1)\">",
+                "a `javascript:` URL in `xlink:href`",
+            ),
+            (
+                "<a href=\" JaVaScRiPt:alert(1)\">",
+                "a `javascript:` URL in `href`",
+            ),
+            (
+                "<a href=\"jav&#x09;ascript&colon;alert(1)\">",
+                "a `javascript:` URL in `href`",
+            ),
+            (
+                "<a href=&#106;&#97;vascript:x>",
+                "a `javascript:` URL in `href`",
+            ),
             // Leading zeros count for nothing, however many.
-            ("<a href=\"&#0000000106;avascript:alert(1)\">", "a `javascript:` URL in `href`"),
-            ("<a href=\"&#x000000000000006A;avascript:alert(1)\">", "a `javascript:` URL in `href`"),
-            ("<a href=\"javascript&#00000000000000000000000000000000000058;x\">", "a `javascript:` URL in `href`"),
+            (
+                "<a href=\"&#0000000106;avascript:alert(1)\">",
+                "a `javascript:` URL in `href`",
+            ),
+            (
+                "<a href=\"&#x000000000000006A;avascript:alert(1)\">",
+                "a `javascript:` URL in `href`",
+            ),
+            (
+                "<a href=\"javascript&#00000000000000000000000000000000000058;x\">",
+                "a `javascript:` URL in `href`",
+            ),
             ("<a href='data:text/html,<b>'>", "a `data:` URL in `href`"),
-            ("<form action=\"vbscript:x\">", "a `vbscript:` URL in `action`"),
+            (
+                "<form action=\"vbscript:x\">",
+                "a `vbscript:` URL in `action`",
+            ),
             ("<iframe srcdoc=\"x\">", "a `<iframe>` element"),
-            ("<div\nonclick=\"x\">", "an `onclick` event handler attribute"),
-            ("<a title=\"x>\" onmouseover=x>", "an `onmouseover` event handler attribute"),
-            ("<!--><img src=x onerror=alert(1)>-->", "an `onerror` event handler attribute"),
-            ("<!---><img src=x onerror=alert(1)>-->", "an `onerror` event handler attribute"),
-            ("<!-- x --!><img src=x onerror=alert(1)>-->", "an `onerror` event handler attribute"),
-            ("<svg><a><animate attributeName=href values=\"/x;javascript:alert(1)\"/>", "a `javascript:` URL in `values`"),
+            (
+                "<div\nonclick=\"x\">",
+                "an `onclick` event handler attribute",
+            ),
+            (
+                "<a title=\"x>\" onmouseover=x>",
+                "an `onmouseover` event handler attribute",
+            ),
+            (
+                "<!--><img src=x onerror=alert(1)>-->",
+                "an `onerror` event handler attribute",
+            ),
+            (
+                "<!---><img src=x onerror=alert(1)>-->",
+                "an `onerror` event handler attribute",
+            ),
+            (
+                "<!-- x --!><img src=x onerror=alert(1)>-->",
+                "an `onerror` event handler attribute",
+            ),
+            (
+                "<svg><a><animate attributeName=href values=\"/x;javascript:alert(1)\"/>",
+                "a `javascript:` URL in `values`",
+            ),
             // What a browser reads as a comment or as text ends where the browser ends it.
-            ("<?x <img title=\"?><img src=x onerror=alert(1)>\">", "an `onerror` event handler attribute"),
-            ("<!x <img title=\"><img src=x onerror=alert(1)>\">", "an `onerror` event handler attribute"),
-            ("</3 <img title=\"><img src=x onerror=alert(1)>\">", "an `onerror` event handler attribute"),
-            ("<svg><![CDATA[<img title=\"]]><img src=x onerror=alert(1)>\">]]></svg>", "a `<![CDATA[` section"),
-            ("<title><img title=\"</title><img src=x onerror=alert(1)>\">", "a `<title>` element"),
-            ("<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">", "a `<noscript>` element"),
-            ("<style><img title=\"</style><img src=x onerror=alert(1)>\">", "a `<style>` element"),
-            ("<details open title=\"", "a `<details` tag that is never closed with `>`"),
-            ("<div\n  class=\"x\"", "a `<div` tag that is never closed with `>`"),
+            (
+                "<?x <img title=\"?><img src=x onerror=alert(1)>\">",
+                "an `onerror` event handler attribute",
+            ),
+            (
+                "<!x <img title=\"><img src=x onerror=alert(1)>\">",
+                "an `onerror` event handler attribute",
+            ),
+            (
+                "</3 <img title=\"><img src=x onerror=alert(1)>\">",
+                "an `onerror` event handler attribute",
+            ),
+            (
+                "<svg><![CDATA[<img title=\"]]><img src=x onerror=alert(1)>\">]]></svg>",
+                "a `<![CDATA[` section",
+            ),
+            (
+                "<title><img title=\"</title><img src=x onerror=alert(1)>\">",
+                "a `<title>` element",
+            ),
+            (
+                "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+                "a `<noscript>` element",
+            ),
+            (
+                "<style><img title=\"</style><img src=x onerror=alert(1)>\">",
+                "a `<style>` element",
+            ),
+            (
+                "<details open title=\"",
+                "a `<details` tag that is never closed with `>`",
+            ),
+            (
+                "<div\n  class=\"x\"",
+                "a `<div` tag that is never closed with `>`",
+            ),
         ] {
-            assert!(whats(bad).iter().any(|w| w == what), "{bad}: {:?}", whats(bad));
+            assert!(
+                whats(bad).iter().any(|w| w == what),
+                "{bad}: {:?}",
+                whats(bad)
+            );
         }
     }
 
     #[test]
     fn xml_files_are_scanned_as_xml() {
-        let whats = |x: &str| unsafe_xml(x).into_iter().map(|(_, w)| w).collect::<Vec<_>>();
+        let whats = |x: &str| {
+            unsafe_xml(x)
+                .into_iter()
+                .map(|(_, w)| w)
+                .collect::<Vec<_>>()
+        };
         assert!(DENIED_ELEMENTS.starts_with(CODE_ELEMENTS));
         // What a drawing holds: titles, styles, CDATA, foreign objects, links, comments.
         let drawing = "<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\"><title>A &lt;b&gt;</title><image href=\"data:image/png;base64,AA\"/><style><![CDATA[ .a > b { fill: red } ]]></style><!-- x --><a xlink:href=\"https://konghq.com\"><text>T</text></a><foreignObject><div>x</div></foreignObject><animate attributeName=\"opacity\" to=\"1\"/></svg>";
         assert_eq!(whats(drawing), Vec::<String>::new());
-        assert_eq!(whats("\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<svg>\t</svg>"), Vec::<String>::new());
+        assert_eq!(
+            whats("\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<svg>\t</svg>"),
+            Vec::<String>::new()
+        );
         for (bad, what) in [
             ("<svg><script>alert(1)</script></svg>", "a `<script>` element"),
             ("<svg:svg xmlns:svg=\"http://www.w3.org/2000/svg\"><svg:script>alert(1)</svg:script></svg:svg>", "a `<svg:script>` element"),
@@ -1284,14 +1757,31 @@ mod tests {
 
     #[test]
     fn the_parsed_tree_is_a_second_opinion() {
-        let whats = |x: &str| unsafe_xml_tree(x).into_iter().map(|(_, w)| w).collect::<Vec<_>>();
+        let whats = |x: &str| {
+            unsafe_xml_tree(x)
+                .into_iter()
+                .map(|(_, w)| w)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(whats("<svg xmlns=\"http://www.w3.org/2000/svg\"><image href=\"data:image/png;base64,AA\"/><a href=\"/x/\"/></svg>"), Vec::<String>::new());
-        assert_eq!(whats("<svg><h:SCRIPT xmlns:h=\"http://www.w3.org/1999/xhtml\"/></svg>"), ["a `<h:script>` element"]);
+        assert_eq!(
+            whats("<svg><h:SCRIPT xmlns:h=\"http://www.w3.org/1999/xhtml\"/></svg>"),
+            ["a `<h:script>` element"]
+        );
         assert_eq!(whats("<svg><a x:href=\"&#106;avascript:alert(1)\" xmlns:x=\"http://www.w3.org/1999/xlink\"/></svg>"), ["a `javascript:` URL in `x:href`"]);
-        assert_eq!(whats("<svg><set attributeName=\" onclick\" to=\"alert(1)\"/></svg>"), ["an animation of an `on...` attribute"]);
+        assert_eq!(
+            whats("<svg><set attributeName=\" onclick\" to=\"alert(1)\"/></svg>"),
+            ["an animation of an `on...` attribute"]
+        );
         // Entities are expanded before the check.
         let entity = "<!DOCTYPE x [<!ENTITY s \"<svg onload='alert(1)'/>\">]><x>&s;</x>";
-        assert!(whats(entity).iter().any(|w| w == "an `onload` event handler attribute"), "{:?}", whats(entity));
+        assert!(
+            whats(entity)
+                .iter()
+                .any(|w| w == "an `onload` event handler attribute"),
+            "{:?}",
+            whats(entity)
+        );
         // Not well-formed: refused, at the parser's position.
         let broken = "<svg>\n  <g a=\"<\"/></svg>";
         let found = unsafe_xml_tree(broken);
@@ -1301,10 +1791,28 @@ mod tests {
 
     #[test]
     fn where_html_ends() {
-        for text in ["", "<p>a</p>", "<img title='<x'>", "a < b", "<!-- c -->", "<? x >", "</3 x>", "<br/>"] {
+        for text in [
+            "",
+            "<p>a</p>",
+            "<img title='<x'>",
+            "a < b",
+            "<!-- c -->",
+            "<? x >",
+            "</3 x>",
+            "<br/>",
+        ] {
             assert!(ends_in_text(text), "{text:?}");
         }
-        for open in ["<img title='", "<img title=", "<img", "<!-- c", "<!x", "<?x", "</3", "<div\n  class=\"a\"\n"] {
+        for open in [
+            "<img title='",
+            "<img title=",
+            "<img",
+            "<!-- c",
+            "<!x",
+            "<?x",
+            "</3",
+            "<div\n  class=\"a\"\n",
+        ] {
             assert!(!ends_in_text(open), "{open:?}");
         }
     }
@@ -1313,7 +1821,10 @@ mod tests {
     fn references_decode_as_a_browser_decodes_them() {
         assert_eq!(decode_references("&#0000000106;&#x0000006a&#X6A;"), "jjj");
         // No character: zero, a surrogate, past U+10FFFF, or a number too big for u32.
-        assert_eq!(decode_references("&#0;&#xD800;&#x110000;&#99999999999999999999;x"), "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}x");
+        assert_eq!(
+            decode_references("&#0;&#xD800;&#x110000;&#99999999999999999999;x"),
+            "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}x"
+        );
         assert_eq!(decode_references("a&#;b&#x;c&amp;"), "a&#;b&#x;c&amp;");
         assert_eq!(decode_references("&COLON;&Tab;&NewLine;"), ":\t\n");
     }
@@ -1322,9 +1833,25 @@ mod tests {
     fn comments_are_not_published() {
         let r = render_fragment("A <!-- note --> b.\n\n<!-- a block\ncomment <script>x</script> -->\n\n<div>\n<!-- in a block --> kept\n</div>\n\n<a title=\"<!-- not a comment -->\">t</a>", &crate::KeepLinks);
         assert!(r.unsafe_html.is_empty(), "{:?}", r.unsafe_html);
-        assert!(!r.html.contains("note") && !r.html.contains("block\ncomment") && !r.html.contains("in a block") && !r.html.contains("script"), "{}", r.html);
-        assert!(r.html.contains("<p>A  b.</p>") && r.html.contains("kept") && r.html.contains("title=\"<!-- not a comment -->\""), "{}", r.html);
-        assert_eq!(without_comments("x <!--> y <!-- a --!> z"), Some("x  y  z".to_string()));
+        assert!(
+            !r.html.contains("note")
+                && !r.html.contains("block\ncomment")
+                && !r.html.contains("in a block")
+                && !r.html.contains("script"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<p>A  b.</p>")
+                && r.html.contains("kept")
+                && r.html.contains("title=\"<!-- not a comment -->\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(
+            without_comments("x <!--> y <!-- a --!> z"),
+            Some("x  y  z".to_string())
+        );
         assert_eq!(without_comments("<!-- open"), Some(String::new()));
         assert_eq!(without_comments("<b>no comment</b>"), None);
     }
@@ -1333,10 +1860,25 @@ mod tests {
     fn refused_raw_html_is_written_as_text() {
         let r = render_inline("a <img src=x onerror=alert(1)> <br> b", &crate::KeepLinks);
         assert_eq!(r.unsafe_html.len(), 1, "{:?}", r.unsafe_html);
-        assert!(r.html.contains("&lt;img src=x onerror=alert(1)&gt;") && r.html.contains("<br>"), "{}", r.html);
-        let r = render_fragment("<div>\n<script>alert(1)</script>\n</div>\n\ntext", &crate::KeepLinks);
-        assert!(!r.html.contains("<script") && r.html.contains("&lt;script&gt;"), "{}", r.html);
+        assert!(
+            r.html.contains("&lt;img src=x onerror=alert(1)&gt;") && r.html.contains("<br>"),
+            "{}",
+            r.html
+        );
+        let r = render_fragment(
+            "<div>\n<script>alert(1)</script>\n</div>\n\ntext",
+            &crate::KeepLinks,
+        );
+        assert!(
+            !r.html.contains("<script") && r.html.contains("&lt;script&gt;"),
+            "{}",
+            r.html
+        );
         let r = render_fragment("# Title {onclick=alert(1) .c}", &crate::KeepLinks);
-        assert!(!r.html.contains("onclick") && r.unsafe_html.len() == 1, "{}", r.html);
+        assert!(
+            !r.html.contains("onclick") && r.unsafe_html.len() == 1,
+            "{}",
+            r.html
+        );
     }
 }

@@ -60,13 +60,18 @@ mod tests {
     #[test]
     fn slugs_match_kramdown_auto_ids() {
         assert_eq!(slugify("Control plane ports"), "control-plane-ports");
-        assert_eq!(slugify("Use a forward proxy to secure communication across a firewall"),
-            "use-a-forward-proxy-to-secure-communication-across-a-firewall");
+        assert_eq!(
+            slugify("Use a forward proxy to secure communication across a firewall"),
+            "use-a-forward-proxy-to-secure-communication-across-a-firewall"
+        );
         assert_eq!(
             slugify("How do the Control Plane and Data Plane communicate?"),
             "how-do-the-control-plane-and-data-plane-communicate"
         );
-        assert_eq!(slugify("Can I change a Data Plane node's configuration?"), "can-i-change-a-data-plane-nodes-configuration");
+        assert_eq!(
+            slugify("Can I change a Data Plane node's configuration?"),
+            "can-i-change-a-data-plane-nodes-configuration"
+        );
         assert_eq!(slugify("`kong.conf` setting"), "kongconf-setting");
         assert_eq!(slugify("!!!"), "section");
     }

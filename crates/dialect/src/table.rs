@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{did_you_mean, push_limited, Diagnostic, FileId, Finder, Span};
-use crate::limits::{MAX_TABLE_COLUMNS, MAX_TABLE_CELLS_PER_PAGE, MAX_YAML_DEPTH};
+use crate::limits::{MAX_TABLE_CELLS_PER_PAGE, MAX_TABLE_COLUMNS, MAX_YAML_DEPTH};
 use crate::liquid::{check_expressions, expand_lenient, Params};
 use crate::markdown::{escape_html, render_inline_in, Link, LinkOrigin};
 use crate::Variables;
@@ -105,11 +105,27 @@ pub(crate) fn render(
 ) -> Option<RenderedTable> {
     let body = &text[body_start..body_end];
     if body.len() > MAX_TABLE_BYTES {
-        push_limited(diags, Diagnostic::error(tag, format!("table body is {} bytes; the limit is {MAX_TABLE_BYTES}", body.len())).with_label("this table").with_hint("split the table"));
+        push_limited(
+            diags,
+            Diagnostic::error(
+                tag,
+                format!(
+                    "table body is {} bytes; the limit is {MAX_TABLE_BYTES}",
+                    body.len()
+                ),
+            )
+            .with_label("this table")
+            .with_hint("split the table"),
+        );
         return None;
     }
     if body.trim().is_empty() {
-        push_limited(diags, Diagnostic::error(tag, "empty `{% table %}`").with_label("no columns or rows").with_hint(HINT));
+        push_limited(
+            diags,
+            Diagnostic::error(tag, "empty `{% table %}`")
+                .with_label("no columns or rows")
+                .with_hint(HINT),
+        );
         return None;
     }
     let before = diags.len();
@@ -118,34 +134,61 @@ pub(crate) fn render(
         let at = crate::diag::floor_char_boundary(text, body_start + deep.offset);
         push_limited(
             diags,
-            Diagnostic::error(Span::new(file, at, at), format!("table YAML nests more than {MAX_YAML_DEPTH} levels deep"))
-                .with_label("one level too deep")
-                .with_related(tag, "in this table")
-                .with_hint(HINT),
+            Diagnostic::error(
+                Span::new(file, at, at),
+                format!("table YAML nests more than {MAX_YAML_DEPTH} levels deep"),
+            )
+            .with_label("one level too deep")
+            .with_related(tag, "in this table")
+            .with_hint(HINT),
         );
         return None;
     }
     let spec: Spec = match serde_yaml::from_str(body) {
         Ok(s) => s,
         Err(e) => {
-            let at = e.location().map_or(tag.start, |l| body_start + l.index().min(body.len()));
+            let at = e
+                .location()
+                .map_or(tag.start, |l| body_start + l.index().min(body.len()));
             let at = crate::diag::floor_char_boundary(text, at);
             push_limited(
                 diags,
-                Diagnostic::error(Span::new(file, at, at), format!("invalid table YAML: {}", yaml_message(&e, crate::diag::line_col(text, body_start).0)))
-                    .with_label("here")
-                    .with_related(tag, "in this table")
-                    .with_hint(HINT),
+                Diagnostic::error(
+                    Span::new(file, at, at),
+                    format!(
+                        "invalid table YAML: {}",
+                        yaml_message(&e, crate::diag::line_col(text, body_start).0)
+                    ),
+                )
+                .with_label("here")
+                .with_related(tag, "in this table")
+                .with_hint(HINT),
             );
             return None;
         }
     };
     if spec.columns.is_empty() {
-        push_limited(diags, Diagnostic::error(tag, "table has no columns").with_label("this table").with_hint(HINT));
+        push_limited(
+            diags,
+            Diagnostic::error(tag, "table has no columns")
+                .with_label("this table")
+                .with_hint(HINT),
+        );
         return None;
     }
     if spec.columns.len() > MAX_TABLE_COLUMNS {
-        push_limited(diags, Diagnostic::error(tag, format!("table has {} columns; the limit is {MAX_TABLE_COLUMNS}", spec.columns.len())).with_label("this table").with_hint("split the table"));
+        push_limited(
+            diags,
+            Diagnostic::error(
+                tag,
+                format!(
+                    "table has {} columns; the limit is {MAX_TABLE_COLUMNS}",
+                    spec.columns.len()
+                ),
+            )
+            .with_label("this table")
+            .with_hint("split the table"),
+        );
         return None;
     }
     let cells = spec.rows.len().saturating_mul(spec.columns.len());
@@ -164,8 +207,17 @@ pub(crate) fn render(
     let mut seen = std::collections::HashSet::new();
     for k in &keys {
         if !seen.insert(*k) {
-            let at = finder.find_from(0, &format!("key: {k}"), usize::MAX).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + 5 + k.len()));
-            push_limited(diags, Diagnostic::error(at, format!("column key `{k}` is used twice")).with_label("repeated key").with_hint("give each column its own key"));
+            let at = finder
+                .find_from(0, &format!("key: {k}"), usize::MAX)
+                .map_or(tag, |o| {
+                    Span::new(file, body_start + o, body_start + o + 5 + k.len())
+                });
+            push_limited(
+                diags,
+                Diagnostic::error(at, format!("column key `{k}` is used twice"))
+                    .with_label("repeated key")
+                    .with_hint("give each column its own key"),
+            );
         }
     }
 
@@ -176,7 +228,11 @@ pub(crate) fn render(
     for c in &spec.columns {
         let title = expand_lenient(site, Some(params), &c.title);
         let r = render_inline_in(&title, rewriter, cells_left);
-        let mut at = |needle: &str| finder.find_from(0, needle, usize::MAX).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + needle.len()));
+        let mut at = |needle: &str| {
+            finder.find_from(0, needle, usize::MAX).map_or(tag, |o| {
+                Span::new(file, body_start + o, body_start + o + needle.len())
+            })
+        };
         for bad in &r.rejected {
             push_limited(diags, crate::markdown::unsafe_url_error(at(bad), bad));
         }
@@ -187,7 +243,10 @@ pub(crate) fn render(
             push_limited(diags, why.error(at(&c.title)));
         }
         let _ = write!(html, "<th scope=\"col\">{}</th>", r.html);
-        columns.push(Column { title: r.text, key: c.key.clone() });
+        columns.push(Column {
+            title: r.text,
+            key: c.key.clone(),
+        });
     }
     html.push_str("</tr>\n</thead>\n<tbody>\n");
 
@@ -199,10 +258,19 @@ pub(crate) fn render(
         for (k, v) in row {
             let Some(k) = k.as_str() else { continue };
             if k == "id" {
-                id = v.as_str().map(str::to_string).or_else(|| v.as_u64().map(|n| n.to_string()));
+                id = v
+                    .as_str()
+                    .map(str::to_string)
+                    .or_else(|| v.as_u64().map(|n| n.to_string()));
             } else if !seen.contains(k) {
-                let at = finder.find_from(search_from, &format!("{k}:"), ROW_WINDOW).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + k.len()));
-                let mut d = Diagnostic::warning(at, format!("row key `{k}` is not a column of this table")).with_label("its value is not shown");
+                let at = finder
+                    .find_from(search_from, &format!("{k}:"), ROW_WINDOW)
+                    .map_or(tag, |o| {
+                        Span::new(file, body_start + o, body_start + o + k.len())
+                    });
+                let mut d =
+                    Diagnostic::warning(at, format!("row key `{k}` is not a column of this table"))
+                        .with_label("its value is not shown");
                 d = match did_you_mean(k, keys.iter().copied()) {
                     Some(s) => d.with_hint(format!("did you mean `{s}`?")),
                     None => d.with_hint(format!("the columns are: {}", keys.join(", "))),
@@ -216,7 +284,11 @@ pub(crate) fn render(
         };
         for k in &keys {
             let cell = match row.get(*k) {
-                None | Some(serde_yaml::Value::Null) => Cell::Text { markdown: String::new(), text: String::new(), html: String::new() },
+                None | Some(serde_yaml::Value::Null) => Cell::Text {
+                    markdown: String::new(),
+                    text: String::new(),
+                    html: String::new(),
+                },
                 Some(serde_yaml::Value::Bool(b)) => Cell::Flag(*b),
                 Some(v @ (serde_yaml::Value::String(_) | serde_yaml::Value::Number(_))) => {
                     let raw = match v {
@@ -225,9 +297,19 @@ pub(crate) fn render(
                     };
                     let markdown = expand_lenient(site, Some(params), &raw);
                     let r = render_inline_in(&markdown, rewriter, cells_left);
-                    let mut at = |needle: &str| finder.find_from(search_from, needle, ROW_WINDOW).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + needle.len()));
+                    let mut at = |needle: &str| {
+                        finder
+                            .find_from(search_from, needle, ROW_WINDOW)
+                            .map_or(tag, |o| {
+                                Span::new(file, body_start + o, body_start + o + needle.len())
+                            })
+                    };
                     for l in r.links {
-                        links.push(Link { span: at(&l.url), origin: LinkOrigin::Table, ..l });
+                        links.push(Link {
+                            span: at(&l.url),
+                            origin: LinkOrigin::Table,
+                            ..l
+                        });
                     }
                     for bad in r.rejected {
                         push_limited(diags, crate::markdown::unsafe_url_error(at(&bad), &bad));
@@ -238,12 +320,24 @@ pub(crate) fn render(
                     if let Some(why) = r.refused {
                         push_limited(diags, why.error(at(&format!("{k}:"))));
                     }
-                    Cell::Text { markdown, text: r.text, html: r.html }
+                    Cell::Text {
+                        markdown,
+                        text: r.text,
+                        html: r.html,
+                    }
                 }
                 Some(_) => {
-                    let at = finder.find_from(search_from, &format!("{k}:"), ROW_WINDOW).map_or(tag, |o| Span::new(file, body_start + o, body_start + o + k.len()));
+                    let at = finder
+                        .find_from(search_from, &format!("{k}:"), ROW_WINDOW)
+                        .map_or(tag, |o| {
+                            Span::new(file, body_start + o, body_start + o + k.len())
+                        });
                     push_limited(diags, Diagnostic::error(at, format!("cell `{k}` is a list or map; a cell must be text, a number or true/false")).with_label("this cell").with_hint("quote the value to make it text"));
-                    Cell::Text { markdown: String::new(), text: String::new(), html: String::new() }
+                    Cell::Text {
+                        markdown: String::new(),
+                        text: String::new(),
+                        html: String::new(),
+                    }
                 }
             };
             match &cell {
@@ -267,7 +361,11 @@ pub(crate) fn render(
     if diags[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
-    Some(RenderedTable { table: Table { columns, rows }, html, links })
+    Some(RenderedTable {
+        table: Table { columns, rows },
+        html,
+        links,
+    })
 }
 
 fn scalar_text(v: &serde_yaml::Value) -> String {

@@ -25,7 +25,11 @@ pub struct TooDeep {
 pub fn check_depth(yaml: &str) -> Result<(), TooDeep> {
     // Cheap: a document with fewer openers than the limit cannot exceed it (block
     // collections start with `- ` or `key:`, which also count here only when written).
-    let openers = yaml.bytes().filter(|b| matches!(b, b'[' | b'{' | b'-' | b':' | b'?')).take(MAX_YAML_DEPTH + 1).count();
+    let openers = yaml
+        .bytes()
+        .filter(|b| matches!(b, b'[' | b'{' | b'-' | b':' | b'?'))
+        .take(MAX_YAML_DEPTH + 1)
+        .count();
     if openers <= MAX_YAML_DEPTH {
         return Ok(());
     }
@@ -33,7 +37,8 @@ pub fn check_depth(yaml: &str) -> Result<(), TooDeep> {
     // before use and deleted exactly once; the input string outlives it; every event that
     // yaml_parser_parse fills is deleted before the next call.
     unsafe {
-        let mut parser: Box<MaybeUninit<unsafe_sys::yaml_parser_t>> = Box::new(MaybeUninit::uninit());
+        let mut parser: Box<MaybeUninit<unsafe_sys::yaml_parser_t>> =
+            Box::new(MaybeUninit::uninit());
         let p = parser.as_mut_ptr();
         if unsafe_sys::yaml_parser_initialize(p).fail {
             return Ok(());
@@ -55,11 +60,15 @@ pub fn check_depth(yaml: &str) -> Result<(), TooDeep> {
                 unsafe_sys::YAML_SEQUENCE_START_EVENT | unsafe_sys::YAML_MAPPING_START_EVENT => {
                     depth += 1;
                     if depth > MAX_YAML_DEPTH {
-                        result = Err(TooDeep { offset: offset.min(yaml.len()) });
+                        result = Err(TooDeep {
+                            offset: offset.min(yaml.len()),
+                        });
                         break;
                     }
                 }
-                unsafe_sys::YAML_SEQUENCE_END_EVENT | unsafe_sys::YAML_MAPPING_END_EVENT => depth = depth.saturating_sub(1),
+                unsafe_sys::YAML_SEQUENCE_END_EVENT | unsafe_sys::YAML_MAPPING_END_EVENT => {
+                    depth = depth.saturating_sub(1)
+                }
                 unsafe_sys::YAML_STREAM_END_EVENT | unsafe_sys::YAML_NO_EVENT => break,
                 _ => {}
             }
@@ -78,9 +87,16 @@ mod tests {
         assert_eq!(check_depth("title: A\nfaqs:\n  - q: x\n    a: y\n"), Ok(()));
         // The top-level map is one level.
         let n = MAX_YAML_DEPTH - 1;
-        assert_eq!(check_depth(&format!("x: {}{}", "[".repeat(n), "]".repeat(n))), Ok(()));
+        assert_eq!(
+            check_depth(&format!("x: {}{}", "[".repeat(n), "]".repeat(n))),
+            Ok(())
+        );
         assert!(check_depth(&format!("x: {}{}", "[".repeat(n + 1), "]".repeat(n + 1))).is_err());
-        assert_eq!(check_depth("x: [unclosed"), Ok(()), "syntax errors are serde_yaml's to report");
+        assert_eq!(
+            check_depth("x: [unclosed"),
+            Ok(()),
+            "syntax errors are serde_yaml's to report"
+        );
     }
 
     #[test]
@@ -88,7 +104,12 @@ mod tests {
         let n = 200_000;
         let t = std::time::Instant::now();
         let deep = format!("x: {}", "[".repeat(n));
-        assert_eq!(check_depth(&deep), Err(TooDeep { offset: 3 + MAX_YAML_DEPTH - 1 }));
+        assert_eq!(
+            check_depth(&deep),
+            Err(TooDeep {
+                offset: 3 + MAX_YAML_DEPTH - 1
+            })
+        );
         let block = format!("x:\n{}y\n", "- ".repeat(n));
         assert!(check_depth(&block).is_err());
         let mixed = format!("x: {}", "{a: [".repeat(n));

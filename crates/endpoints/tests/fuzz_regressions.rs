@@ -17,7 +17,14 @@ fn run(target: &str, data: &[u8]) {
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect()).unwrap_or_default();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
     v.sort();
     v
 }
@@ -30,7 +37,10 @@ fn crash_reproducers_stay_fixed() {
         if name == "README.md" {
             continue;
         }
-        let target = ["calculator_inputs", "calculator_facts"].into_iter().find(|t| name.starts_with(&format!("{t}-"))).unwrap_or_else(|| panic!("{name}: not named <target>-<what>"));
+        let target = ["calculator_inputs", "calculator_facts"]
+            .into_iter()
+            .find(|t| name.starts_with(&format!("{t}-")))
+            .unwrap_or_else(|| panic!("{name}: not named <target>-<what>"));
         eprintln!("replaying {name}");
         run(target, &std::fs::read(&path).unwrap());
     }
@@ -41,7 +51,11 @@ fn corpus_replays() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
     for target in ["calculator_inputs", "calculator_facts"] {
         let all = files(&root.join(target));
-        assert!(all.len() >= 2, "the {target} corpus is missing ({})", root.display());
+        assert!(
+            all.len() >= 2,
+            "the {target} corpus is missing ({})",
+            root.display()
+        );
         for path in all {
             run(target, &std::fs::read(&path).unwrap());
         }

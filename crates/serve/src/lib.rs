@@ -23,7 +23,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use axum::Router;
 use notify::Watcher as _;
-use portolan_site::{OutFile, Options, Session};
+use portolan_site::{Options, OutFile, Session};
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamExt as _;
@@ -94,9 +94,17 @@ fn snapshot_of(session: &Session, last_good: Option<&Snapshot>) -> Snapshot {
     if session.has_errors() {
         let text = session.sources().render(&session.diagnostics());
         let outputs = last_good.map(|s| s.outputs.clone()).unwrap_or_default();
-        Snapshot { outputs, errors: Some(text), base }
+        Snapshot {
+            outputs,
+            errors: Some(text),
+            base,
+        }
     } else {
-        Snapshot { outputs: session.outputs().clone(), errors: None, base }
+        Snapshot {
+            outputs: session.outputs().clone(),
+            errors: None,
+            base,
+        }
     }
 }
 
@@ -111,10 +119,17 @@ pub fn start(opts: ServeOptions, log: fn(&str)) -> std::io::Result<Server> {
     let first = snapshot_of(&session, None);
     match &first.errors {
         Some(e) => log(e),
-        None => log(&format!("Built {} pages in {} ms", session.page_count(), started.elapsed().as_millis())),
+        None => log(&format!(
+            "Built {} pages in {} ms",
+            session.page_count(),
+            started.elapsed().as_millis()
+        )),
     }
     let (reload, _) = broadcast::channel(16);
-    let app = App { snapshot: Arc::new(RwLock::new(Arc::new(first))), reload: reload.clone() };
+    let app = App {
+        snapshot: Arc::new(RwLock::new(Arc::new(first))),
+        reload: reload.clone(),
+    };
 
     // Watch the site folder; events go to the rebuild thread.
     let (tx, rx) = mpsc::channel::<PathBuf>();
@@ -130,16 +145,24 @@ pub fn start(opts: ServeOptions, log: fn(&str)) -> std::io::Result<Server> {
     })
     .map_err(std::io::Error::other)?;
     let site_dir = std::path::absolute(&opts.site.site_dir)?;
-    watcher.watch(&site_dir, notify::RecursiveMode::NonRecursive).map_err(std::io::Error::other)?;
+    watcher
+        .watch(&site_dir, notify::RecursiveMode::NonRecursive)
+        .map_err(std::io::Error::other)?;
     for sub in ["content", "theme", "www"] {
         let d = site_dir.join(sub);
         if d.is_dir() {
-            watcher.watch(&d, notify::RecursiveMode::Recursive).map_err(std::io::Error::other)?;
+            watcher
+                .watch(&d, notify::RecursiveMode::Recursive)
+                .map_err(std::io::Error::other)?;
         }
     }
 
     let rebuild_app = app.clone();
-    let out_dir = opts.site.out_dir.clone().map(|p| std::path::absolute(p).unwrap_or_default());
+    let out_dir = opts
+        .site
+        .out_dir
+        .clone()
+        .map(|p| std::path::absolute(p).unwrap_or_default());
     std::thread::spawn(move || {
         let mut generation = 0u64;
         while let Ok(first) = rx.recv() {
@@ -151,14 +174,24 @@ pub fn start(opts: ServeOptions, log: fn(&str)) -> std::io::Result<Server> {
             changed.sort();
             changed.dedup();
             let public = site_dir.join("public");
-            changed.retain(|p| !p.starts_with(&public) && out_dir.as_ref().is_none_or(|o| !p.starts_with(o)));
+            changed.retain(|p| {
+                !p.starts_with(&public) && out_dir.as_ref().is_none_or(|o| !p.starts_with(o))
+            });
             if changed.is_empty() {
                 continue;
             }
-            let changed: Vec<PathBuf> = changed.into_iter().map(|p| relocate(&p, &site_dir, &session)).collect();
+            let changed: Vec<PathBuf> = changed
+                .into_iter()
+                .map(|p| relocate(&p, &site_dir, &session))
+                .collect();
             let stats = session.update(&changed);
             let last = rebuild_app.snapshot.read().map(|s| s.clone()).ok();
-            let snap = snapshot_of(&session, last.as_deref().filter(|s| s.errors.is_none()).or(last.as_deref()));
+            let snap = snapshot_of(
+                &session,
+                last.as_deref()
+                    .filter(|s| s.errors.is_none())
+                    .or(last.as_deref()),
+            );
             match &snap.errors {
                 Some(e) => log(e),
                 None => log(&format!(
@@ -187,7 +220,16 @@ pub fn start(opts: ServeOptions, log: fn(&str)) -> std::io::Result<Server> {
     });
 
     let router = Router::new()
-        .route("/__portolan/live.js", get(|| async { text_response(StatusCode::OK, "text/javascript; charset=utf-8", LIVE_JS.into()) }))
+        .route(
+            "/__portolan/live.js",
+            get(|| async {
+                text_response(
+                    StatusCode::OK,
+                    "text/javascript; charset=utf-8",
+                    LIVE_JS.into(),
+                )
+            }),
+        )
         .route("/__portolan/events", get(events))
         .fallback(get(page))
         .with_state(app);
@@ -196,7 +238,11 @@ pub fn start(opts: ServeOptions, log: fn(&str)) -> std::io::Result<Server> {
     let addr = std_listener.local_addr()?;
     let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime");
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("tokio runtime");
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(std_listener).expect("listener");
             let _ = axum::serve(listener, router)
@@ -206,7 +252,12 @@ pub fn start(opts: ServeOptions, log: fn(&str)) -> std::io::Result<Server> {
                 .await;
         });
     });
-    Ok(Server { addr, shutdown: Some(shutdown), thread: Some(thread), _watcher: watcher })
+    Ok(Server {
+        addr,
+        shutdown: Some(shutdown),
+        thread: Some(thread),
+        _watcher: watcher,
+    })
 }
 
 /// Paths from the watcher are absolute; the session knows the site folder as given.
@@ -217,10 +268,16 @@ fn relocate(p: &std::path::Path, abs_site: &std::path::Path, session: &Session) 
     }
 }
 
-async fn events(State(app): State<App>) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
+async fn events(
+    State(app): State<App>,
+) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
     let stream = BroadcastStream::new(app.reload.subscribe())
         .filter_map(|r| r.ok())
-        .map(|generation| Ok(Event::default().event("reload").data(generation.to_string())));
+        .map(|generation| {
+            Ok(Event::default()
+                .event("reload")
+                .data(generation.to_string()))
+        });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
@@ -229,7 +286,10 @@ fn text_response(status: StatusCode, ctype: &'static str, body: Vec<u8>) -> Resp
     *r.status_mut() = status;
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     r
 }
@@ -243,7 +303,10 @@ fn with_live_reload(html: &[u8]) -> Vec<u8> {
 }
 
 fn error_page(errors: &str) -> Vec<u8> {
-    let escaped = errors.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let escaped = errors
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build error · Portolan</title>\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\
@@ -257,15 +320,31 @@ fn error_page(errors: &str) -> Vec<u8> {
 async fn page(State(app): State<App>, uri: Uri) -> Response<Body> {
     let snap = match app.snapshot.read() {
         Ok(s) => s.clone(),
-        Err(_) => return text_response(StatusCode::INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", b"server state poisoned".to_vec()),
+        Err(_) => {
+            return text_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "text/plain; charset=utf-8",
+                b"server state poisoned".to_vec(),
+            )
+        }
     };
     let target = match resolve(uri.path(), &snap.base) {
         Ok(t) => t,
-        Err(bad) => return text_response(StatusCode::BAD_REQUEST, "text/plain; charset=utf-8", format!("400 Bad Request: {}\n", bad.0).into_bytes()),
+        Err(bad) => {
+            return text_response(
+                StatusCode::BAD_REQUEST,
+                "text/plain; charset=utf-8",
+                format!("400 Bad Request: {}\n", bad.0).into_bytes(),
+            )
+        }
     };
     let key = match target {
         Target::Redirect(to) => {
-            let mut r = text_response(StatusCode::MOVED_PERMANENTLY, "text/plain; charset=utf-8", Vec::new());
+            let mut r = text_response(
+                StatusCode::MOVED_PERMANENTLY,
+                "text/plain; charset=utf-8",
+                Vec::new(),
+            );
             if let Ok(v) = HeaderValue::from_str(&to) {
                 r.headers_mut().insert(header::LOCATION, v);
             }
@@ -275,12 +354,22 @@ async fn page(State(app): State<App>, uri: Uri) -> Response<Body> {
         Target::File(k) => k,
     };
     if let (Some(errors), true) = (&snap.errors, key.ends_with(".html")) {
-        return text_response(StatusCode::INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", error_page(errors));
+        return text_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "text/html; charset=utf-8",
+            error_page(errors),
+        );
     }
     match snap.outputs.get(&key) {
         Some(f) => serve_file(&key, f).await,
-        None if !key.rsplit('/').next().unwrap_or("").contains('.') && snap.outputs.contains_key(&format!("{key}/index.html")) => {
-            let mut r = text_response(StatusCode::MOVED_PERMANENTLY, "text/plain; charset=utf-8", Vec::new());
+        None if !key.rsplit('/').next().unwrap_or("").contains('.')
+            && snap.outputs.contains_key(&format!("{key}/index.html")) =>
+        {
+            let mut r = text_response(
+                StatusCode::MOVED_PERMANENTLY,
+                "text/plain; charset=utf-8",
+                Vec::new(),
+            );
             if let Ok(v) = HeaderValue::from_str(&format!("{}/", uri.path())) {
                 r.headers_mut().insert(header::LOCATION, v);
             }
@@ -296,16 +385,34 @@ async fn serve_file(key: &str, f: &OutFile) -> Response<Body> {
         OutFile::Bytes(b) => b.to_vec(),
         OutFile::Disk(p) => match tokio::fs::read(p).await {
             Ok(b) => b,
-            Err(_) => return text_response(StatusCode::NOT_FOUND, "text/plain; charset=utf-8", b"404 Not Found\n".to_vec()),
+            Err(_) => {
+                return text_response(
+                    StatusCode::NOT_FOUND,
+                    "text/plain; charset=utf-8",
+                    b"404 Not Found\n".to_vec(),
+                )
+            }
         },
     };
-    let body = if ctype.starts_with("text/html") { with_live_reload(&bytes) } else { bytes };
+    let body = if ctype.starts_with("text/html") {
+        with_live_reload(&bytes)
+    } else {
+        bytes
+    };
     text_response(StatusCode::OK, ctype, body)
 }
 
 fn not_found(snap: &Snapshot) -> Response<Body> {
     match snap.outputs.get("404.html") {
-        Some(OutFile::Bytes(b)) => text_response(StatusCode::NOT_FOUND, "text/html; charset=utf-8", with_live_reload(b)),
-        _ => text_response(StatusCode::NOT_FOUND, "text/plain; charset=utf-8", b"404 Not Found\n".to_vec()),
+        Some(OutFile::Bytes(b)) => text_response(
+            StatusCode::NOT_FOUND,
+            "text/html; charset=utf-8",
+            with_live_reload(b),
+        ),
+        _ => text_response(
+            StatusCode::NOT_FOUND,
+            "text/plain; charset=utf-8",
+            b"404 Not Found\n".to_vec(),
+        ),
     }
 }

@@ -23,12 +23,17 @@ pub struct BadPath(pub &'static str);
 
 /// Resolves the path part of a request URI under `base` (which starts and ends with `/`).
 pub fn resolve(raw: &str, base: &str) -> Result<Target, BadPath> {
-    let decoded = percent_decode_str(raw).decode_utf8().map_err(|_| BadPath("path is not UTF-8"))?;
+    let decoded = percent_decode_str(raw)
+        .decode_utf8()
+        .map_err(|_| BadPath("path is not UTF-8"))?;
     let lower = decoded.to_ascii_lowercase();
     if decoded.contains('\\') || decoded.contains('\0') {
         return Err(BadPath("backslash or NUL in path"));
     }
-    if ["%2e", "%2f", "%5c", "%00"].iter().any(|e| lower.contains(e)) {
+    if ["%2e", "%2f", "%5c", "%00"]
+        .iter()
+        .any(|e| lower.contains(e))
+    {
         return Err(BadPath("double-encoded path"));
     }
     if !decoded.starts_with('/') || decoded.starts_with("//") {
@@ -40,7 +45,9 @@ pub fn resolve(raw: &str, base: &str) -> Result<Target, BadPath> {
     if decoded.len() + 1 == base.len() && base.starts_with(decoded.as_ref()) {
         return Ok(Target::Redirect(base.to_string()));
     }
-    let Some(rel) = decoded.strip_prefix(base) else { return Ok(Target::NotFound) };
+    let Some(rel) = decoded.strip_prefix(base) else {
+        return Ok(Target::NotFound);
+    };
     if rel.split('/').any(|seg| seg.contains(':')) {
         return Err(BadPath("drive or scheme in path"));
     }
@@ -52,7 +59,10 @@ pub fn resolve(raw: &str, base: &str) -> Result<Target, BadPath> {
 
 /// The content type for an output path.
 pub fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match ext.as_str() {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -79,12 +89,27 @@ mod tests {
     #[test]
     fn pretty_urls_and_base() {
         assert_eq!(resolve("/", "/"), Ok(Target::File("index.html".into())));
-        assert_eq!(resolve("/a/b/", "/"), Ok(Target::File("a/b/index.html".into())));
-        assert_eq!(resolve("/assets/style.css", "/"), Ok(Target::File("assets/style.css".into())));
-        assert_eq!(resolve("/docs", "/docs/"), Ok(Target::Redirect("/docs/".into())));
-        assert_eq!(resolve("/docs/a/", "/docs/"), Ok(Target::File("a/index.html".into())));
+        assert_eq!(
+            resolve("/a/b/", "/"),
+            Ok(Target::File("a/b/index.html".into()))
+        );
+        assert_eq!(
+            resolve("/assets/style.css", "/"),
+            Ok(Target::File("assets/style.css".into()))
+        );
+        assert_eq!(
+            resolve("/docs", "/docs/"),
+            Ok(Target::Redirect("/docs/".into()))
+        );
+        assert_eq!(
+            resolve("/docs/a/", "/docs/"),
+            Ok(Target::File("a/index.html".into()))
+        );
         assert_eq!(resolve("/other/", "/docs/"), Ok(Target::NotFound));
-        assert_eq!(resolve("/a%20b/", "/"), Ok(Target::File("a b/index.html".into())));
+        assert_eq!(
+            resolve("/a%20b/", "/"),
+            Ok(Target::File("a b/index.html".into()))
+        );
     }
 
     #[test]

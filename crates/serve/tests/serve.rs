@@ -38,26 +38,40 @@ fn walkdir(p: &Path) -> Vec<PathBuf> {
 fn get(addr: SocketAddr, path: &str) -> (u16, String, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).unwrap();
     let text = String::from_utf8_lossy(&buf).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
     (status, head.to_ascii_lowercase(), body.to_string())
 }
 
 /// The page's stylesheet URL (asset names carry a content hash).
 fn stylesheet(addr: SocketAddr) -> String {
     let (_, _, body) = get(addr, "/guide/dialect/");
-    let at = body.find("href=\"/assets/style.").expect("the page links its stylesheet") + 6;
+    let at = body
+        .find("href=\"/assets/style.")
+        .expect("the page links its stylesheet")
+        + 6;
     body[at..at + body[at..].find('"').unwrap()].to_string()
 }
 
 fn until(what: &str, mut f: impl FnMut() -> bool) {
     let t = Instant::now();
     while !f() {
-        assert!(t.elapsed() < Duration::from_secs(10), "timed out waiting for: {what}");
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "timed out waiting for: {what}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -67,7 +81,11 @@ fn serve_fixture() -> (tempfile::TempDir, PathBuf, portolan_serve::Server) {
     let site = tmp.path().join("site");
     copy_tree(&repo().join("tests/fixtures/dialect"), &site);
     copy_tree(&repo().join("theme"), &site.join("theme"));
-    let opts = ServeOptions { site: Options::new(&site), addr: "127.0.0.1:0".parse().unwrap(), verbose: false };
+    let opts = ServeOptions {
+        site: Options::new(&site),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        verbose: false,
+    };
     let server = start(opts, |_| {}).unwrap();
     (tmp, site, server)
 }
@@ -91,7 +109,11 @@ fn serves_pages_with_safe_headers_and_refuses_traversal() {
     // A folder without a page is not listed: the server only has the build's files.
     let (status, _, body) = get(server.addr, "/assets/");
     assert_eq!(status, 404, "/assets/ must not be listed");
-    assert_eq!(body, get(server.addr, "/no/such/page/").2, "/assets/ gets the plain 404 page");
+    assert_eq!(
+        body,
+        get(server.addr, "/no/such/page/").2,
+        "/assets/ gets the plain 404 page"
+    );
 
     for bad in [
         "/../../../../etc/passwd",
@@ -122,15 +144,32 @@ fn edits_rebuild_errors_show_and_recover() {
     let original = std::fs::read_to_string(&page).unwrap();
     let css = stylesheet(server.addr);
 
-    std::fs::write(&page, original.replace("## Variables and raw", "## Variables, live")).unwrap();
-    until("the edit to show", || get(server.addr, "/guide/dialect/").2.contains("Variables, live"));
+    std::fs::write(
+        &page,
+        original.replace("## Variables and raw", "## Variables, live"),
+    )
+    .unwrap();
+    until("the edit to show", || {
+        get(server.addr, "/guide/dialect/")
+            .2
+            .contains("Variables, live")
+    });
 
-    std::fs::write(&page, original.replace("{{site.product}} and", "{{site.produkt}} and")).unwrap();
-    until("the error page", || get(server.addr, "/guide/dialect/").0 == 500);
+    std::fs::write(
+        &page,
+        original.replace("{{site.product}} and", "{{site.produkt}} and"),
+    )
+    .unwrap();
+    until("the error page", || {
+        get(server.addr, "/guide/dialect/").0 == 500
+    });
     let (_, _, body) = get(server.addr, "/guide/dialect/");
     assert!(body.contains("content/guide/dialect.md:30:1"), "{body}");
     assert!(body.contains("unknown site variable `site.produkt`"));
-    assert!(body.contains("/__portolan/live.js"), "the error page reloads itself");
+    assert!(
+        body.contains("/__portolan/live.js"),
+        "the error page reloads itself"
+    );
     assert_eq!(get(server.addr, &css).0, 200, "assets stay available");
 
     std::fs::write(&page, &original).unwrap();
@@ -142,7 +181,11 @@ fn live_reload_event_follows_a_save() {
     let (_tmp, site, server) = serve_fixture();
     let mut s = TcpStream::connect(server.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET /__portolan/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET /__portolan/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
     let mut buf = [0u8; 4096];
     let n = s.read(&mut buf).unwrap();
     assert!(String::from_utf8_lossy(&buf[..n]).contains("text/event-stream"));
@@ -181,10 +224,18 @@ fn a_thousand_idle_and_slow_clients_stall_neither_pages_nor_rebuilds() {
     let t = Instant::now();
     let (status, _, _) = get(server.addr, "/guide/dialect/");
     assert_eq!(status, 200);
-    assert!(t.elapsed() < Duration::from_secs(2), "a page took {:?} with 1000 clients held open", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(2),
+        "a page took {:?} with 1000 clients held open",
+        t.elapsed()
+    );
 
     let page = site.join("content/guide/index.md");
     std::fs::write(&page, "---\ntitle: Guide\n---\nRebuilt under load.\n").unwrap();
-    until("a rebuild while 1000 clients hang", || get(server.addr, "/guide/").2.contains("Rebuilt under load."));
+    until("a rebuild while 1000 clients hang", || {
+        get(server.addr, "/guide/")
+            .2
+            .contains("Rebuilt under load.")
+    });
     drop(held);
 }

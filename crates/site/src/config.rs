@@ -58,7 +58,17 @@ fn default_base() -> String {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { title: "Documentation".into(), description: String::new(), base_url: default_base(), variables: Variables::new(), labels: BTreeMap::new(), upstream_url: None, url: None, minify: true, content_security_policy: default_csp() }
+        Config {
+            title: "Documentation".into(),
+            description: String::new(),
+            base_url: default_base(),
+            variables: Variables::new(),
+            labels: BTreeMap::new(),
+            upstream_url: None,
+            url: None,
+            minify: true,
+            content_security_policy: default_csp(),
+        }
     }
 }
 
@@ -80,11 +90,23 @@ impl Config {
         // These reach every page's links: checked here, since no later pass sees them.
         let mut errors = Vec::new();
         if !c.base_url.chars().all(is_path_char) {
-            errors.push(bad_value(file, text, "base_url", "`base_url` must be a path such as `/` or `/docs/`", "letters, digits and `-._~/%` only"));
+            errors.push(bad_value(
+                file,
+                text,
+                "base_url",
+                "`base_url` must be a path such as `/` or `/docs/`",
+                "letters, digits and `-._~/%` only",
+            ));
         }
         for (key, value) in [("upstream_url", &c.upstream_url), ("url", &c.url)] {
             if value.as_deref().is_some_and(|v| !is_web_origin(v)) {
-                errors.push(bad_value(file, text, key, &format!("`{key}` must be an http:// or https:// URL"), "for example `https://docs.konghq.com`; no spaces, quotes or `<>`"));
+                errors.push(bad_value(
+                    file,
+                    text,
+                    key,
+                    &format!("`{key}` must be an http:// or https:// URL"),
+                    "for example `https://docs.konghq.com`; no spaces, quotes or `<>`",
+                ));
             }
         }
         if !errors.is_empty() {
@@ -105,7 +127,9 @@ impl Config {
             id.split(['-', '_'])
                 .map(|w| {
                     let mut c = w.chars();
-                    c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+                    c.next()
+                        .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                        .unwrap_or_default()
                 })
                 .collect::<Vec<_>>()
                 .join(" ")
@@ -121,14 +145,21 @@ fn is_path_char(c: char) -> bool {
 /// True for an absolute http(s) URL that can sit in an attribute as it is.
 fn is_web_origin(v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
-    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
-    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/')) && v.chars().all(|c| c.is_ascii_graphic() && !"\"'<>`\\".contains(c))
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
+        && v.chars()
+            .all(|c| c.is_ascii_graphic() && !"\"'<>`\\".contains(c))
 }
 
 /// An error at the value of top-level key `key` (or at the file's start when it cannot be
 /// found: a flow mapping, say).
 fn bad_value(file: FileId, text: &str, key: &str, message: &str, hint: &str) -> Diagnostic {
-    let whole = portolan_dialect::frontmatter::RawFront { start: 0, end: text.len() };
+    let whole = portolan_dialect::frontmatter::RawFront {
+        start: 0,
+        end: text.len(),
+    };
     let k = portolan_dialect::frontmatter::key_span(file, text, whole, key);
     let span = if k.end > k.start {
         // After the key's `:`, to the end of its line, without the blanks around the value.
@@ -140,7 +171,9 @@ fn bad_value(file: FileId, text: &str, key: &str, message: &str, hint: &str) -> 
     } else {
         k
     };
-    Diagnostic::error(span, message.to_string()).with_label("this value").with_hint(hint.to_string())
+    Diagnostic::error(span, message.to_string())
+        .with_label("this value")
+        .with_hint(hint.to_string())
 }
 
 /// `docs` → `/docs/`; `` → `/`.
@@ -170,13 +203,30 @@ mod tests {
         assert_eq!(ok.upstream_url.as_deref(), Some("https://docs.konghq.com/"));
         let text = "title: X\nupstream_url: javascript:alert(1)//\nurl: \"https://x\\\" onmouseover=\\\"a\"\nbase_url: '/a\"b/'\n";
         let errors = Config::parse(0, text).unwrap_err();
-        let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.message.as_str(), &text[e.span.unwrap().start..e.span.unwrap().end])).collect();
+        let found: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| {
+                (
+                    e.message.as_str(),
+                    &text[e.span.unwrap().start..e.span.unwrap().end],
+                )
+            })
+            .collect();
         assert_eq!(
             found,
             [
-                ("`base_url` must be a path such as `/` or `/docs/`", "'/a\"b/'"),
-                ("`upstream_url` must be an http:// or https:// URL", "javascript:alert(1)//"),
-                ("`url` must be an http:// or https:// URL", "\"https://x\\\" onmouseover=\\\"a\""),
+                (
+                    "`base_url` must be a path such as `/` or `/docs/`",
+                    "'/a\"b/'"
+                ),
+                (
+                    "`upstream_url` must be an http:// or https:// URL",
+                    "javascript:alert(1)//"
+                ),
+                (
+                    "`url` must be an http:// or https:// URL",
+                    "\"https://x\\\" onmouseover=\\\"a\""
+                ),
             ]
         );
         for bad in ["https://", "https:///x", "ftp://x", "https://a b", "//x"] {
@@ -186,7 +236,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_errors_with_position() {
-        let e = Config::parse(0, "title: X\ntitel: Y\n").unwrap_err().remove(0);
+        let e = Config::parse(0, "title: X\ntitel: Y\n")
+            .unwrap_err()
+            .remove(0);
         assert!(e.message.contains("unknown field `titel`"), "{}", e.message);
         assert_eq!(e.span.unwrap().start, 9);
     }

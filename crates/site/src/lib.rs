@@ -39,6 +39,9 @@ pub const INCLUDES_DIR: &str = "_includes";
 /// Reports progress: (phase, done, total). Called from many threads.
 pub type Progress = std::sync::Arc<dyn Fn(&'static str, usize, usize) + Send + Sync>;
 
+/// Where a build records the time of each phase (for `--verbose`).
+pub type Timings = std::sync::Arc<std::sync::Mutex<Vec<(&'static str, Duration)>>>;
+
 /// What to build.
 #[derive(Clone)]
 pub struct Options {
@@ -55,24 +58,38 @@ pub struct Options {
     /// Told how far a build has got.
     pub progress: Option<Progress>,
     /// Time spent in each phase of the last build, for `--verbose`.
-    pub timings: Option<std::sync::Arc<std::sync::Mutex<Vec<(&'static str, Duration)>>>>,
+    pub timings: Option<Timings>,
 }
 
 impl std::fmt::Debug for Options {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Options").field("site_dir", &self.site_dir).field("out_dir", &self.out_dir).field("base_url", &self.base_url).finish_non_exhaustive()
+        f.debug_struct("Options")
+            .field("site_dir", &self.site_dir)
+            .field("out_dir", &self.out_dir)
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
     }
 }
 
 impl Options {
     /// Options for `site_dir` with defaults.
     pub fn new(site_dir: impl Into<PathBuf>) -> Self {
-        Options { site_dir: site_dir.into(), out_dir: None, base_url: None, embedded: &[], minify: None, progress: None, timings: None }
+        Options {
+            site_dir: site_dir.into(),
+            out_dir: None,
+            base_url: None,
+            embedded: &[],
+            minify: None,
+            progress: None,
+            timings: None,
+        }
     }
 
     /// The output folder.
     pub fn out_dir(&self) -> PathBuf {
-        self.out_dir.clone().unwrap_or_else(|| self.site_dir.join("public"))
+        self.out_dir
+            .clone()
+            .unwrap_or_else(|| self.site_dir.join("public"))
     }
 }
 
@@ -116,29 +133,41 @@ enum StaticKind {
 /// or download. None has an HTML, XML or script type in mime-db (what most hosts use), which
 /// is why `.rs` (`application/rls-services+xml`) is not here.
 const COPIED: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "webp", "avif", "apng", "ico", "bmp", "tif", "tiff", "jxl", "heic", "cur",
-    "woff", "woff2", "ttf", "otf", "eot",
-    "mp3", "mp4", "m4a", "m4v", "webm", "ogg", "oga", "ogv", "opus", "wav", "flac", "mov", "vtt",
-    "pdf", "txt", "csv", "tsv", "json", "yaml", "yml", "toml", "ini", "conf", "cfg", "log", "css", "map",
-    "zip", "gz", "tgz", "tar", "bz2", "xz", "zst", "7z", "whl", "deb", "rpm",
-    "sh", "bash", "zsh", "ps1", "py", "rb", "go", "java", "kt", "c", "h", "cpp", "hpp", "cs", "lua", "pl",
-    "proto", "sql", "graphql", "tf", "hcl", "diff", "patch", "pem", "crt", "pub", "asc", "sig", "sha256", "lock",
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "apng", "ico", "bmp", "tif", "tiff", "jxl",
+    "heic", "cur", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "m4a", "m4v", "webm", "ogg",
+    "oga", "ogv", "opus", "wav", "flac", "mov", "vtt", "pdf", "txt", "csv", "tsv", "json", "yaml",
+    "yml", "toml", "ini", "conf", "cfg", "log", "css", "map", "zip", "gz", "tgz", "tar", "bz2",
+    "xz", "zst", "7z", "whl", "deb", "rpm", "sh", "bash", "zsh", "ps1", "py", "rb", "go", "java",
+    "kt", "c", "h", "cpp", "hpp", "cs", "lua", "pl", "proto", "sql", "graphql", "tf", "hcl",
+    "diff", "patch", "pem", "crt", "pub", "asc", "sig", "sha256", "lock",
 ];
 
 /// XML documents (a browser renders them, and runs script in them, when a host sends an
 /// XML type): checked as XML.
 const CHECKED: &[&str] = &[
-    "svg", "xml", "xsd", "rng", "rdf", "kml", "gpx", "xul", "xaml", "wsdl", "smil", "ttml", "dae", "atom", "rss",
-    "mathml", "mml", "plist", "xlf", "xliff", "opml", "gml", "dtd", "xbl",
+    "svg", "xml", "xsd", "rng", "rdf", "kml", "gpx", "xul", "xaml", "wsdl", "smil", "ttml", "dae",
+    "atom", "rss", "mathml", "mml", "plist", "xlf", "xliff", "opml", "gml", "dtd", "xbl",
 ];
 
 fn static_kind(rel: &str) -> StaticKind {
-    const HTML: &[&str] = &["html", "htm", "xhtml", "xht", "shtml", "mhtml", "mht", "hta"];
+    const HTML: &[&str] = &[
+        "html", "htm", "xhtml", "xht", "shtml", "mhtml", "mht", "hta",
+    ];
     const SCRIPT: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "wasm"];
-    let refused_html = StaticKind::Refused("an HTML page would run its script on the site's origin", "write the page as markdown (`.md`); raw HTML that formats is allowed inside it");
-    let refused_script = StaticKind::Refused("a script would run on the site's origin", "scripts come from the theme (`theme/assets/`), which is code, never from content");
+    let refused_html = StaticKind::Refused(
+        "an HTML page would run its script on the site's origin",
+        "write the page as markdown (`.md`); raw HTML that formats is allowed inside it",
+    );
+    let refused_script = StaticKind::Refused(
+        "a script would run on the site's origin",
+        "scripts come from the theme (`theme/assets/`), which is code, never from content",
+    );
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    let exts: Vec<String> = name.split('.').skip(1).map(str::to_ascii_lowercase).collect();
+    let exts: Vec<String> = name
+        .split('.')
+        .skip(1)
+        .map(str::to_ascii_lowercase)
+        .collect();
     let Some((last, inner)) = exts.split_last() else {
         return StaticKind::Copied; // `CNAME`, `LICENSE`: checked for markup at their start
     };
@@ -194,16 +223,40 @@ fn file_head(path: &Path, limit: u64) -> Vec<u8> {
 
 /// The error for a file in content/ that is not published, showing its first line (it is
 /// read for that only).
-fn refuse_static(sources: &mut Sources, diags: &mut Vec<Diagnostic>, display: &str, path: &Path, what: &str, hint: &str) {
+fn refuse_static(
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+    display: &str,
+    path: &Path,
+    what: &str,
+    hint: &str,
+) {
     let head = file_head(path, 240);
-    let first = String::from_utf8_lossy(&head).lines().find(|l| !l.trim().is_empty()).unwrap_or_default().to_string();
-    let id = sources.add(display.to_string(), path.to_path_buf(), Arc::from(format!("{first}\n")));
-    diags.push(Diagnostic::error(Span::new(id, 0, 0), format!("`{display}`: {what}")).with_label("not published").with_hint(hint.to_string()));
+    let first = String::from_utf8_lossy(&head)
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .to_string();
+    let id = sources.add(
+        display.to_string(),
+        path.to_path_buf(),
+        Arc::from(format!("{first}\n")),
+    );
+    diags.push(
+        Diagnostic::error(Span::new(id, 0, 0), format!("`{display}`: {what}"))
+            .with_label("not published")
+            .with_hint(hint.to_string()),
+    );
 }
 
 /// Checks a drawing or XML file from content/ the way raw HTML in a page is checked (see
 /// [`portolan_dialect::markdown::unsafe_xml`]); returns its text when it is safe to publish.
-fn check_static(sources: &mut Sources, display: String, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Arc<str>> {
+fn check_static(
+    sources: &mut Sources,
+    display: String,
+    path: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Arc<str>> {
     let id = match sources::read_text(sources, display, path) {
         Ok(id) => id,
         Err(d) => {
@@ -253,15 +306,22 @@ pub struct Includes {
 impl IncludeResolver for Includes {
     fn resolve(&self, path: &str) -> Result<Included, IncludeError> {
         match self.by_path.get(path) {
-            Some((file, text)) => Ok(Included { file: *file, text: text.clone() }),
+            Some((file, text)) => Ok(Included {
+                file: *file,
+                text: text.clone(),
+            }),
             None => {
                 let known: Vec<&str> = self.by_path.keys().map(String::as_str).collect();
                 Err(IncludeError {
                     message: format!("include `{path}` not found in {CONTENT_DIR}/{INCLUDES_DIR}/"),
-                    hint: Some(match portolan_dialect::diag::did_you_mean(path, known.iter().copied()) {
-                        Some(s) => format!("did you mean `/{s}`?"),
-                        None => format!("create {CONTENT_DIR}/{INCLUDES_DIR}/{path}, or fix the path"),
-                    }),
+                    hint: Some(
+                        match portolan_dialect::diag::did_you_mean(path, known.iter().copied()) {
+                            Some(s) => format!("did you mean `/{s}`?"),
+                            None => format!(
+                                "create {CONTENT_DIR}/{INCLUDES_DIR}/{path}, or fix the path"
+                            ),
+                        },
+                    ),
                 })
             }
         }
@@ -301,7 +361,10 @@ impl std::fmt::Display for Failure {
 }
 
 fn display_rel(base: &Path, p: &Path) -> String {
-    p.strip_prefix(base).unwrap_or(p).to_string_lossy().replace('\\', "/")
+    p.strip_prefix(base)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// Reads the site folder. Errors are collected, not returned at the first one.
@@ -346,13 +409,19 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
     let mut statics = Vec::new();
     let mut includes = Includes::default();
 
-    let walker = WalkDir::new(&content).follow_links(false).sort_by_file_name().into_iter();
+    let walker = WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
     for entry in walker.filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.')) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().map(|p| display_rel(site, p)).unwrap_or_default();
-                diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("cannot read `{path}`: {e}")) });
+                diags.push(Diagnostic {
+                    span: None,
+                    ..Diagnostic::error(Span::new(0, 0, 0), format!("cannot read `{path}`: {e}"))
+                });
                 continue;
             }
         };
@@ -364,9 +433,14 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
                 Ok(true) => {}
                 Ok(false) => {
                     let id = sources.add(display.clone(), path.to_path_buf(), Arc::from(""));
-                    diags.push(Diagnostic::error(Span::new(id, 0, 0), format!("symlink `{display}` points outside the site's content folder"))
+                    diags.push(
+                        Diagnostic::error(
+                            Span::new(id, 0, 0),
+                            format!("symlink `{display}` points outside the site's content folder"),
+                        )
                         .with_label("")
-                        .with_hint("copy the file into content/ instead of linking to it"));
+                        .with_hint("copy the file into content/ instead of linking to it"),
+                    );
                     continue;
                 }
                 Err(e) => {
@@ -377,7 +451,13 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
             if path.is_dir() {
                 // A linked folder could loop; content folders are walked only as real folders.
                 let id = sources.add(display.clone(), path.to_path_buf(), Arc::from(""));
-                diags.push(Diagnostic::warning(Span::new(id, 0, 0), format!("symlinked folder `{display}` is not followed")).with_label(""));
+                diags.push(
+                    Diagnostic::warning(
+                        Span::new(id, 0, 0),
+                        format!("symlinked folder `{display}` is not followed"),
+                    )
+                    .with_label(""),
+                );
                 continue;
             }
         } else if !ft.is_file() {
@@ -386,14 +466,20 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
         let rel = display_rel(&content, path);
         if let Ok(inc_rel) = path.strip_prefix(&includes_root) {
             if let Some(canon) = &includes_canon {
-                if !path.canonicalize().map(|p| p.starts_with(canon)).unwrap_or(false) {
+                if !path
+                    .canonicalize()
+                    .map(|p| p.starts_with(canon))
+                    .unwrap_or(false)
+                {
                     continue;
                 }
             }
             match sources::read_text(&mut sources, display, path) {
                 Ok(id) => {
                     let key = inc_rel.to_string_lossy().replace('\\', "/");
-                    includes.by_path.insert(key, (id, sources.get(id).text.clone()));
+                    includes
+                        .by_path
+                        .insert(key, (id, sources.get(id).text.clone()));
                 }
                 Err(d) => diags.push(d),
             }
@@ -404,7 +490,11 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
         }
         if rel.ends_with(".md") {
             match sources::read_text(&mut sources, display, path) {
-                Ok(id) => pages.push(PageSource { file: id, url: url_for(&rel), rel }),
+                Ok(id) => pages.push(PageSource {
+                    file: id,
+                    url: url_for(&rel),
+                    rel,
+                }),
                 Err(d) => diags.push(d),
             }
         } else {
@@ -431,9 +521,15 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
     for w in pages.windows(2) {
         if w[0].url == w[1].url {
             diags.push(
-                Diagnostic::error(Span::new(w[1].file, 0, 0), format!("`{}` and `{}` both make the page /{}", w[0].rel, w[1].rel, w[1].url))
-                    .with_label("")
-                    .with_hint("rename one of them"),
+                Diagnostic::error(
+                    Span::new(w[1].file, 0, 0),
+                    format!(
+                        "`{}` and `{}` both make the page /{}",
+                        w[0].rel, w[1].rel, w[1].url
+                    ),
+                )
+                .with_label("")
+                .with_hint("rename one of them"),
             );
         }
     }
@@ -441,7 +537,10 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
     let theme = match Theme::load(site, opts.embedded) {
         Ok(t) => t,
         Err(msg) => {
-            diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), msg) });
+            diags.push(Diagnostic {
+                span: None,
+                ..Diagnostic::error(Span::new(0, 0, 0), msg)
+            });
             return None;
         }
     };
@@ -457,13 +556,29 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
             let display = format!("{CONTENT_DIR}/{}", st.rel);
             let id = sources.add(display.clone(), st.disk.clone(), Arc::from(""));
             diags.push(
-                Diagnostic::error(Span::new(id, 0, 0), format!("`{display}` would replace `{}`, which the build writes", st.rel))
-                    .with_label("")
-                    .with_hint("rename or move the file (`search/` and the theme's asset names are reserved)"),
+                Diagnostic::error(
+                    Span::new(id, 0, 0),
+                    format!(
+                        "`{display}` would replace `{}`, which the build writes",
+                        st.rel
+                    ),
+                )
+                .with_label("")
+                .with_hint(
+                    "rename or move the file (`search/` and the theme's asset names are reserved)",
+                ),
             );
         }
     }
-    let mut loaded = Loaded { config, sources, pages, statics, includes, theme, links: links::LinkMap::default() };
+    let mut loaded = Loaded {
+        config,
+        sources,
+        pages,
+        statics,
+        includes,
+        theme,
+        links: links::LinkMap::default(),
+    };
     loaded.links = links::LinkMap::new(&loaded);
     Some(loaded)
 }
@@ -476,7 +591,10 @@ fn symlink_target(content: &Path, path: &Path) -> std::io::Result<bool> {
 /// `a/b.md` → `a/b/`; `a/index.md` → `a/`; `index.md` → ``.
 pub fn url_for(rel: &str) -> String {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
-    let stem = stem.strip_suffix("index").map(|s| s.trim_end_matches('/')).unwrap_or(stem);
+    let stem = stem
+        .strip_suffix("index")
+        .map(|s| s.trim_end_matches('/'))
+        .unwrap_or(stem);
     if stem.is_empty() {
         String::new()
     } else {
@@ -509,34 +627,60 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let tera = match loaded.theme.tera() {
         Ok(t) => t,
         Err(msg) => {
-            diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), msg) });
+            diags.push(Diagnostic {
+                span: None,
+                ..Diagnostic::error(Span::new(0, 0, 0), msg)
+            });
             return Err(failure(&loaded.sources, diags));
         }
     };
     let out = opts.out_dir();
     if let Err(msg) = check_out_dir(opts, &out) {
-        diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), msg) });
+        diags.push(Diagnostic {
+            span: None,
+            ..Diagnostic::error(Span::new(0, 0, 0), msg)
+        });
         return Err(failure(&loaded.sources, diags));
     }
     let staging = match output::Staging::new(&out) {
         Ok(s) => s,
         Err(e) => {
-            diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("cannot write {}: {e}", out.display())) });
+            diags.push(Diagnostic {
+                span: None,
+                ..Diagnostic::error(
+                    Span::new(0, 0, 0),
+                    format!("cannot write {}: {e}", out.display()),
+                )
+            });
             return Err(failure(&loaded.sources, diags));
         }
     };
     let trash = output::take_out_trash(&out);
 
     let t = Instant::now();
-    let ctx = portolan_dialect::Context { site: &loaded.config.variables, includes: &loaded.includes, links: &loaded.links };
-    let read: Vec<(Option<portolan_dialect::FrontMatter>, Vec<Diagnostic>)> =
-        loaded.pages.par_iter().map(|p| portolan_dialect::render_frontmatter(ctx, p.file, &loaded.sources.get(p.file).text)).collect();
+    let ctx = portolan_dialect::Context {
+        site: &loaded.config.variables,
+        includes: &loaded.includes,
+        links: &loaded.links,
+    };
+    let read: Vec<(Option<portolan_dialect::FrontMatter>, Vec<Diagnostic>)> = loaded
+        .pages
+        .par_iter()
+        .map(|p| {
+            portolan_dialect::render_frontmatter(ctx, p.file, &loaded.sources.get(p.file).text)
+        })
+        .collect();
     let mut fronts = Vec::with_capacity(read.len());
     for (f, d) in read {
         diags.extend(d);
         fronts.push(f);
     }
-    let known: Vec<(&PageSource, &portolan_dialect::FrontMatter)> = loaded.pages.iter().zip(&fronts).filter_map(|(p, f)| f.as_ref().map(|f| (p, f))).collect();
+    let known: Vec<(&PageSource, &portolan_dialect::FrontMatter)> = loaded
+        .pages
+        .iter()
+        .zip(&fronts)
+        .filter_map(|(p, f)| f.as_ref().map(|f| (p, f)))
+        .collect();
     let index = page::SiteIndex::new(&loaded, &known, &mut diags);
     timer("index", t);
 
@@ -547,16 +691,32 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         .par_iter()
         .zip(&fronts)
         .map(|(src, front)| {
-            let (rendered, mut d) = portolan_dialect::render_page_with(ctx, src.file, &loaded.sources.get(src.file).text, front.as_ref());
+            let (rendered, mut d) = portolan_dialect::render_page_with(
+                ctx,
+                src.file,
+                &loaded.sources.get(src.file).text,
+                front.as_ref(),
+            );
             let mut written = false;
-            let doc = rendered.as_ref().map(|r| search::doc_for(&format!("{}{}", loaded.config.base_url, src.url), r));
+            let doc = rendered
+                .as_ref()
+                .map(|r| search::doc_for(&format!("{}{}", loaded.config.base_url, src.url), r));
             if let Some(rendered) = rendered {
                 match page::render(&loaded, &index, &tera, src, &rendered) {
-                    Ok(o) => match staging.write(&o.html_path, o.html.as_bytes()).and_then(|()| staging.write(&o.json_path, o.json.as_bytes())) {
+                    Ok(o) => match staging
+                        .write(&o.html_path, o.html.as_bytes())
+                        .and_then(|()| staging.write(&o.json_path, o.json.as_bytes()))
+                    {
                         Ok(()) => written = true,
-                        Err(e) => d.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("cannot write {}: {e}", o.html_path)) }),
+                        Err(e) => d.push(Diagnostic {
+                            span: None,
+                            ..Diagnostic::error(
+                                Span::new(0, 0, 0),
+                                format!("cannot write {}: {e}", o.html_path),
+                            )
+                        }),
                     },
-                    Err(e) => d.extend(e),
+                    Err(e) => d.push(e),
                 }
             }
             progress.tick();
@@ -581,10 +741,23 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let (mut files, d) = session::site_files(&loaded, &tera);
     diags.extend(d);
     files.extend(session::sitemap_files(&loaded, &written));
-    files.extend(search::build_index(&docs).into_iter().map(|(p, b)| (p, OutFile::Bytes(b.into()))));
-    let finished = files.par_iter().try_for_each(|(rel, f)| write_file(&staging, rel, f)).and_then(|()| staging.commit());
+    files.extend(
+        search::build_index(&docs)
+            .into_iter()
+            .map(|(p, b)| (p, OutFile::Bytes(b.into()))),
+    );
+    let finished = files
+        .par_iter()
+        .try_for_each(|(rel, f)| write_file(&staging, rel, f))
+        .and_then(|()| staging.commit());
     if let Err(e) = finished {
-        diags.push(Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("cannot write {}: {e}", out.display())) });
+        diags.push(Diagnostic {
+            span: None,
+            ..Diagnostic::error(
+                Span::new(0, 0, 0),
+                format!("cannot write {}: {e}", out.display()),
+            )
+        });
         return Err(failure(&loaded.sources, diags));
     }
     if let Some(trash) = trash {
@@ -594,7 +767,11 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     Ok(Report {
         pages: written.len(),
         files: files.len() + written.len(),
-        warnings: if diags.is_empty() { String::new() } else { loaded.sources.render(&diags) },
+        warnings: if diags.is_empty() {
+            String::new()
+        } else {
+            loaded.sources.render(&diags)
+        },
         warning_count: diags.len(),
         elapsed: started.elapsed(),
         out_dir: out,
@@ -609,16 +786,26 @@ fn write_file(staging: &output::Staging, rel: &str, f: &OutFile) -> std::io::Res
 }
 
 pub(crate) fn failure(sources: &Sources, diagnostics: Vec<Diagnostic>) -> Failure {
-    Failure { rendered: sources.render(&diagnostics), diagnostics }
+    Failure {
+        rendered: sources.render(&diagnostics),
+        diagnostics,
+    }
 }
 
 fn check_out_dir(opts: &Options, out: &Path) -> Result<(), String> {
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let out_abs = abs(out);
     let site_abs = abs(&opts.site_dir);
-    for protected in [site_abs.clone(), site_abs.join(CONTENT_DIR), site_abs.join("theme")] {
+    for protected in [
+        site_abs.clone(),
+        site_abs.join(CONTENT_DIR),
+        site_abs.join("theme"),
+    ] {
         if protected.starts_with(&out_abs) {
-            return Err(format!("refusing to write the output to {}: it holds the site's own files", out.display()));
+            return Err(format!(
+                "refusing to write the output to {}: it holds the site's own files",
+                out.display()
+            ));
         }
     }
     Ok(())
@@ -627,7 +814,9 @@ fn check_out_dir(opts: &Options, out: &Path) -> Result<(), String> {
 /// Writes `files` as the new output folder, atomically.
 pub fn write(out: &Path, files: &BTreeMap<String, OutFile>) -> std::io::Result<()> {
     let staging = output::Staging::new(out)?;
-    files.par_iter().try_for_each(|(rel, f)| write_file(&staging, rel, f))?;
+    files
+        .par_iter()
+        .try_for_each(|(rel, f)| write_file(&staging, rel, f))?;
     staging.commit()
 }
 
@@ -639,6 +828,9 @@ mod tests {
     fn pretty_urls() {
         assert_eq!(url_for("index.md"), "");
         assert_eq!(url_for("konnect/index.md"), "konnect/");
-        assert_eq!(url_for("konnect-platform/network.md"), "konnect-platform/network/");
+        assert_eq!(
+            url_for("konnect-platform/network.md"),
+            "konnect-platform/network/"
+        );
     }
 }

@@ -54,14 +54,30 @@ impl LinkMap {
     /// The map for a loaded site's pages, static files and theme assets.
     pub fn new(loaded: &Loaded) -> LinkMap {
         let mut files: HashSet<String> = loaded.statics.iter().map(|s| s.rel.clone()).collect();
-        files.extend(loaded.theme.assets.iter().map(|(n, _)| format!("assets/{n}")));
-        files.extend(loaded.theme.asset_names.keys().map(|n| format!("assets/{n}")));
+        files.extend(
+            loaded
+                .theme
+                .assets
+                .iter()
+                .map(|(n, _)| format!("assets/{n}")),
+        );
+        files.extend(
+            loaded
+                .theme
+                .asset_names
+                .keys()
+                .map(|n| format!("assets/{n}")),
+        );
         files.extend(["sitemap.xml", "robots.txt", "404.html"].map(String::from));
         LinkMap {
             base: loaded.config.base_url.clone(),
             pages: loaded.pages.iter().map(|p| p.url.clone()).collect(),
             files,
-            upstream: loaded.config.upstream_url.clone().map(|u| u.trim_end_matches('/').to_string()),
+            upstream: loaded
+                .config
+                .upstream_url
+                .clone()
+                .map(|u| u.trim_end_matches('/').to_string()),
         }
     }
 
@@ -72,7 +88,8 @@ impl LinkMap {
             return Target::SamePage(frag.to_string());
         }
         let lower = url.to_ascii_lowercase();
-        if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
+        if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
+        {
             return Target::External;
         }
         if !url.starts_with('/') {
@@ -172,7 +189,9 @@ pub fn probe_external(urls: &[String], timeout: std::time::Duration) -> Vec<(Str
             s.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(url) = urls.get(i) else { break };
-                let status = |r: Result<ureq::http::Response<ureq::Body>, ureq::Error>| r.map(|r| r.status().as_u16());
+                let status = |r: Result<ureq::http::Response<ureq::Body>, ureq::Error>| {
+                    r.map(|r| r.status().as_u16())
+                };
                 let mut got = status(agent.head(url).call());
                 if matches!(got, Ok(405 | 501)) {
                     got = status(agent.get(url).call());
@@ -195,26 +214,41 @@ pub fn probe_external(urls: &[String], timeout: std::time::Duration) -> Vec<(Str
 }
 
 /// Checks every link of every page.
-pub fn check(loaded: &Loaded, pages: &[(&PageSource, &RenderedPage)], map: &LinkMap) -> CheckReport {
-    let anchor_sets: HashMap<&str, HashSet<String>> = pages.iter().map(|(s, p)| (s.url.as_str(), anchors(p))).collect();
+pub fn check(
+    loaded: &Loaded,
+    pages: &[(&PageSource, &RenderedPage)],
+    map: &LinkMap,
+) -> CheckReport {
+    let anchor_sets: HashMap<&str, HashSet<String>> = pages
+        .iter()
+        .map(|(s, p)| (s.url.as_str(), anchors(p)))
+        .collect();
     let mut report = CheckReport::default();
     for (src, page) in pages {
         for link in &page.links {
             let pos = loaded.sources.position(link.span);
             let broken_anchor = |target_url: &str, frag: &str| {
-                let shown = if target_url.is_empty() { "/".to_string() } else { format!("/{target_url}") };
-                Diagnostic::error(link.span, format!("broken anchor `#{frag}`: {shown} has no such id"))
-                    .with_label("no heading, FAQ or table row has this id")
+                let shown = if target_url.is_empty() {
+                    "/".to_string()
+                } else {
+                    format!("/{target_url}")
+                };
+                Diagnostic::error(
+                    link.span,
+                    format!("broken anchor `#{frag}`: {shown} has no such id"),
+                )
+                .with_label("no heading, FAQ or table row has this id")
             };
             match map.target(&link.url) {
-                Target::SamePage(frag) if !frag.is_empty() => {
-                    if !anchor_sets.get(src.url.as_str()).is_some_and(|a| a.contains(&frag)) {
-                        let mut d = broken_anchor(&src.url, &frag);
-                        if let Some(s) = portolan_dialect::diag::did_you_mean(&frag, anchor_sets[src.url.as_str()].iter().map(String::as_str)) {
-                            d = d.with_hint(format!("did you mean `#{s}`?"));
-                        }
-                        report.errors.push(d);
+                Target::SamePage(frag)
+                    if !frag.is_empty()
+                        && !anchor_sets.get(src.url.as_str()).is_some_and(|a| a.contains(&frag)) =>
+                {
+                    let mut d = broken_anchor(&src.url, &frag);
+                    if let Some(s) = portolan_dialect::diag::did_you_mean(&frag, anchor_sets[src.url.as_str()].iter().map(String::as_str)) {
+                        d = d.with_hint(format!("did you mean `#{s}`?"));
                     }
+                    report.errors.push(d);
                 }
                 Target::Page(key, Some(frag)) => {
                     let set = &anchor_sets[key.as_str()];
@@ -247,7 +281,9 @@ mod tests {
     fn map(upstream: Option<&str>, base: &str) -> LinkMap {
         LinkMap {
             base: base.into(),
-            pages: ["".to_string(), "gateway/network/".into()].into_iter().collect(),
+            pages: ["".to_string(), "gateway/network/".into()]
+                .into_iter()
+                .collect(),
             files: ["assets/style.css".to_string()].into_iter().collect(),
             upstream: upstream.map(String::from),
         }
@@ -256,17 +292,38 @@ mod tests {
     #[test]
     fn classifies_and_rewrites() {
         let m = map(Some("https://developer.konghq.com"), "/docs/");
-        assert_eq!(m.target("/gateway/network/#ports"), Target::Page("gateway/network/".into(), Some("ports".into())));
-        assert_eq!(m.target("/gateway/network"), Target::Page("gateway/network/".into(), None));
-        assert_eq!(m.rewrite("/gateway/network/#ports").as_deref(), Some("/docs/gateway/network/#ports"));
-        assert_eq!(m.rewrite("/assets/style.css").as_deref(), Some("/docs/assets/style.css"));
-        assert_eq!(m.rewrite("/gateway/configuration/#x").as_deref(), Some("https://developer.konghq.com/gateway/configuration/#x"));
+        assert_eq!(
+            m.target("/gateway/network/#ports"),
+            Target::Page("gateway/network/".into(), Some("ports".into()))
+        );
+        assert_eq!(
+            m.target("/gateway/network"),
+            Target::Page("gateway/network/".into(), None)
+        );
+        assert_eq!(
+            m.rewrite("/gateway/network/#ports").as_deref(),
+            Some("/docs/gateway/network/#ports")
+        );
+        assert_eq!(
+            m.rewrite("/assets/style.css").as_deref(),
+            Some("/docs/assets/style.css")
+        );
+        assert_eq!(
+            m.rewrite("/gateway/configuration/#x").as_deref(),
+            Some("https://developer.konghq.com/gateway/configuration/#x")
+        );
         assert_eq!(m.rewrite("https://konghq.com"), None);
         assert_eq!(m.rewrite("#local"), None);
         let m = map(None, "/");
         assert_eq!(m.target("/nope/"), Target::Missing("nope/".into()));
         assert_eq!(m.rewrite("/gateway/network/"), None);
-        assert_eq!(m.rewrite("/gateway/network").as_deref(), Some("/gateway/network/"));
-        assert_eq!(m.rewrite("/gateway/network?x=1#a").as_deref(), Some("/gateway/network/?x=1#a"));
+        assert_eq!(
+            m.rewrite("/gateway/network").as_deref(),
+            Some("/gateway/network/")
+        );
+        assert_eq!(
+            m.rewrite("/gateway/network?x=1#a").as_deref(),
+            Some("/gateway/network/?x=1#a")
+        );
     }
 }

@@ -34,9 +34,15 @@ fn sibling(target: &Path, tag: &str) -> io::Result<(PathBuf, String)> {
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "output folder has no name"))?
         .to_string_lossy()
         .into_owned();
-    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let prefix = format!(".{name}.{tag}-");
-    Ok((parent.join(format!("{prefix}{}", std::process::id())), prefix))
+    Ok((
+        parent.join(format!("{prefix}{}", std::process::id())),
+        prefix,
+    ))
 }
 
 impl Staging {
@@ -45,7 +51,10 @@ impl Staging {
     pub fn new(target: &Path) -> io::Result<Staging> {
         if target.exists() {
             if !target.is_dir() {
-                return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{} exists and is not a folder", target.display())));
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("{} exists and is not a folder", target.display()),
+                ));
             }
             let empty = fs::read_dir(target)?.next().is_none();
             if !empty && !target.join(MARKER).exists() {
@@ -67,13 +76,24 @@ impl Staging {
         let (_, trash_prefix) = sibling(target, "trash")?;
         let reusable = fs::read_dir(&parent)?.flatten().find(|e| {
             let n = e.file_name().to_string_lossy().into_owned();
-            n.starts_with(&trash_prefix) && !n.ends_with(".deleting") && e.path().join(MARKER).exists()
+            n.starts_with(&trash_prefix)
+                && !n.ends_with(".deleting")
+                && e.path().join(MARKER).exists()
         });
         let reused = reusable.is_some_and(|e| fs::rename(e.path(), &dir).is_ok());
         fs::create_dir_all(&dir)?;
-        fs::write(dir.join(MARKER), "This folder is written by Portolan and replaced on every build.\n")?;
+        fs::write(
+            dir.join(MARKER),
+            "This folder is written by Portolan and replaced on every build.\n",
+        )?;
         let written = std::sync::Mutex::new(std::collections::HashSet::from([dir.join(MARKER)]));
-        Ok(Staging { dir, target: target.to_path_buf(), committed: false, reused, written })
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            committed: false,
+            reused,
+            written,
+        })
     }
 
     /// The staging folder.
@@ -137,7 +157,10 @@ impl Staging {
         if !self.reused {
             return Ok(());
         }
-        let written = self.written.lock().map_err(|_| io::Error::other("staging lock poisoned"))?;
+        let written = self
+            .written
+            .lock()
+            .map_err(|_| io::Error::other("staging lock poisoned"))?;
         fn walk(dir: &Path, written: &std::collections::HashSet<PathBuf>) -> io::Result<bool> {
             let mut empty = true;
             for e in fs::read_dir(dir)? {
@@ -166,7 +189,13 @@ impl Staging {
     pub fn commit(mut self) -> io::Result<()> {
         self.sweep()?;
         if self.target.exists() {
-            match rustix::fs::renameat_with(rustix::fs::CWD, &self.dir, rustix::fs::CWD, &self.target, rustix::fs::RenameFlags::EXCHANGE) {
+            match rustix::fs::renameat_with(
+                rustix::fs::CWD,
+                &self.dir,
+                rustix::fs::CWD,
+                &self.target,
+                rustix::fs::RenameFlags::EXCHANGE,
+            ) {
                 Ok(()) => {
                     // The staging path now holds the previous output.
                     self.committed = true;
@@ -195,7 +224,9 @@ impl Staging {
 
 fn same_content(path: &Path, bytes: &[u8]) -> bool {
     match fs::metadata(path) {
-        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => fs::read(path).is_ok_and(|old| old == bytes),
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            fs::read(path).is_ok_and(|old| old == bytes)
+        }
         _ => false,
     }
 }
@@ -204,8 +235,16 @@ fn same_content(path: &Path, bytes: &[u8]) -> bool {
 /// caller joins it before exiting.
 pub fn take_out_trash(target: &Path) -> Option<std::thread::JoinHandle<()>> {
     let (_, prefix) = sibling(target, "trash").ok()?;
-    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let old: Vec<PathBuf> = fs::read_dir(parent).ok()?.flatten().filter(|e| e.file_name().to_string_lossy().starts_with(&prefix)).map(|e| e.path()).collect();
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let old: Vec<PathBuf> = fs::read_dir(parent)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .collect();
     if old.is_empty() {
         return None;
     }
@@ -258,7 +297,11 @@ mod tests {
         assert_eq!(fs::read(out.join("b/index.html")).unwrap(), b"two");
         // The previous output waits beside it as trash until the next build deletes it.
         let names = || {
-            let mut v: Vec<String> = fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+            let mut v: Vec<String> = fs::read_dir(tmp.path())
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
             v.sort();
             v
         };
@@ -272,7 +315,12 @@ mod tests {
     fn reused_trash_holds_exactly_the_new_build() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        for files in [&["a/index.html", "b/index.html"][..], &["a/index.html", "c"][..], &["b/index.html", "c/index.html"][..], &["a/index.html"][..]] {
+        for files in [
+            &["a/index.html", "b/index.html"][..],
+            &["a/index.html", "c"][..],
+            &["b/index.html", "c/index.html"][..],
+            &["a/index.html"][..],
+        ] {
             let s = Staging::new(&out).unwrap();
             for f in files {
                 s.write(f, f.as_bytes()).unwrap();
@@ -280,7 +328,11 @@ mod tests {
             s.commit().unwrap();
             let mut got: Vec<String> = walk_files(&out);
             got.sort();
-            let mut want: Vec<String> = files.iter().map(|f| f.to_string()).chain([MARKER.to_string()]).collect();
+            let mut want: Vec<String> = files
+                .iter()
+                .map(|f| f.to_string())
+                .chain([MARKER.to_string()])
+                .collect();
             want.sort();
             assert_eq!(got, want);
         }
@@ -290,7 +342,11 @@ mod tests {
         let mut v = Vec::new();
         for e in fs::read_dir(dir).unwrap().flatten() {
             if e.path().is_dir() {
-                v.extend(walk_files(&e.path()).into_iter().map(|f| format!("{}/{f}", e.file_name().to_string_lossy())));
+                v.extend(
+                    walk_files(&e.path())
+                        .into_iter()
+                        .map(|f| format!("{}/{f}", e.file_name().to_string_lossy())),
+                );
             } else {
                 v.push(e.file_name().to_string_lossy().into_owned());
             }

@@ -4,8 +4,13 @@
 use std::collections::HashMap;
 
 use portolan_dialect::frontmatter::{self, find_value_span, key_span};
-use portolan_dialect::{Diagnostic, FrontMatter, LinkRewriter, Heading, RenderedFaq, RenderedPage, Span, Table, CALCULATOR_MARKER};
-use portolan_endpoints::{CalculatorSpec, ContentFacts, FactColumn, FactParagraph, FactRow, FactTable};
+use portolan_dialect::{
+    Diagnostic, FrontMatter, Heading, LinkRewriter, RenderedFaq, RenderedPage, Span, Table,
+    CALCULATOR_MARKER,
+};
+use portolan_endpoints::{
+    CalculatorSpec, ContentFacts, FactColumn, FactParagraph, FactRow, FactTable,
+};
 use serde::Serialize;
 use serde_json::json;
 
@@ -99,16 +104,30 @@ fn parent_key(key: &str) -> Option<String> {
         return None;
     }
     let t = key.trim_end_matches('/');
-    Some(t.rfind('/').map_or(String::new(), |i| format!("{}/", &t[..i])))
+    Some(
+        t.rfind('/')
+            .map_or(String::new(), |i| format!("{}/", &t[..i])),
+    )
 }
 
 impl Nav {
     fn new(loaded: &Loaded, pages: &[(&PageSource, &FrontMatter)]) -> Nav {
         let base = &loaded.config.base_url;
-        let mut nav = Nav { nodes: Vec::new(), by_key: HashMap::new(), order: Vec::new(), place: Vec::new(), cache: Vec::new() };
+        let mut nav = Nav {
+            nodes: Vec::new(),
+            by_key: HashMap::new(),
+            order: Vec::new(),
+            place: Vec::new(),
+            cache: Vec::new(),
+        };
         nav.node("", None, loaded.config.title.clone(), 0);
         for (src, page) in pages {
-            let i = nav.node(&src.url, Some(with_base(base, &format!("/{}", src.url))), nav_title(page), page.weight.unwrap_or(0));
+            let i = nav.node(
+                &src.url,
+                Some(with_base(base, &format!("/{}", src.url))),
+                nav_title(page),
+                page.weight.unwrap_or(0),
+            );
             nav.nodes[i].href = Some(with_base(base, &format!("/{}", src.url)));
             nav.nodes[i].title = nav_title(page);
             nav.nodes[i].weight = page.weight.unwrap_or(0);
@@ -117,7 +136,12 @@ impl Nav {
         let mut i = 0;
         while i < nav.nodes.len() {
             if let Some(pk) = parent_key(&nav.nodes[i].key) {
-                let seg = pk.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
+                let seg = pk
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
                 let p = match nav.by_key.get(&pk) {
                     Some(&p) => p,
                     None => nav.node(&pk, None, loaded.config.label(&seg), 0),
@@ -130,7 +154,9 @@ impl Nav {
         let nodes = &nav.nodes;
         let mut sorted: Vec<Vec<usize>> = nodes.iter().map(|n| n.children.clone()).collect();
         for c in &mut sorted {
-            c.sort_by(|&a, &b| (nodes[a].weight, &nodes[a].title).cmp(&(nodes[b].weight, &nodes[b].title)));
+            c.sort_by(|&a, &b| {
+                (nodes[a].weight, &nodes[a].title).cmp(&(nodes[b].weight, &nodes[b].title))
+            });
         }
         for (n, c) in nav.nodes.iter_mut().zip(sorted) {
             n.children = c;
@@ -144,7 +170,9 @@ impl Nav {
             }
             stack.extend(nav.nodes[n].children.iter().rev());
         }
-        nav.cache = (0..nav.nodes.len()).map(|_| std::sync::OnceLock::new()).collect();
+        nav.cache = (0..nav.nodes.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
         nav
     }
 
@@ -152,7 +180,14 @@ impl Nav {
         if let Some(&i) = self.by_key.get(key) {
             return i;
         }
-        self.nodes.push(NavNode { key: key.to_string(), href, title, weight, parent: None, children: Vec::new() });
+        self.nodes.push(NavNode {
+            key: key.to_string(),
+            href,
+            title,
+            weight,
+            parent: None,
+            children: Vec::new(),
+        });
         self.by_key.insert(key.to_string(), self.nodes.len() - 1);
         self.nodes.len() - 1
     }
@@ -162,9 +197,19 @@ impl Nav {
     ///
     /// Pages under the same parent show the same tree but for which link is current, so the
     /// theme's `nav.html` renders once per expanded node and each page marks its own link.
-    fn for_page(&self, url_key: &str, tera: &tera::Tera) -> Result<(String, serde_json::Value, serde_json::Value), tera::Error> {
+    fn for_page(
+        &self,
+        url_key: &str,
+        tera: &tera::Tera,
+    ) -> Result<(String, serde_json::Value, serde_json::Value), tera::Error> {
         let current = self.by_key.get(url_key).copied();
-        let shown = current.map_or(0, |c| if self.nodes[c].children.is_empty() { self.nodes[c].parent.unwrap_or(0) } else { c });
+        let shown = current.map_or(0, |c| {
+            if self.nodes[c].children.is_empty() {
+                self.nodes[c].parent.unwrap_or(0)
+            } else {
+                c
+            }
+        });
         let html = match self.cache[shown].get() {
             Some(h) => h.clone(),
             None => {
@@ -183,8 +228,15 @@ impl Nav {
         };
         let html = match current.and_then(|c| self.nodes[c].href.as_deref()) {
             Some(href) => {
-                let link = format!("<a href=\"{}\">", portolan_dialect::markdown::escape_html(href));
-                html.replacen(&link, &format!("{}{}", &link[..link.len() - 1], " aria-current=\"page\">"), 1)
+                let link = format!(
+                    "<a href=\"{}\">",
+                    portolan_dialect::markdown::escape_html(href)
+                );
+                html.replacen(
+                    &link,
+                    &format!("{}{}", &link[..link.len() - 1], " aria-current=\"page\">"),
+                    1,
+                )
             }
             None => html,
         };
@@ -204,7 +256,11 @@ impl Nav {
             .map(|&c| {
                 let n = &self.nodes[c];
                 let open = path.contains(&c);
-                let kids = if open { self.items(&n.children, path) } else { Vec::new() };
+                let kids = if open {
+                    self.items(&n.children, path)
+                } else {
+                    Vec::new()
+                };
                 json!({
                     "title": n.title,
                     "url": n.href,
@@ -225,7 +281,10 @@ pub(crate) struct PageOutput {
 }
 
 fn nav_title(f: &FrontMatter) -> String {
-    f.short_title.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| f.title.clone())
+    f.short_title
+        .clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| f.title.clone())
 }
 
 /// `/x` or `x/` → `x/` (URL key relative to the base).
@@ -247,23 +306,43 @@ pub(crate) fn with_base(base: &str, u: &str) -> String {
 }
 
 impl SiteIndex {
-    pub(crate) fn new(loaded: &Loaded, pages: &[(&PageSource, &FrontMatter)], diags: &mut Vec<Diagnostic>) -> SiteIndex {
+    pub(crate) fn new(
+        loaded: &Loaded,
+        pages: &[(&PageSource, &FrontMatter)],
+        diags: &mut Vec<Diagnostic>,
+    ) -> SiteIndex {
         let base = &loaded.config.base_url;
-        let titles: HashMap<&str, String> = pages.iter().map(|(s, p)| (s.url.as_str(), nav_title(p))).collect();
+        let titles: HashMap<&str, String> = pages
+            .iter()
+            .map(|(s, p)| (s.url.as_str(), nav_title(p)))
+            .collect();
         let mut crumbs = HashMap::new();
         for (src, page) in pages {
             let text = &loaded.sources.get(src.file).text;
             let mut list = Vec::new();
             for b in &page.breadcrumbs {
                 match titles.get(url_key(b).as_str()) {
-                    Some(t) => list.push(Crumb { url: with_base(base, &format!("/{}", url_key(b))), title: t.clone() }),
+                    Some(t) => list.push(Crumb {
+                        url: with_base(base, &format!("/{}", url_key(b))),
+                        title: t.clone(),
+                    }),
                     None => diags.push(
                         Diagnostic::error(
-                            find_value_span(src.file, text, frontmatter::split(src.file, text).ok().and_then(|s| s.front), b),
+                            find_value_span(
+                                src.file,
+                                text,
+                                frontmatter::split(src.file, text)
+                                    .ok()
+                                    .and_then(|s| s.front),
+                                b,
+                            ),
                             format!("breadcrumb `{b}` names no page of this site"),
                         )
-                            .with_label("no page at this URL")
-                            .with_hint(format!("create content/{}index.md, or fix the URL", url_key(b))),
+                        .with_label("no page at this URL")
+                        .with_hint(format!(
+                            "create content/{}index.md, or fix the URL",
+                            url_key(b)
+                        )),
                     ),
                 }
             }
@@ -271,35 +350,68 @@ impl SiteIndex {
         }
 
         let mut sections: Vec<Section> = Vec::new();
-        let mut ordered: Vec<&(&PageSource, &FrontMatter)> = pages.iter().filter(|(s, _)| !s.url.is_empty()).collect();
+        let mut ordered: Vec<&(&PageSource, &FrontMatter)> =
+            pages.iter().filter(|(s, _)| !s.url.is_empty()).collect();
         ordered.sort_by(|a, b| {
-            let key = |(s, p): &&(&PageSource, &FrontMatter)| (s.url.split('/').next().unwrap_or("").to_string(), !s.url.ends_with("/") || s.url.matches('/').count() > 1, p.weight.unwrap_or(i64::MAX), p.title.clone());
+            let key = |(s, p): &&(&PageSource, &FrontMatter)| {
+                (
+                    s.url.split('/').next().unwrap_or("").to_string(),
+                    !s.url.ends_with("/") || s.url.matches('/').count() > 1,
+                    p.weight.unwrap_or(i64::MAX),
+                    p.title.clone(),
+                )
+            };
             key(a).cmp(&key(b))
         });
         for (src, page) in ordered {
             let top = src.url.split('/').next().unwrap_or("").to_string();
             let top_url = format!("{top}/");
-            let link = PageLink { url: with_base(base, &format!("/{}", src.url)), title: page.title.clone(), description: page.description.clone().unwrap_or_default() };
-            match sections.iter_mut().find(|s| s.url == with_base(base, &format!("/{top_url}"))) {
+            let link = PageLink {
+                url: with_base(base, &format!("/{}", src.url)),
+                title: page.title.clone(),
+                description: page.description.clone().unwrap_or_default(),
+            };
+            match sections
+                .iter_mut()
+                .find(|s| s.url == with_base(base, &format!("/{top_url}")))
+            {
                 Some(s) => s.pages.push(link),
                 None => sections.push(Section {
-                    title: titles.get(top_url.as_str()).cloned().unwrap_or_else(|| loaded.config.label(&top)),
+                    title: titles
+                        .get(top_url.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| loaded.config.label(&top)),
                     url: with_base(base, &format!("/{top_url}")),
                     pages: vec![link],
                 }),
             }
         }
-        SiteIndex { crumbs, sections, nav: Nav::new(loaded, pages) }
+        SiteIndex {
+            crumbs,
+            sections,
+            nav: Nav::new(loaded, pages),
+        }
     }
 }
 
 fn layout_of(src: &PageSource, f: &FrontMatter) -> String {
-    f.layout.clone().unwrap_or_else(|| if src.url.is_empty() { "home".into() } else { "page".into() })
+    f.layout.clone().unwrap_or_else(|| {
+        if src.url.is_empty() {
+            "home".into()
+        } else {
+            "page".into()
+        }
+    })
 }
 
 fn assets(loaded: &Loaded) -> serde_json::Value {
     let base = &loaded.config.base_url;
-    let url = |n: &str| loaded.theme.asset(n).map_or(String::new(), |a| format!("{base}assets/{a}"));
+    let url = |n: &str| {
+        loaded
+            .theme
+            .asset(n)
+            .map_or(String::new(), |a| format!("{base}assets/{a}"))
+    };
     json!({
         "style_css": url("style.css"),
         "portolan_js": url("portolan.js"),
@@ -345,17 +457,31 @@ pub(crate) fn html_safe_json(s: String) -> String {
     out
 }
 
-pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: &PageSource, page: &RenderedPage) -> Result<PageOutput, Option<Diagnostic>> {
+pub(crate) fn render(
+    loaded: &Loaded,
+    site: &SiteIndex,
+    tera: &tera::Tera,
+    src: &PageSource,
+    page: &RenderedPage,
+) -> Result<PageOutput, Diagnostic> {
     let base = &loaded.config.base_url;
     let f = &page.front;
     let url = with_base(base, &format!("/{}", src.url));
     let crumbs = site.crumbs.get(&src.url).cloned().unwrap_or_default();
-    let labelled = |ids: &[String]| ids.iter().map(|id| json!({"id": id, "name": loaded.config.label(id)})).collect::<Vec<_>>();
-    let toc: Vec<&Heading> = page.headings.iter().filter(|h| (2..=3).contains(&h.level)).collect();
+    let labelled = |ids: &[String]| {
+        ids.iter()
+            .map(|id| json!({"id": id, "name": loaded.config.label(id)}))
+            .collect::<Vec<_>>()
+    };
+    let toc: Vec<&Heading> = page
+        .headings
+        .iter()
+        .filter(|h| (2..=3).contains(&h.level))
+        .collect();
 
     let mut content = page.html.clone();
     if page.has_calculator {
-        let widget = calculator_html(loaded, tera, src, page).map_err(Some)?;
+        let widget = calculator_html(loaded, tera, src, page)?;
         content = content.replacen(CALCULATOR_MARKER, &widget, 1);
     }
 
@@ -380,19 +506,28 @@ pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: 
             .collect();
         graph.push(json!({"@type": "BreadcrumbList", "itemListElement": items}));
     }
-    let json_ld = if graph.is_empty() { String::new() } else { script_json(&json!({"@context": "https://schema.org", "@graph": graph})) };
+    let json_ld = if graph.is_empty() {
+        String::new()
+    } else {
+        script_json(&json!({"@context": "https://schema.org", "@graph": graph}))
+    };
 
     let layout = layout_of(src, f);
     if !loaded.theme.layouts().any(|l| l == layout) {
         let text = &loaded.sources.get(src.file).text;
-        let raw = frontmatter::split(src.file, text).ok().and_then(|s| s.front);
-        let span = raw.map_or(Span::new(src.file, 0, 0), |r| key_span(src.file, text, r, "layout"));
+        let raw = frontmatter::split(src.file, text)
+            .ok()
+            .and_then(|s| s.front);
+        let span = raw.map_or(Span::new(src.file, 0, 0), |r| {
+            key_span(src.file, text, r, "layout")
+        });
         let names: Vec<&str> = loaded.theme.layouts().collect();
-        return Err(Some(
-            Diagnostic::error(span, format!("layout `{layout}` has no template in the theme"))
-                .with_label("unknown layout")
-                .with_hint(format!("the theme's layouts are: {}", names.join(", "))),
-        ));
+        return Err(Diagnostic::error(
+            span,
+            format!("layout `{layout}` has no template in the theme"),
+        )
+        .with_label("unknown layout")
+        .with_hint(format!("the theme's layouts are: {}", names.join(", "))));
     }
     let mut ctx = tera::Context::new();
     ctx.insert("site", &site_context(loaded));
@@ -422,17 +557,31 @@ pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: 
         // Only the home page lists every page; elsewhere that would make the build quadratic.
         ctx.insert("sections", &site.sections);
     }
-    let (nav_html, prev, next) = site.nav.for_page(&src.url, tera).map_err(|e| Some(template_error(src, "nav", &e)))?;
+    let (nav_html, prev, next) = site
+        .nav
+        .for_page(&src.url, tera)
+        .map_err(|e| template_error(src, "nav", &e))?;
     ctx.insert("nav_html", &nav_html);
     ctx.insert("prev", &prev);
     ctx.insert("next", &next);
-    let html = tera.render(&format!("{layout}.html"), &ctx).map_err(|e| Some(template_error(src, &layout, &e)))?;
-    let html = if loaded.config.minify { crate::publish::minify(&html) } else { html };
+    let html = tera
+        .render(&format!("{layout}.html"), &ctx)
+        .map_err(|e| template_error(src, &layout, &e))?;
+    let html = if loaded.config.minify {
+        crate::publish::minify(&html)
+    } else {
+        html
+    };
 
     let links = page
         .links
         .iter()
-        .map(|l| LinkModel { url: l.url.clone(), text: l.text.clone(), origin: l.origin, source: loaded.sources.position(l.span) })
+        .map(|l| LinkModel {
+            url: l.url.clone(),
+            text: l.text.clone(),
+            origin: l.origin,
+            source: loaded.sources.position(l.span),
+        })
         .collect();
     let model = PageModel {
         url: url.clone(),
@@ -444,13 +593,25 @@ pub(crate) fn render(loaded: &Loaded, site: &SiteIndex, tera: &tera::Tera, src: 
         links,
     };
     let json = script_json(&model);
-    Ok(PageOutput { html_path: format!("{}index.html", src.url), html, json_path: format!("{}index.json", src.url), json })
+    Ok(PageOutput {
+        html_path: format!("{}index.html", src.url),
+        html,
+        json_path: format!("{}index.json", src.url),
+        json,
+    })
 }
 
 fn template_error(src: &PageSource, layout: &str, e: &tera::Error) -> Diagnostic {
     Diagnostic {
         span: None,
-        ..Diagnostic::error(Span::new(src.file, 0, 0), format!("template `{layout}.html` failed for {}: {}", src.rel, error_chain(e)))
+        ..Diagnostic::error(
+            Span::new(src.file, 0, 0),
+            format!(
+                "template `{layout}.html` failed for {}: {}",
+                src.rel,
+                error_chain(e)
+            ),
+        )
     }
 }
 
@@ -462,7 +623,13 @@ pub(crate) fn render_404(loaded: &Loaded, tera: &tera::Tera) -> Result<String, D
     ctx.insert("site", &site_context(loaded));
     ctx.insert("assets", &assets(loaded));
     ctx.insert("page", &json!({"title": "Page not found", "url": format!("{}404.html", loaded.config.base_url), "description": "", "toc": [], "faqs": [], "breadcrumbs": []}));
-    tera.render("404.html", &ctx).map_err(|e| Diagnostic { span: None, ..Diagnostic::error(Span::new(0, 0, 0), format!("template `404.html` failed: {}", error_chain(&e))) })
+    tera.render("404.html", &ctx).map_err(|e| Diagnostic {
+        span: None,
+        ..Diagnostic::error(
+            Span::new(0, 0, 0),
+            format!("template `404.html` failed: {}", error_chain(&e)),
+        )
+    })
 }
 
 /// What the calculator reads from a page: its tables, list items and paragraphs as text.
@@ -473,26 +640,47 @@ pub(crate) fn facts(page: &RenderedPage) -> ContentFacts {
             .tables
             .iter()
             .map(|t| FactTable {
-                columns: t.columns.iter().map(|c| FactColumn { key: c.key.clone(), title: c.title.clone() }).collect(),
+                columns: t
+                    .columns
+                    .iter()
+                    .map(|c| FactColumn {
+                        key: c.key.clone(),
+                        title: c.title.clone(),
+                    })
+                    .collect(),
                 rows: t
                     .rows
                     .iter()
-                    .map(|r| FactRow { id: r.id.clone(), cells: r.cells.iter().map(|(k, c)| (k.clone(), c.text())).collect() })
+                    .map(|r| FactRow {
+                        id: r.id.clone(),
+                        cells: r.cells.iter().map(|(k, c)| (k.clone(), c.text())).collect(),
+                    })
                     .collect(),
             })
             .collect(),
-        list_items: page.blocks.iter().filter(|b| b.kind == BlockKind::ListItem).map(|b| b.text.clone()).collect(),
+        list_items: page
+            .blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::ListItem)
+            .map(|b| b.text.clone())
+            .collect(),
         paragraphs: page
             .blocks
             .iter()
             .filter(|b| b.kind == BlockKind::Paragraph)
-            .map(|b| FactParagraph { text: b.text.clone(), code_spans: b.code_spans.clone() })
+            .map(|b| FactParagraph {
+                text: b.text.clone(),
+                code_spans: b.code_spans.clone(),
+            })
             .collect(),
     }
 }
 
 /// The calculator's spec for a page that places it, derived from the page's own content.
-pub(crate) fn calculator_spec(src: &PageSource, page: &RenderedPage) -> Result<CalculatorSpec, Diagnostic> {
+pub(crate) fn calculator_spec(
+    src: &PageSource,
+    page: &RenderedPage,
+) -> Result<CalculatorSpec, Diagnostic> {
     CalculatorSpec::from_facts(&facts(page)).map_err(|errors| {
         let span = page.calculator_span.unwrap_or(Span::new(src.file, 0, 0));
         let mut d = Diagnostic::error(span, "the hostname calculator cannot read this page's content")
@@ -506,11 +694,17 @@ pub(crate) fn calculator_spec(src: &PageSource, page: &RenderedPage) -> Result<C
 }
 
 /// The calculator widget: the theme's form partial with the spec embedded as JSON.
-pub(crate) fn calculator_html(loaded: &Loaded, tera: &tera::Tera, src: &PageSource, page: &RenderedPage) -> Result<String, Diagnostic> {
+pub(crate) fn calculator_html(
+    loaded: &Loaded,
+    tera: &tera::Tera,
+    src: &PageSource,
+    page: &RenderedPage,
+) -> Result<String, Diagnostic> {
     let spec = calculator_spec(src, page)?;
     let mut ctx = tera::Context::new();
     ctx.insert("calculator", &spec);
     ctx.insert("calculator_json", &script_json(&spec));
     ctx.insert("site", &site_context(loaded));
-    tera.render("calculator.html", &ctx).map_err(|e| template_error(src, "calculator", &e))
+    tera.render("calculator.html", &ctx)
+        .map_err(|e| template_error(src, "calculator", &e))
 }

@@ -5,18 +5,23 @@ use std::collections::BTreeMap;
 
 /// FNV-1a, 64 bits: a stable content hash (std's hasher may change between releases).
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn is_text(name: &str) -> bool {
     name.ends_with(".js") || name.ends_with(".css")
 }
 
+/// A theme asset: its path under `assets/` and its bytes.
+pub type Asset = (String, Vec<u8>);
+
 /// Gives every asset a name with its content hash (`style.css` → `style.3f9a1c2e.css`),
 /// rewriting references between assets (a loader importing `./calculator.js`, a bundle
 /// fetching `calculator_bg.wasm`) so the names stay consistent. Returns the renamed assets
 /// and the map from original to new name.
-pub fn fingerprint(assets: &[(String, Vec<u8>)]) -> (Vec<(String, Vec<u8>)>, BTreeMap<String, String>) {
+pub fn fingerprint(assets: &[Asset]) -> (Vec<Asset>, BTreeMap<String, String>) {
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut contents: BTreeMap<String, Vec<u8>> = assets.iter().cloned().collect();
     // References form a shallow acyclic chain; each pass settles one more level.
@@ -39,7 +44,10 @@ pub fn fingerprint(assets: &[(String, Vec<u8>)]) -> (Vec<(String, Vec<u8>)>, BTr
         }
         names = next;
     }
-    let out = assets.iter().map(|(n, _)| (names[n].clone(), contents[n].clone())).collect();
+    let out = assets
+        .iter()
+        .map(|(n, _)| (names[n].clone(), contents[n].clone()))
+        .collect();
     (out, names)
 }
 
@@ -64,7 +72,13 @@ fn substitute(text: &str, own: &str, names: &BTreeMap<String, String>) -> String
         while let Some(i) = rest.find(from.as_str()) {
             result.push_str(&rest[..i]);
             let prev = result.chars().last();
-            result.push_str(if matches!(prev, None | Some('/' | '"' | '\'' | '(' | '`' | ' ')) { to } else { from });
+            result.push_str(
+                if matches!(prev, None | Some('/' | '"' | '\'' | '(' | '`' | ' ')) {
+                    to
+                } else {
+                    from
+                },
+            );
             rest = &rest[i + from.len()..];
         }
         result.push_str(rest);
@@ -80,7 +94,9 @@ pub fn sitemap(origin: Option<&str>, urls: &[String]) -> String {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for u in urls {
         s.push_str("  <url><loc>");
-        s.push_str(&portolan_dialect::markdown::escape_html(&format!("{origin}{u}")));
+        s.push_str(&portolan_dialect::markdown::escape_html(&format!(
+            "{origin}{u}"
+        )));
         s.push_str("</loc></url>\n");
     }
     s.push_str("</urlset>\n");
@@ -91,7 +107,10 @@ pub fn sitemap(origin: Option<&str>, urls: &[String]) -> String {
 /// (The sitemap line needs an absolute URL, so it is there only when `url` is configured.)
 pub fn robots(origin: Option<&str>, base: &str) -> String {
     match origin {
-        Some(o) => format!("User-agent: *\nAllow: {base}\nSitemap: {}{base}sitemap.xml\n", o.trim_end_matches('/')),
+        Some(o) => format!(
+            "User-agent: *\nAllow: {base}\nSitemap: {}{base}sitemap.xml\n",
+            o.trim_end_matches('/')
+        ),
         None => format!("User-agent: *\nAllow: {base}\n"),
     }
 }
@@ -128,14 +147,20 @@ fn verbatim_delta(line: &[u8]) -> i32 {
     while let Some(p) = line[i..].iter().position(|&c| c == b'<') {
         let at = i + p + 1;
         i = at;
-        let (closing, start) = if line.get(at) == Some(&b'/') { (true, at + 1) } else { (false, at) };
+        let (closing, start) = if line.get(at) == Some(&b'/') {
+            (true, at + 1)
+        } else {
+            (false, at)
+        };
         for name in NAMES {
             let end = start + name.len();
             if end <= line.len() && line[start..end].eq_ignore_ascii_case(name) {
                 let next = line.get(end).copied();
                 if closing && next == Some(b'>') {
                     delta -= 1;
-                } else if !closing && matches!(next, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r') | None) {
+                } else if !closing
+                    && matches!(next, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r') | None)
+                {
                     delta += 1;
                 }
                 break;
@@ -152,31 +177,49 @@ mod tests {
     #[test]
     fn fingerprints_follow_references() {
         let assets = vec![
-            ("calculator-loader.js".to_string(), b"import init from \"./calculator.js\"; init(\"calculator_bg.wasm\");".to_vec()),
-            ("calculator.js".to_string(), b"fetch('calculator_bg.wasm')".to_vec()),
+            (
+                "calculator-loader.js".to_string(),
+                b"import init from \"./calculator.js\"; init(\"calculator_bg.wasm\");".to_vec(),
+            ),
+            (
+                "calculator.js".to_string(),
+                b"fetch('calculator_bg.wasm')".to_vec(),
+            ),
             ("calculator_bg.wasm".to_string(), vec![0, 97, 115, 109]),
             ("style.css".to_string(), b"body{}".to_vec()),
         ];
         let (out, names) = fingerprint(&assets);
         let wasm = &names["calculator_bg.wasm"];
         assert!(wasm.starts_with("calculator_bg.") && wasm.ends_with(".wasm"));
-        let loader = out.iter().find(|(n, _)| n == &names["calculator-loader.js"]).unwrap();
+        let loader = out
+            .iter()
+            .find(|(n, _)| n == &names["calculator-loader.js"])
+            .unwrap();
         let loader = String::from_utf8(loader.1.clone()).unwrap();
-        assert!(loader.contains(&format!("./{}", names["calculator.js"])), "{loader}");
+        assert!(
+            loader.contains(&format!("./{}", names["calculator.js"])),
+            "{loader}"
+        );
         assert!(loader.contains(wasm.as_str()));
         // Changing the wasm changes the name of everything that refers to it.
         let mut changed = assets.clone();
         changed[2].1.push(1);
         let (_, names2) = fingerprint(&changed);
         assert_ne!(names["calculator.js"], names2["calculator.js"]);
-        assert_ne!(names["calculator-loader.js"], names2["calculator-loader.js"]);
+        assert_ne!(
+            names["calculator-loader.js"],
+            names2["calculator-loader.js"]
+        );
         assert_eq!(names["style.css"], names2["style.css"]);
     }
 
     #[test]
     fn minify_keeps_preformatted_text() {
         let html = "<div>\n    <p>a\n    b</p>\n\n<pre><code>  keep\n    this\n</code></pre>\n  <p>x</p>\n";
-        assert_eq!(minify(html), "<div>\n<p>a\nb</p>\n<pre><code>  keep\n    this\n</code></pre>\n<p>x</p>\n");
+        assert_eq!(
+            minify(html),
+            "<div>\n<p>a\nb</p>\n<pre><code>  keep\n    this\n</code></pre>\n<p>x</p>\n"
+        );
         let upper = "<PRE class=x>\n  a\n</PRE>\n  <prefix>\n  b\n";
         assert_eq!(minify(upper), "<PRE class=x>\n  a\n</PRE>\n<prefix>\nb\n");
     }
@@ -185,18 +228,29 @@ mod tests {
     fn minify_never_changes_what_a_tag_holds() {
         // `\u{a0}onerror` is an attribute named `\u{a0}onerror` (no handler); trimming the
         // no-break space as if it were whitespace would make it `onerror`.
-        for space in ['\u{a0}', '\u{b}', '\u{2028}', '\u{3000}', '\u{feff}', '\u{85}'] {
+        for space in [
+            '\u{a0}', '\u{b}', '\u{2028}', '\u{3000}', '\u{feff}', '\u{85}',
+        ] {
             let html = format!("<div>\n<img src=\"x\"\n{space}onerror=\"alert(1)\">\n</div>\n");
-            assert!(portolan_dialect::markdown::unsafe_html(&html).is_empty(), "{space:?}");
+            assert!(
+                portolan_dialect::markdown::unsafe_html(&html).is_empty(),
+                "{space:?}"
+            );
             let min = minify(&html);
-            assert!(portolan_dialect::markdown::unsafe_html(&min).is_empty(), "{space:?}: {min}");
+            assert!(
+                portolan_dialect::markdown::unsafe_html(&min).is_empty(),
+                "{space:?}: {min}"
+            );
         }
         assert_eq!(minify("  <p>\t\x0c\r\n\n"), "<p>\t\x0c\r\n");
     }
 
     #[test]
     fn sitemap_is_absolute_and_escaped() {
-        let s = sitemap(Some("https://intranet.example/"), &["/docs/a/".into(), "/docs/b&c/".into()]);
+        let s = sitemap(
+            Some("https://intranet.example/"),
+            &["/docs/a/".into(), "/docs/b&c/".into()],
+        );
         assert!(s.contains("<loc>https://intranet.example/docs/a/</loc>"));
         assert!(s.contains("b&amp;c"));
     }

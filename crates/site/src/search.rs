@@ -75,21 +75,34 @@ pub fn doc_for(url: &str, page: &RenderedPage) -> SearchDoc {
                 let h = page.headings.get(nth_heading);
                 nth_heading += 1;
                 match h {
-                    Some(h) if h.level == 2 || h.level == 3 => {
-                        sections.push(SearchSection { heading: collapse(&h.text), anchor: h.id.clone(), text: String::new() })
-                    }
+                    Some(h) if h.level == 2 || h.level == 3 => sections.push(SearchSection {
+                        heading: collapse(&h.text),
+                        anchor: h.id.clone(),
+                        text: String::new(),
+                    }),
                     _ => append(&mut sections.last_mut().expect("intro").text, &b.text),
                 }
             }
             BlockKind::Paragraph => append(&mut sections.last_mut().expect("intro").text, &b.text),
-            BlockKind::ListItem => append(&mut sections.last_mut().expect("intro").text, &list_item_own_text(blocks, i)),
+            BlockKind::ListItem => append(
+                &mut sections.last_mut().expect("intro").text,
+                &list_item_own_text(blocks, i),
+            ),
         }
     }
     add_tables(&page.html, &mut sections);
     for faq in &page.faqs {
-        sections.push(SearchSection { heading: collapse(&faq.question_text), anchor: faq.id.clone(), text: html_text(&faq.answer_html) });
+        sections.push(SearchSection {
+            heading: collapse(&faq.question_text),
+            anchor: faq.id.clone(),
+            text: html_text(&faq.answer_html),
+        });
     }
-    SearchDoc { url: url.to_string(), title: collapse(&page.front.title), sections }
+    SearchDoc {
+        url: url.to_string(),
+        title: collapse(&page.front.title),
+        sections,
+    }
 }
 
 /// A list item's block holds the text of everything nested in it (its paragraphs, nested
@@ -218,7 +231,12 @@ fn html_text(html: &str) -> String {
                 break;
             };
             let tag = &rest[1..end];
-            let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
             if name == "script" || name == "style" {
                 let close = format!("</{name}");
                 let after = &rest[end + 1..];
@@ -245,12 +263,17 @@ fn html_text(html: &str) -> String {
     collapse(&out)
 }
 
-const INLINE_TAGS: [&str; 16] = ["a", "abbr", "b", "code", "del", "em", "i", "kbd", "mark", "s", "samp", "small", "span", "strong", "sub", "sup"];
+const INLINE_TAGS: [&str; 16] = [
+    "a", "abbr", "b", "code", "del", "em", "i", "kbd", "mark", "s", "samp", "small", "span",
+    "strong", "sub", "sup",
+];
 
 /// Decodes the entity at the start of `s` (which starts with `&`): the character and how
 /// many bytes it took; `(None, 1)` when it is not one.
 fn entity(s: &str) -> (Option<char>, usize) {
-    let Some(semi) = s[..s.len().min(12)].find(';') else { return (None, 1) };
+    let Some(semi) = s[..s.len().min(12)].find(';') else {
+        return (None, 1);
+    };
     let body = &s[1..semi];
     let c = match body {
         "amp" => Some('&'),
@@ -278,7 +301,11 @@ fn entity(s: &str) -> (Option<char>, usize) {
 /// too-long ones dropped. `search.js` does the same (`[\p{Alphabetic}\p{N}]+`).
 pub fn terms(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
     Words { text, at: 0 }.filter_map(|(word, plain)| {
-        let term: Cow<'_, str> = if plain { Cow::Borrowed(word) } else { Cow::Owned(word.to_lowercase()) };
+        let term: Cow<'_, str> = if plain {
+            Cow::Borrowed(word)
+        } else {
+            Cow::Owned(word.to_lowercase())
+        };
         let short = term.len() <= MAX_TERM_CHARS || term.chars().count() <= MAX_TERM_CHARS;
         short.then_some(term)
     })
@@ -347,7 +374,10 @@ fn shard_prefix(term: &str) -> &str {
 /// are `[a-z0-9]`, else `_` + the hex of their UTF-8 bytes.
 pub fn shard_name(term: &str) -> String {
     let key = shard_prefix(term);
-    if key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+    if key
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
         key.to_string()
     } else {
         let mut s = String::from("_");
@@ -391,7 +421,10 @@ impl Eq for Key<'_> {}
 fn key(term: Cow<'_, str>) -> Key<'_> {
     let mut h = Fx::default();
     h.write(term.as_bytes());
-    Key { hash: h.finish(), term }
+    Key {
+        hash: h.finish(),
+        term,
+    }
 }
 
 /// Passes a [`Key`]'s hash through.
@@ -455,7 +488,13 @@ fn part(docs: &[SearchDoc], first: usize) -> Vec<Part> {
             let p = &mut parts[bucket_of(&k.term)];
             let start = p.arena.len() as u32;
             p.arena.push_str(&k.term);
-            p.recs.push(Rec { doc: (first + i) as u32, weight, hash: k.hash, start, len: k.term.len() as u32 });
+            p.recs.push(Rec {
+                doc: (first + i) as u32,
+                weight,
+                hash: k.hash,
+                start,
+                len: k.term.len() as u32,
+            });
         }
     }
     parts
@@ -464,14 +503,27 @@ fn part(docs: &[SearchDoc], first: usize) -> Vec<Part> {
 /// The index files for `docs` (doc ids are positions in `docs`): paths under the output
 /// folder with their bytes, sorted by path. The same docs give the same bytes.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    let parts: Vec<Vec<Part>> = docs.par_chunks(DOCS_PER_PART).enumerate().map(|(n, chunk)| part(chunk, n * DOCS_PER_PART)).collect();
-    let shards: Vec<(String, Vec<u8>)> = (0..BUCKETS).into_par_iter().flat_map_iter(|b| bucket_shards(&parts, b)).collect();
+    let parts: Vec<Vec<Part>> = docs
+        .par_chunks(DOCS_PER_PART)
+        .enumerate()
+        .map(|(n, chunk)| part(chunk, n * DOCS_PER_PART))
+        .collect();
+    let shards: Vec<(String, Vec<u8>)> = (0..BUCKETS)
+        .into_par_iter()
+        .flat_map_iter(|b| bucket_shards(&parts, b))
+        .collect();
     let mut names: Vec<String> = shards.iter().map(|(n, _)| n.clone()).collect();
     names.sort_unstable();
 
-    let chunks: Vec<(String, Vec<u8>)> =
-        docs.par_chunks(DOCS_PER_CHUNK).enumerate().map(|(n, chunk)| (format!("search/d/{n}.json"), chunk_json(chunk))).collect();
-    let mut files: Vec<(String, Vec<u8>)> = shards.into_iter().map(|(n, bytes)| (format!("search/t/{n}.json"), bytes)).collect();
+    let chunks: Vec<(String, Vec<u8>)> = docs
+        .par_chunks(DOCS_PER_CHUNK)
+        .enumerate()
+        .map(|(n, chunk)| (format!("search/d/{n}.json"), chunk_json(chunk)))
+        .collect();
+    let mut files: Vec<(String, Vec<u8>)> = shards
+        .into_iter()
+        .map(|(n, bytes)| (format!("search/t/{n}.json"), bytes))
+        .collect();
     files.extend(chunks);
     files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
@@ -496,7 +548,10 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         "chunk": DOCS_PER_CHUNK,
         "shards": names,
     });
-    files.push(("search/meta.json".to_string(), crate::page::html_safe_json(meta.to_string()).into_bytes()));
+    files.push((
+        "search/meta.json".to_string(),
+        crate::page::html_safe_json(meta.to_string()).into_bytes(),
+    ));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
@@ -507,10 +562,19 @@ fn bucket_shards(parts: &[Vec<Part>], b: usize) -> Vec<(String, Vec<u8>)> {
     for p in parts.iter().map(|p| &p[b]) {
         for r in &p.recs {
             let term = &p.arena[r.start as usize..(r.start + r.len) as usize];
-            match postings.get_mut(&Key { hash: r.hash, term: Cow::Borrowed(term) }) {
+            match postings.get_mut(&Key {
+                hash: r.hash,
+                term: Cow::Borrowed(term),
+            }) {
                 Some(post) => post.extend([r.doc, r.weight]),
                 None => {
-                    postings.insert(Key { hash: r.hash, term: Cow::Owned(term.to_string()) }, vec![r.doc, r.weight]);
+                    postings.insert(
+                        Key {
+                            hash: r.hash,
+                            term: Cow::Owned(term.to_string()),
+                        },
+                        vec![r.doc, r.weight],
+                    );
                 }
             }
         }
@@ -533,7 +597,12 @@ fn bucket_shards(parts: &[Vec<Part>], b: usize) -> Vec<(String, Vec<u8>)> {
 }
 
 fn shard_json(terms: &[(Key<'_>, Vec<u32>)]) -> Vec<u8> {
-    let mut s = Vec::with_capacity(terms.iter().map(|(k, p)| k.term.len() + 6 + p.len() * 3).sum());
+    let mut s = Vec::with_capacity(
+        terms
+            .iter()
+            .map(|(k, p)| k.term.len() + 6 + p.len() * 3)
+            .sum(),
+    );
     s.push(b'{');
     for (i, (k, post)) in terms.iter().enumerate() {
         if i > 0 {
@@ -583,7 +652,14 @@ struct ChunkDoc<'a> {
 fn chunk_json(docs: &[SearchDoc]) -> Vec<u8> {
     let v: Vec<ChunkDoc<'_>> = docs
         .iter()
-        .map(|d| ChunkDoc { u: &d.url, t: &d.title, s: d.sections.iter().map(|s| [s.heading.as_str(), s.anchor.as_str(), s.text.as_str()]).collect() })
+        .map(|d| ChunkDoc {
+            u: &d.url,
+            t: &d.title,
+            s: d.sections
+                .iter()
+                .map(|s| [s.heading.as_str(), s.anchor.as_str(), s.text.as_str()])
+                .collect(),
+        })
         .collect();
     crate::page::script_json(&v).into_bytes()
 }
@@ -624,7 +700,6 @@ impl Fx {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -634,7 +709,14 @@ mod tests {
         SearchDoc {
             url: url.into(),
             title: title.into(),
-            sections: sections.iter().map(|(h, a, t)| SearchSection { heading: h.to_string(), anchor: a.to_string(), text: t.to_string() }).collect(),
+            sections: sections
+                .iter()
+                .map(|(h, a, t)| SearchSection {
+                    heading: h.to_string(),
+                    anchor: a.to_string(),
+                    text: t.to_string(),
+                })
+                .collect(),
         }
     }
 
@@ -653,10 +735,18 @@ mod tests {
             let v: serde_json::Value = serde_json::from_slice(bytes).expect("valid JSON");
             if path == "search/meta.json" {
                 meta = v;
-            } else if let Some(name) = path.strip_prefix("search/t/").and_then(|p| p.strip_suffix(".json")) {
+            } else if let Some(name) = path
+                .strip_prefix("search/t/")
+                .and_then(|p| p.strip_suffix(".json"))
+            {
                 let mut terms = BTreeMap::new();
                 for (term, post) in v.as_object().unwrap() {
-                    let nums: Vec<u32> = post.as_array().unwrap().iter().map(|n| n.as_u64().unwrap() as u32).collect();
+                    let nums: Vec<u32> = post
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|n| n.as_u64().unwrap() as u32)
+                        .collect();
                     let mut doc = 0;
                     let pairs = nums
                         .chunks(2)
@@ -668,13 +758,20 @@ mod tests {
                     terms.insert(term.clone(), pairs);
                 }
                 shards.insert(name.to_string(), terms);
-            } else if let Some(n) = path.strip_prefix("search/d/").and_then(|p| p.strip_suffix(".json")) {
+            } else if let Some(n) = path
+                .strip_prefix("search/d/")
+                .and_then(|p| p.strip_suffix(".json"))
+            {
                 chunks.insert(n.parse::<usize>().unwrap(), v.as_array().unwrap().clone());
             } else {
                 panic!("unexpected file {path}");
             }
         }
-        Index { meta, shards, docs: chunks.into_values().flatten().collect() }
+        Index {
+            meta,
+            shards,
+            docs: chunks.into_values().flatten().collect(),
+        }
     }
 
     /// What search.js does: AND over the query's terms, the last one a prefix while it is
@@ -698,12 +795,20 @@ mod tests {
         let empty = BTreeMap::new();
         for t in &qterms {
             let shard = ix.shards.get(&shard_name(t)).unwrap_or(&empty);
-            per_term.push(shard.get(t).map(|p| p.iter().map(|&(d, w)| (d, f64::from(w))).collect()).unwrap_or_default());
+            per_term.push(
+                shard
+                    .get(t)
+                    .map(|p| p.iter().map(|&(d, w)| (d, f64::from(w))).collect())
+                    .unwrap_or_default(),
+            );
         }
         if let Some(p) = &prefix {
             let shard = ix.shards.get(&shard_name(p)).unwrap_or(&empty);
             let mut m: HashMap<u32, f64> = HashMap::new();
-            for (t, post) in shard.range(p.clone()..).take_while(|(t, _)| t.starts_with(p.as_str())) {
+            for (t, post) in shard
+                .range(p.clone()..)
+                .take_while(|(t, _)| t.starts_with(p.as_str()))
+            {
                 let f = if t == p { 1.0 } else { 0.5 };
                 for &(d, w) in post {
                     *m.entry(d).or_default() += f * f64::from(w);
@@ -714,16 +819,37 @@ mod tests {
         let mut scored: Vec<(u32, f64)> = per_term[0]
             .keys()
             .filter(|d| per_term.iter().all(|m| m.contains_key(d)))
-            .map(|&d| (d, per_term.iter().map(|m| (1.0 + n / m.len() as f64).ln() * (1.0 + m[&d]).ln()).sum()))
+            .map(|&d| {
+                (
+                    d,
+                    per_term
+                        .iter()
+                        .map(|m| (1.0 + n / m.len() as f64).ln() * (1.0 + m[&d]).ln())
+                        .sum(),
+                )
+            })
             .collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        scored.into_iter().map(|(d, _)| (d, best_section(&ix.docs[d as usize], &qterms, prefix.as_deref()))).collect()
+        scored
+            .into_iter()
+            .map(|(d, _)| {
+                (
+                    d,
+                    best_section(&ix.docs[d as usize], &qterms, prefix.as_deref()),
+                )
+            })
+            .collect()
     }
 
     /// The section with the most query terms (heading matches count more), the first on ties.
     fn best_section(doc: &serde_json::Value, exact: &[String], prefix: Option<&str>) -> usize {
-        let matches = |t: &str, q: &str, is_prefix: bool| if is_prefix { t.starts_with(q) } else { t == q };
-        let qs: Vec<(&str, bool)> = exact.iter().map(|q| (q.as_str(), false)).chain(prefix.map(|p| (p, true))).collect();
+        let matches =
+            |t: &str, q: &str, is_prefix: bool| if is_prefix { t.starts_with(q) } else { t == q };
+        let qs: Vec<(&str, bool)> = exact
+            .iter()
+            .map(|q| (q.as_str(), false))
+            .chain(prefix.map(|p| (p, true)))
+            .collect();
         let mut best = (0, 0u32);
         for (i, s) in doc["s"].as_array().unwrap().iter().enumerate() {
             let (heading, text) = (s[0].as_str().unwrap(), s[2].as_str().unwrap());
@@ -744,20 +870,73 @@ mod tests {
 
     fn docs() -> Vec<SearchDoc> {
         vec![
-            doc("/a/", "Install Kong Gateway", &[("", "", "Kong Gateway runs on Linux."), ("Docker", "docker", "Run the image with docker run.")]),
-            doc("/b/", "Plugins", &[("", "", "Plugins extend the gateway."), ("Rate limiting", "rate-limiting", "Limit requests per consumer. Kong counts requests.")]),
-            doc("/c/", "Networking", &[("", "", "Ports: proxy 8000, admin 8001. Kong kong kong listens on them.")]),
-            doc("/d/", "Consumers", &[("", "", "A consumer is a user of a service."), ("Kong and consumers", "kong-and-consumers", "Credentials.")]),
+            doc(
+                "/a/",
+                "Install Kong Gateway",
+                &[
+                    ("", "", "Kong Gateway runs on Linux."),
+                    ("Docker", "docker", "Run the image with docker run."),
+                ],
+            ),
+            doc(
+                "/b/",
+                "Plugins",
+                &[
+                    ("", "", "Plugins extend the gateway."),
+                    (
+                        "Rate limiting",
+                        "rate-limiting",
+                        "Limit requests per consumer. Kong counts requests.",
+                    ),
+                ],
+            ),
+            doc(
+                "/c/",
+                "Networking",
+                &[(
+                    "",
+                    "",
+                    "Ports: proxy 8000, admin 8001. Kong kong kong listens on them.",
+                )],
+            ),
+            doc(
+                "/d/",
+                "Consumers",
+                &[
+                    ("", "", "A consumer is a user of a service."),
+                    ("Kong and consumers", "kong-and-consumers", "Credentials."),
+                ],
+            ),
         ]
     }
 
     #[test]
     fn tokenizes_unicode_lowercase_and_drops_long_terms() {
-        let t: Vec<String> = terms("Kong's X-Kong-Upstream_Latency: 8000ms, Ünïcode straße ΣΑΣ").map(Cow::into_owned).collect();
-        assert_eq!(t, ["kong", "s", "x", "kong", "upstream", "latency", "8000ms", "ünïcode", "straße", "σας"]);
+        let t: Vec<String> = terms("Kong's X-Kong-Upstream_Latency: 8000ms, Ünïcode straße ΣΑΣ")
+            .map(Cow::into_owned)
+            .collect();
+        assert_eq!(
+            t,
+            [
+                "kong",
+                "s",
+                "x",
+                "kong",
+                "upstream",
+                "latency",
+                "8000ms",
+                "ünïcode",
+                "straße",
+                "σας"
+            ]
+        );
         let long = "a".repeat(MAX_TERM_CHARS + 1);
         assert_eq!(terms(&format!("ok {long} fine")).count(), 2);
-        assert_eq!(terms(&"é".repeat(MAX_TERM_CHARS)).count(), 1, "the limit counts characters, not bytes");
+        assert_eq!(
+            terms(&"é".repeat(MAX_TERM_CHARS)).count(),
+            1,
+            "the limit counts characters, not bytes"
+        );
     }
 
     #[test]
@@ -775,11 +954,23 @@ mod tests {
             }
         }
         assert!(ix.shards["ko"].contains_key("kong"));
-        let listed: BTreeSet<&str> = ix.meta["shards"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+        let listed: BTreeSet<&str> = ix.meta["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
         assert_eq!(listed, ix.shards.keys().map(String::as_str).collect());
         assert_eq!(ix.meta["docs"], 4);
         assert_eq!(ix.docs.len(), 4);
-        assert_eq!(ix.docs[1]["s"][1], serde_json::json!(["Rate limiting", "rate-limiting", "Limit requests per consumer. Kong counts requests."]));
+        assert_eq!(
+            ix.docs[1]["s"][1],
+            serde_json::json!([
+                "Rate limiting",
+                "rate-limiting",
+                "Limit requests per consumer. Kong counts requests."
+            ])
+        );
     }
 
     #[test]
@@ -815,15 +1006,36 @@ mod tests {
         let ix = read(&build_index(&docs()));
         let ids = |q: &str| search(&ix, q).into_iter().map(|r| r.0).collect::<Vec<_>>();
         assert_eq!(ids("consum"), [3, 1]);
-        assert_eq!(ids("consum "), Vec::<u32>::new(), "a finished term must match exactly");
+        assert_eq!(
+            ids("consum "),
+            Vec::<u32>::new(),
+            "a finished term must match exactly"
+        );
         assert_eq!(ids("rate lim"), [1]);
         assert_eq!(ids("limit rat"), [1]);
-        assert_eq!(ids("lim rate"), Vec::<u32>::new(), "only the last term is a prefix");
-        assert_eq!(ids("rate l"), [1], "a one-character last term waits for the next one");
+        assert_eq!(
+            ids("lim rate"),
+            Vec::<u32>::new(),
+            "only the last term is a prefix"
+        );
+        assert_eq!(
+            ids("rate l"),
+            [1],
+            "a one-character last term waits for the next one"
+        );
         assert_eq!(ids("gate"), [0, 1]);
         // An exact match outranks a longer word.
-        let ix = read(&build_index(&[doc("/x/", "X", &[("", "", "configuration")]), doc("/y/", "Y", &[("", "", "config")])]));
-        assert_eq!(search(&ix, "config").into_iter().map(|r| r.0).collect::<Vec<_>>(), [1, 0]);
+        let ix = read(&build_index(&[
+            doc("/x/", "X", &[("", "", "configuration")]),
+            doc("/y/", "Y", &[("", "", "config")]),
+        ]));
+        assert_eq!(
+            search(&ix, "config")
+                .into_iter()
+                .map(|r| r.0)
+                .collect::<Vec<_>>(),
+            [1, 0]
+        );
     }
 
     #[test]
@@ -839,15 +1051,34 @@ mod tests {
         changed[2].sections[0].text.push_str(" more");
         let c = build_index(&changed);
         let version = |f: &[(String, Vec<u8>)]| read(f).meta["version"].clone();
-        assert_ne!(version(&a), version(&c), "the version changes with the content");
+        assert_ne!(
+            version(&a),
+            version(&c),
+            "the version changes with the content"
+        );
     }
 
     #[test]
     fn chunks_hold_docs_in_order() {
-        let many: Vec<SearchDoc> = (0..DOCS_PER_CHUNK * 2 + 1).map(|i| doc(&format!("/p{i}/"), &format!("Page {i}"), &[("", "", "text")])).collect();
+        let many: Vec<SearchDoc> = (0..DOCS_PER_CHUNK * 2 + 1)
+            .map(|i| {
+                doc(
+                    &format!("/p{i}/"),
+                    &format!("Page {i}"),
+                    &[("", "", "text")],
+                )
+            })
+            .collect();
         let files = build_index(&many);
-        let chunks: Vec<&str> = files.iter().map(|f| f.0.as_str()).filter(|p| p.starts_with("search/d/")).collect();
-        assert_eq!(chunks, ["search/d/0.json", "search/d/1.json", "search/d/2.json"]);
+        let chunks: Vec<&str> = files
+            .iter()
+            .map(|f| f.0.as_str())
+            .filter(|p| p.starts_with("search/d/"))
+            .collect();
+        assert_eq!(
+            chunks,
+            ["search/d/0.json", "search/d/1.json", "search/d/2.json"]
+        );
         let ix = read(&files);
         for (i, d) in ix.docs.iter().enumerate() {
             assert_eq!(d["u"], format!("/p{i}/"));
@@ -857,18 +1088,31 @@ mod tests {
     #[test]
     fn html_to_text() {
         assert_eq!(html_text("<p>A <code>b&amp;c</code> &lt;d&gt;</p><p>e&#39;f&#x41;</p><ul><li>x</li><li>y</li></ul>"), "A b&c <d> e'fA x y");
-        assert_eq!(html_text("fish &chips; <script>bad()</script>ok"), "fish &chips; ok");
+        assert_eq!(
+            html_text("fish &chips; <script>bad()</script>ok"),
+            "fish &chips; ok"
+        );
     }
 
     fn render(md: &str) -> RenderedPage {
         struct NoIncludes;
         impl portolan_dialect::IncludeResolver for NoIncludes {
-            fn resolve(&self, path: &str) -> Result<portolan_dialect::Included, portolan_dialect::IncludeError> {
-                Err(portolan_dialect::IncludeError { message: format!("no {path}"), hint: None })
+            fn resolve(
+                &self,
+                path: &str,
+            ) -> Result<portolan_dialect::Included, portolan_dialect::IncludeError> {
+                Err(portolan_dialect::IncludeError {
+                    message: format!("no {path}"),
+                    hint: None,
+                })
             }
         }
         let vars = portolan_dialect::Variables::new();
-        let ctx = portolan_dialect::Context { site: &vars, includes: &NoIncludes, links: &portolan_dialect::KeepLinks };
+        let ctx = portolan_dialect::Context {
+            site: &vars,
+            includes: &NoIncludes,
+            links: &portolan_dialect::KeepLinks,
+        };
         let (page, diags) = portolan_dialect::render_page(ctx, 0, md);
         assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
         page.expect("page")
@@ -885,12 +1129,24 @@ mod tests {
         let d = doc_for("/base/ports/", &page);
         assert_eq!(d.url, "/base/ports/");
         assert_eq!(d.title, "Ports & hosts");
-        let s: Vec<(&str, &str, &str)> = d.sections.iter().map(|s| (s.heading.as_str(), s.anchor.as_str(), s.text.as_str())).collect();
+        let s: Vec<(&str, &str, &str)> = d
+            .sections
+            .iter()
+            .map(|s| (s.heading.as_str(), s.anchor.as_str(), s.text.as_str()))
+            .collect();
         assert_eq!(
             s,
             [
-                ("", "", "Intro text. Item one nested item Loose? Para in item. More."),
-                ("Proxy ports", "proxy", "Proxy text. Deep Deep text. Port Use 8000 HTTP"),
+                (
+                    "",
+                    "",
+                    "Intro text. Item one nested item Loose? Para in item. More."
+                ),
+                (
+                    "Proxy ports",
+                    "proxy",
+                    "Proxy text. Deep Deep text. Port Use 8000 HTTP"
+                ),
                 ("Admin", "admin", "Port 8001"),
                 ("Which port?", "which-port", "Use 8443 for TLS."),
             ]
@@ -929,7 +1185,9 @@ mod tests {
             let mut w = String::new();
             w.push(first.as_bytes()[(r % first.len() as u64) as usize] as char);
             for k in 0..(3 + (r >> 8) % 8) {
-                w.push(rest.as_bytes()[((r >> (12 + 4 * k)) ^ rand()) as usize % rest.len()] as char);
+                w.push(
+                    rest.as_bytes()[((r >> (12 + 4 * k)) ^ rand()) as usize % rest.len()] as char,
+                );
             }
             if vocab.len() % 10 == 0 {
                 let _ = write!(w, "{}", r % 1000);
@@ -957,19 +1215,33 @@ mod tests {
                 sections: (0..5)
                     .map(|k| SearchSection {
                         heading: if k == 0 { String::new() } else { sentence(3) },
-                        anchor: if k == 0 { String::new() } else { format!("section-{k}") },
+                        anchor: if k == 0 {
+                            String::new()
+                        } else {
+                            format!("section-{k}")
+                        },
                         text: sentence(45),
                     })
                     .collect(),
             })
             .collect();
-        let text: usize = docs.iter().map(|d| d.sections.iter().map(|s| s.text.len()).sum::<usize>()).sum();
+        let text: usize = docs
+            .iter()
+            .map(|d| d.sections.iter().map(|s| s.text.len()).sum::<usize>())
+            .sum();
         // CPU time too: wall time on a busy machine says little.
         let cpu = || {
-            let tasks = std::fs::read_dir("/proc/self/task").into_iter().flatten().flatten();
+            let tasks = std::fs::read_dir("/proc/self/task")
+                .into_iter()
+                .flatten()
+                .flatten();
             let ns: u64 = tasks
                 .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
-                .filter_map(|s| s.split_whitespace().next().and_then(|n| n.parse::<u64>().ok()))
+                .filter_map(|s| {
+                    s.split_whitespace()
+                        .next()
+                        .and_then(|n| n.parse::<u64>().ok())
+                })
                 .sum();
             std::time::Duration::from_nanos(ns)
         };
@@ -982,8 +1254,14 @@ mod tests {
         }
         let elapsed = times.iter().min().unwrap();
         let total: usize = files.iter().map(|f| f.1.len()).sum();
-        let shards: Vec<&(String, Vec<u8>)> = files.iter().filter(|f| f.0.starts_with("search/t/")).collect();
-        let chunks: Vec<&(String, Vec<u8>)> = files.iter().filter(|f| f.0.starts_with("search/d/")).collect();
+        let shards: Vec<&(String, Vec<u8>)> = files
+            .iter()
+            .filter(|f| f.0.starts_with("search/t/"))
+            .collect();
+        let chunks: Vec<&(String, Vec<u8>)> = files
+            .iter()
+            .filter(|f| f.0.starts_with("search/d/"))
+            .collect();
         let shard_bytes: usize = shards.iter().map(|f| f.1.len()).sum();
         let largest = shards.iter().max_by_key(|f| f.1.len()).unwrap();
         let mut sizes: Vec<usize> = shards.iter().map(|f| f.1.len()).collect();
@@ -991,9 +1269,26 @@ mod tests {
         let meta = files.iter().find(|f| f.0 == "search/meta.json").unwrap();
         println!("10k docs, {:.0} bytes of text per page", text as f64 / 1e4);
         println!("build_index: best of 5 (wall, CPU of all threads) {elapsed:?}, all {times:?}");
-        println!("total {} bytes = {} bytes/page; {} files", total, total / 10_000, files.len());
-        println!("shards: {} files, {} bytes, median {}, largest {} ({} bytes)", shards.len(), shard_bytes, sizes[sizes.len() / 2], largest.0, largest.1.len());
-        println!("doc chunks: {} files, {} bytes, largest {}", chunks.len(), chunks.iter().map(|f| f.1.len()).sum::<usize>(), chunks.iter().map(|f| f.1.len()).max().unwrap());
+        println!(
+            "total {} bytes = {} bytes/page; {} files",
+            total,
+            total / 10_000,
+            files.len()
+        );
+        println!(
+            "shards: {} files, {} bytes, median {}, largest {} ({} bytes)",
+            shards.len(),
+            shard_bytes,
+            sizes[sizes.len() / 2],
+            largest.0,
+            largest.1.len()
+        );
+        println!(
+            "doc chunks: {} files, {} bytes, largest {}",
+            chunks.len(),
+            chunks.iter().map(|f| f.1.len()).sum::<usize>(),
+            chunks.iter().map(|f| f.1.len()).max().unwrap()
+        );
         println!("meta.json: {} bytes", meta.1.len());
         assert_eq!(build_index(&docs), files);
         // SEARCH_BENCH_OUT=dir writes the files there (to look at them, or gzip them).
@@ -1006,4 +1301,3 @@ mod tests {
         }
     }
 }
-

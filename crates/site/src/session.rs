@@ -17,7 +17,9 @@ use portolan_dialect::{Diagnostic, FileId, RenderedPage};
 use rayon::prelude::*;
 
 use crate::page::{self, SiteIndex};
-use crate::{load, sources, url_for, Loaded, Options, PageSource, Sources, CONTENT_DIR, INCLUDES_DIR};
+use crate::{
+    load, sources, url_for, Loaded, Options, PageSource, Sources, CONTENT_DIR, INCLUDES_DIR,
+};
 
 /// One output file: bytes in memory, or a static file copied from disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,7 +100,11 @@ impl Session {
         if self.loaded.is_none() {
             return started.elapsed();
         }
-        let docs: Vec<crate::search::SearchDoc> = self.states.iter().filter_map(|s| s.search.clone()).collect();
+        let docs: Vec<crate::search::SearchDoc> = self
+            .states
+            .iter()
+            .filter_map(|s| s.search.clone())
+            .collect();
         for (path, bytes) in crate::search::build_index(&docs) {
             self.outputs.insert(path, OutFile::Bytes(bytes.into()));
         }
@@ -130,7 +136,13 @@ impl Session {
         }
         let n = loaded.pages.len();
         let all: Vec<usize> = (0..n).collect();
-        self.states = (0..n).map(|_| PageState { rendered: None, diags: Vec::new(), search: None }).collect();
+        self.states = (0..n)
+            .map(|_| PageState {
+                rendered: None,
+                diags: Vec::new(),
+                search: None,
+            })
+            .collect();
         self.template_diags = vec![None; n];
         let t = Instant::now();
         self.render_markdown(&all);
@@ -147,21 +159,32 @@ impl Session {
 
     fn render_markdown(&mut self, which: &[usize]) {
         let Some(loaded) = &self.loaded else { return };
-        let ctx = portolan_dialect::Context { site: &loaded.config.variables, includes: &loaded.includes, links: &loaded.links };
+        let ctx = portolan_dialect::Context {
+            site: &loaded.config.variables,
+            includes: &loaded.includes,
+            links: &loaded.links,
+        };
         let progress = Ticker::new(&self.opts, "Rendering markdown", which.len());
         let results: Vec<(usize, Option<RenderedPage>, Vec<Diagnostic>)> = which
             .par_iter()
             .map(|&i| {
                 let p = &loaded.pages[i];
-                let (r, d) = portolan_dialect::render_page(ctx, p.file, &loaded.sources.get(p.file).text);
+                let (r, d) =
+                    portolan_dialect::render_page(ctx, p.file, &loaded.sources.get(p.file).text);
                 progress.tick();
                 (i, r, d)
             })
             .collect();
         let base = &loaded.config.base_url;
         for (i, rendered, diags) in results {
-            let search = rendered.as_ref().map(|r| crate::search::doc_for(&format!("{base}{}", loaded.pages[i].url), r));
-            self.states[i] = PageState { rendered, diags, search };
+            let search = rendered
+                .as_ref()
+                .map(|r| crate::search::doc_for(&format!("{base}{}", loaded.pages[i].url), r));
+            self.states[i] = PageState {
+                rendered,
+                diags,
+                search,
+            };
         }
         self.search_stale = true;
     }
@@ -169,10 +192,17 @@ impl Session {
     /// Recomputes the site index and re-templates `dirty` pages (all pages when anything
     /// that pages show of each other changed, or `force`).
     fn finish(&mut self, dirty: &[usize], force: bool) {
-        let (Some(loaded), Some(tera)) = (&self.loaded, &self.tera) else { return };
-        let rendered: Vec<(&PageSource, &RenderedPage)> =
-            loaded.pages.iter().zip(&self.states).filter_map(|(p, s)| s.rendered.as_ref().map(|r| (p, r))).collect();
-        let fronts: Vec<(&PageSource, &portolan_dialect::FrontMatter)> = rendered.iter().map(|(p, r)| (*p, &r.front)).collect();
+        let (Some(loaded), Some(tera)) = (&self.loaded, &self.tera) else {
+            return;
+        };
+        let rendered: Vec<(&PageSource, &RenderedPage)> = loaded
+            .pages
+            .iter()
+            .zip(&self.states)
+            .filter_map(|(p, s)| s.rendered.as_ref().map(|r| (p, r)))
+            .collect();
+        let fronts: Vec<(&PageSource, &portolan_dialect::FrontMatter)> =
+            rendered.iter().map(|(p, r)| (*p, &r.front)).collect();
         let key = nav_key(&fronts);
         let all = force || key != self.nav_key || self.index.is_none();
         self.nav_key = key;
@@ -184,12 +214,19 @@ impl Session {
             self.outputs.extend(sitemap_files(loaded, &pages));
         }
         let Some(index) = &self.index else { return };
-        let targets: Vec<usize> = if all { (0..loaded.pages.len()).collect() } else { dirty.to_vec() };
+        let targets: Vec<usize> = if all {
+            (0..loaded.pages.len()).collect()
+        } else {
+            dirty.to_vec()
+        };
         let progress = Ticker::new(&self.opts, "Rendering templates", targets.len());
-        let results: Vec<(usize, Option<Result<page::PageOutput, Option<Diagnostic>>>)> = targets
+        let results: Vec<(usize, Option<Result<page::PageOutput, Diagnostic>>)> = targets
             .par_iter()
             .map(|&i| {
-                let out = self.states[i].rendered.as_ref().map(|r| page::render(loaded, index, tera, &loaded.pages[i], r));
+                let out = self.states[i]
+                    .rendered
+                    .as_ref()
+                    .map(|r| page::render(loaded, index, tera, &loaded.pages[i], r));
                 progress.tick();
                 (i, out)
             })
@@ -200,11 +237,13 @@ impl Session {
             let url = &loaded.pages[i].url;
             match result {
                 Some(Ok(o)) => {
-                    self.outputs.insert(o.html_path, OutFile::Bytes(o.html.into_bytes().into()));
-                    self.outputs.insert(o.json_path, OutFile::Bytes(o.json.into_bytes().into()));
+                    self.outputs
+                        .insert(o.html_path, OutFile::Bytes(o.html.into_bytes().into()));
+                    self.outputs
+                        .insert(o.json_path, OutFile::Bytes(o.json.into_bytes().into()));
                 }
                 Some(Err(d)) => {
-                    self.template_diags[i] = d;
+                    self.template_diags[i] = Some(d);
                     remove_page_output(&mut self.outputs, url);
                 }
                 None => remove_page_output(&mut self.outputs, url),
@@ -246,13 +285,25 @@ impl Session {
         let abs_site = std::path::absolute(&self.opts.site_dir).ok()?;
         for path in changed {
             // Compare absolute paths, then name the file the way load() does.
-            let rel_site = std::path::absolute(path).ok()?.strip_prefix(&abs_site).ok()?.to_path_buf();
+            let rel_site = std::path::absolute(path)
+                .ok()?
+                .strip_prefix(&abs_site)
+                .ok()?
+                .to_path_buf();
             let path = &self.opts.site_dir.join(&rel_site);
             if !rel_site.starts_with(CONTENT_DIR) {
-                if rel_site.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
+                if rel_site
+                    .components()
+                    .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+                {
                     continue; // editor swap files and the like
                 }
-                let first = rel_site.components().next()?.as_os_str().to_string_lossy().into_owned();
+                let first = rel_site
+                    .components()
+                    .next()?
+                    .as_os_str()
+                    .to_string_lossy()
+                    .into_owned();
                 if first == "public" || Some(path.as_path()) == self.opts.out_dir.as_deref() {
                     continue;
                 }
@@ -270,21 +321,35 @@ impl Session {
                 if !name.ends_with(".md") {
                     return None;
                 }
-                plan.push(Change::Include { key: inc.to_string_lossy().replace('\\', "/"), path: path.clone(), exists });
+                plan.push(Change::Include {
+                    key: inc.to_string_lossy().replace('\\', "/"),
+                    path: path.clone(),
+                    exists,
+                });
                 continue;
             }
-            let rel = path.strip_prefix(&content).ok()?.to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(&content)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
             if rel.split('/').any(|c| c.starts_with('_')) || !name.ends_with(".md") {
                 return None; // static files and other folders: rare, reload
             }
             let _ = loaded;
-            plan.push(Change::Page { rel, path: path.clone(), exists });
+            plan.push(Change::Page {
+                rel,
+                path: path.clone(),
+                exists,
+            });
         }
         Some(plan)
     }
 
     fn apply(&mut self, plan: Vec<Change>) -> (usize, usize) {
-        let Some(loaded) = self.loaded.as_mut() else { return (0, 0) };
+        let Some(loaded) = self.loaded.as_mut() else {
+            return (0, 0);
+        };
         let site_dir = self.opts.site_dir.clone();
         let mut dirty: HashSet<usize> = HashSet::new();
         let mut changed_includes: HashSet<FileId> = HashSet::new();
@@ -297,18 +362,24 @@ impl Session {
                     let display = display(&site_dir, &path);
                     if exists {
                         match read(&mut loaded.sources, display, &path) {
-                            Ok(text) => match loaded.includes.by_path.get(&key).map(|(id, _)| *id) {
-                                Some(id) => {
-                                    loaded.sources.replace(id, text.clone());
-                                    loaded.includes.by_path.insert(key, (id, text));
-                                    changed_includes.insert(id);
+                            Ok(text) => {
+                                match loaded.includes.by_path.get(&key).map(|(id, _)| *id) {
+                                    Some(id) => {
+                                        loaded.sources.replace(id, text.clone());
+                                        loaded.includes.by_path.insert(key, (id, text));
+                                        changed_includes.insert(id);
+                                    }
+                                    None => {
+                                        let id = loaded.sources.add(
+                                            display_path(&site_dir, &path),
+                                            path.clone(),
+                                            text.clone(),
+                                        );
+                                        loaded.includes.by_path.insert(key, (id, text));
+                                        include_set_changed = true;
+                                    }
                                 }
-                                None => {
-                                    let id = loaded.sources.add(display_path(&site_dir, &path), path.clone(), text.clone());
-                                    loaded.includes.by_path.insert(key, (id, text));
-                                    include_set_changed = true;
-                                }
-                            },
+                            }
                             Err(d) => self.load_diags.push(d),
                         }
                     } else if let Some((id, _)) = loaded.includes.by_path.remove(&key) {
@@ -337,13 +408,27 @@ impl Session {
                                 self.load_diags.push(no_span(String::new()));
                             }
                             None => {
-                                let file = loaded.sources.add(display_path(&site_dir, &path), path.clone(), text);
+                                let file = loaded.sources.add(
+                                    display_path(&site_dir, &path),
+                                    path.clone(),
+                                    text,
+                                );
                                 let at = loaded.pages.partition_point(|p| p.url < url);
                                 loaded.pages.insert(at, PageSource { file, rel, url });
                                 page_set_changed = true;
-                                self.states.insert(at, PageState { rendered: None, diags: Vec::new(), search: None });
+                                self.states.insert(
+                                    at,
+                                    PageState {
+                                        rendered: None,
+                                        diags: Vec::new(),
+                                        search: None,
+                                    },
+                                );
                                 self.template_diags.insert(at, None);
-                                dirty = dirty.into_iter().map(|d| if d >= at { d + 1 } else { d }).collect();
+                                dirty = dirty
+                                    .into_iter()
+                                    .map(|d| if d >= at { d + 1 } else { d })
+                                    .collect();
                                 dirty.insert(at);
                             }
                         }
@@ -351,7 +436,11 @@ impl Session {
                         loaded.pages.remove(i);
                         self.states.remove(i);
                         self.template_diags.remove(i);
-                        dirty = dirty.into_iter().filter(|&d| d != i).map(|d| if d > i { d - 1 } else { d }).collect();
+                        dirty = dirty
+                            .into_iter()
+                            .filter(|&d| d != i)
+                            .map(|d| if d > i { d - 1 } else { d })
+                            .collect();
                         removed_urls.push(url);
                         page_set_changed = true;
                         self.search_stale = true;
@@ -387,7 +476,11 @@ impl Session {
         self.render_markdown(&dirty);
         let before = self.nav_key;
         self.finish(&dirty, false);
-        let templated = if self.nav_key != before { self.states.len() } else { dirty.len() };
+        let templated = if self.nav_key != before {
+            self.states.len()
+        } else {
+            dirty.len()
+        };
         (dirty.len(), templated)
     }
 
@@ -409,7 +502,10 @@ impl Session {
 
     /// The source files, for rendering diagnostics.
     pub fn sources(&self) -> Sources {
-        self.loaded.as_ref().map(|l| l.sources.clone()).unwrap_or_default()
+        self.loaded
+            .as_ref()
+            .map(|l| l.sources.clone())
+            .unwrap_or_default()
     }
 
     /// The output files by path.
@@ -423,28 +519,51 @@ impl Session {
     }
 
     /// The calculator spec of every page that places the calculator: (URL, spec or error).
-    pub fn calculator_specs(&self) -> Vec<(String, Result<portolan_endpoints::CalculatorSpec, Diagnostic>)> {
-        let Some(loaded) = &self.loaded else { return Vec::new() };
+    pub fn calculator_specs(
+        &self,
+    ) -> Vec<(
+        String,
+        Result<portolan_endpoints::CalculatorSpec, Diagnostic>,
+    )> {
+        let Some(loaded) = &self.loaded else {
+            return Vec::new();
+        };
         loaded
             .pages
             .iter()
             .zip(&self.states)
-            .filter_map(|(p, s)| s.rendered.as_ref().filter(|r| r.has_calculator).map(|r| (p, r)))
-            .map(|(p, r)| (format!("{}{}", loaded.config.base_url, p.url), page::calculator_spec(p, r)))
+            .filter_map(|(p, s)| {
+                s.rendered
+                    .as_ref()
+                    .filter(|r| r.has_calculator)
+                    .map(|r| (p, r))
+            })
+            .map(|(p, r)| {
+                (
+                    format!("{}{}", loaded.config.base_url, p.url),
+                    page::calculator_spec(p, r),
+                )
+            })
             .collect()
     }
 
     /// Checks every link of every page (see [`crate::links`]).
     pub fn check(&self) -> Option<crate::links::CheckReport> {
         let loaded = self.loaded.as_ref()?;
-        let pages: Vec<(&PageSource, &RenderedPage)> =
-            loaded.pages.iter().zip(&self.states).filter_map(|(p, s)| s.rendered.as_ref().map(|r| (p, r))).collect();
+        let pages: Vec<(&PageSource, &RenderedPage)> = loaded
+            .pages
+            .iter()
+            .zip(&self.states)
+            .filter_map(|(p, s)| s.rendered.as_ref().map(|r| (p, r)))
+            .collect();
         Some(crate::links::check(loaded, &pages, &loaded.links))
     }
 
     /// The base URL the site is built for (`/` when the config could not be read).
     pub fn base_url(&self) -> &str {
-        self.loaded.as_ref().map_or("/", |l| l.config.base_url.as_str())
+        self.loaded
+            .as_ref()
+            .map_or("/", |l| l.config.base_url.as_str())
     }
 
     /// The options the session was made with.
@@ -455,11 +574,17 @@ impl Session {
 
 /// The files every build writes besides the pages: the 404 page, the theme's assets and
 /// the static files of content/.
-pub(crate) fn site_files(loaded: &Loaded, tera: &tera::Tera) -> (Vec<(String, OutFile)>, Option<Diagnostic>) {
+pub(crate) fn site_files(
+    loaded: &Loaded,
+    tera: &tera::Tera,
+) -> (Vec<(String, OutFile)>, Option<Diagnostic>) {
     let mut files = Vec::new();
     let mut diag = None;
     match page::render_404(loaded, tera) {
-        Ok(html) if !html.is_empty() => files.push(("404.html".to_string(), OutFile::Bytes(html.into_bytes().into()))),
+        Ok(html) if !html.is_empty() => files.push((
+            "404.html".to_string(),
+            OutFile::Bytes(html.into_bytes().into()),
+        )),
         Ok(_) => {}
         Err(d) => diag = Some(d),
     }
@@ -482,8 +607,14 @@ pub(crate) fn sitemap_files(loaded: &Loaded, pages: &[&PageSource]) -> Vec<(Stri
     let urls: Vec<String> = pages.iter().map(|p| format!("{base}{}", p.url)).collect();
     let origin = loaded.config.url.as_deref();
     vec![
-        ("sitemap.xml".to_string(), OutFile::Bytes(crate::publish::sitemap(origin, &urls).into_bytes().into())),
-        ("robots.txt".to_string(), OutFile::Bytes(crate::publish::robots(origin, base).into_bytes().into())),
+        (
+            "sitemap.xml".to_string(),
+            OutFile::Bytes(crate::publish::sitemap(origin, &urls).into_bytes().into()),
+        ),
+        (
+            "robots.txt".to_string(),
+            OutFile::Bytes(crate::publish::robots(origin, base).into_bytes().into()),
+        ),
     ]
 }
 
@@ -497,7 +628,12 @@ pub(crate) struct Ticker<'a> {
 
 impl<'a> Ticker<'a> {
     pub(crate) fn new(opts: &'a Options, phase: &'static str, total: usize) -> Self {
-        let t = Ticker { progress: opts.progress.as_ref(), phase, total, done: Default::default() };
+        let t = Ticker {
+            progress: opts.progress.as_ref(),
+            phase,
+            total,
+            done: Default::default(),
+        };
         if let Some(p) = t.progress {
             p(phase, 0, total);
         }
@@ -515,8 +651,16 @@ impl<'a> Ticker<'a> {
 }
 
 enum Change {
-    Include { key: String, path: PathBuf, exists: bool },
-    Page { rel: String, path: PathBuf, exists: bool },
+    Include {
+        key: String,
+        path: PathBuf,
+        exists: bool,
+    },
+    Page {
+        rel: String,
+        path: PathBuf,
+        exists: bool,
+    },
 }
 
 fn display(site: &Path, p: &Path) -> String {
@@ -524,7 +668,10 @@ fn display(site: &Path, p: &Path) -> String {
 }
 
 fn display_path(site: &Path, p: &Path) -> String {
-    p.strip_prefix(site).unwrap_or(p).to_string_lossy().replace('\\', "/")
+    p.strip_prefix(site)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 fn read(sources: &mut Sources, display: String, path: &Path) -> Result<Arc<str>, Diagnostic> {
@@ -544,7 +691,10 @@ fn remove_page_output(outputs: &mut BTreeMap<String, OutFile>, url: &str) {
 }
 
 fn no_span(msg: String) -> Diagnostic {
-    Diagnostic { span: None, ..Diagnostic::error(portolan_dialect::Span::new(0, 0, 0), msg) }
+    Diagnostic {
+        span: None,
+        ..Diagnostic::error(portolan_dialect::Span::new(0, 0, 0), msg)
+    }
 }
 
 /// A hash of everything a page shows about other pages: URLs, titles, order, descriptions.

@@ -70,11 +70,17 @@ impl Sources {
         for f in &self.files {
             simple.add(f.path.as_str(), f.text.as_ref());
         }
-        let config = Config { chars: Chars::ascii(), ..Config::default() };
+        let config = Config {
+            chars: Chars::ascii(),
+            ..Config::default()
+        };
         let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
         sorted.sort_by(|a, b| {
             let key = |d: &Diagnostic| d.span.map(|s| (self.files[s.file].path.clone(), s.start));
-            key(a).cmp(&key(b)).then(a.severity.cmp(&b.severity)).then(a.message.cmp(&b.message))
+            key(a)
+                .cmp(&key(b))
+                .then(a.severity.cmp(&b.severity))
+                .then(a.message.cmp(&b.message))
         });
         sorted.dedup_by(|a, b| a == b);
         let mut out = String::new();
@@ -89,13 +95,22 @@ impl Sources {
         let errors = sorted.iter().filter(|d| d.is_error()).count();
         let warnings = sorted.len() - errors;
         if errors > 0 {
-            let files: std::collections::BTreeSet<_> = sorted.iter().filter(|d| d.is_error()).filter_map(|d| d.span).map(|s| s.file).collect();
+            let files: std::collections::BTreeSet<_> = sorted
+                .iter()
+                .filter(|d| d.is_error())
+                .filter_map(|d| d.span)
+                .map(|s| s.file)
+                .collect();
             out.push_str(&format!(
                 "error: {job} failed: {errors} error{} in {} file{}{}\n",
                 plural(errors),
                 files.len().max(1),
                 plural(files.len().max(1)),
-                if warnings > 0 { format!(", {warnings} warning{}", plural(warnings)) } else { String::new() }
+                if warnings > 0 {
+                    format!(", {warnings} warning{}", plural(warnings))
+                } else {
+                    String::new()
+                }
             ));
         }
         out
@@ -107,7 +122,11 @@ impl Sources {
         let mut end = floor_char_boundary(text, span.end.max(start));
         if end == start && end < text.len() {
             // A point: underline the character there (never past the end of its line).
-            end = text[start..].chars().next().filter(|c| *c != '\n').map_or(start, |c| start + c.len_utf8());
+            end = text[start..]
+                .chars()
+                .next()
+                .filter(|c| *c != '\n')
+                .map_or(start, |c| start + c.len_utf8());
         }
         start..end
     }
@@ -128,7 +147,10 @@ impl Sources {
         if let Some(h) = &d.hint {
             notes.push(format!("hint: {h}"));
         }
-        Report::new(severity).with_message(&d.message).with_labels(labels).with_notes(notes)
+        Report::new(severity)
+            .with_message(&d.message)
+            .with_labels(labels)
+            .with_notes(notes)
     }
 }
 
@@ -141,7 +163,11 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// Reads a file as UTF-8; invalid bytes are an error at their exact position.
-pub fn read_text(sources: &mut Sources, display: String, disk: &Path) -> Result<FileId, Diagnostic> {
+pub fn read_text(
+    sources: &mut Sources,
+    display: String,
+    disk: &Path,
+) -> Result<FileId, Diagnostic> {
     let bytes = std::fs::read(disk).map_err(|e| io_error(sources, &display, disk, &e))?;
     match String::from_utf8(bytes) {
         Ok(s) => Ok(sources.add(display, disk.to_path_buf(), s.into())),
@@ -150,19 +176,30 @@ pub fn read_text(sources: &mut Sources, display: String, disk: &Path) -> Result<
             let bytes = e.into_bytes();
             // Register the text up to the bad byte (plus the rest of that line, lossily) so
             // the offending line can be shown.
-            let line_end = bytes[valid..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| valid + i);
+            let line_end = bytes[valid..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |i| valid + i);
             let mut shown = String::from_utf8_lossy(&bytes[..line_end]).into_owned();
             shown.push('\n');
             let id = sources.add(display, disk.to_path_buf(), shown.into());
-            Err(Diagnostic::error(Span::new(id, valid, valid), format!("file is not valid UTF-8 (byte 0x{:02x})", bytes[valid]))
-                .with_label("invalid byte here")
-                .with_hint("save the file as UTF-8"))
+            Err(Diagnostic::error(
+                Span::new(id, valid, valid),
+                format!("file is not valid UTF-8 (byte 0x{:02x})", bytes[valid]),
+            )
+            .with_label("invalid byte here")
+            .with_hint("save the file as UTF-8"))
         }
     }
 }
 
 /// An I/O error about a file, attached to a placeholder entry so it still names the file.
-pub fn io_error(sources: &mut Sources, display: &str, disk: &Path, e: &std::io::Error) -> Diagnostic {
+pub fn io_error(
+    sources: &mut Sources,
+    display: &str,
+    disk: &Path,
+    e: &std::io::Error,
+) -> Diagnostic {
     let id = sources.add(display.to_string(), disk.to_path_buf(), Arc::from(""));
     Diagnostic::error(Span::new(id, 0, 0), format!("cannot read `{display}`: {e}")).with_label("")
 }

@@ -37,7 +37,10 @@ impl Theme {
             theme.add_embedded(embedded, "www/");
         }
         if theme.templates.is_empty() {
-            return Err(format!("no theme: {} has no theme/templates/ and this binary has no built-in theme", site.display()));
+            return Err(format!(
+                "no theme: {} has no theme/templates/ and this binary has no built-in theme",
+                site.display()
+            ));
         }
         theme.templates.sort();
         theme.assets.sort();
@@ -49,7 +52,8 @@ impl Theme {
 
     fn add(&mut self, rel: &str, bytes: Vec<u8>) -> Result<(), String> {
         if let Some(name) = rel.strip_prefix("templates/") {
-            let text = String::from_utf8(bytes).map_err(|_| format!("theme template {name} is not UTF-8"))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| format!("theme template {name} is not UTF-8"))?;
             self.templates.push((name.to_string(), text));
         } else if let Some(name) = rel.strip_prefix("static/") {
             self.assets.push((name.to_string(), bytes));
@@ -67,9 +71,19 @@ impl Theme {
             if !e.file_type().is_file() {
                 continue;
             }
-            let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
-            let rel = if prefix.is_empty() { rel } else { format!("{prefix}/{rel}") };
-            let bytes = std::fs::read(e.path()).map_err(|err| format!("cannot read {}: {err}", e.path().display()))?;
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            let rel = if prefix.is_empty() {
+                rel
+            } else {
+                format!("{prefix}/{rel}")
+            };
+            let bytes = std::fs::read(e.path())
+                .map_err(|err| format!("cannot read {}: {err}", e.path().display()))?;
             self.add(&rel, bytes)?;
         }
         Ok(())
@@ -78,7 +92,11 @@ impl Theme {
     fn add_embedded(&mut self, embedded: Embedded, prefix: &str) {
         for (path, bytes) in embedded {
             if let Some(rel) = path.strip_prefix(prefix) {
-                let rel = if prefix == "www/" { format!("www/{rel}") } else { rel.to_string() };
+                let rel = if prefix == "www/" {
+                    format!("www/{rel}")
+                } else {
+                    rel.to_string()
+                };
                 let _ = self.add(&rel, bytes.to_vec());
             }
         }
@@ -91,7 +109,8 @@ impl Theme {
         // Tera's default also escapes `/`, which is safe but turns every URL into `&#x2F;`
         // soup; these five characters are all that HTML text and quoted attributes need.
         t.set_escape_fn(escape_html);
-        t.add_raw_templates(self.templates.iter().map(|(n, s)| (n.as_str(), s.as_str()))).map_err(|e| format!("theme: {}", error_chain(&e)))?;
+        t.add_raw_templates(self.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+            .map_err(|e| format!("theme: {}", error_chain(&e)))?;
         Ok(t)
     }
 
@@ -103,7 +122,10 @@ impl Theme {
     /// Templates a page can name as its `layout`: those that extend another template (the
     /// others, such as `base` and `macros`, are building blocks).
     pub fn layouts(&self) -> impl Iterator<Item = &str> {
-        self.templates.iter().filter(|(_, src)| src.contains("{% extends")).filter_map(|(n, _)| n.strip_suffix(".html"))
+        self.templates
+            .iter()
+            .filter(|(_, src)| src.contains("{% extends"))
+            .filter_map(|(n, _)| n.strip_suffix(".html"))
     }
 
     /// The fingerprinted name of asset `name` (e.g. `style.css`), if the theme has it.
@@ -119,7 +141,9 @@ impl Theme {
 
 /// Files of the calculator bundle that a site serves (not its build stamps or docs).
 fn is_bundle_file(name: &str) -> bool {
-    [".js", ".wasm", ".css"].iter().any(|ext| name.ends_with(ext))
+    [".js", ".wasm", ".css"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
 fn escape_html(s: &str) -> String {

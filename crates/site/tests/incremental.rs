@@ -28,12 +28,19 @@ fn assert_same_as_fresh(session: &mut Session, step: &str) {
     let session = &*session;
     let fresh = Session::new(session.options().clone());
     let render = |s: &Session| s.sources().render(&s.diagnostics());
-    assert_eq!(render(session), render(&fresh), "diagnostics differ after: {step}");
+    assert_eq!(
+        render(session),
+        render(&fresh),
+        "diagnostics differ after: {step}"
+    );
     let a = session.outputs();
     let b = fresh.outputs();
     let only_a: Vec<_> = a.keys().filter(|k| !b.contains_key(*k)).collect();
     let only_b: Vec<_> = b.keys().filter(|k| !a.contains_key(*k)).collect();
-    assert!(only_a.is_empty() && only_b.is_empty(), "after {step}: stale {only_a:?}, missing {only_b:?}");
+    assert!(
+        only_a.is_empty() && only_b.is_empty(),
+        "after {step}: stale {only_a:?}, missing {only_b:?}"
+    );
     for (k, v) in a {
         assert!(b[k] == *v, "after {step}: {k} differs from a clean build");
     }
@@ -66,53 +73,77 @@ fn incremental_rebuilds_match_clean_builds() {
     assert_same_as_fresh(&mut session, "body edit");
 
     edit(&include, "A nested include", "An edited nested include");
-    let stats = session.update(&[include.clone()]);
-    assert_eq!(stats.rendered, 1, "an include edit re-renders the pages that use it");
+    let stats = session.update(std::slice::from_ref(&include));
+    assert_eq!(
+        stats.rendered, 1,
+        "an include edit re-renders the pages that use it"
+    );
     assert_same_as_fresh(&mut session, "include edit");
 
     edit(&page, "short_title: Dialect", "short_title: Dialect pages");
-    let stats = session.update(&[page.clone()]);
-    assert_eq!(stats.templated, session.page_count(), "a title change re-templates every page");
+    let stats = session.update(std::slice::from_ref(&page));
+    assert_eq!(
+        stats.templated,
+        session.page_count(),
+        "a title change re-templates every page"
+    );
     assert_same_as_fresh(&mut session, "title change");
 
     let renamed = content.join("guide/renamed.md");
     fs::rename(&page, &renamed).unwrap();
     session.update(&[page.clone(), renamed.clone()]);
     assert!(session.outputs().contains_key("guide/renamed/index.html"));
-    assert!(!session.outputs().contains_key("guide/dialect/index.html"), "a renamed page's old output is removed");
+    assert!(
+        !session.outputs().contains_key("guide/dialect/index.html"),
+        "a renamed page's old output is removed"
+    );
     assert_same_as_fresh(&mut session, "rename");
 
     edit(&renamed, "{{site.product}} and", "{{site.produkt}} and");
-    session.update(&[renamed.clone()]);
+    session.update(std::slice::from_ref(&renamed));
     assert!(session.has_errors());
     assert_same_as_fresh(&mut session, "an error introduced");
 
     edit(&renamed, "{{site.produkt}} and", "{{site.product}} and");
-    session.update(&[renamed.clone()]);
+    session.update(std::slice::from_ref(&renamed));
     assert!(!session.has_errors(), "fixing the file recovers");
     assert_same_as_fresh(&mut session, "the error fixed");
 
     fs::remove_file(&include).unwrap();
-    session.update(&[include.clone()]);
-    assert!(session.has_errors(), "a deleted include breaks the pages that use it");
+    session.update(std::slice::from_ref(&include));
+    assert!(
+        session.has_errors(),
+        "a deleted include breaks the pages that use it"
+    );
     assert_same_as_fresh(&mut session, "include deleted");
 
     fs::write(&include, "Back again.\n").unwrap();
-    session.update(&[include.clone()]);
+    session.update(std::slice::from_ref(&include));
     assert!(!session.has_errors());
     assert_same_as_fresh(&mut session, "include restored");
 
     let new_page = content.join("guide/new.md");
-    fs::write(&new_page, "---\ntitle: New page\nbreadcrumbs: [/guide/]\n---\nFresh.\n").unwrap();
-    session.update(&[new_page.clone()]);
+    fs::write(
+        &new_page,
+        "---\ntitle: New page\nbreadcrumbs: [/guide/]\n---\nFresh.\n",
+    )
+    .unwrap();
+    session.update(std::slice::from_ref(&new_page));
     assert_same_as_fresh(&mut session, "page added");
 
     fs::remove_file(&renamed).unwrap();
-    session.update(&[renamed.clone()]);
-    assert!(!session.outputs().contains_key("guide/renamed/index.html"), "a deleted page's output is removed");
+    session.update(std::slice::from_ref(&renamed));
+    assert!(
+        !session.outputs().contains_key("guide/renamed/index.html"),
+        "a deleted page's output is removed"
+    );
     assert_same_as_fresh(&mut session, "page deleted");
 
-    edit(&site.join("portolan.yaml"), "product: Kong Gateway", "product: Kong Gateway Enterprise");
+    edit(
+        &site.join("portolan.yaml"),
+        "product: Kong Gateway",
+        "product: Kong Gateway Enterprise",
+    );
     let stats = session.update(&[site.join("portolan.yaml")]);
     assert!(stats.full, "a config change rebuilds everything");
     assert_same_as_fresh(&mut session, "config change");
@@ -137,7 +168,13 @@ fn streaming_build_writes_what_a_session_holds() {
             .into_iter()
             .flatten()
             .filter(|e| e.file_type().is_file())
-            .map(|e| e.path().strip_prefix(&out).unwrap().to_string_lossy().into_owned())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&out)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .filter(|p| p != portolan_site::output::MARKER)
             .collect();
         written.sort();
@@ -147,7 +184,9 @@ fn streaming_build_writes_what_a_session_holds() {
             let bytes = fs::read(out.join(k)).unwrap();
             match v {
                 portolan_site::OutFile::Bytes(b) => assert!(bytes == b.as_ref(), "{k} differs"),
-                portolan_site::OutFile::Disk(p) => assert_eq!(bytes, fs::read(p).unwrap(), "{k} differs"),
+                portolan_site::OutFile::Disk(p) => {
+                    assert_eq!(bytes, fs::read(p).unwrap(), "{k} differs")
+                }
             }
         }
     }

@@ -12,8 +12,8 @@
 use std::sync::Arc;
 
 use portolan_dialect::{
-    frontmatter, render_frontmatter, render_page, render_page_with, Context, Diagnostic, IncludeError, IncludeResolver, Included, KeepLinks,
-    Variables,
+    frontmatter, render_frontmatter, render_page, render_page_with, Context, Diagnostic,
+    IncludeError, IncludeResolver, Included, KeepLinks, Variables,
 };
 
 /// The page's file id; includes are 1, 2, ...
@@ -51,8 +51,14 @@ impl Includes {
 impl IncludeResolver for Includes {
     fn resolve(&self, path: &str) -> Result<Included, IncludeError> {
         match self.files.iter().position(|(p, _)| *p == path) {
-            Some(i) => Ok(Included { file: i + 1, text: self.files[i].1.clone() }),
-            None => Err(IncludeError { message: format!("include `{path}` not found"), hint: None }),
+            Some(i) => Ok(Included {
+                file: i + 1,
+                text: self.files[i].1.clone(),
+            }),
+            None => Err(IncludeError {
+                message: format!("include `{path}` not found"),
+                hint: None,
+            }),
         }
     }
 }
@@ -66,7 +72,12 @@ fn check_spans(diags: &[Diagnostic], includes: &Includes, page: &str) {
     for d in diags {
         for s in d.span.iter().chain(d.related.iter().map(|(s, _)| s)) {
             let text = includes.text(page, s.file);
-            assert!(s.start <= s.end && s.end <= text.len() + 1, "span {s:?} outside file {} ({} bytes): {d:?}", s.file, text.len());
+            assert!(
+                s.start <= s.end && s.end <= text.len() + 1,
+                "span {s:?} outside file {} ({} bytes): {d:?}",
+                s.file,
+                text.len()
+            );
         }
     }
 }
@@ -74,20 +85,34 @@ fn check_spans(diags: &[Diagnostic], includes: &Includes, page: &str) {
 /// A page that rendered without errors holds no HTML that can run script: whatever the
 /// dialect refuses is an error, and nothing it generates may get past its own check.
 fn check_no_live_script(p: &portolan_dialect::RenderedPage) {
-    let cells = p.tables.iter().flat_map(|t| &t.rows).flat_map(|r| r.cells.values()).filter_map(|c| match c {
-        portolan_dialect::Cell::Text { html, .. } => Some(html.as_str()),
-        portolan_dialect::Cell::Flag(_) => None,
-    });
-    let faqs = p.faqs.iter().flat_map(|f| [f.question_html.as_str(), f.answer_html.as_str()]);
+    let cells = p
+        .tables
+        .iter()
+        .flat_map(|t| &t.rows)
+        .flat_map(|r| r.cells.values())
+        .filter_map(|c| match c {
+            portolan_dialect::Cell::Text { html, .. } => Some(html.as_str()),
+            portolan_dialect::Cell::Flag(_) => None,
+        });
+    let faqs = p
+        .faqs
+        .iter()
+        .flat_map(|f| [f.question_html.as_str(), f.answer_html.as_str()]);
     let mut markers = 0;
     for html in [p.html.as_str()].into_iter().chain(faqs).chain(cells) {
         let found = portolan_dialect::markdown::unsafe_html(html);
-        assert!(found.is_empty(), "a page without errors has live script: {found:?}\n{html}");
+        assert!(
+            found.is_empty(),
+            "a page without errors has live script: {found:?}\n{html}"
+        );
         markers += html.matches(portolan_dialect::CALCULATOR_MARKER).count();
     }
     // Cells are also in the body, so a forged marker in one is counted twice: at most the
     // one that the tag placed may be there.
-    assert!(markers <= usize::from(p.has_calculator), "a page without errors holds a calculator marker that its tag did not place");
+    assert!(
+        markers <= usize::from(p.has_calculator),
+        "a page without errors holds a calculator marker that its tag did not place"
+    );
 }
 
 /// Splits an input into the page and the text of `/sections/fuzz.md` at the first `\u{1}`.
@@ -98,7 +123,9 @@ fn split_input(data: &[u8]) -> Option<(&str, &str)> {
 
 /// A whole page (frontmatter, Liquid, includes, markdown).
 pub fn dialect(data: &[u8]) {
-    let Some((page, inc)) = split_input(data) else { return };
+    let Some((page, inc)) = split_input(data) else {
+        return;
+    };
     render(page, inc);
     // The same text read as an SVG or XML file from content/.
     for (at, _) in portolan_dialect::markdown::unsafe_xml(page) {
@@ -110,10 +137,17 @@ pub fn dialect(data: &[u8]) {
 pub fn render(page: &str, include: &str) {
     let includes = Includes::new(include);
     let site = variables();
-    let ctx = Context { site: &site, includes: &includes, links: &KeepLinks };
+    let ctx = Context {
+        site: &site,
+        includes: &includes,
+        links: &KeepLinks,
+    };
     let (whole, diags) = render_page(ctx, PAGE, page);
     check_spans(&diags, &includes, page);
-    if let Some(p) = whole.as_ref().filter(|_| !diags.iter().any(Diagnostic::is_error)) {
+    if let Some(p) = whole
+        .as_ref()
+        .filter(|_| !diags.iter().any(Diagnostic::is_error))
+    {
         check_no_live_script(p);
     }
     let (front, fdiags) = render_frontmatter(ctx, PAGE, page);
@@ -126,9 +160,14 @@ pub fn render(page: &str, include: &str) {
         // errors must match byte for byte.
         let whole_failed = diags.iter().any(Diagnostic::is_error);
         let streamed_failed = fdiags.iter().chain(&sdiags).any(Diagnostic::is_error);
-        assert_eq!(whole_failed, streamed_failed, "one render failed and the other did not");
+        assert_eq!(
+            whole_failed, streamed_failed,
+            "one render failed and the other did not"
+        );
         match (&whole, &streamed) {
-            (Some(a), Some(b)) if !whole_failed => assert_eq!(a.html, b.html, "streamed and whole renders differ"),
+            (Some(a), Some(b)) if !whole_failed => {
+                assert_eq!(a.html, b.html, "streamed and whole renders differ")
+            }
             (Some(_), Some(_)) => {}
             (a, b) => assert_eq!(a.is_some(), b.is_some(), "one render failed"),
         }
@@ -137,9 +176,13 @@ pub fn render(page: &str, include: &str) {
 
 /// Frontmatter alone: split, parse, and the span helpers the site uses.
 pub fn frontmatter(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let site = variables();
-    let Ok(split) = frontmatter::split(PAGE, text) else { return };
+    let Ok(split) = frontmatter::split(PAGE, text) else {
+        return;
+    };
     assert!(split.body_start <= text.len());
     let Some(raw) = split.front else { return };
     assert!(raw.start <= raw.end && raw.end <= text.len());
@@ -152,7 +195,11 @@ pub fn frontmatter(data: &[u8]) {
             let s = frontmatter::key_span(PAGE, text, raw, k);
             assert!(s.end <= text.len());
         }
-        for b in f.breadcrumbs.iter().chain(f.related_resources.iter().map(|r| &r.url)) {
+        for b in f
+            .breadcrumbs
+            .iter()
+            .chain(f.related_resources.iter().map(|r| &r.url))
+        {
             let s = frontmatter::find_value_span(PAGE, text, Some(raw), b);
             assert!(s.end <= text.len());
         }
@@ -161,7 +208,11 @@ pub fn frontmatter(data: &[u8]) {
 
 /// A page whose body is one `{% table %}` with the input as its YAML.
 pub fn table(data: &[u8]) {
-    let Ok(body) = std::str::from_utf8(data) else { return };
-    let page = format!("---\ntitle: Table\n---\n\nBefore.\n\n{{% table %}}\n{body}\n{{% endtable %}}\n\nAfter.\n");
+    let Ok(body) = std::str::from_utf8(data) else {
+        return;
+    };
+    let page = format!(
+        "---\ntitle: Table\n---\n\nBefore.\n\n{{% table %}}\n{body}\n{{% endtable %}}\n\nAfter.\n"
+    );
     render(&page, "");
 }

@@ -11,13 +11,17 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use arbitrary::{Result, Unstructured};
-use portolan_endpoints::{is_valid_hostname, is_valid_label, CalculatorSpec, ContentFacts, FactColumn, FactParagraph, FactRow, FactTable, Format, Inputs};
+use portolan_endpoints::{
+    is_valid_hostname, is_valid_label, CalculatorSpec, ContentFacts, FactColumn, FactParagraph,
+    FactRow, FactTable, Format, Inputs,
+};
 
 /// The seed page's calculator, from its content facts.
 fn seed_spec() -> &'static CalculatorSpec {
     static SPEC: OnceLock<CalculatorSpec> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let facts: ContentFacts = serde_json::from_str(include_str!("../fixtures/seed-facts.json")).unwrap();
+        let facts: ContentFacts =
+            serde_json::from_str(include_str!("../fixtures/seed-facts.json")).unwrap();
         CalculatorSpec::from_facts(&facts).unwrap()
     })
 }
@@ -26,8 +30,18 @@ fn seed_spec() -> &'static CalculatorSpec {
 /// prefix and portal id, separated by NUL bytes (`\u{1}` alone stands for "not given").
 pub fn calculator_inputs(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let mut parts = text.split('\0').map(|s| if s == "\u{1}" { None } else { Some(s.to_string()) });
-    let inputs = Inputs { geo: parts.next().flatten(), prefix: parts.next().flatten(), portal: parts.next().flatten() };
+    let mut parts = text.split('\0').map(|s| {
+        if s == "\u{1}" {
+            None
+        } else {
+            Some(s.to_string())
+        }
+    });
+    let inputs = Inputs {
+        geo: parts.next().flatten(),
+        prefix: parts.next().flatten(),
+        portal: parts.next().flatten(),
+    };
     expand_and_check(seed_spec(), &inputs);
 }
 
@@ -47,25 +61,83 @@ pub fn calculator_facts(data: &[u8]) {
             Err(_) => return,
         }
     };
-    let Ok(spec) = CalculatorSpec::from_facts(&facts) else { return };
+    let Ok(spec) = CalculatorSpec::from_facts(&facts) else {
+        return;
+    };
     let json = serde_json::to_string(&spec).unwrap();
     let back: CalculatorSpec = serde_json::from_str(&json).unwrap();
     assert_eq!(back, spec, "the spec does not survive its JSON");
     let geo = spec.geos.first().map(|g| g.code.clone());
     for inputs in [
         Inputs::default(),
-        Inputs { geo: geo.clone(), prefix: Some("abc123".into()), portal: Some("p0rtal".into()) },
-        Inputs { geo, prefix: Some("a".repeat(63)), portal: Some("<script>".into()) },
+        Inputs {
+            geo: geo.clone(),
+            prefix: Some("abc123".into()),
+            portal: Some("p0rtal".into()),
+        },
+        Inputs {
+            geo,
+            prefix: Some("a".repeat(63)),
+            portal: Some("<script>".into()),
+        },
     ] {
         expand_and_check(&spec, &inputs);
     }
 }
 
-const KEYS: &[&str] = &["hostname", "port", "protocol", "description", "id", "region", "Hostname", "Port"];
+const KEYS: &[&str] = &[
+    "hostname",
+    "port",
+    "protocol",
+    "description",
+    "id",
+    "region",
+    "Hostname",
+    "Port",
+];
 const PIECES: &[&str] = &[
-    "CONTROL_PLANE_DNS_PREFIX", "REGION", "PORTAL_ID", "{geo}", "{region}", "{prefix}", "{portal}", ".", ".", "-", ":", ":443", ":8071",
-    "konghq.com", "cp0", "tp0", "us", "eu", "au", "in", "global", "\n", " ", "TCP", "HTTPS", "UDP", "/", "`", "<br>", "configuration", "telemetry",
-    "AU (Australia): au", "EU (Europe): eu", "(", ")", "{", "}", "*", "é", "443", "0", "65536",
+    "CONTROL_PLANE_DNS_PREFIX",
+    "REGION",
+    "PORTAL_ID",
+    "{geo}",
+    "{region}",
+    "{prefix}",
+    "{portal}",
+    ".",
+    ".",
+    "-",
+    ":",
+    ":443",
+    ":8071",
+    "konghq.com",
+    "cp0",
+    "tp0",
+    "us",
+    "eu",
+    "au",
+    "in",
+    "global",
+    "\n",
+    " ",
+    "TCP",
+    "HTTPS",
+    "UDP",
+    "/",
+    "`",
+    "<br>",
+    "configuration",
+    "telemetry",
+    "AU (Australia): au",
+    "EU (Europe): eu",
+    "(",
+    ")",
+    "{",
+    "}",
+    "*",
+    "é",
+    "443",
+    "0",
+    "65536",
 ];
 
 fn text(u: &mut Unstructured<'_>) -> Result<String> {
@@ -100,8 +172,15 @@ fn facts(u: &mut Unstructured<'_>) -> Result<ContentFacts> {
     for _ in 0..u.int_in_range(0..=3)? {
         let mut t = FactTable::default();
         for _ in 0..u.int_in_range(0..=4)? {
-            let key = if u.ratio(1, 6)? { text(u)? } else { u.choose(KEYS)?.to_string() };
-            t.columns.push(FactColumn { title: key.clone(), key });
+            let key = if u.ratio(1, 6)? {
+                text(u)?
+            } else {
+                u.choose(KEYS)?.to_string()
+            };
+            t.columns.push(FactColumn {
+                title: key.clone(),
+                key,
+            });
         }
         for _ in 0..u.int_in_range(0..=6)? {
             let mut cells = BTreeMap::new();
@@ -119,7 +198,10 @@ fn facts(u: &mut Unstructured<'_>) -> Result<ContentFacts> {
         f.list_items.push(text(u)?);
     }
     for _ in 0..u.int_in_range(0..=3)? {
-        let mut p = FactParagraph { text: text(u)?, code_spans: Vec::new() };
+        let mut p = FactParagraph {
+            text: text(u)?,
+            code_spans: Vec::new(),
+        };
         for _ in 0..u.int_in_range(0..=3)? {
             let span = text(u)?;
             p.text.push_str(&span);
@@ -136,7 +218,10 @@ fn facts(u: &mut Unstructured<'_>) -> Result<ContentFacts> {
 fn echoes(message: &str, typed: &[&str]) -> bool {
     typed.iter().any(|t| {
         let t = t.trim();
-        t.len() >= 4 && t.contains(['<', '>', '&', '"']) && !is_valid_label(&t.to_ascii_lowercase()) && message.contains(t)
+        t.len() >= 4
+            && t.contains(['<', '>', '&', '"'])
+            && !is_valid_label(&t.to_ascii_lowercase())
+            && message.contains(t)
     })
 }
 
@@ -144,26 +229,43 @@ fn echoes(message: &str, typed: &[&str]) -> bool {
 /// DNS names, messages never echo what the reader typed unless it is a DNS label, the JSON
 /// export parses.
 pub fn expand_and_check(spec: &CalculatorSpec, inputs: &Inputs) {
-    let typed: Vec<&str> = [&inputs.geo, &inputs.prefix, &inputs.portal].into_iter().flatten().map(String::as_str).collect();
+    let typed: Vec<&str> = [&inputs.geo, &inputs.prefix, &inputs.portal]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
     match spec.expand(inputs) {
         Ok(x) => {
             for e in x.complete() {
-                assert!(is_valid_hostname(&e.hostname), "invalid complete hostname {:?}", e.hostname);
+                assert!(
+                    is_valid_hostname(&e.hostname),
+                    "invalid complete hostname {:?}",
+                    e.hostname
+                );
             }
             for n in &x.notices {
-                assert!(!echoes(&n.message, &typed), "notice echoes the input: {:?} {typed:?}", n.message);
+                assert!(
+                    !echoes(&n.message, &typed),
+                    "notice echoes the input: {:?} {typed:?}",
+                    n.message
+                );
             }
             for f in Format::ALL {
                 let out = x.export(f);
                 if f == Format::Json {
-                    serde_json::from_str::<serde_json::Value>(&out).unwrap_or_else(|e| panic!("JSON export does not parse: {e}\n{out}"));
+                    serde_json::from_str::<serde_json::Value>(&out)
+                        .unwrap_or_else(|e| panic!("JSON export does not parse: {e}\n{out}"));
                 }
             }
         }
         Err(errors) => {
             assert!(!errors.is_empty());
             for e in &errors {
-                assert!(!echoes(&e.message, &typed), "error echoes the input: {:?} {typed:?}", e.message);
+                assert!(
+                    !echoes(&e.message, &typed),
+                    "error echoes the input: {:?} {typed:?}",
+                    e.message
+                );
             }
         }
     }
