@@ -33,6 +33,37 @@ fn planted_broken_links_and_anchors_are_reported() {
     insta::assert_snapshot!("check_broken", stderr);
 }
 
+/// A page whose frontmatter cannot be read has no model, so its anchors are unknown: a
+/// link to one of them from another page is not checked (once, this panicked), and the
+/// broken page's own error is what `check` reports.
+#[test]
+fn links_into_a_page_that_failed_are_not_a_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(site.join("content")).unwrap();
+    std::fs::write(site.join("portolan.yaml"), "title: T\n").unwrap();
+    std::fs::write(
+        site.join("content/index.md"),
+        "---\ntitle: Home\n---\nSee [a](/a/#x) and [b](/b/#y).\n",
+    )
+    .unwrap();
+    std::fs::write(site.join("content/a.md"), "---\ntitle: [unclosed\n---\nA\n").unwrap();
+    std::fs::write(site.join("content/b.md"), "no frontmatter\n").unwrap();
+    let o = portolan(&["check", site.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("content/a.md:3:1") && stderr.contains("invalid frontmatter"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/b.md:1:1") && stderr.contains("page has no frontmatter"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("0 broken links or anchors"), "{stderr}");
+}
+
 /// A loopback HTTP server: /ok answers 200, /gone 404, /busy 429 (a rate limit); counts requests.
 fn tiny_server() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use std::io::{Read, Write};

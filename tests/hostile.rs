@@ -138,7 +138,7 @@ fn live_script(html: &str) -> Vec<String> {
         }
     }
     // And the dialect's own check, for anything the above missed.
-    for (at, what) in portolan_dialect::markdown::unsafe_html(&text) {
+    for portolan_htmlscan::Finding { at, what } in portolan_htmlscan::unsafe_html(&text) {
         let tag = &text[at..text[at..].find('>').map_or(text.len(), |k| at + k + 1)];
         let tl = tag.to_ascii_lowercase();
         let theirs = tl.starts_with("<script")

@@ -4,11 +4,14 @@
 //! starts on line 2). A key Portolan does not know is a warning at its line, with a
 //! suggestion, so a typo never vanishes silently.
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{did_you_mean, is_full, push_limited, Diagnostic, FileId, Span};
-use crate::liquid::{check_expressions, expand_lenient};
-use crate::table::yaml_message;
+use crate::diag::{did_you_mean, floor_char_boundary, is_full, line_col, push_limited};
+use crate::diag::{Diagnostic, FileId, Finder, Span};
+use crate::vars::{check_expressions, expand_lenient};
+use crate::yaml::{check_depth, top_level_keys, yaml_message};
 use crate::Variables;
 
 /// A related resource link shown in the side box.
@@ -59,10 +62,46 @@ pub struct FrontMatter {
     pub faqs: Vec<Faq>,
     /// Order among siblings in navigation (smaller first).
     pub weight: Option<i64>,
+    /// Where the frontmatter and its keys are written (not part of the page model).
+    #[serde(skip)]
+    pub spans: FrontSpans,
+}
+
+/// Where a page's frontmatter is written: what problems found after parsing (a layout the
+/// theme lacks, a breadcrumb to no page, a value in an FAQ) point at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrontSpans {
+    /// The YAML between the fences.
+    pub yaml: Option<Range<usize>>,
+    /// Where the body starts.
+    pub body_start: usize,
+    /// Each top-level key as written, in order.
+    pub keys: Vec<(String, Span)>,
+    /// Each breadcrumb's value as written, in order (the frontmatter's start for one that
+    /// is not written verbatim).
+    pub breadcrumbs: Vec<Span>,
+}
+
+impl FrontSpans {
+    /// Where top-level key `key` is written.
+    pub fn key(&self, key: &str) -> Option<Span> {
+        self.keys.iter().find(|(k, _)| k == key).map(|(_, s)| *s)
+    }
+
+    /// Where key `key` is written, else the start of the frontmatter (of the file when it
+    /// has none).
+    pub fn key_or_start(&self, file: FileId, key: &str) -> Span {
+        self.key(key).unwrap_or_else(|| self.start(file))
+    }
+
+    fn start(&self, file: FileId) -> Span {
+        let at = self.yaml.as_ref().map_or(0, |y| y.start);
+        Span::new(file, at, at)
+    }
 }
 
 /// The keys [`FrontMatter`] reads.
-pub const KNOWN_KEYS: &[&str] = &[
+pub(crate) const KNOWN_KEYS: &[&str] = &[
     "title",
     "short_title",
     "description",
@@ -79,25 +118,25 @@ pub const KNOWN_KEYS: &[&str] = &[
 
 /// Where the YAML sits in the file (between the `---` lines).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RawFront {
+pub(crate) struct RawFront {
     /// Start byte of the YAML.
-    pub start: usize,
+    pub(crate) start: usize,
     /// End byte of the YAML.
-    pub end: usize,
+    pub(crate) end: usize,
 }
 
 /// A page split into frontmatter and body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Split {
+pub(crate) struct Split {
     /// The frontmatter, if the page has one.
-    pub front: Option<RawFront>,
+    pub(crate) front: Option<RawFront>,
     /// Where the body starts.
-    pub body_start: usize,
+    pub(crate) body_start: usize,
 }
 
 /// Splits `text` at its frontmatter fences (`---` ... `---` or `...`). A leading BOM is
 /// skipped.
-pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
+pub(crate) fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let first_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     if text[start..first_end].trim_end() != "---" {
@@ -132,10 +171,11 @@ pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
 
 /// Parses and checks the frontmatter at `raw`, expanding Liquid in its text fields.
 /// Returns `None` when it cannot be read at all (the errors say why).
-pub fn parse(
+pub(crate) fn parse(
     file: FileId,
     text: &str,
     raw: RawFront,
+    body_start: usize,
     site: &Variables,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FrontMatter> {
@@ -144,18 +184,18 @@ pub fn parse(
         let at = e
             .location()
             .map_or(raw.start, |l| raw.start + l.index().min(yaml.len()));
-        let at = crate::diag::floor_char_boundary(text, at);
+        let at = floor_char_boundary(text, at);
         Diagnostic::error(
             Span::new(file, at, at),
             format!(
                 "invalid frontmatter: {}",
-                yaml_message(e, crate::diag::line_col(text, raw.start).0)
+                yaml_message(e, line_col(text, raw.start).0)
             ),
         )
         .with_label("here")
     };
-    if let Err(deep) = crate::yaml::check_depth(yaml) {
-        let at = crate::diag::floor_char_boundary(text, raw.start + deep.offset);
+    if let Err(deep) = check_depth(yaml) {
+        let at = floor_char_boundary(text, raw.start + deep.offset);
         diags.push(
             Diagnostic::error(
                 Span::new(file, at, at),
@@ -190,13 +230,19 @@ pub fn parse(
             return None;
         }
     };
+    let keys = top_level_keys(file, text, raw.start..raw.end);
+    let key_at = |k: &str| {
+        keys.iter()
+            .find(|(name, _)| name == k)
+            .map_or(Span::new(file, raw.start, raw.start), |(_, s)| *s)
+    };
     for key in map.keys() {
         let Some(k) = key.as_str() else { continue };
         if KNOWN_KEYS.contains(&k) {
             continue;
         }
         if is_full(diags) {
-            // Finding each key's line would make a million unknown keys quadratic.
+            // Suggesting a name for each would make a million unknown keys slow.
             push_limited(
                 diags,
                 Diagnostic::warning(
@@ -206,8 +252,7 @@ pub fn parse(
             );
             break;
         }
-        let span = key_span(file, text, raw, k);
-        let d = Diagnostic::warning(span, format!("unknown frontmatter key `{k}`"))
+        let d = Diagnostic::warning(key_at(k), format!("unknown frontmatter key `{k}`"))
             .with_label("Portolan does not use this key");
         push_limited(
             diags,
@@ -240,59 +285,29 @@ pub fn parse(
         f.a = x(&f.a);
     }
     if front.title.is_empty() {
-        let span = if yaml.lines().any(|l| l.starts_with("title:")) {
-            key_span(file, text, raw, "title")
-        } else {
-            Span::new(file, raw.start, raw.start)
-        };
+        let span = key_at("title");
         diags.push(
             Diagnostic::error(span, "page has no title")
                 .with_label("`title:` expected")
                 .with_hint("add `title: Your page title` to the frontmatter"),
         );
     }
-    Some(front)
-}
-
-/// The span of top-level key `key` in the frontmatter (its start when not found).
-pub fn key_span(file: FileId, text: &str, raw: RawFront, key: &str) -> Span {
-    let yaml = &text[raw.start..raw.end];
-    let mut ls = 0;
-    while ls < yaml.len() {
-        let line = &yaml[ls..];
-        let stripped = line
-            .strip_prefix('"')
-            .or_else(|| line.strip_prefix('\''))
-            .unwrap_or(line);
-        let skip = line.len() - stripped.len();
-        if stripped.starts_with(key)
-            && stripped[key.len()..]
-                .trim_start_matches(['"', '\''])
-                .starts_with(':')
-        {
-            return Span::new(
-                file,
-                raw.start + ls + skip,
-                raw.start + ls + skip + key.len(),
-            );
-        }
-        ls += yaml[ls..].find('\n').map_or(yaml.len() - ls, |i| i + 1);
-    }
-    Span::new(file, raw.start, raw.start)
-}
-
-/// Where `needle` (a URL, say) is written in the frontmatter; the frontmatter's start when
-/// it cannot be found verbatim.
-pub fn find_value_span(file: FileId, text: &str, raw: Option<RawFront>, needle: &str) -> Span {
-    let Some(raw) = raw else {
-        return Span::new(file, 0, 0);
+    let mut crumbs = Finder::starting_at(yaml, key_at("breadcrumbs").start - raw.start);
+    let breadcrumbs = front
+        .breadcrumbs
+        .iter()
+        .map(|b| match crumbs.find(b) {
+            Some(o) if !b.is_empty() => Span::new(file, raw.start + o, raw.start + o + b.len()),
+            _ => Span::new(file, raw.start, raw.start),
+        })
+        .collect();
+    front.spans = FrontSpans {
+        yaml: Some(raw.start..raw.end),
+        body_start,
+        keys,
+        breadcrumbs,
     };
-    match text[raw.start..raw.end].find(needle) {
-        Some(o) if !needle.is_empty() => {
-            Span::new(file, raw.start + o, raw.start + o + needle.len())
-        }
-        _ => Span::new(file, raw.start, raw.start),
-    }
+    Some(front)
 }
 
 #[cfg(test)]
@@ -320,10 +335,47 @@ mod tests {
         let t = "---\ntitle: A\ndescriptoin: b\n---\n";
         let s = split(0, t).unwrap();
         let mut d = Vec::new();
-        let f = parse(0, t, s.front.unwrap(), &Variables::new(), &mut d).unwrap();
+        let f = parse(
+            0,
+            t,
+            s.front.unwrap(),
+            s.body_start,
+            &Variables::new(),
+            &mut d,
+        )
+        .unwrap();
         assert_eq!(f.title, "A");
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].hint.as_deref(), Some("did you mean `description`?"));
-        assert_eq!(crate::diag::line_col(t, d[0].span.unwrap().start), (3, 1));
+        assert_eq!(line_col(t, d[0].span.unwrap().start), (3, 1));
+    }
+
+    #[test]
+    fn spans_of_keys_and_breadcrumbs() {
+        let t = "---\ntitle: A\nbreadcrumbs:\n  - /a/\n  - /b/\n  - /a/\n\"layout\": x\n---\nbody";
+        let s = split(0, t).unwrap();
+        let f = parse(
+            0,
+            t,
+            s.front.unwrap(),
+            s.body_start,
+            &Variables::new(),
+            &mut Vec::new(),
+        )
+        .unwrap();
+        let at = |span: Span| &t[span.start..span.end];
+        assert_eq!(at(f.spans.key("layout").unwrap()), "layout");
+        assert_eq!(
+            line_col(t, f.spans.key("breadcrumbs").unwrap().start),
+            (3, 1)
+        );
+        let lines: Vec<usize> = f
+            .spans
+            .breadcrumbs
+            .iter()
+            .map(|s| line_col(t, s.start).0)
+            .collect();
+        assert_eq!(lines, [4, 5, 6], "each crumb where it is written, in order");
+        assert_eq!(&t[f.spans.body_start..], "body");
     }
 }

@@ -10,29 +10,53 @@
 //! Every problem comes back as a [`Diagnostic`] with a span in the real file, so the
 //! caller can print `file:line:column` and the offending line.
 //!
-//! Pipeline for one page: [`frontmatter::split`] → typed [`FrontMatter`] → Liquid
-//! expansion of the body ([`liquid`]), which splices includes and renders tables, keeping a
-//! source map → pulldown-cmark with transforms ([`markdown`]) → [`RenderedPage`].
+//! Pipeline for one page: the frontmatter is split off and parsed into a typed
+//! [`FrontMatter`] (with where each key is written); the body's Liquid is expanded, which
+//! splices includes and renders tables, keeping a source map; pulldown-cmark renders the
+//! result with the dialect's transforms; the FAQs render; the calculator's marker and the
+//! rendered HTML get a last check. The result is a [`RenderedPage`]: HTML plus everything
+//! the site needs of the page (headings, anchors, links, tables, text by section), so the
+//! site never reads structure back out of HTML.
+//!
+//! Modules, in the order they depend on each other: `diag` and `limits` (public: the
+//! diagnostics and the bounds every input is held to); `model`, `source_map`, `syntax`,
+//! `vars`, `yaml`, `attrs`; `expanded` (what the Liquid pass hands the markdown pass);
+//! `markdown`; `table`; `liquid`; `frontmatter`; `calculator`; this file.
 
 pub mod diag;
-pub mod frontmatter;
 pub mod limits;
-pub mod liquid;
-pub mod markdown;
-mod slug;
-pub mod table;
-pub mod yaml;
 
+mod attrs;
+mod calculator;
+mod expanded;
+mod frontmatter;
+mod liquid;
+mod markdown;
+mod model;
+mod slug;
+mod source_map;
+mod syntax;
+mod table;
+mod vars;
+mod yaml;
+
+use std::cell::Cell as Budget;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde::Serialize;
+use portolan_htmlscan::{is_unsafe_url, text as html_text};
 
+pub use calculator::CALCULATOR_MARKER;
 pub use diag::{Diagnostic, FileId, Severity, Span};
-pub use frontmatter::{Faq, FrontMatter, RelatedResource};
-pub use markdown::{Heading, Link, LinkOrigin, TextBlock};
+pub use frontmatter::{Faq, FrontMatter, FrontSpans, RelatedResource};
+pub use model::{BlockKind, Cell, Column, Heading, Link, LinkOrigin, RenderedFaq, RenderedPage};
+pub use model::{Row, SectionText, Table, TextBlock};
 pub use slug::slugify;
-pub use table::{Cell, Column, Row, Table};
+pub use yaml::key_span;
+
+use diag::{push_limited, Finder};
+use markdown::{render_fragment_in, render_inline_in, unsafe_url_error, Inline};
+use slug::UniqueIds;
 
 /// Site variables, reachable from content as `{{site.NAME}}` (nested maps as `site.a.b`).
 pub type Variables = serde_yaml::Mapping;
@@ -89,48 +113,6 @@ pub struct Context<'a> {
     pub links: &'a dyn LinkRewriter,
 }
 
-/// One FAQ, rendered.
-#[derive(Debug, Clone, Serialize)]
-pub struct RenderedFaq {
-    /// Anchor id, a slug of the question.
-    pub id: String,
-    /// The question as plain text (Liquid expanded).
-    pub question_text: String,
-    /// The question as inline HTML.
-    pub question_html: String,
-    /// The answer's markdown after Liquid expansion.
-    pub answer_markdown: String,
-    /// The answer as HTML.
-    pub answer_html: String,
-}
-
-/// A page after rendering: HTML plus everything structured that the site and other tools use.
-#[derive(Debug, Clone, Serialize)]
-pub struct RenderedPage {
-    /// Frontmatter with Liquid expanded in its text fields.
-    pub front: FrontMatter,
-    /// The body as HTML.
-    pub html: String,
-    /// Every heading of the body, in order.
-    pub headings: Vec<Heading>,
-    /// FAQs from the frontmatter.
-    pub faqs: Vec<RenderedFaq>,
-    /// Every `{% table %}` of the body (includes too), in order.
-    pub tables: Vec<Table>,
-    /// Every link of the page: body, tables, FAQs, related resources.
-    pub links: Vec<Link>,
-    /// Plain text of the body's paragraphs and list items, for search and the calculator.
-    pub blocks: Vec<TextBlock>,
-    /// Files included while rendering (directly or not): what this page depends on.
-    #[serde(skip)]
-    pub includes: Vec<FileId>,
-    /// True when the body places the hostname calculator.
-    pub has_calculator: bool,
-    /// Where the body places it.
-    #[serde(skip)]
-    pub calculator_span: Option<Span>,
-}
-
 /// Ids the theme gives its own elements; headings and FAQs never take them.
 pub const RESERVED_IDS: [&str; 5] = [
     "faq",
@@ -139,10 +121,6 @@ pub const RESERVED_IDS: [&str; 5] = [
     "main",
     "portolan-calculator",
 ];
-
-/// The HTML marker that `{% hostname_calculator %}` leaves in the body; the site replaces
-/// it with the calculator widget.
-pub const CALCULATOR_MARKER: &str = "<div data-portolan-calculator></div>";
 
 /// Reads only a page's frontmatter (Liquid expanded), for what pages need to know about
 /// each other before any page renders. Returns the frontmatter (when it has no errors) and
@@ -156,11 +134,14 @@ pub fn render_frontmatter(
     if text.len() > limits::MAX_PAGE_BYTES {
         return (None, Vec::new());
     }
-    let Some(raw) = frontmatter::split(file, text).ok().and_then(|s| s.front) else {
+    let Some(split) = frontmatter::split(file, text).ok() else {
+        return (None, Vec::new());
+    };
+    let Some(raw) = split.front else {
         return (None, Vec::new());
     };
     let mut diags = Vec::new();
-    match frontmatter::parse(file, text, raw, ctx.site, &mut diags) {
+    match frontmatter::parse(file, text, raw, split.body_start, ctx.site, &mut diags) {
         Some(front) if !diags.iter().any(Diagnostic::is_error) => (Some(front), diags),
         _ => (None, Vec::new()),
     }
@@ -168,14 +149,14 @@ pub fn render_frontmatter(
 
 /// [`render_page`] for a page whose frontmatter [`render_frontmatter`] already read (it is
 /// not parsed again; its problems are still reported).
-pub fn render_page_with(
+pub fn render_page_with_frontmatter(
     ctx: Context<'_>,
     file: FileId,
     text: &str,
     front: Option<&FrontMatter>,
 ) -> (Option<RenderedPage>, Vec<Diagnostic>) {
     match front {
-        Some(f) => render_parsed(ctx, file, text, f.clone(), Vec::new()),
+        Some(f) => render_body(ctx, file, text, f.clone(), Vec::new()),
         None => render_page(ctx, file, text),
     }
 }
@@ -220,38 +201,33 @@ pub fn render_page(
         );
         return (None, diags);
     };
-    match frontmatter::parse(file, text, raw, ctx.site, &mut diags) {
-        Some(front) => render_parsed(ctx, file, text, front, diags),
+    match frontmatter::parse(file, text, raw, split.body_start, ctx.site, &mut diags) {
+        Some(front) => render_body(ctx, file, text, front, diags),
         None => (None, diags),
     }
 }
 
-fn render_parsed(
+/// Renders the body of a page whose frontmatter is read, then its FAQs and related
+/// resources, and checks the result as a whole.
+fn render_body(
     ctx: Context<'_>,
     file: FileId,
     text: &str,
     front: FrontMatter,
     mut diags: Vec<Diagnostic>,
 ) -> (Option<RenderedPage>, Vec<Diagnostic>) {
-    let Ok(split) = frontmatter::split(file, text) else {
-        return (None, diags);
-    };
-    let raw_front = split.front;
-    let params = BTreeMap::new();
-    let expanded = liquid::expand(ctx, file, text, split.body_start, &params, &mut diags);
-    let cells = std::cell::Cell::new(expanded.table_cells_left);
+    let body_start = front.spans.body_start;
+    let expanded = liquid::expand(ctx, file, text, body_start, &BTreeMap::new(), &mut diags);
+    let cells = Budget::new(expanded.table_cells_left);
     let body = markdown::render_body(&expanded, ctx.links, &cells, &mut diags);
 
     let mut links = expanded.links.clone();
     links.extend(body.links);
-    let mut values = FrontValues::new(file, text, raw_front);
+    let mut values = FrontValues::new(file, text, &front.spans);
     let faqs = render_faqs(ctx, &mut values, &cells, &front, &mut links, &mut diags);
     for r in &front.related_resources {
-        if markdown::is_unsafe_url(&r.url, false) {
-            diag::push_limited(
-                &mut diags,
-                markdown::unsafe_url_error(values.related(&r.url), &r.url),
-            );
+        if is_unsafe_url(&r.url, false) {
+            push_limited(&mut diags, unsafe_url_error(values.related(&r.url), &r.url));
         }
         links.push(Link {
             url: r.url.clone(),
@@ -262,81 +238,42 @@ fn render_parsed(
     }
     links.retain(|l| !l.url.is_empty());
 
-    // The site swaps the calculator's marker for the widget: only the one that
-    // `{% hostname_calculator %}` left may be there, never one written as raw HTML (inside
-    // an attribute it would put the widget's markup in the attribute's value).
-    let markers = body.html.matches(CALCULATOR_MARKER).count()
-        + faqs
-            .iter()
-            .map(|f| {
-                f.question_html.matches(CALCULATOR_MARKER).count()
-                    + f.answer_html.matches(CALCULATOR_MARKER).count()
-            })
-            .sum::<usize>();
-    if markers > usize::from(expanded.has_calculator) {
-        let (at, len) = match text.find(CALCULATOR_MARKER) {
-            Some(at) => (at, CALCULATOR_MARKER.len()),
-            None => text
-                .find("data-portolan-calculator")
-                .map_or((split.body_start, 0), |at| {
-                    (at, "data-portolan-calculator".len())
-                }),
-        };
-        let end = diag::ceil_char_boundary(text, at + len);
-        diag::push_limited(
-            &mut diags,
-            Diagnostic::error(Span::new(file, at, end), "raw HTML that spells the calculator's marker `<div data-portolan-calculator></div>`")
-                .with_label("reserved for the calculator")
-                .with_hint("place the calculator with `{% hostname_calculator %}`"),
-        );
-    }
+    let faq_html: Vec<&str> = faqs
+        .iter()
+        .flat_map(|f| [f.question_html.as_str(), f.answer_html.as_str()])
+        .collect();
+    calculator::check_marker(
+        file, text, body_start, &body.html, &faq_html, &expanded, &mut diags,
+    );
+    calculator::check_rendered(file, body_start, &body.html, &faq_html, &mut diags);
 
-    // The widget goes where the marker is, so the marker must be where markup of its own
-    // may start: not inside a tag (an attribute's value would take the widget's markup,
-    // and with it text from the content), a comment or a bogus comment.
-    if markers == 1 && expanded.has_calculator {
-        let at = body.html.find(CALCULATOR_MARKER).unwrap_or(0);
-        if !markdown::ends_in_text(&body.html[..at]) {
-            if let Some(span) = expanded.calculator_span {
-                diag::push_limited(
-                    &mut diags,
-                    Diagnostic::error(span, "`{% hostname_calculator %}` inside raw HTML that is still open")
-                        .with_label("the calculator would land inside a tag or comment")
-                        .with_hint("put the tag on a line of its own, after the raw HTML before it is closed with `>`"),
-                );
-            }
-        }
+    let mut anchors: Vec<String> = body.headings.iter().map(|h| h.id.clone()).collect();
+    anchors.extend(body.anchors);
+    if !faqs.is_empty() {
+        anchors.push("faq".into());
     }
-
-    // Raw HTML is checked where it is written. This pass over the page as rendered is the
-    // backstop for what only appears when raw HTML and markdown combine, so a page that
-    // builds never holds live script, whatever the checks above missed.
-    if !diags.iter().any(Diagnostic::is_error) {
-        let faq_html = faqs
-            .iter()
-            .flat_map(|f| [f.question_html.as_str(), f.answer_html.as_str()]);
-        if let Some((_, what)) = std::iter::once(body.html.as_str())
-            .chain(faq_html)
-            .find_map(|h| markdown::unsafe_html(h).into_iter().next())
-        {
-            let at = Span::new(file, split.body_start, split.body_start);
-            diag::push_limited(
-                &mut diags,
-                markdown::unsafe_html_error(at, &what)
-                    .with_label("in the page as rendered")
-                    .with_hint("raw HTML and the markdown around it combine into this; look for raw HTML that is left open"),
-            );
-        }
+    let mut sections = body.sections;
+    for f in &faqs.rendered {
+        anchors.push(f.id.clone());
     }
-
+    anchors.extend(faqs.anchors);
+    for f in &faqs.rendered {
+        sections.push(SectionText {
+            heading: markdown::collapse(&f.question_text),
+            anchor: f.id.clone(),
+            text: html_text(&f.answer_html),
+        });
+    }
     let page = RenderedPage {
         front,
         html: body.html,
         headings: body.headings,
-        faqs,
+        faqs: faqs.rendered,
         tables: expanded.tables,
         links,
         blocks: body.blocks,
+        sections,
+        anchors,
         includes: expanded.includes,
         has_calculator: expanded.has_calculator,
         calculator_span: expanded.calculator_span,
@@ -344,30 +281,24 @@ fn render_parsed(
     (Some(page), diags)
 }
 
-/// Finds where values are written in the frontmatter (see [`frontmatter::find_value_span`]),
-/// in bounded time: FAQ values from the `faqs:` key on, related resources' from theirs, each
-/// in the order written.
+/// Finds where values are written in the frontmatter, in bounded time: FAQ values from the
+/// `faqs:` key on, related resources' from theirs, each in the order written.
 struct FrontValues<'t> {
     file: FileId,
     start: usize,
-    faqs: diag::Finder<'t>,
-    related: diag::Finder<'t>,
+    faqs: Finder<'t>,
+    related: Finder<'t>,
 }
 
 impl<'t> FrontValues<'t> {
-    fn new(file: FileId, text: &'t str, raw: Option<frontmatter::RawFront>) -> Self {
-        let (start, end) = raw.map_or((0, 0), |r| (r.start, r.end));
-        let from = |key: &str| {
-            raw.map_or(0, |r| {
-                frontmatter::key_span(file, text, r, key).start - start
-            })
-        };
-        let yaml = &text[start..end];
+    fn new(file: FileId, text: &'t str, spans: &FrontSpans) -> Self {
+        let yaml = spans.yaml.clone().unwrap_or(0..0);
+        let from = |key: &str| spans.key(key).map_or(0, |s| s.start - yaml.start);
         FrontValues {
             file,
-            start,
-            faqs: diag::Finder::starting_at(yaml, from("faqs")),
-            related: diag::Finder::starting_at(yaml, from("related_resources")),
+            start: yaml.start,
+            faqs: Finder::starting_at(&text[yaml.clone()], from("faqs")),
+            related: Finder::starting_at(&text[yaml.clone()], from("related_resources")),
         }
     }
 
@@ -389,46 +320,56 @@ impl<'t> FrontValues<'t> {
     }
 }
 
+/// A page's FAQs, rendered, and the ids their answers define.
+struct Faqs {
+    rendered: Vec<RenderedFaq>,
+    anchors: Vec<String>,
+}
+
+impl Faqs {
+    fn is_empty(&self) -> bool {
+        self.rendered.is_empty()
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, RenderedFaq> {
+        self.rendered.iter()
+    }
+}
+
 fn render_faqs(
     ctx: Context<'_>,
     values: &mut FrontValues<'_>,
-    cells: &std::cell::Cell<usize>,
+    cells: &Budget<usize>,
     front: &FrontMatter,
     links: &mut Vec<Link>,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<RenderedFaq> {
-    let mut seen = slug::UniqueIds::default();
+) -> Faqs {
+    let mut seen = UniqueIds::default();
     for id in RESERVED_IDS {
         seen.reserve(id);
     }
-    front
+    let mut anchors = Vec::new();
+    let rendered = front
         .faqs
         .iter()
         .map(|faq| {
-            let q = markdown::render_inline_in(&faq.q, ctx.links, cells);
-            let a = markdown::render_fragment_in(&faq.a, ctx.links, cells);
-            for l in a.links {
+            let q: Inline = render_inline_in(&faq.q, ctx.links, cells);
+            let a: Inline = render_fragment_in(&faq.a, ctx.links, cells);
+            for l in &a.links {
                 links.push(Link {
                     span: values.faq(&l.url),
                     origin: LinkOrigin::Faq,
-                    ..l
+                    ..l.clone()
                 });
             }
-            for bad in q.rejected.iter().chain(&a.rejected) {
-                diag::push_limited(diags, markdown::unsafe_url_error(values.faq(bad), bad));
-            }
-            for (written, what) in q.unsafe_html.iter().chain(&a.unsafe_html) {
-                diag::push_limited(
-                    diags,
-                    markdown::unsafe_html_error(values.faq(written), what),
-                );
-            }
-            for (refused, written) in [(q.refused, &faq.q), (a.refused, &faq.a)] {
-                if let Some(why) = refused {
-                    let first_line = written.lines().next().unwrap_or_default();
-                    diag::push_limited(diags, why.error(values.faq(first_line)));
-                }
-            }
+            let first_line = |s: &'_ str| s.lines().next().unwrap_or_default().to_string();
+            let (q_first, a_first) = (first_line(&faq.q), first_line(&faq.a));
+            Inline::report_all(
+                &[(&q, &q_first), (&a, &a_first)],
+                &mut |needle| values.faq(needle),
+                diags,
+            );
+            anchors.extend(a.anchors);
             RenderedFaq {
                 id: seen.unique(&slugify(&q.text)),
                 question_text: q.text,
@@ -437,5 +378,6 @@ fn render_faqs(
                 answer_html: a.html,
             }
         })
-        .collect()
+        .collect();
+    Faqs { rendered, anchors }
 }

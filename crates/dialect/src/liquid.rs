@@ -3,137 +3,28 @@
 //! A focused hand-written processor rather than the `liquid` crate: Kong's pages need only
 //! variables, `table`, `include`/`include_cached`, `raw` and `comment`, and what matters
 //! most is that every error points at the real file, line and column, across includes.
-//! The processor writes the expanded markdown together with a [`SourceMap`] from output
+//! The processor writes the expanded markdown together with a source map from output
 //! offsets back to source spans, so errors found later (in markdown) are still exact.
 //!
 //! Line-level kramdown/vale syntax is handled here too, outside fenced code: a
 //! `<!--vale ...-->` line is dropped, and a `{: ...}` attribute-list line is removed and
 //! remembered for the block that follows it.
 
-use std::collections::BTreeMap;
-
+use crate::attrs::parse_attrs;
 use crate::diag::{did_you_mean, is_full, push_limited, Diagnostic, FileId, Span};
-use crate::limits::{
-    MAX_EXPANDED_BYTES, MAX_INCLUDES_PER_PAGE, MAX_PAGE_BYTES, MAX_TABLE_CELLS_PER_PAGE,
-};
-use crate::markdown::Link;
-use crate::table::{self, Table};
-use crate::{Context, Variables, CALCULATOR_MARKER};
-
-/// Include parameters, reachable as `{{include.NAME}}` inside the included file.
-pub type Params = BTreeMap<String, String>;
-
-pub use crate::limits::MAX_INCLUDE_DEPTH;
+use crate::expanded::{Expanded, PendingIal, TableText};
+use crate::limits::{MAX_EXPANDED_BYTES, MAX_INCLUDES_PER_PAGE, MAX_INCLUDE_DEPTH};
+use crate::limits::{MAX_PAGE_BYTES, MAX_TABLE_CELLS_PER_PAGE};
+use crate::source_map::Seg;
+use crate::syntax::{find_open, line_end, quoted, skip_ws, split_args, trim_dashes, NextClose};
+use crate::table::{self, TableContext, TableSource};
+use crate::vars::{evaluate, Params};
+use crate::{Context, CALCULATOR_MARKER};
 
 const TAGS: &str = "table, include, include_cached, raw, comment, hostname_calculator";
 
-/// Maps offsets in expanded text back to the source.
-#[derive(Debug, Default, Clone)]
-pub struct SourceMap {
-    segs: Vec<Seg>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Seg {
-    out_start: usize,
-    file: FileId,
-    src_start: usize,
-    src_end: usize,
-    verbatim: bool,
-    /// HTML the Liquid pass generated from checked parts (a table, the calculator): its raw
-    /// HTML was checked where it was written.
-    checked: bool,
-}
-
-impl SourceMap {
-    /// The source position of output offset `off`: exact inside copied text, the
-    /// generating tag for generated text.
-    pub fn locate(&self, off: usize) -> Option<Span> {
-        let i = self
-            .segs
-            .partition_point(|s| s.out_start <= off)
-            .checked_sub(1)?;
-        let s = self.segs[i];
-        if s.verbatim {
-            let p = (s.src_start + (off - s.out_start)).min(s.src_end);
-            Some(Span::new(s.file, p, p))
-        } else {
-            Some(Span::new(s.file, s.src_start, s.src_end))
-        }
-    }
-
-    /// True when output offset `off` is HTML the Liquid pass generated (a table, the
-    /// calculator), whose raw HTML was checked where it was written. Text copied from a file
-    /// or substituted from a variable is not.
-    pub fn is_checked_html(&self, off: usize) -> bool {
-        let i = self.segs.partition_point(|s| s.out_start <= off);
-        i > 0 && self.segs[i - 1].checked
-    }
-
-    /// The source span of output range `start..end`, when both ends are in the same file.
-    pub fn locate_range(&self, start: usize, end: usize) -> Option<Span> {
-        let a = self.locate(start)?;
-        if end <= start {
-            return Some(a);
-        }
-        let b = self.locate(end - 1)?;
-        if b.file != a.file || b.end < a.start {
-            return Some(a);
-        }
-        // A point inside copied text stands for the character there: include it.
-        let b_end = if b.start == b.end { b.end + 1 } else { b.end };
-        Some(Span::new(a.file, a.start, b_end.max(a.end)))
-    }
-}
-
-/// Attributes from a kramdown block attribute list such as `{:.info #id key="v"}`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Attrs {
-    /// `#id`.
-    pub id: Option<String>,
-    /// `.class` entries, in order.
-    pub classes: Vec<String>,
-    /// `key="value"` entries, in order.
-    pub pairs: Vec<(String, String)>,
-}
-
-/// An attribute list waiting for the block that starts right after it.
-#[derive(Debug, Clone)]
-pub struct PendingIal {
-    /// Output offset where the next line starts.
-    pub offset: usize,
-    /// The attributes.
-    pub attrs: Attrs,
-    /// Where the attribute list is written.
-    pub span: Span,
-}
-
-/// The body after Liquid: markdown text plus what was gathered on the way.
-#[derive(Debug, Default, Clone)]
-pub struct Expanded {
-    /// Markdown with variables substituted, includes spliced and tables as HTML.
-    pub text: String,
-    /// Output offset → source span.
-    pub map: SourceMap,
-    /// Attribute lists, by output offset.
-    pub ials: Vec<PendingIal>,
-    /// Tables, in order.
-    pub tables: Vec<Table>,
-    /// Links inside table cells (the markdown pass cannot see into the generated HTML).
-    pub links: Vec<Link>,
-    /// Every file included, directly or not.
-    pub includes: Vec<FileId>,
-    /// Whether `{% hostname_calculator %}` was used.
-    pub has_calculator: bool,
-    /// Where `{% hostname_calculator %}` is written.
-    pub calculator_span: Option<Span>,
-    /// Table cells the page may still have after its `{% table %}`s (see
-    /// [`MAX_TABLE_CELLS_PER_PAGE`]), for its pipe tables.
-    pub table_cells_left: usize,
-}
-
 /// Expands `text[start..]` of `file`.
-pub fn expand(
+pub(crate) fn expand(
     ctx: Context<'_>,
     file: FileId,
     text: &str,
@@ -167,36 +58,6 @@ struct Expander<'c, 'd> {
     overflowed: bool,
     /// Table cells this page may still have (see [`MAX_TABLE_CELLS_PER_PAGE`]).
     cells_left: std::cell::Cell<usize>,
-}
-
-/// The next `pat` at or after a position, remembering the last answer: the positions asked
-/// about only grow while one file is expanded, so a thousand unclosed `{{` do not each search
-/// to the end of the file.
-struct NextClose {
-    pat: &'static str,
-    /// The answer below holds for every position in `from..=at`.
-    from: usize,
-    at: Option<usize>,
-}
-
-impl NextClose {
-    fn new(pat: &'static str) -> Self {
-        NextClose {
-            pat,
-            from: usize::MAX,
-            at: None,
-        }
-    }
-
-    fn find(&mut self, text: &str, p: usize) -> Option<usize> {
-        if self.from <= p && self.at.is_none_or(|a| p <= a) {
-            return self.at;
-        }
-        let at = text.get(p..).and_then(|t| t.find(self.pat)).map(|i| p + i);
-        self.from = p;
-        self.at = at;
-        at
-    }
 }
 
 /// The memos for one file's text.
@@ -277,7 +138,7 @@ impl Expander<'_, '_> {
         if self.out.text.len() + s.len() > MAX_EXPANDED_BYTES {
             return self.overflow(Span::new(file, src_start, src_end));
         }
-        self.out.map.segs.push(Seg {
+        self.out.map.push(Seg {
             out_start: self.out.text.len(),
             file,
             src_start,
@@ -290,11 +151,9 @@ impl Expander<'_, '_> {
 
     /// Emits HTML generated from checked parts (see [`SourceMap::is_checked_html`]).
     fn emit_checked(&mut self, file: FileId, span: Span, html: &str) {
-        let n = self.out.map.segs.len();
+        let n = self.out.map.len();
         self.emit(file, span.start, span.end, html, false);
-        if let Some(seg) = self.out.map.segs.get_mut(n) {
-            seg.checked = true;
-        }
+        self.out.map.mark_checked_from(n);
     }
 
     /// Copies `text[a..b]`, dropping vale comment lines and taking attribute-list lines.
@@ -389,8 +248,7 @@ impl Expander<'_, '_> {
         let end = close + 2;
         let span = Span::new(file, pos, end);
         let inner = &text[pos + 2..close];
-        let (inner, trim_left) = strip_prefix_dash(inner);
-        let (inner, trim_right) = strip_suffix_dash(inner);
+        let (inner, trim_left, trim_right) = trim_dashes(inner);
         if trim_left {
             self.trim_output_end();
         }
@@ -408,9 +266,7 @@ impl Expander<'_, '_> {
     fn trim_output_end(&mut self) {
         let keep = self.out.text.trim_end().len();
         self.out.text.truncate(keep);
-        // Segments are in output order.
-        let n = self.out.map.segs.partition_point(|s| s.out_start < keep);
-        self.out.map.segs.truncate(n);
+        self.out.map.truncate_output(keep);
     }
 
     /// `{% ... %}` at `pos`; returns where to continue.
@@ -569,23 +425,30 @@ impl Expander<'_, '_> {
         params: &Params,
     ) {
         let mut diags = Vec::new();
-        let rendered = table::render(
-            self.ctx.site,
-            self.ctx.links,
+        let ctx = TableContext {
+            site: self.ctx.site,
             params,
+            rewriter: self.ctx.links,
+            cells_left: &self.cells_left,
+        };
+        let src = TableSource {
             file,
             text,
-            body_start,
-            body_end,
-            span,
-            &self.cells_left,
-            &mut diags,
-        );
+            start: body_start,
+            end: body_end,
+            tag: span,
+        };
+        let rendered = table::render(&ctx, src, &mut diags);
         for d in diags {
             self.error(d);
         }
         if let Some(t) = rendered {
+            let offset = self.out.text.len();
             self.emit_block(file, text, span, &t.html);
+            self.out.table_texts.push(TableText {
+                offset,
+                text: portolan_htmlscan::text(&t.html),
+            });
             self.out.links.extend(t.links);
             self.out.tables.push(t.table);
         }
@@ -698,247 +561,6 @@ impl Expander<'_, '_> {
     }
 }
 
-/// Evaluates a Liquid output expression (`site.x`, `include.x`, or a quoted string).
-/// `params` is `None` where `include.*` cannot exist (frontmatter).
-pub fn evaluate(
-    site: &Variables,
-    params: Option<&Params>,
-    expr: &str,
-    span: Span,
-) -> Result<String, Diagnostic> {
-    let expr = expr.trim();
-    if expr.is_empty() {
-        return Err(Diagnostic::error(span, "empty `{{ }}`")
-            .with_label("nothing to output")
-            .with_hint("write a variable such as `{{site.konnect_short_name}}`"));
-    }
-    if let Some(pipe) = expr.find('|') {
-        let filter = expr[pipe + 1..].trim();
-        return Err(
-            Diagnostic::error(span, format!("Liquid filter `{filter}` is not supported"))
-                .with_label("filter used here")
-                .with_hint("Portolan's Liquid outputs variables as they are; remove the filter"),
-        );
-    }
-    if let Some(lit) = quoted(expr) {
-        return Ok(lit.to_string());
-    }
-    let mut parts = expr.split('.');
-    let root = parts.next().unwrap_or_default();
-    let path: Vec<&str> = parts.collect();
-    if path.iter().chain([&root]).any(|p| {
-        p.is_empty()
-            || !p
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-    }) {
-        return Err(
-            Diagnostic::error(span, format!("cannot read `{expr}` as a variable"))
-                .with_label("not a variable name")
-                .with_hint(
-                    "write a dotted name such as `site.konnect_short_name` or `include.name`",
-                ),
-        );
-    }
-    match root {
-        "site" => lookup_site(site, expr, &path, span),
-        "include" => {
-            let name = path.join(".");
-            match params {
-                Some(p) => p.get(&name).cloned().ok_or_else(|| {
-                    let d = Diagnostic::error(span, format!("unknown include parameter `include.{name}`")).with_label("not passed to this include");
-                    if p.is_empty() {
-                        d.with_hint(format!("pass it where the file is included: `{{% include_cached path {name}=\"...\" %}}`"))
-                    } else {
-                        let names: Vec<_> = p.keys().map(|k| format!("`{k}`")).collect();
-                        d.with_hint(format!("this include was given: {}", names.join(", ")))
-                    }
-                }),
-                None => Err(Diagnostic::error(span, format!("`include.{name}` used outside an include")).with_label("no include parameters here")),
-            }
-        }
-        _ => Err(Diagnostic::error(span, format!("unknown variable `{expr}`"))
-            .with_label("unknown variable")
-            .with_hint("Portolan's Liquid knows `site.NAME` (site variables) and `include.NAME` (include parameters)")),
-    }
-}
-
-fn lookup_site(
-    site: &Variables,
-    expr: &str,
-    path: &[&str],
-    span: Span,
-) -> Result<String, Diagnostic> {
-    let mut map = site;
-    for (n, key) in path.iter().enumerate() {
-        let Some(v) = map.get(*key) else {
-            let known = map.keys().filter_map(|k| k.as_str());
-            let mut d = Diagnostic::error(span, format!("unknown site variable `{expr}`"))
-                .with_label("not defined in the site's variables");
-            d = match did_you_mean(key, known) {
-                Some(s) => {
-                    let mut fixed: Vec<&str> = vec!["site"];
-                    fixed.extend(&path[..n]);
-                    fixed.push(s);
-                    d.with_hint(format!("did you mean `{}`?", fixed.join(".")))
-                }
-                None => d.with_hint("define it under `variables:` in portolan.yaml"),
-            };
-            return Err(d);
-        };
-        let last = n + 1 == path.len();
-        match v {
-            serde_yaml::Value::Mapping(m) if !last => map = m,
-            serde_yaml::Value::String(s) if last => return Ok(s.clone()),
-            serde_yaml::Value::Number(x) if last => return Ok(x.to_string()),
-            serde_yaml::Value::Bool(b) if last => return Ok(b.to_string()),
-            serde_yaml::Value::Null if last => return Ok(String::new()),
-            _ => {
-                return Err(
-                    Diagnostic::error(span, format!("`{expr}` is not a text value"))
-                        .with_label("cannot be output")
-                        .with_hint("output a text, number or boolean variable"),
-                )
-            }
-        }
-    }
-    Err(Diagnostic::error(span, "`site` alone is not a value")
-        .with_label("name a variable")
-        .with_hint("write `site.NAME`"))
-}
-
-/// Reports every bad `{{ }}` in `text[start..end]` (frontmatter, table bodies), where the
-/// text is later expanded value by value with [`expand_lenient`].
-/// Stops at the first problem once the page reports as many as it may (they are all errors).
-pub fn check_expressions(
-    site: &Variables,
-    params: Option<&Params>,
-    file: FileId,
-    text: &str,
-    start: usize,
-    end: usize,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let mut i = start;
-    let mut tag_close = NextClose::new("%}");
-    while let Some(rel) = find_open(&text[i..end]) {
-        let pos = i + rel;
-        if text[pos..].starts_with("{%") {
-            let close = tag_close
-                .find(text, pos)
-                .filter(|&c| c + 2 <= end)
-                .map_or(line_end(text, pos).min(end), |c| c + 2);
-            push_limited(
-                diags,
-                Diagnostic::error(
-                    Span::new(file, pos, close),
-                    "Liquid tags are not supported here",
-                )
-                .with_label("tag inside a value")
-                .with_hint(
-                    "only variables (`{{site.NAME}}`) can be used in frontmatter and table cells",
-                ),
-            );
-            if is_full(diags) {
-                return;
-            }
-            i = close.max(pos + 2);
-            continue;
-        }
-        let Some(close) = text[pos + 2..end].find("}}").map(|c| pos + 2 + c) else {
-            push_limited(
-                diags,
-                Diagnostic::error(
-                    Span::new(file, pos, pos + 2),
-                    "unclosed `{{`: no `}}` in this value",
-                )
-                .with_label("opened here")
-                .with_hint("close the variable with `}}`"),
-            );
-            return;
-        };
-        let (inner, _) = strip_prefix_dash(&text[pos + 2..close]);
-        let (inner, _) = strip_suffix_dash(inner);
-        if let Err(d) = evaluate(site, params, inner, Span::new(file, pos, close + 2)) {
-            push_limited(diags, d);
-            if is_full(diags) {
-                return;
-            }
-        }
-        i = close + 2;
-    }
-}
-
-/// Substitutes the variables in a value whose positions [`check_expressions`] already
-/// checked; anything that does not evaluate is left as written.
-pub fn expand_lenient(site: &Variables, params: Option<&Params>, s: &str) -> String {
-    if !s.contains("{{") {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while let Some(rel) = s[i..].find("{{") {
-        let pos = i + rel;
-        out.push_str(&s[i..pos]);
-        let Some(close) = s[pos + 2..].find("}}").map(|c| pos + 2 + c) else {
-            break;
-        };
-        let (inner, _) = strip_prefix_dash(&s[pos + 2..close]);
-        let (inner, _) = strip_suffix_dash(inner);
-        match evaluate(site, params, inner, Span::new(0, 0, 0)) {
-            Ok(v) => out.push_str(&v),
-            Err(_) => out.push_str(&s[pos..close + 2]),
-        }
-        i = close + 2;
-    }
-    out.push_str(&s[i..]);
-    out
-}
-
-fn find_open(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
-    memchr_brace(b)
-}
-
-fn memchr_brace(b: &[u8]) -> Option<usize> {
-    let mut i = 0;
-    while i + 1 < b.len() {
-        if b[i] == b'{' && (b[i + 1] == b'{' || b[i + 1] == b'%') {
-            return Some(i);
-        }
-        i += 1;
-    }
-    None
-}
-
-fn line_end(text: &str, pos: usize) -> usize {
-    text[pos..].find('\n').map_or(text.len(), |i| pos + i)
-}
-
-fn skip_ws(text: &str, pos: usize) -> usize {
-    pos + (text[pos..].len() - text[pos..].trim_start().len())
-}
-
-fn strip_prefix_dash(s: &str) -> (&str, bool) {
-    match s.strip_prefix('-') {
-        Some(r) => (r, true),
-        None => (s, false),
-    }
-}
-
-fn strip_suffix_dash(s: &str) -> (&str, bool) {
-    match s.strip_suffix('-') {
-        Some(r) => (r, true),
-        None => (s, false),
-    }
-}
-
-fn quoted(s: &str) -> Option<&str> {
-    let b = s.as_bytes();
-    (b.len() >= 2 && (b[0] == b'"' || b[0] == b'\'') && b[b.len() - 1] == b[0])
-        .then(|| &s[1..s.len() - 1])
-}
-
 struct Tag<'t> {
     start: usize,
     name: &'t str,
@@ -1025,74 +647,6 @@ fn ial_body(line: &str) -> Option<&str> {
     (!inner.contains('}')).then_some(inner)
 }
 
-/// Parses the inside of `{: ... }`.
-pub fn parse_attrs(s: &str) -> Result<Attrs, String> {
-    let mut attrs = Attrs::default();
-    let mut rest = s.trim();
-    while !rest.is_empty() {
-        let word_end = |r: &str| r.find(char::is_whitespace).unwrap_or(r.len());
-        if let Some(r) = rest.strip_prefix('.') {
-            let n = word_end(r).min(r.find(['.', '#']).unwrap_or(r.len()));
-            let class = &r[..n];
-            if class.is_empty()
-                || !class
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-            {
-                return Err(format!("`.{class}` is not a class name"));
-            }
-            attrs.classes.push(class.to_string());
-            rest = r[n..].trim_start();
-        } else if let Some(r) = rest.strip_prefix('#') {
-            let n = word_end(r).min(r.find(['.', '#']).unwrap_or(r.len()));
-            let id = &r[..n];
-            if id.is_empty()
-                || !id
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == ':')
-            {
-                return Err(format!("`#{id}` is not an id"));
-            }
-            attrs.id = Some(id.to_string());
-            rest = r[n..].trim_start();
-        } else if let Some(eq) = rest.find('=') {
-            let key = rest[..eq].trim();
-            if key.is_empty()
-                || !key
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-                || key.to_ascii_lowercase().starts_with("on")
-            {
-                return Err(format!("`{key}` is not an attribute name authors may set"));
-            }
-            let r = rest[eq + 1..].trim_start();
-            let (value, next) = match r.chars().next() {
-                Some(q @ ('"' | '\'')) => {
-                    let close = r[1..]
-                        .find(q)
-                        .ok_or_else(|| format!("the value of `{key}` has no closing {q}"))?;
-                    (&r[1..1 + close], &r[close + 2..])
-                }
-                _ => {
-                    let n = word_end(r);
-                    (&r[..n], &r[n..])
-                }
-            };
-            let lower = key.to_ascii_lowercase();
-            if crate::markdown::URL_ATTRIBUTES.contains(&lower.as_str())
-                && crate::markdown::is_unsafe_url(value, false)
-            {
-                return Err(format!("`{key}` may not hold the URL `{value}`: `javascript:`, `vbscript:` and `data:` URLs are refused"));
-            }
-            attrs.pairs.push((key.to_string(), value.to_string()));
-            rest = next.trim_start();
-        } else {
-            return Err(format!("cannot read `{rest}`"));
-        }
-    }
-    Ok(attrs)
-}
-
 enum ArgValue {
     Literal(String),
     Variable(String),
@@ -1143,32 +697,6 @@ fn parse_include_args(
     })
 }
 
-/// Splits tag arguments on whitespace, keeping quoted strings whole; yields (offset, word).
-fn split_args(s: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i].is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut quote = None;
-        while i < b.len() {
-            match (quote, b[i]) {
-                (None, c) if c.is_ascii_whitespace() => break,
-                (None, c @ (b'"' | b'\'')) => quote = Some(c),
-                (Some(q), c) if c == q => quote = None,
-                _ => {}
-            }
-            i += 1;
-        }
-        out.push((start, &s[start..i]));
-    }
-    out
-}
-
 fn check_include_path(path: &str) -> Result<(), &'static str> {
     let p = path.trim_start_matches('/');
     if p.is_empty() {
@@ -1189,29 +717,6 @@ fn check_include_path(path: &str) -> Result<(), &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn attribute_lists() {
-        let a = parse_attrs(".info").unwrap();
-        assert_eq!(a.classes, ["info"]);
-        let a = parse_attrs(" .a.b #x title=\"Hi there\" data-k=v").unwrap();
-        assert_eq!(a.classes, ["a", "b"]);
-        assert_eq!(a.id.as_deref(), Some("x"));
-        assert_eq!(
-            a.pairs,
-            [
-                ("title".into(), "Hi there".into()),
-                ("data-k".into(), "v".into())
-            ]
-        );
-        assert!(parse_attrs("onclick=\"alert(1)\"").is_err());
-        assert!(parse_attrs("ONCLICK=\"alert(1)\"").is_err());
-        assert!(parse_attrs("OnMouseOver=x").is_err());
-        assert!(parse_attrs("href=\"javascript:alert(1)\"").is_err());
-        assert!(parse_attrs("HREF=' JaVaScript:alert(1)'").is_err());
-        assert!(parse_attrs("href=\"/ok/\" data-x=\"javascript:is-text\"").is_ok());
-        assert!(parse_attrs(".<script>").is_err());
-    }
 
     #[test]
     fn vale_and_ial_lines() {

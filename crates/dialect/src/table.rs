@@ -3,77 +3,62 @@
 //! Each cell is Liquid-expanded, then rendered as inline markdown (so backticks, links and
 //! `<br>` work). A row's `id` becomes the row's anchor. A boolean cell is shown as a
 //! "supported" / "not supported" icon with screen-reader text.
+//!
+//! Three steps: [`read_spec`] checks the body and parses it, [`check_keys`] reports keys
+//! used twice or not at all, and [`Writer`] renders the header and rows, finding where
+//! each value is written so that its problems point at it.
 
-use std::collections::BTreeMap;
+use std::cell::Cell as Budget;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
-use serde::{Deserialize, Serialize};
+use portolan_htmlscan::escape_html;
+use serde::Deserialize;
 
-use crate::diag::{did_you_mean, push_limited, Diagnostic, FileId, Finder, Span};
-use crate::limits::{MAX_TABLE_CELLS_PER_PAGE, MAX_TABLE_COLUMNS, MAX_YAML_DEPTH};
-use crate::liquid::{check_expressions, expand_lenient, Params};
-use crate::markdown::{escape_html, render_inline_in, Link, LinkOrigin};
-use crate::Variables;
+use crate::diag::{did_you_mean, floor_char_boundary, line_col, push_limited, Diagnostic};
+use crate::diag::{FileId, Finder, Span};
+use crate::limits::{MAX_TABLE_BYTES, MAX_TABLE_CELLS_PER_PAGE, MAX_TABLE_COLUMNS, MAX_YAML_DEPTH};
+use crate::markdown::{render_inline_in, Inline};
+use crate::model::{Cell, Column, Link, LinkOrigin, Row, Table};
+use crate::vars::{check_expressions, expand_lenient, Params};
+use crate::yaml::{check_depth, yaml_message};
+use crate::{LinkRewriter, Variables};
 
-/// A table column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Column {
-    /// The header text (Liquid expanded).
-    pub title: String,
-    /// The key rows use for this column.
-    pub key: String,
-}
-
-/// A table cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum Cell {
-    /// A boolean: supported or not.
-    Flag(bool),
-    /// Text, as written (Liquid expanded), as plain text and as HTML.
-    Text {
-        /// Markdown after Liquid expansion, e.g. "`443`".
-        markdown: String,
-        /// Plain text, e.g. "443"; a `<br>` becomes a newline.
-        text: String,
-        /// Inline HTML.
-        html: String,
-    },
-}
-
-impl Cell {
-    /// Plain text of the cell ("true"/"false" for flags).
-    pub fn text(&self) -> String {
-        match self {
-            Cell::Flag(b) => b.to_string(),
-            Cell::Text { text, .. } => text.clone(),
-        }
-    }
-}
-
-/// A table row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Row {
-    /// The row's anchor id, if it has one.
-    pub id: Option<String>,
-    /// Cells keyed by column key.
-    pub cells: BTreeMap<String, Cell>,
-}
-
-/// A rendered `{% table %}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Table {
-    /// Columns, in order.
-    pub columns: Vec<Column>,
-    /// Rows, in order.
-    pub rows: Vec<Row>,
-}
-
+/// A rendered `{% table %}`: its data, its HTML and the links in its cells.
 pub(crate) struct RenderedTable {
     pub(crate) table: Table,
     pub(crate) html: String,
     pub(crate) links: Vec<Link>,
+}
+
+/// Where a table's body is: `text[start..end]` of `file`, inside the tag at `tag`.
+#[derive(Clone, Copy)]
+pub(crate) struct TableSource<'t> {
+    pub(crate) file: FileId,
+    pub(crate) text: &'t str,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) tag: Span,
+}
+
+impl TableSource<'_> {
+    fn body(&self) -> &str {
+        &self.text[self.start..self.end]
+    }
+
+    /// The span of `len` bytes at offset `at` of the body.
+    fn span(&self, at: usize, len: usize) -> Span {
+        Span::new(self.file, self.start + at, self.start + at + len)
+    }
+}
+
+/// What cells are rendered with: site variables, the include's parameters, links, and the
+/// page's budget of table cells (see [`MAX_TABLE_CELLS_PER_PAGE`]).
+pub(crate) struct TableContext<'a> {
+    pub(crate) site: &'a Variables,
+    pub(crate) params: &'a Params,
+    pub(crate) rewriter: &'a dyn LinkRewriter,
+    pub(crate) cells_left: &'a Budget<usize>,
 }
 
 #[derive(Deserialize)]
@@ -83,281 +68,34 @@ struct Spec {
     rows: Vec<serde_yaml::Mapping>,
 }
 
-pub use crate::limits::MAX_TABLE_BYTES;
-
 /// How far past a row's start its cells are looked for, for spans.
 const ROW_WINDOW: usize = 64 << 10;
 
-const HINT: &str = "the table body is YAML: `columns:` (a list of `title` and `key`) and `rows:` (a list of maps keyed by column key)";
+const YAML_SHAPE_HINT: &str = "the table body is YAML: `columns:` (a list of `title` and `key`) and `rows:` (a list of maps keyed by column key)";
 
-#[allow(clippy::too_many_arguments)]
+/// Renders the table at `src`; `None` when it has errors (all reported to `diags`).
 pub(crate) fn render(
-    site: &Variables,
-    rewriter: &dyn crate::LinkRewriter,
-    params: &Params,
-    file: FileId,
-    text: &str,
-    body_start: usize,
-    body_end: usize,
-    tag: Span,
-    cells_left: &std::cell::Cell<usize>,
+    ctx: &TableContext<'_>,
+    src: TableSource<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<RenderedTable> {
-    let body = &text[body_start..body_end];
-    if body.len() > MAX_TABLE_BYTES {
-        push_limited(
-            diags,
-            Diagnostic::error(
-                tag,
-                format!(
-                    "table body is {} bytes; the limit is {MAX_TABLE_BYTES}",
-                    body.len()
-                ),
-            )
-            .with_label("this table")
-            .with_hint("split the table"),
-        );
-        return None;
-    }
-    if body.trim().is_empty() {
-        push_limited(
-            diags,
-            Diagnostic::error(tag, "empty `{% table %}`")
-                .with_label("no columns or rows")
-                .with_hint(HINT),
-        );
-        return None;
-    }
     let before = diags.len();
-    check_expressions(site, Some(params), file, text, body_start, body_end, diags);
-    if let Err(deep) = crate::yaml::check_depth(body) {
-        let at = crate::diag::floor_char_boundary(text, body_start + deep.offset);
-        push_limited(
-            diags,
-            Diagnostic::error(
-                Span::new(file, at, at),
-                format!("table YAML nests more than {MAX_YAML_DEPTH} levels deep"),
-            )
-            .with_label("one level too deep")
-            .with_related(tag, "in this table")
-            .with_hint(HINT),
-        );
-        return None;
-    }
-    let spec: Spec = match serde_yaml::from_str(body) {
-        Ok(s) => s,
-        Err(e) => {
-            let at = e
-                .location()
-                .map_or(tag.start, |l| body_start + l.index().min(body.len()));
-            let at = crate::diag::floor_char_boundary(text, at);
-            push_limited(
-                diags,
-                Diagnostic::error(
-                    Span::new(file, at, at),
-                    format!(
-                        "invalid table YAML: {}",
-                        yaml_message(&e, crate::diag::line_col(text, body_start).0)
-                    ),
-                )
-                .with_label("here")
-                .with_related(tag, "in this table")
-                .with_hint(HINT),
-            );
-            return None;
-        }
+    let spec = read_spec(ctx, src, diags)?;
+    let mut writer = Writer {
+        ctx,
+        src,
+        finder: Finder::new(src.body()),
+        links: Vec::new(),
+        html: String::with_capacity(src.body().len() * 2),
+        diags,
     };
-    if spec.columns.is_empty() {
-        push_limited(
-            diags,
-            Diagnostic::error(tag, "table has no columns")
-                .with_label("this table")
-                .with_hint(HINT),
-        );
-        return None;
-    }
-    if spec.columns.len() > MAX_TABLE_COLUMNS {
-        push_limited(
-            diags,
-            Diagnostic::error(
-                tag,
-                format!(
-                    "table has {} columns; the limit is {MAX_TABLE_COLUMNS}",
-                    spec.columns.len()
-                ),
-            )
-            .with_label("this table")
-            .with_hint("split the table"),
-        );
-        return None;
-    }
-    let cells = spec.rows.len().saturating_mul(spec.columns.len());
-    if cells > cells_left.get() {
-        push_limited(
-            diags,
-            Diagnostic::error(tag, format!("too many table cells: this table has {cells} (rows × columns), and a page may have {MAX_TABLE_CELLS_PER_PAGE} in all"))
-                .with_label("this table")
-                .with_hint("split the page"),
-        );
-        return None;
-    }
-    cells_left.set(cells_left.get() - cells);
-    let mut finder = Finder::new(body);
     let keys: Vec<&str> = spec.columns.iter().map(|c| c.key.as_str()).collect();
-    let mut seen = std::collections::HashSet::new();
-    for k in &keys {
-        if !seen.insert(*k) {
-            let at = finder
-                .find_from(0, &format!("key: {k}"), usize::MAX)
-                .map_or(tag, |o| {
-                    Span::new(file, body_start + o, body_start + o + 5 + k.len())
-                });
-            push_limited(
-                diags,
-                Diagnostic::error(at, format!("column key `{k}` is used twice"))
-                    .with_label("repeated key")
-                    .with_hint("give each column its own key"),
-            );
-        }
-    }
-
-    let mut links = Vec::new();
-    let mut html = String::with_capacity(body.len() * 2);
-    html.push_str("<div class=\"table-wrap\">\n<table>\n<thead>\n<tr>");
-    let mut columns = Vec::with_capacity(spec.columns.len());
-    for c in &spec.columns {
-        let title = expand_lenient(site, Some(params), &c.title);
-        let r = render_inline_in(&title, rewriter, cells_left);
-        let mut at = |needle: &str| {
-            finder.find_from(0, needle, usize::MAX).map_or(tag, |o| {
-                Span::new(file, body_start + o, body_start + o + needle.len())
-            })
-        };
-        for bad in &r.rejected {
-            push_limited(diags, crate::markdown::unsafe_url_error(at(bad), bad));
-        }
-        for (written, what) in &r.unsafe_html {
-            push_limited(diags, crate::markdown::unsafe_html_error(at(written), what));
-        }
-        if let Some(why) = r.refused {
-            push_limited(diags, why.error(at(&c.title)));
-        }
-        let _ = write!(html, "<th scope=\"col\">{}</th>", r.html);
-        columns.push(Column {
-            title: r.text,
-            key: c.key.clone(),
-        });
-    }
-    html.push_str("</tr>\n</thead>\n<tbody>\n");
-
-    let mut rows = Vec::with_capacity(spec.rows.len());
-    let mut search_from = 0;
-    for row in &spec.rows {
-        let mut id = None;
-        let mut cells = BTreeMap::new();
-        for (k, v) in row {
-            let Some(k) = k.as_str() else { continue };
-            if k == "id" {
-                id = v
-                    .as_str()
-                    .map(str::to_string)
-                    .or_else(|| v.as_u64().map(|n| n.to_string()));
-            } else if !seen.contains(k) {
-                let at = finder
-                    .find_from(search_from, &format!("{k}:"), ROW_WINDOW)
-                    .map_or(tag, |o| {
-                        Span::new(file, body_start + o, body_start + o + k.len())
-                    });
-                let mut d =
-                    Diagnostic::warning(at, format!("row key `{k}` is not a column of this table"))
-                        .with_label("its value is not shown");
-                d = match did_you_mean(k, keys.iter().copied()) {
-                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-                    None => d.with_hint(format!("the columns are: {}", keys.join(", "))),
-                };
-                push_limited(diags, d);
-            }
-        }
-        let _ = match &id {
-            Some(id) => write!(html, "<tr id=\"{}\">", escape_html(id)),
-            None => write!(html, "<tr>"),
-        };
-        for k in &keys {
-            let cell = match row.get(*k) {
-                None | Some(serde_yaml::Value::Null) => Cell::Text {
-                    markdown: String::new(),
-                    text: String::new(),
-                    html: String::new(),
-                },
-                Some(serde_yaml::Value::Bool(b)) => Cell::Flag(*b),
-                Some(v @ (serde_yaml::Value::String(_) | serde_yaml::Value::Number(_))) => {
-                    let raw = match v {
-                        serde_yaml::Value::String(s) => s.clone(),
-                        other => scalar_text(other),
-                    };
-                    let markdown = expand_lenient(site, Some(params), &raw);
-                    let r = render_inline_in(&markdown, rewriter, cells_left);
-                    let mut at = |needle: &str| {
-                        finder
-                            .find_from(search_from, needle, ROW_WINDOW)
-                            .map_or(tag, |o| {
-                                Span::new(file, body_start + o, body_start + o + needle.len())
-                            })
-                    };
-                    for l in r.links {
-                        links.push(Link {
-                            span: at(&l.url),
-                            origin: LinkOrigin::Table,
-                            ..l
-                        });
-                    }
-                    for bad in r.rejected {
-                        push_limited(diags, crate::markdown::unsafe_url_error(at(&bad), &bad));
-                    }
-                    for (written, what) in &r.unsafe_html {
-                        push_limited(diags, crate::markdown::unsafe_html_error(at(written), what));
-                    }
-                    if let Some(why) = r.refused {
-                        push_limited(diags, why.error(at(&format!("{k}:"))));
-                    }
-                    Cell::Text {
-                        markdown,
-                        text: r.text,
-                        html: r.html,
-                    }
-                }
-                Some(_) => {
-                    let at = finder
-                        .find_from(search_from, &format!("{k}:"), ROW_WINDOW)
-                        .map_or(tag, |o| {
-                            Span::new(file, body_start + o, body_start + o + k.len())
-                        });
-                    push_limited(diags, Diagnostic::error(at, format!("cell `{k}` is a list or map; a cell must be text, a number or true/false")).with_label("this cell").with_hint("quote the value to make it text"));
-                    Cell::Text {
-                        markdown: String::new(),
-                        text: String::new(),
-                        html: String::new(),
-                    }
-                }
-            };
-            match &cell {
-                Cell::Flag(true) => html.push_str("<td><span class=\"cell-icon cell-yes\" aria-hidden=\"true\">✓</span><span class=\"sr-only\">Supported</span></td>"),
-                Cell::Flag(false) => html.push_str("<td><span class=\"cell-icon cell-no\" aria-hidden=\"true\">✗</span><span class=\"sr-only\">Not supported</span></td>"),
-                Cell::Text { html: h, .. } => {
-                    let _ = write!(html, "<td>{}</td>", h.trim_end());
-                }
-            }
-            cells.insert((*k).to_string(), cell);
-        }
-        html.push_str("</tr>\n");
-        if let Some(first) = row.iter().next().and_then(|(k, _)| k.as_str()) {
-            if let Some(o) = finder.find_from(search_from, &format!("{first}:"), ROW_WINDOW) {
-                search_from = o + 1;
-            }
-        }
-        rows.push(Row { id, cells });
-    }
-    html.push_str("</tbody>\n</table>\n</div>");
+    let columns_seen = check_keys(&keys, &mut writer);
+    let columns = writer.header(&spec.columns);
+    let rows = writer.rows(&spec.rows, &keys, &columns_seen);
+    let Writer {
+        html, links, diags, ..
+    } = writer;
     if diags[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
@@ -368,38 +106,300 @@ pub(crate) fn render(
     })
 }
 
-fn scalar_text(v: &serde_yaml::Value) -> String {
-    match v {
-        serde_yaml::Value::Number(n) => n.to_string(),
-        serde_yaml::Value::Bool(b) => b.to_string(),
-        serde_yaml::Value::String(s) => s.clone(),
-        _ => String::new(),
+/// Checks the body's size, variables and nesting, parses it, and takes its cells from the
+/// page's budget.
+fn read_spec(
+    ctx: &TableContext<'_>,
+    src: TableSource<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Spec> {
+    let body = src.body();
+    let tag = src.tag;
+    let refuse = |diags: &mut Vec<Diagnostic>, d: Diagnostic| {
+        push_limited(diags, d);
+        None
+    };
+    if body.len() > MAX_TABLE_BYTES {
+        let d = Diagnostic::error(
+            tag,
+            format!(
+                "table body is {} bytes; the limit is {MAX_TABLE_BYTES}",
+                body.len()
+            ),
+        )
+        .with_label("this table")
+        .with_hint("split the table");
+        return refuse(diags, d);
     }
+    if body.trim().is_empty() {
+        let d = Diagnostic::error(tag, "empty `{% table %}`")
+            .with_label("no columns or rows")
+            .with_hint(YAML_SHAPE_HINT);
+        return refuse(diags, d);
+    }
+    check_expressions(
+        ctx.site,
+        Some(ctx.params),
+        src.file,
+        src.text,
+        src.start,
+        src.end,
+        diags,
+    );
+    if let Err(deep) = check_depth(body) {
+        let at = floor_char_boundary(src.text, src.start + deep.offset);
+        let d = Diagnostic::error(
+            Span::new(src.file, at, at),
+            format!("table YAML nests more than {MAX_YAML_DEPTH} levels deep"),
+        )
+        .with_label("one level too deep")
+        .with_related(tag, "in this table")
+        .with_hint(YAML_SHAPE_HINT);
+        return refuse(diags, d);
+    }
+    let spec: Spec = match serde_yaml::from_str(body) {
+        Ok(s) => s,
+        Err(e) => {
+            let at = e
+                .location()
+                .map_or(tag.start, |l| src.start + l.index().min(body.len()));
+            let at = floor_char_boundary(src.text, at);
+            let first_line = line_col(src.text, src.start).0;
+            let d = Diagnostic::error(
+                Span::new(src.file, at, at),
+                format!("invalid table YAML: {}", yaml_message(&e, first_line)),
+            )
+            .with_label("here")
+            .with_related(tag, "in this table")
+            .with_hint(YAML_SHAPE_HINT);
+            return refuse(diags, d);
+        }
+    };
+    if spec.columns.is_empty() {
+        let d = Diagnostic::error(tag, "table has no columns")
+            .with_label("this table")
+            .with_hint(YAML_SHAPE_HINT);
+        return refuse(diags, d);
+    }
+    if spec.columns.len() > MAX_TABLE_COLUMNS {
+        let d = Diagnostic::error(
+            tag,
+            format!(
+                "table has {} columns; the limit is {MAX_TABLE_COLUMNS}",
+                spec.columns.len()
+            ),
+        )
+        .with_label("this table")
+        .with_hint("split the table");
+        return refuse(diags, d);
+    }
+    let cells = spec.rows.len().saturating_mul(spec.columns.len());
+    if cells > ctx.cells_left.get() {
+        let d = Diagnostic::error(tag, format!("too many table cells: this table has {cells} (rows × columns), and a page may have {MAX_TABLE_CELLS_PER_PAGE} in all"))
+            .with_label("this table")
+            .with_hint("split the page");
+        return refuse(diags, d);
+    }
+    ctx.cells_left.set(ctx.cells_left.get() - cells);
+    Some(spec)
 }
 
-/// serde_yaml's message made true to the file: its trailing " at line L column C" dropped
-/// (the caller prints the position itself) and any other "line N" inside it (serde_yaml
-/// counts from the start of the YAML) moved to the file's own line numbers.
-pub(crate) fn yaml_message(e: &serde_yaml::Error, first_line: usize) -> String {
-    let mut msg = e.to_string();
-    if let Some(l) = e.location() {
-        let suffix = format!(" at line {} column {}", l.line(), l.column());
-        if let Some(m) = msg.strip_suffix(&suffix) {
-            msg = m.to_string();
+/// Reports column keys used twice; returns the set of keys.
+fn check_keys<'k>(keys: &[&'k str], w: &mut Writer<'_, '_>) -> HashSet<&'k str> {
+    let mut seen = HashSet::new();
+    for k in keys {
+        if !seen.insert(*k) {
+            let at = w
+                .finder
+                .find_from(0, &format!("key: {k}"), usize::MAX)
+                .map_or(w.src.tag, |o| w.src.span(o, 5 + k.len()));
+            push_limited(
+                w.diags,
+                Diagnostic::error(at, format!("column key `{k}` is used twice"))
+                    .with_label("repeated key")
+                    .with_hint("give each column its own key"),
+            );
         }
     }
-    let mut out = String::with_capacity(msg.len());
-    let mut rest = msg.as_str();
-    while let Some(i) = rest.find("line ") {
-        out.push_str(&rest[..i + 5]);
-        rest = &rest[i + 5..];
-        let digits = rest.chars().take_while(char::is_ascii_digit).count();
-        match rest[..digits].parse::<usize>() {
-            Ok(n) => out.push_str(&(n + first_line - 1).to_string()),
-            Err(_) => out.push_str(&rest[..digits]),
+    seen
+}
+
+/// Writes a table's HTML, finding where each value is written (in order) for its
+/// diagnostics and links.
+struct Writer<'a, 'd> {
+    ctx: &'a TableContext<'a>,
+    src: TableSource<'a>,
+    finder: Finder<'a>,
+    links: Vec<Link>,
+    html: String,
+    diags: &'d mut Vec<Diagnostic>,
+}
+
+impl Writer<'_, '_> {
+    /// A value rendered as inline markdown, its links and problems placed where they are
+    /// written: at or after `from` of the body, within `window` bytes (else at the tag).
+    /// `over_limit_at` is what to point at when the value exceeds a limit.
+    fn inline(
+        &mut self,
+        markdown: &str,
+        from: usize,
+        window: usize,
+        over_limit_at: &str,
+        links: Option<LinkOrigin>,
+    ) -> Inline {
+        let r = render_inline_in(markdown, self.ctx.rewriter, self.ctx.cells_left);
+        let src = self.src;
+        let finder = &mut self.finder;
+        let mut at = |needle: &str| {
+            finder
+                .find_from(from, needle, window)
+                .map_or(src.tag, |o| src.span(o, needle.len()))
+        };
+        if let Some(origin) = links {
+            for l in &r.links {
+                let span = at(&l.url);
+                self.links.push(Link {
+                    span,
+                    origin,
+                    ..l.clone()
+                });
+            }
         }
-        rest = &rest[digits..];
+        r.report(&mut at, over_limit_at, self.diags);
+        r
     }
-    out.push_str(rest);
-    out
+
+    fn header(&mut self, columns: &[Column]) -> Vec<Column> {
+        self.html
+            .push_str("<div class=\"table-wrap\">\n<table>\n<thead>\n<tr>");
+        let mut out = Vec::with_capacity(columns.len());
+        for c in columns {
+            let title = expand_lenient(self.ctx.site, Some(self.ctx.params), &c.title);
+            let r = self.inline(&title, 0, usize::MAX, &c.title, None);
+            let _ = write!(self.html, "<th scope=\"col\">{}</th>", r.html);
+            out.push(Column {
+                title: r.text,
+                key: c.key.clone(),
+            });
+        }
+        self.html.push_str("</tr>\n</thead>\n<tbody>\n");
+        out
+    }
+
+    fn rows(
+        &mut self,
+        rows: &[serde_yaml::Mapping],
+        keys: &[&str],
+        seen: &HashSet<&str>,
+    ) -> Vec<Row> {
+        let mut out = Vec::with_capacity(rows.len());
+        // Where the current row starts in the body: its values are looked for from here.
+        let mut row_at = 0;
+        for row in rows {
+            let id = self.row_id_and_unknown_keys(row, keys, seen, row_at);
+            let _ = match &id {
+                Some(id) => write!(self.html, "<tr id=\"{}\">", escape_html(id)),
+                None => write!(self.html, "<tr>"),
+            };
+            let mut cells = BTreeMap::new();
+            for k in keys {
+                let cell = self.cell(k, row.get(*k), row_at);
+                match &cell {
+                    Cell::Flag(true) => self.html.push_str("<td><span class=\"cell-icon cell-yes\" aria-hidden=\"true\">✓</span><span class=\"sr-only\">Supported</span></td>"),
+                    Cell::Flag(false) => self.html.push_str("<td><span class=\"cell-icon cell-no\" aria-hidden=\"true\">✗</span><span class=\"sr-only\">Not supported</span></td>"),
+                    Cell::Text { html: h, .. } => {
+                        let _ = write!(self.html, "<td>{}</td>", h.trim_end());
+                    }
+                }
+                cells.insert((*k).to_string(), cell);
+            }
+            self.html.push_str("</tr>\n");
+            if let Some(first) = row.iter().next().and_then(|(k, _)| k.as_str()) {
+                if let Some(o) = self
+                    .finder
+                    .find_from(row_at, &format!("{first}:"), ROW_WINDOW)
+                {
+                    row_at = o + 1;
+                }
+            }
+            out.push(Row { id, cells });
+        }
+        self.html.push_str("</tbody>\n</table>\n</div>");
+        out
+    }
+
+    /// The row's `id`, warning about keys that are not columns.
+    fn row_id_and_unknown_keys(
+        &mut self,
+        row: &serde_yaml::Mapping,
+        keys: &[&str],
+        seen: &HashSet<&str>,
+        row_at: usize,
+    ) -> Option<String> {
+        let mut id = None;
+        for (k, v) in row {
+            let Some(k) = k.as_str() else { continue };
+            if k == "id" {
+                id = v
+                    .as_str()
+                    .map(str::to_string)
+                    .or_else(|| v.as_u64().map(|n| n.to_string()));
+            } else if !seen.contains(k) {
+                let at = self.key_span(k, row_at);
+                let mut d =
+                    Diagnostic::warning(at, format!("row key `{k}` is not a column of this table"))
+                        .with_label("its value is not shown");
+                d = match did_you_mean(k, keys.iter().copied()) {
+                    Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                    None => d.with_hint(format!("the columns are: {}", keys.join(", "))),
+                };
+                push_limited(self.diags, d);
+            }
+        }
+        id
+    }
+
+    /// The span of key `k` (written `k:`) in the row at `row_at`.
+    fn key_span(&mut self, k: &str, row_at: usize) -> Span {
+        self.finder
+            .find_from(row_at, &format!("{k}:"), ROW_WINDOW)
+            .map_or(self.src.tag, |o| self.src.span(o, k.len()))
+    }
+
+    fn cell(&mut self, k: &str, value: Option<&serde_yaml::Value>, row_at: usize) -> Cell {
+        let empty = || Cell::Text {
+            markdown: String::new(),
+            text: String::new(),
+            html: String::new(),
+        };
+        let raw = match value {
+            None | Some(serde_yaml::Value::Null) => return empty(),
+            Some(serde_yaml::Value::Bool(b)) => return Cell::Flag(*b),
+            Some(serde_yaml::Value::String(s)) => s.clone(),
+            Some(serde_yaml::Value::Number(n)) => n.to_string(),
+            Some(_) => {
+                let at = self.key_span(k, row_at);
+                push_limited(
+                    self.diags,
+                    Diagnostic::error(at, format!("cell `{k}` is a list or map; a cell must be text, a number or true/false"))
+                        .with_label("this cell")
+                        .with_hint("quote the value to make it text"),
+                );
+                return empty();
+            }
+        };
+        let markdown = expand_lenient(self.ctx.site, Some(self.ctx.params), &raw);
+        let r = self.inline(
+            &markdown,
+            row_at,
+            ROW_WINDOW,
+            &format!("{k}:"),
+            Some(LinkOrigin::Table),
+        );
+        Cell::Text {
+            markdown,
+            text: r.text,
+            html: r.html,
+        }
+    }
 }

@@ -1,6 +1,7 @@
-//! A guard run on YAML before serde_yaml reads it: how deep its collections nest.
+//! YAML as content holds it: a guard run before serde_yaml reads it (how deep its
+//! collections nest), and serde_yaml's messages made true to the file they came from.
 //!
-//! libyaml's scanner checks every pending "simple key" on every token, and flow
+//! The guard is needed because libyaml's scanner checks every pending "simple key" on every token, and flow
 //! collections (`[`, `{`) keep one pending per level, so `[[[[...` takes time proportional
 //! to the square of its length (200 KB took 27 s). serde_yaml's own recursion limit applies
 //! only after the whole document was scanned. This guard walks libyaml's events itself and
@@ -8,21 +9,23 @@
 //! most about 1 KiB ahead of the events it produces, so the work stays linear.
 
 use std::mem::MaybeUninit;
+use std::ops::Range;
 
 use unsafe_libyaml as unsafe_sys;
 
+use crate::diag::{FileId, Span};
 use crate::limits::MAX_YAML_DEPTH;
 
 /// Where YAML first nests deeper than [`MAX_YAML_DEPTH`]: a byte offset into the YAML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TooDeep {
+pub(crate) struct TooDeep {
     /// Byte offset of the collection that is one level too deep.
     pub offset: usize,
 }
 
 /// Checks that collections in `yaml` nest at most [`MAX_YAML_DEPTH`] deep. YAML that does
 /// not parse passes: serde_yaml reports the syntax error with its position.
-pub fn check_depth(yaml: &str) -> Result<(), TooDeep> {
+pub(crate) fn check_depth(yaml: &str) -> Result<(), TooDeep> {
     // Cheap: a document with fewer openers than the limit cannot exceed it (block
     // collections start with `- ` or `key:`, which also count here only when written).
     let openers = yaml
@@ -76,6 +79,73 @@ pub fn check_depth(yaml: &str) -> Result<(), TooDeep> {
         unsafe_sys::yaml_parser_delete(p);
         result
     }
+}
+
+/// serde_yaml's message made true to the file: its trailing " at line L column C" dropped
+/// (the caller prints the position itself) and any other "line N" inside it (serde_yaml
+/// counts from the start of the YAML) moved to the file's own line numbers.
+pub(crate) fn yaml_message(e: &serde_yaml::Error, first_line: usize) -> String {
+    let mut msg = e.to_string();
+    if let Some(l) = e.location() {
+        let suffix = format!(" at line {} column {}", l.line(), l.column());
+        if let Some(m) = msg.strip_suffix(&suffix) {
+            msg = m.to_string();
+        }
+    }
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg.as_str();
+    while let Some(i) = rest.find("line ") {
+        out.push_str(&rest[..i + 5]);
+        rest = &rest[i + 5..];
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + first_line - 1).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The span of top-level key `key` in `text[yaml]` (a line that starts with it, quoted or
+/// not, followed by `:`), if it is written.
+pub fn key_span(file: FileId, text: &str, yaml: Range<usize>, key: &str) -> Option<Span> {
+    top_level_keys(file, text, yaml)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, s)| s)
+}
+
+/// Every top-level key of `text[yaml]`, where it is first written, in order: lines that
+/// start at column 0 (after an optional quote) with a name followed by `:`. One pass, so looking up
+/// every key of a large document stays linear.
+pub(crate) fn top_level_keys(file: FileId, text: &str, yaml: Range<usize>) -> Vec<(String, Span)> {
+    let mut keys: Vec<(String, Span)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut ls = yaml.start;
+    while ls < yaml.end {
+        let le = text[ls..yaml.end].find('\n').map_or(yaml.end, |i| ls + i);
+        let line = &text[ls..le];
+        if line.starts_with([' ', '\t', '-', '#']) {
+            ls = le + 1;
+            continue;
+        }
+        let stripped = line
+            .strip_prefix('"')
+            .or_else(|| line.strip_prefix('\''))
+            .unwrap_or(line);
+        let skip = line.len() - stripped.len();
+        if let Some(colon) = stripped.find(':') {
+            let name = stripped[..colon].trim_end_matches(['"', '\'']);
+            if !name.is_empty() && seen.insert(name) {
+                let start = ls + skip;
+                keys.push((name.to_string(), Span::new(file, start, start + name.len())));
+            }
+        }
+        ls = le + 1;
+    }
+    keys
 }
 
 #[cfg(test)]

@@ -303,10 +303,7 @@ fn with_live_reload(html: &[u8]) -> Vec<u8> {
 }
 
 fn error_page(errors: &str) -> Vec<u8> {
-    let escaped = errors
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
+    let escaped = portolan_htmlscan::escape_html(errors);
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build error · Portolan</title>\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\

@@ -156,20 +156,16 @@ fn is_web_origin(v: &str) -> bool {
 /// An error at the value of top-level key `key` (or at the file's start when it cannot be
 /// found: a flow mapping, say).
 fn bad_value(file: FileId, text: &str, key: &str, message: &str, hint: &str) -> Diagnostic {
-    let whole = portolan_dialect::frontmatter::RawFront {
-        start: 0,
-        end: text.len(),
-    };
-    let k = portolan_dialect::frontmatter::key_span(file, text, whole, key);
-    let span = if k.end > k.start {
-        // After the key's `:`, to the end of its line, without the blanks around the value.
-        let colon = k.end + text[k.end..].find(':').map_or(0, |c| c + 1);
-        let line = &text[colon..text[colon..].find('\n').map_or(text.len(), |e| colon + e)];
-        let value = line.trim_end();
-        let lead = value.len() - value.trim_start().len();
-        Span::new(file, colon + lead, colon + value.len())
-    } else {
-        k
+    let span = match portolan_dialect::key_span(file, text, 0..text.len(), key) {
+        Some(k) => {
+            // After the key's `:`, to the end of its line, without the blanks around the value.
+            let colon = k.end + text[k.end..].find(':').map_or(0, |c| c + 1);
+            let line = &text[colon..text[colon..].find('\n').map_or(text.len(), |e| colon + e)];
+            let value = line.trim_end();
+            let lead = value.len() - value.trim_start().len();
+            Span::new(file, colon + lead, colon + value.len())
+        }
+        None => Span::new(file, 0, 0),
     };
     Diagnostic::error(span, message.to_string())
         .with_label("this value")

@@ -250,7 +250,7 @@ fn refuse_static(
 }
 
 /// Checks a drawing or XML file from content/ the way raw HTML in a page is checked (see
-/// [`portolan_dialect::markdown::unsafe_xml`]); returns its text when it is safe to publish.
+/// [`portolan_htmlscan::unsafe_xml`]); returns its text when it is safe to publish.
 fn check_static(
     sources: &mut Sources,
     display: String,
@@ -266,7 +266,7 @@ fn check_static(
     };
     let text = sources.get(id).text.clone();
     let mut safe = true;
-    for (at, what) in portolan_dialect::markdown::unsafe_xml(&text) {
+    for portolan_htmlscan::Finding { at, what } in portolan_htmlscan::unsafe_xml(&text) {
         safe = false;
         let end = portolan_dialect::diag::ceil_char_boundary(&text, at + 1);
         portolan_dialect::diag::push_limited(
@@ -691,7 +691,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         .par_iter()
         .zip(&fronts)
         .map(|(src, front)| {
-            let (rendered, mut d) = portolan_dialect::render_page_with(
+            let (rendered, mut d) = portolan_dialect::render_page_with_frontmatter(
                 ctx,
                 src.file,
                 &loaded.sources.get(src.file).text,

@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use portolan_dialect::diag::did_you_mean;
 use portolan_dialect::{Diagnostic, LinkOrigin, LinkRewriter, RenderedPage};
 
 use crate::{Loaded, PageSource};
@@ -130,26 +131,6 @@ impl LinkRewriter for LinkMap {
     }
 }
 
-/// The ids a page defines, that `#fragment`s can point at.
-pub fn anchors(page: &RenderedPage) -> HashSet<String> {
-    let mut ids: HashSet<String> = page.headings.iter().map(|h| h.id.clone()).collect();
-    ids.extend(page.faqs.iter().map(|f| f.id.clone()));
-    if !page.faqs.is_empty() {
-        ids.insert("faq".into());
-    }
-    for html in std::iter::once(&page.html).chain(page.faqs.iter().map(|f| &f.answer_html)) {
-        let mut rest = html.as_str();
-        while let Some(i) = rest.find(" id=\"") {
-            rest = &rest[i + 5..];
-            if let Some(end) = rest.find('"') {
-                ids.insert(rest[..end].to_string());
-                rest = &rest[end..];
-            }
-        }
-    }
-    ids
-}
-
 /// What `portolan check` found.
 #[derive(Debug, Default)]
 pub struct CheckReport {
@@ -219,47 +200,46 @@ pub fn check(
     pages: &[(&PageSource, &RenderedPage)],
     map: &LinkMap,
 ) -> CheckReport {
-    let anchor_sets: HashMap<&str, HashSet<String>> = pages
+    // The ids of each page that rendered: a set to look in, and the list (in page order)
+    // that suggestions come from, so a suggestion does not depend on hashing.
+    let anchors: HashMap<&str, (HashSet<&str>, &[String])> = pages
         .iter()
-        .map(|(s, p)| (s.url.as_str(), anchors(p)))
+        .map(|(s, p)| {
+            let set = p.anchors.iter().map(String::as_str).collect();
+            (s.url.as_str(), (set, p.anchors.as_slice()))
+        })
         .collect();
     let mut report = CheckReport::default();
     for (src, page) in pages {
         for link in &page.links {
             let pos = loaded.sources.position(link.span);
+            // A page that did not render has reported its own errors, and its ids are not
+            // known: links into it are checked for the page, not the anchor.
             let broken_anchor = |target_url: &str, frag: &str| {
+                let (set, list) = anchors.get(target_url)?;
+                if set.contains(frag) {
+                    return None;
+                }
                 let shown = if target_url.is_empty() {
                     "/".to_string()
                 } else {
                     format!("/{target_url}")
                 };
-                Diagnostic::error(
+                let mut d = Diagnostic::error(
                     link.span,
                     format!("broken anchor `#{frag}`: {shown} has no such id"),
                 )
-                .with_label("no heading, FAQ or table row has this id")
+                .with_label("no heading, FAQ or table row has this id");
+                if let Some(s) = did_you_mean(frag, list.iter().map(String::as_str)) {
+                    d = d.with_hint(format!("did you mean `#{s}`?"));
+                }
+                Some(d)
             };
             match map.target(&link.url) {
-                Target::SamePage(frag)
-                    if !frag.is_empty()
-                        && !anchor_sets.get(src.url.as_str()).is_some_and(|a| a.contains(&frag)) =>
-                {
-                    let mut d = broken_anchor(&src.url, &frag);
-                    if let Some(s) = portolan_dialect::diag::did_you_mean(&frag, anchor_sets[src.url.as_str()].iter().map(String::as_str)) {
-                        d = d.with_hint(format!("did you mean `#{s}`?"));
-                    }
-                    report.errors.push(d);
+                Target::SamePage(frag) if !frag.is_empty() => {
+                    report.errors.extend(broken_anchor(&src.url, &frag));
                 }
-                Target::Page(key, Some(frag)) => {
-                    let set = &anchor_sets[key.as_str()];
-                    if !set.contains(&frag) {
-                        let mut d = broken_anchor(&key, &frag);
-                        if let Some(s) = portolan_dialect::diag::did_you_mean(&frag, set.iter().map(String::as_str)) {
-                            d = d.with_hint(format!("did you mean `#{s}`?"));
-                        }
-                        report.errors.push(d);
-                    }
-                }
+                Target::Page(key, Some(frag)) => report.errors.extend(broken_anchor(&key, &frag)),
                 Target::Missing(key) => report.errors.push(
                     Diagnostic::error(link.span, format!("broken link `{}`: no page at /{key}", link.url))
                         .with_label("no such page")

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use portolan_dialect::frontmatter::{self, find_value_span, key_span};
 use portolan_dialect::{
     Diagnostic, FrontMatter, Heading, LinkRewriter, RenderedFaq, RenderedPage, Span, Table,
     CALCULATOR_MARKER,
@@ -228,10 +227,7 @@ impl Nav {
         };
         let html = match current.and_then(|c| self.nodes[c].href.as_deref()) {
             Some(href) => {
-                let link = format!(
-                    "<a href=\"{}\">",
-                    portolan_dialect::markdown::escape_html(href)
-                );
+                let link = format!("<a href=\"{}\">", portolan_htmlscan::escape_html(href));
                 html.replacen(
                     &link,
                     &format!("{}{}", &link[..link.len() - 1], " aria-current=\"page\">"),
@@ -318,9 +314,8 @@ impl SiteIndex {
             .collect();
         let mut crumbs = HashMap::new();
         for (src, page) in pages {
-            let text = &loaded.sources.get(src.file).text;
             let mut list = Vec::new();
-            for b in &page.breadcrumbs {
+            for (n, b) in page.breadcrumbs.iter().enumerate() {
                 match titles.get(url_key(b).as_str()) {
                     Some(t) => list.push(Crumb {
                         url: with_base(base, &format!("/{}", url_key(b))),
@@ -328,14 +323,9 @@ impl SiteIndex {
                     }),
                     None => diags.push(
                         Diagnostic::error(
-                            find_value_span(
-                                src.file,
-                                text,
-                                frontmatter::split(src.file, text)
-                                    .ok()
-                                    .and_then(|s| s.front),
-                                b,
-                            ),
+                            page.spans.breadcrumbs.get(n).copied().unwrap_or_else(|| {
+                                page.spans.key_or_start(src.file, "breadcrumbs")
+                            }),
                             format!("breadcrumb `{b}` names no page of this site"),
                         )
                         .with_label("no page at this URL")
@@ -514,13 +504,7 @@ pub(crate) fn render(
 
     let layout = layout_of(src, f);
     if !loaded.theme.layouts().any(|l| l == layout) {
-        let text = &loaded.sources.get(src.file).text;
-        let raw = frontmatter::split(src.file, text)
-            .ok()
-            .and_then(|s| s.front);
-        let span = raw.map_or(Span::new(src.file, 0, 0), |r| {
-            key_span(src.file, text, r, "layout")
-        });
+        let span = f.spans.key_or_start(src.file, "layout");
         let names: Vec<&str> = loaded.theme.layouts().collect();
         return Err(Diagnostic::error(
             span,
@@ -634,7 +618,7 @@ pub(crate) fn render_404(loaded: &Loaded, tera: &tera::Tera) -> Result<String, D
 
 /// What the calculator reads from a page: its tables, list items and paragraphs as text.
 pub(crate) fn facts(page: &RenderedPage) -> ContentFacts {
-    use portolan_dialect::markdown::BlockKind;
+    use portolan_dialect::BlockKind;
     ContentFacts {
         tables: page
             .tables

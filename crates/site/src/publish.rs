@@ -94,9 +94,7 @@ pub fn sitemap(origin: Option<&str>, urls: &[String]) -> String {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for u in urls {
         s.push_str("  <url><loc>");
-        s.push_str(&portolan_dialect::markdown::escape_html(&format!(
-            "{origin}{u}"
-        )));
+        s.push_str(&portolan_htmlscan::escape_html(&format!("{origin}{u}")));
         s.push_str("</loc></url>\n");
     }
     s.push_str("</urlset>\n");
@@ -233,12 +231,12 @@ mod tests {
         ] {
             let html = format!("<div>\n<img src=\"x\"\n{space}onerror=\"alert(1)\">\n</div>\n");
             assert!(
-                portolan_dialect::markdown::unsafe_html(&html).is_empty(),
+                portolan_htmlscan::unsafe_html(&html).is_empty(),
                 "{space:?}"
             );
             let min = minify(&html);
             assert!(
-                portolan_dialect::markdown::unsafe_html(&min).is_empty(),
+                portolan_htmlscan::unsafe_html(&min).is_empty(),
                 "{space:?}: {min}"
             );
         }

@@ -26,8 +26,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use portolan_dialect::markdown::{escape_html, BlockKind};
-use portolan_dialect::RenderedPage;
+use portolan_dialect::{RenderedPage, SectionText};
 use rayon::prelude::*;
 
 /// Weight of a term occurrence in the page title.
@@ -48,252 +47,21 @@ pub struct SearchDoc {
     pub url: String,
     /// The page title.
     pub title: String,
-    /// The intro first, then one per h2/h3, then one per FAQ.
-    pub sections: Vec<SearchSection>,
+    /// The intro first, then one per h2/h3, then one per FAQ (the page model's).
+    pub sections: Vec<SectionText>,
 }
 
-/// A part of a page that a result can link to.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SearchSection {
-    /// The heading's plain text; "" for the intro.
-    pub heading: String,
-    /// The heading's id; "" for the intro.
-    pub anchor: String,
-    /// Plain text, whitespace collapsed.
-    pub text: String,
-}
-
-/// The search document of a rendered page: its text blocks split into sections at h2/h3,
-/// table text added to the section the table is in, one section per FAQ.
+/// The search document of a rendered page: its title and its text by section.
 pub fn doc_for(url: &str, page: &RenderedPage) -> SearchDoc {
-    let mut sections = vec![SearchSection::default()];
-    let blocks = &page.blocks;
-    let mut nth_heading = 0;
-    for (i, b) in blocks.iter().enumerate() {
-        match b.kind {
-            BlockKind::Heading => {
-                let h = page.headings.get(nth_heading);
-                nth_heading += 1;
-                match h {
-                    Some(h) if h.level == 2 || h.level == 3 => sections.push(SearchSection {
-                        heading: collapse(&h.text),
-                        anchor: h.id.clone(),
-                        text: String::new(),
-                    }),
-                    _ => append(&mut sections.last_mut().expect("intro").text, &b.text),
-                }
-            }
-            BlockKind::Paragraph => append(&mut sections.last_mut().expect("intro").text, &b.text),
-            BlockKind::ListItem => append(
-                &mut sections.last_mut().expect("intro").text,
-                &list_item_own_text(blocks, i),
-            ),
-        }
-    }
-    add_tables(&page.html, &mut sections);
-    for faq in &page.faqs {
-        sections.push(SearchSection {
-            heading: collapse(&faq.question_text),
-            anchor: faq.id.clone(),
-            text: html_text(&faq.answer_html),
-        });
-    }
     SearchDoc {
         url: url.to_string(),
-        title: collapse(&page.front.title),
-        sections,
-    }
-}
-
-/// A list item's block holds the text of everything nested in it (its paragraphs, nested
-/// lists), and those come again as the blocks right after it: keep only the item's own
-/// text, so nothing is indexed twice.
-fn list_item_own_text(blocks: &[portolan_dialect::TextBlock], i: usize) -> String {
-    let item = blocks[i].text.as_str();
-    let mut own = String::new();
-    let mut cursor = 0;
-    for child in &blocks[i + 1..] {
-        if child.kind == BlockKind::Heading {
-            break;
-        }
-        if child.text.is_empty() {
-            continue;
-        }
-        match item[cursor..].find(child.text.as_str()) {
-            Some(p) => {
-                own.push_str(&item[cursor..cursor + p]);
-                own.push(' ');
-                cursor += p + child.text.len();
-            }
-            None => break,
-        }
-    }
-    own.push_str(&item[cursor..]);
-    own
-}
-
-/// Appends `text` (whitespace collapsed) to `to`, a space between.
-fn append(to: &mut String, text: &str) {
-    for word in text.split_whitespace() {
-        if !to.is_empty() {
-            to.push(' ');
-        }
-        to.push_str(word);
-    }
-}
-
-fn collapse(text: &str) -> String {
-    let mut s = String::new();
-    append(&mut s, text);
-    s
-}
-
-/// Tables (`{% table %}` and GFM) are not text blocks: take their text from the HTML and
-/// add it to the section whose heading comes before the table.
-fn add_tables(html: &str, sections: &mut [SearchSection]) {
-    if !html.contains("<table") {
-        return;
-    }
-    // Where each section's heading is in the HTML (the intro starts at 0).
-    let mut starts = vec![0usize; sections.len()];
-    let mut cursor = 0;
-    for (k, s) in sections.iter().enumerate().skip(1) {
-        if s.anchor.is_empty() {
-            starts[k] = cursor;
-            continue;
-        }
-        let needle = format!("id=\"{}\"", escape_html(&s.anchor));
-        if let Some(p) = html[cursor..].find(&needle) {
-            cursor += p;
-        }
-        starts[k] = cursor;
-    }
-    let mut at = 0;
-    while let Some(p) = find_tag(html, at, "table") {
-        let end = table_end(html, p);
-        let section = starts.iter().rposition(|&s| s <= p).unwrap_or(0);
-        let text = html_text(&html[p..end]);
-        append(&mut sections[section].text, &text);
-        at = end;
-    }
-}
-
-/// The next `<name` tag (followed by `>`, `/` or whitespace) at or after `from`.
-fn find_tag(html: &str, from: usize, name: &str) -> Option<usize> {
-    let open = format!("<{name}");
-    let mut at = from;
-    while let Some(p) = html[at..].find(&open) {
-        let p = at + p;
-        match html.as_bytes().get(p + open.len()) {
-            Some(b'>' | b'/' | b' ' | b'\n' | b'\t' | b'\r') => return Some(p),
-            _ => at = p + open.len(),
-        }
-    }
-    None
-}
-
-/// The end of the table that starts at `start` (nested tables included).
-fn table_end(html: &str, start: usize) -> usize {
-    let mut depth = 0usize;
-    let mut at = start;
-    loop {
-        let open = find_tag(html, at, "table");
-        let close = html[at..].find("</table>").map(|p| at + p);
-        match (open, close) {
-            (Some(o), Some(c)) if o < c => {
-                depth += 1;
-                at = o + 6;
-            }
-            (_, Some(c)) => {
-                depth = depth.saturating_sub(1);
-                at = c + "</table>".len();
-                if depth == 0 {
-                    return at;
-                }
-            }
-            (_, None) => return html.len(),
-        }
-    }
-}
-
-/// Plain text of an HTML fragment: tags dropped (block-level ones become spaces), the
-/// common entities decoded, whitespace collapsed.
-fn html_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(p) = rest.find(['<', '&']) {
-        out.push_str(&rest[..p]);
-        rest = &rest[p..];
-        if rest.starts_with('<') {
-            let Some(end) = rest.find('>') else {
-                out.push_str(rest);
-                rest = "";
-                break;
-            };
-            let tag = &rest[1..end];
-            let name: String = tag
-                .trim_start_matches('/')
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-                .to_ascii_lowercase();
-            if name == "script" || name == "style" {
-                let close = format!("</{name}");
-                let after = &rest[end + 1..];
-                rest = match after.to_ascii_lowercase().find(&close) {
-                    Some(c) => after[c..].find('>').map_or("", |g| &after[c + g + 1..]),
-                    None => "",
-                };
-                continue;
-            }
-            if !INLINE_TAGS.contains(&name.as_str()) {
-                out.push(' ');
-            }
-            rest = &rest[end + 1..];
-        } else {
-            let (decoded, len) = entity(rest);
-            match decoded {
-                Some(c) => out.push(c),
-                None => out.push('&'),
-            }
-            rest = &rest[len..];
-        }
-    }
-    out.push_str(rest);
-    collapse(&out)
-}
-
-const INLINE_TAGS: [&str; 16] = [
-    "a", "abbr", "b", "code", "del", "em", "i", "kbd", "mark", "s", "samp", "small", "span",
-    "strong", "sub", "sup",
-];
-
-/// Decodes the entity at the start of `s` (which starts with `&`): the character and how
-/// many bytes it took; `(None, 1)` when it is not one.
-fn entity(s: &str) -> (Option<char>, usize) {
-    let Some(semi) = s[..s.len().min(12)].find(';') else {
-        return (None, 1);
-    };
-    let body = &s[1..semi];
-    let c = match body {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        "nbsp" => Some(' '),
-        _ => {
-            let num = body.strip_prefix('#');
-            num.and_then(|n| match n.strip_prefix(['x', 'X']) {
-                Some(h) => u32::from_str_radix(h, 16).ok(),
-                None => n.parse().ok(),
-            })
-            .and_then(char::from_u32)
-        }
-    };
-    match c {
-        Some(c) => (Some(c), semi + 1),
-        None => (None, 1),
+        title: page
+            .front
+            .title
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        sections: page.sections.clone(),
     }
 }
 
@@ -711,7 +479,7 @@ mod tests {
             title: title.into(),
             sections: sections
                 .iter()
-                .map(|(h, a, t)| SearchSection {
+                .map(|(h, a, t)| SectionText {
                     heading: h.to_string(),
                     anchor: a.to_string(),
                     text: t.to_string(),
@@ -1085,15 +853,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn html_to_text() {
-        assert_eq!(html_text("<p>A <code>b&amp;c</code> &lt;d&gt;</p><p>e&#39;f&#x41;</p><ul><li>x</li><li>y</li></ul>"), "A b&c <d> e'fA x y");
-        assert_eq!(
-            html_text("fish &chips; <script>bad()</script>ok"),
-            "fish &chips; ok"
-        );
-    }
-
     fn render(md: &str) -> RenderedPage {
         struct NoIncludes;
         impl portolan_dialect::IncludeResolver for NoIncludes {
@@ -1151,153 +910,5 @@ mod tests {
                 ("Which port?", "which-port", "Use 8443 for TLS."),
             ]
         );
-    }
-
-    /// `cargo test -p portolan-site --release --lib search::tests::bench -- --ignored --nocapture`
-    #[test]
-    #[ignore]
-    fn bench_10k_pages() {
-        // A Zipf-distributed vocabulary: a few very common words, a long tail of rare ones
-        // (identifiers, numbers), about 1.5 KB of text per page.
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut rand = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        // The head: common words of English docs; the tail: made-up words whose letters
-        // follow English frequencies (first letters as in a dictionary), some identifiers.
-        let head = "the of and to a in is for on that with you be this it as are or by can from an if not your use when at which \
-            kong gateway plugin service route consumer request response api proxy admin config configure configuration set \
-            default value key port host http https tls certificate token auth authentication upstream target data plane \
-            control mode database postgres cluster node version install run start example following see more must should \
-            will also only each all new using used one two three enable enabled disable file path name type string number \
-            true false list object field header headers limit rate timeout secret vault environment variable docker kubernetes \
-            helm chart deployment pod namespace ingress controller mesh konnect portal developer team user role permission \
-            organization region endpoint url domain dns network address ip client server connection log logging metrics";
-        let head: Vec<&str> = head.split_whitespace().collect();
-        let first = "sssssssssssccccccccccpppppppppddddddmmmmmmaaaaaabbbbbbttttttrrrrrrffffeeeehhhhiiiigggllluuuwwwooonnvvkjqyzx";
-        let rest = "eeeeeeeeeeeetttttttttaaaaaaaaoooooooiiiiiiinnnnnnnsssssshhhhhhrrrrrrdddddlllllcccuuummwwffggyyppbbvkjxqz";
-        let mut vocab: Vec<String> = head.iter().map(|w| w.to_string()).collect();
-        while vocab.len() < 60_000 {
-            let r = rand();
-            let mut w = String::new();
-            w.push(first.as_bytes()[(r % first.len() as u64) as usize] as char);
-            for k in 0..(3 + (r >> 8) % 8) {
-                w.push(
-                    rest.as_bytes()[((r >> (12 + 4 * k)) ^ rand()) as usize % rest.len()] as char,
-                );
-            }
-            if vocab.len() % 10 == 0 {
-                let _ = write!(w, "{}", r % 1000);
-            }
-            vocab.push(w);
-        }
-        // Zipf by inverse CDF over ranks: P(rank r) ~ 1/r.
-        let h: f64 = (1..=vocab.len()).map(|r| 1.0 / r as f64).sum();
-        let mut cdf = Vec::with_capacity(vocab.len());
-        let mut acc = 0.0;
-        for r in 1..=vocab.len() {
-            acc += 1.0 / r as f64 / h;
-            cdf.push(acc);
-        }
-        let mut word = || {
-            let u = (rand() >> 11) as f64 / (1u64 << 53) as f64;
-            let i = cdf.partition_point(|&c| c < u).min(vocab.len() - 1);
-            vocab[i].as_str()
-        };
-        let mut sentence = |n: usize| (0..n).map(|_| word()).collect::<Vec<_>>().join(" ");
-        let docs: Vec<SearchDoc> = (0..10_000)
-            .map(|i| SearchDoc {
-                url: format!("/docs/section-{}/page-{i}/", i % 40),
-                title: sentence(4),
-                sections: (0..5)
-                    .map(|k| SearchSection {
-                        heading: if k == 0 { String::new() } else { sentence(3) },
-                        anchor: if k == 0 {
-                            String::new()
-                        } else {
-                            format!("section-{k}")
-                        },
-                        text: sentence(45),
-                    })
-                    .collect(),
-            })
-            .collect();
-        let text: usize = docs
-            .iter()
-            .map(|d| d.sections.iter().map(|s| s.text.len()).sum::<usize>())
-            .sum();
-        // CPU time too: wall time on a busy machine says little.
-        let cpu = || {
-            let tasks = std::fs::read_dir("/proc/self/task")
-                .into_iter()
-                .flatten()
-                .flatten();
-            let ns: u64 = tasks
-                .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
-                .filter_map(|s| {
-                    s.split_whitespace()
-                        .next()
-                        .and_then(|n| n.parse::<u64>().ok())
-                })
-                .sum();
-            std::time::Duration::from_nanos(ns)
-        };
-        let mut times = Vec::new();
-        let mut files = Vec::new();
-        for _ in 0..5 {
-            let (started, c) = (std::time::Instant::now(), cpu());
-            files = build_index(&docs);
-            times.push((started.elapsed(), cpu() - c));
-        }
-        let elapsed = times.iter().min().unwrap();
-        let total: usize = files.iter().map(|f| f.1.len()).sum();
-        let shards: Vec<&(String, Vec<u8>)> = files
-            .iter()
-            .filter(|f| f.0.starts_with("search/t/"))
-            .collect();
-        let chunks: Vec<&(String, Vec<u8>)> = files
-            .iter()
-            .filter(|f| f.0.starts_with("search/d/"))
-            .collect();
-        let shard_bytes: usize = shards.iter().map(|f| f.1.len()).sum();
-        let largest = shards.iter().max_by_key(|f| f.1.len()).unwrap();
-        let mut sizes: Vec<usize> = shards.iter().map(|f| f.1.len()).collect();
-        sizes.sort_unstable();
-        let meta = files.iter().find(|f| f.0 == "search/meta.json").unwrap();
-        println!("10k docs, {:.0} bytes of text per page", text as f64 / 1e4);
-        println!("build_index: best of 5 (wall, CPU of all threads) {elapsed:?}, all {times:?}");
-        println!(
-            "total {} bytes = {} bytes/page; {} files",
-            total,
-            total / 10_000,
-            files.len()
-        );
-        println!(
-            "shards: {} files, {} bytes, median {}, largest {} ({} bytes)",
-            shards.len(),
-            shard_bytes,
-            sizes[sizes.len() / 2],
-            largest.0,
-            largest.1.len()
-        );
-        println!(
-            "doc chunks: {} files, {} bytes, largest {}",
-            chunks.len(),
-            chunks.iter().map(|f| f.1.len()).sum::<usize>(),
-            chunks.iter().map(|f| f.1.len()).max().unwrap()
-        );
-        println!("meta.json: {} bytes", meta.1.len());
-        assert_eq!(build_index(&docs), files);
-        // SEARCH_BENCH_OUT=dir writes the files there (to look at them, or gzip them).
-        if let Some(dir) = std::env::var_os("SEARCH_BENCH_OUT") {
-            for (path, bytes) in &files {
-                let p = std::path::Path::new(&dir).join(path);
-                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-                std::fs::write(p, bytes).unwrap();
-            }
-        }
     }
 }

@@ -147,7 +147,7 @@ fn is_bundle_file(name: &str) -> bool {
 }
 
 fn escape_html(s: &str) -> String {
-    portolan_dialect::markdown::escape_html(s)
+    portolan_htmlscan::escape_html(s)
 }
 
 /// Tera's error with its causes, on one line.

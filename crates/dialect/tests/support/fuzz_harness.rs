@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use portolan_dialect::{
-    frontmatter, render_frontmatter, render_page, render_page_with, Context, Diagnostic,
+    render_frontmatter, render_page, render_page_with_frontmatter, Context, Diagnostic,
     IncludeError, IncludeResolver, Included, KeepLinks, Variables,
 };
 
@@ -100,7 +100,7 @@ fn check_no_live_script(p: &portolan_dialect::RenderedPage) {
         .flat_map(|f| [f.question_html.as_str(), f.answer_html.as_str()]);
     let mut markers = 0;
     for html in [p.html.as_str()].into_iter().chain(faqs).chain(cells) {
-        let found = portolan_dialect::markdown::unsafe_html(html);
+        let found = portolan_htmlscan::unsafe_html(html);
         assert!(
             found.is_empty(),
             "a page without errors has live script: {found:?}\n{html}"
@@ -128,8 +128,8 @@ pub fn dialect(data: &[u8]) {
     };
     render(page, inc);
     // The same text read as an SVG or XML file from content/.
-    for (at, _) in portolan_dialect::markdown::unsafe_xml(page) {
-        assert!(page.is_char_boundary(at));
+    for found in portolan_htmlscan::unsafe_xml(page) {
+        assert!(page.is_char_boundary(found.at));
     }
 }
 
@@ -153,7 +153,7 @@ pub fn render(page: &str, include: &str) {
     let (front, fdiags) = render_frontmatter(ctx, PAGE, page);
     check_spans(&fdiags, &includes, page);
     if front.is_some() {
-        let (streamed, sdiags) = render_page_with(ctx, PAGE, page, front.as_ref());
+        let (streamed, sdiags) = render_page_with_frontmatter(ctx, PAGE, page, front.as_ref());
         check_spans(&sdiags, &includes, page);
         // Both ways agree on whether the page fails; a page with errors is never written,
         // and expansion stops early once its diagnostics are full, so only pages without
@@ -174,34 +174,31 @@ pub fn render(page: &str, include: &str) {
     }
 }
 
-/// Frontmatter alone: split, parse, and the span helpers the site uses.
+/// Frontmatter alone, as the streaming build reads it first: parsed, Liquid expanded, and
+/// the spans the site points its own errors at (keys, breadcrumbs) inside the file.
 pub fn frontmatter(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
     let site = variables();
-    let Ok(split) = frontmatter::split(PAGE, text) else {
-        return;
-    };
-    assert!(split.body_start <= text.len());
-    let Some(raw) = split.front else { return };
-    assert!(raw.start <= raw.end && raw.end <= text.len());
-    let mut diags = Vec::new();
-    let front = frontmatter::parse(PAGE, text, raw, &site, &mut diags);
     let includes = Includes::new("");
+    let ctx = Context {
+        site: &site,
+        includes: &includes,
+        links: &KeepLinks,
+    };
+    let (front, diags) = render_frontmatter(ctx, PAGE, text);
     check_spans(&diags, &includes, text);
     if let Some(f) = front {
-        for k in frontmatter::KNOWN_KEYS {
-            let s = frontmatter::key_span(PAGE, text, raw, k);
-            assert!(s.end <= text.len());
+        let spans = &f.spans;
+        assert!(spans.body_start <= text.len());
+        if let Some(yaml) = &spans.yaml {
+            assert!(yaml.start <= yaml.end && yaml.end <= text.len());
         }
-        for b in f
-            .breadcrumbs
-            .iter()
-            .chain(f.related_resources.iter().map(|r| &r.url))
-        {
-            let s = frontmatter::find_value_span(PAGE, text, Some(raw), b);
-            assert!(s.end <= text.len());
+        assert_eq!(spans.breadcrumbs.len(), f.breadcrumbs.len());
+        for s in spans.keys.iter().map(|(_, s)| s).chain(&spans.breadcrumbs) {
+            assert!(s.start <= s.end && s.end <= text.len(), "{s:?}");
+            assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
         }
     }
 }

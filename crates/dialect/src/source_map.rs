@@ -1,0 +1,89 @@
+//! Where expanded text came from: output offsets of the text the Liquid pass writes, mapped
+//! back to spans in the files it read, so errors found later (by the markdown pass, in raw
+//! HTML, in links) still name the real file, line and column, across includes.
+
+use crate::diag::{FileId, Span};
+
+/// Maps offsets in expanded text back to the source.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct SourceMap {
+    segs: Vec<Seg>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Seg {
+    pub(crate) out_start: usize,
+    pub(crate) file: FileId,
+    pub(crate) src_start: usize,
+    pub(crate) src_end: usize,
+    pub(crate) verbatim: bool,
+    /// HTML the Liquid pass generated from checked parts (a table, the calculator): its raw
+    /// HTML was checked where it was written.
+    pub(crate) checked: bool,
+}
+
+impl SourceMap {
+    /// Records that the output from `seg.out_start` on comes from `seg`'s source.
+    pub(crate) fn push(&mut self, seg: Seg) {
+        self.segs.push(seg);
+    }
+
+    /// The number of segments, for [`SourceMap::mark_checked_from`].
+    pub(crate) fn len(&self) -> usize {
+        self.segs.len()
+    }
+
+    /// Marks the segments from index `from` on as HTML generated from checked parts.
+    pub(crate) fn mark_checked_from(&mut self, from: usize) {
+        let from = from.min(self.segs.len());
+        for seg in &mut self.segs[from..] {
+            seg.checked = true;
+        }
+    }
+
+    /// Forgets the segments of output at or after `keep` (the output was cut there).
+    pub(crate) fn truncate_output(&mut self, keep: usize) {
+        // Segments are in output order.
+        let n = self.segs.partition_point(|s| s.out_start < keep);
+        self.segs.truncate(n);
+    }
+
+    /// The source position of output offset `off`: exact inside copied text, the
+    /// generating tag for generated text.
+    pub(crate) fn locate(&self, off: usize) -> Option<Span> {
+        let i = self
+            .segs
+            .partition_point(|s| s.out_start <= off)
+            .checked_sub(1)?;
+        let s = self.segs[i];
+        if s.verbatim {
+            let p = (s.src_start + (off - s.out_start)).min(s.src_end);
+            Some(Span::new(s.file, p, p))
+        } else {
+            Some(Span::new(s.file, s.src_start, s.src_end))
+        }
+    }
+
+    /// True when output offset `off` is HTML the Liquid pass generated (a table, the
+    /// calculator), whose raw HTML was checked where it was written. Text copied from a file
+    /// or substituted from a variable is not.
+    pub(crate) fn is_checked_html(&self, off: usize) -> bool {
+        let i = self.segs.partition_point(|s| s.out_start <= off);
+        i > 0 && self.segs[i - 1].checked
+    }
+
+    /// The source span of output range `start..end`, when both ends are in the same file.
+    pub(crate) fn locate_range(&self, start: usize, end: usize) -> Option<Span> {
+        let a = self.locate(start)?;
+        if end <= start {
+            return Some(a);
+        }
+        let b = self.locate(end - 1)?;
+        if b.file != a.file || b.end < a.start {
+            return Some(a);
+        }
+        // A point inside copied text stands for the character there: include it.
+        let b_end = if b.start == b.end { b.end + 1 } else { b.end };
+        Some(Span::new(a.file, a.start, b_end.max(a.end)))
+    }
+}
