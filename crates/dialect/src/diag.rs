@@ -75,6 +75,15 @@ impl Diagnostic {
         }
     }
 
+    /// An error that belongs to no file (the site folder has no `content/`, an output
+    /// folder cannot be written, a theme template fails).
+    pub fn global(message: impl Into<String>) -> Self {
+        Diagnostic {
+            span: None,
+            ..Diagnostic::error(Span::new(0, 0, 0), message)
+        }
+    }
+
     /// A warning at `span`.
     pub fn warning(span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
@@ -315,24 +324,6 @@ pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Byte offset of the start of 1-based `line`, `column` (in chars) in `text`.
-pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let mut offset = 0;
-    for _ in 1..line {
-        match text[offset..].find('\n') {
-            Some(i) => offset += i + 1,
-            None => return text.len(),
-        }
-    }
-    let rest = &text[offset..];
-    let line_end = rest.find('\n').unwrap_or(rest.len());
-    offset
-        + rest[..line_end]
-            .char_indices()
-            .nth(column.saturating_sub(1))
-            .map_or(line_end, |(i, _)| i)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,8 +334,6 @@ mod tests {
         assert_eq!(line_col(text, 0), (1, 1));
         assert_eq!(line_col(text, 3), (2, 1));
         assert_eq!(line_col(text, 6), (2, 3)); // after the two-byte é
-        assert_eq!(offset_of(text, 2, 3), 6);
-        assert_eq!(offset_of(text, 9, 1), text.len());
     }
 
     #[test]

@@ -4,19 +4,43 @@ use std::borrow::Cow;
 
 /// Escapes text for HTML content and attribute values (quoted with `"` or `'`).
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+    // Runs of text without a special character are copied whole: most text has none, and
+    // this runs for every value a template prints.
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !NEEDS_ESCAPE[bytes[i] as usize] {
+            i += 1;
+            continue;
         }
+        let entity = match bytes[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        };
+        out.push_str(&s[run..i]);
+        out.push_str(entity);
+        i += 1;
+        run = i;
     }
+    out.push_str(&s[run..]);
     out
 }
+
+/// The bytes [`escape_html`] replaces.
+const NEEDS_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t
+};
 
 /// Named references this decoder knows (matched ASCII case-insensitively, `;` required):
 /// the ones markup escapes with, the no-break space, and those that can spell a URL scheme

@@ -120,6 +120,11 @@ impl Config {
         Ok(c)
     }
 
+    /// The URL of the page with URL key `key` (e.g. `gateway/network/`), base path included.
+    pub fn page_url(&self, key: &str) -> String {
+        format!("{}{key}", self.base_url)
+    }
+
     /// The display name for an id (a product, a tool): the configured label, else the id in
     /// title case.
     pub fn label(&self, id: &str) -> String {

@@ -1,4 +1,4 @@
-//! Links: where each link written in content goes, and `portolan check`'s verdicts.
+//! Links: where each link written in content goes (`portolan check` reports the same).
 //!
 //! Content writes site links as Kong does, root-relative (`/gateway/network/`). A link to a
 //! page or file of this site gets the site's base path (`/docs/gateway/network/`); a link to
@@ -7,12 +7,12 @@
 //! against the ids the target page defines (headings, FAQs, table rows, attribute lists,
 //! raw HTML).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use portolan_dialect::diag::did_you_mean;
-use portolan_dialect::{Diagnostic, LinkOrigin, LinkRewriter, RenderedPage};
+use portolan_dialect::LinkRewriter;
 
-use crate::{Loaded, PageSource};
+use crate::publish::GENERATED_FILES;
+use crate::Site;
 
 /// What the site owns, for rewriting links.
 #[derive(Debug, Clone, Default)]
@@ -42,8 +42,14 @@ pub enum Target {
     Other,
 }
 
-fn url_key(path: &str) -> String {
-    let t = path.trim_matches('/');
+/// The key of the page a site-absolute path names, relative to the base: `/x`, `x/` and
+/// `/x/?a#b` are all `x/`; the home page is ``.
+pub(crate) fn url_key(path: &str) -> String {
+    let t = path
+        .split(['#', '?'])
+        .next()
+        .unwrap_or("")
+        .trim_matches('/');
     if t.is_empty() {
         String::new()
     } else {
@@ -53,7 +59,7 @@ fn url_key(path: &str) -> String {
 
 impl LinkMap {
     /// The map for a loaded site's pages, static files and theme assets.
-    pub fn new(loaded: &Loaded) -> LinkMap {
+    pub fn new(loaded: &Site) -> LinkMap {
         let mut files: HashSet<String> = loaded.statics.iter().map(|s| s.rel.clone()).collect();
         files.extend(
             loaded
@@ -69,7 +75,7 @@ impl LinkMap {
                 .keys()
                 .map(|n| format!("assets/{n}")),
         );
-        files.extend(["sitemap.xml", "robots.txt", "404.html"].map(String::from));
+        files.extend(GENERATED_FILES.map(String::from));
         LinkMap {
             base: loaded.config.base_url.clone(),
             pages: loaded.pages.iter().map(|p| p.url.clone()).collect(),
@@ -129,129 +135,6 @@ impl LinkRewriter for LinkMap {
         };
         (rewritten != url).then_some(rewritten)
     }
-}
-
-/// What `portolan check` found.
-#[derive(Debug, Default)]
-pub struct CheckReport {
-    /// Broken links and anchors, as errors with positions.
-    pub errors: Vec<Diagnostic>,
-    /// Links sent upstream: (position, as written, rewritten).
-    pub upstream: Vec<(String, String, String)>,
-    /// External links: (position, url, span).
-    pub external: Vec<(String, String, portolan_dialect::Span)>,
-}
-
-/// What fetching an external link found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Probe {
-    /// 2xx or 3xx.
-    Ok(u16),
-    /// 404 or 410: the page is gone.
-    Gone(u16),
-    /// Anything that may pass by itself: rate limits (429), server errors, timeouts, network
-    /// failures. Reported, never fatal.
-    Unsure(String),
-}
-
-/// Fetches each URL once (HEAD, then GET where HEAD is refused), eight at a time, each
-/// within `timeout`.
-pub fn probe_external(urls: &[String], timeout: std::time::Duration) -> Vec<(String, Probe)> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        .user_agent("portolan-check")
-        .build()
-        .into();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = std::sync::Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..8.min(urls.len()) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(url) = urls.get(i) else { break };
-                let status = |r: Result<ureq::http::Response<ureq::Body>, ureq::Error>| {
-                    r.map(|r| r.status().as_u16())
-                };
-                let mut got = status(agent.head(url).call());
-                if matches!(got, Ok(405 | 501)) {
-                    got = status(agent.get(url).call());
-                }
-                let probe = match got {
-                    Ok(c @ 200..=399) => Probe::Ok(c),
-                    Ok(c @ (404 | 410)) => Probe::Gone(c),
-                    Ok(c) => Probe::Unsure(format!("HTTP {c}")),
-                    Err(e) => Probe::Unsure(e.to_string()),
-                };
-                if let Ok(mut r) = results.lock() {
-                    r.push((url.clone(), probe));
-                }
-            });
-        }
-    });
-    let mut r = results.into_inner().unwrap_or_default();
-    r.sort_by(|a, b| a.0.cmp(&b.0));
-    r
-}
-
-/// Checks every link of every page.
-pub fn check(
-    loaded: &Loaded,
-    pages: &[(&PageSource, &RenderedPage)],
-    map: &LinkMap,
-) -> CheckReport {
-    // The ids of each page that rendered: a set to look in, and the list (in page order)
-    // that suggestions come from, so a suggestion does not depend on hashing.
-    let anchors: HashMap<&str, (HashSet<&str>, &[String])> = pages
-        .iter()
-        .map(|(s, p)| {
-            let set = p.anchors.iter().map(String::as_str).collect();
-            (s.url.as_str(), (set, p.anchors.as_slice()))
-        })
-        .collect();
-    let mut report = CheckReport::default();
-    for (src, page) in pages {
-        for link in &page.links {
-            let pos = loaded.sources.position(link.span);
-            // A page that did not render has reported its own errors, and its ids are not
-            // known: links into it are checked for the page, not the anchor.
-            let broken_anchor = |target_url: &str, frag: &str| {
-                let (set, list) = anchors.get(target_url)?;
-                if set.contains(frag) {
-                    return None;
-                }
-                let shown = if target_url.is_empty() {
-                    "/".to_string()
-                } else {
-                    format!("/{target_url}")
-                };
-                let mut d = Diagnostic::error(
-                    link.span,
-                    format!("broken anchor `#{frag}`: {shown} has no such id"),
-                )
-                .with_label("no heading, FAQ or table row has this id");
-                if let Some(s) = did_you_mean(frag, list.iter().map(String::as_str)) {
-                    d = d.with_hint(format!("did you mean `#{s}`?"));
-                }
-                Some(d)
-            };
-            match map.target(&link.url) {
-                Target::SamePage(frag) if !frag.is_empty() => {
-                    report.errors.extend(broken_anchor(&src.url, &frag));
-                }
-                Target::Page(key, Some(frag)) => report.errors.extend(broken_anchor(&key, &frag)),
-                Target::Missing(key) => report.errors.push(
-                    Diagnostic::error(link.span, format!("broken link `{}`: no page at /{key}", link.url))
-                        .with_label("no such page")
-                        .with_hint(format!("create content/{key}index.md, fix the link, or set `upstream_url` in portolan.yaml to send links to pages this site does not own there")),
-                ),
-                Target::Upstream(u) => report.upstream.push((pos, link.url.clone(), u)),
-                Target::External if link.origin != LinkOrigin::Image || link.url.starts_with("http") => report.external.push((pos, link.url.clone(), link.span)),
-                _ => {}
-            }
-        }
-    }
-    report
 }
 
 #[cfg(test)]

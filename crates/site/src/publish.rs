@@ -2,6 +2,16 @@
 //! sitemap and robots.txt, and HTML minification.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use portolan_dialect::Diagnostic;
+
+use crate::context::Templates;
+use crate::output::OutFile;
+use crate::{page, PageSource, Site};
+
+/// Files every build writes besides the pages, the theme's assets and the search index.
+pub const GENERATED_FILES: [&str; 3] = ["sitemap.xml", "robots.txt", "404.html"];
 
 /// FNV-1a, 64 bits: a stable content hash (std's hasher may change between releases).
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -141,10 +151,8 @@ pub fn minify(html: &str) -> String {
 fn verbatim_delta(line: &[u8]) -> i32 {
     const NAMES: [&[u8]; 4] = [b"pre", b"textarea", b"script", b"style"];
     let mut delta = 0;
-    let mut i = 0;
-    while let Some(p) = line[i..].iter().position(|&c| c == b'<') {
-        let at = i + p + 1;
-        i = at;
+    for lt in memchr::memchr_iter(b'<', line) {
+        let at = lt + 1;
         let (closing, start) = if line.get(at) == Some(&b'/') {
             (true, at + 1)
         } else {
@@ -166,6 +174,52 @@ fn verbatim_delta(line: &[u8]) -> i32 {
         }
     }
     delta
+}
+
+/// The files every build writes besides the pages: the 404 page, the theme's assets and
+/// the static files of content/.
+pub(crate) fn site_files(
+    loaded: &Site,
+    templates: &Templates,
+) -> (Vec<(String, OutFile)>, Option<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diag = None;
+    match page::render_404(loaded, templates) {
+        Ok(html) if !html.is_empty() => files.push((
+            "404.html".to_string(),
+            OutFile::Bytes(html.into_bytes().into()),
+        )),
+        Ok(_) => {}
+        Err(d) => diag = Some(d),
+    }
+    for (rel, bytes) in loaded.theme.assets() {
+        files.push((format!("assets/{rel}"), OutFile::Bytes(bytes.into())));
+    }
+    for s in &loaded.statics {
+        let file = match &s.checked {
+            Some(text) => OutFile::Bytes(Arc::from(text.as_bytes())),
+            None => OutFile::Disk(s.disk.clone()),
+        };
+        files.push((s.rel.clone(), file));
+    }
+    (files, diag)
+}
+
+/// sitemap.xml and robots.txt for the pages that were written.
+pub(crate) fn sitemap_files(loaded: &Site, pages: &[&PageSource]) -> Vec<(String, OutFile)> {
+    let base = &loaded.config.base_url;
+    let urls: Vec<String> = pages.iter().map(|p| format!("{base}{}", p.url)).collect();
+    let origin = loaded.config.url.as_deref();
+    vec![
+        (
+            "sitemap.xml".to_string(),
+            OutFile::Bytes(sitemap(origin, &urls).into_bytes().into()),
+        ),
+        (
+            "robots.txt".to_string(),
+            OutFile::Bytes(robots(origin, base).into_bytes().into()),
+        ),
+    ]
 }
 
 #[cfg(test)]

@@ -4,12 +4,12 @@
 //! with its path relative to the site folder, so messages read `content/x.md:12:5`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Chars, Config};
-use portolan_dialect::diag::{floor_char_boundary, line_col};
+use portolan_dialect::diag::{floor_char_boundary, LineIndex};
 use portolan_dialect::{Diagnostic, FileId, Severity, Span};
 
 /// A source file: its display path and text.
@@ -21,6 +21,9 @@ pub struct SourceFile {
     pub disk: PathBuf,
     /// Its text (valid UTF-8; a leading BOM kept, so offsets are the file's).
     pub text: Arc<str>,
+    /// Where its lines start, made on first use: a page with 100,000 links asks for as
+    /// many positions, and scanning from the start for each was quadratic.
+    lines: OnceLock<LineIndex>,
 }
 
 /// All source files of a build.
@@ -32,13 +35,19 @@ pub struct Sources {
 impl Sources {
     /// Registers a file and returns its id.
     pub fn add(&mut self, path: String, disk: PathBuf, text: Arc<str>) -> FileId {
-        self.files.push(SourceFile { path, disk, text });
+        self.files.push(SourceFile {
+            path,
+            disk,
+            text,
+            lines: OnceLock::new(),
+        });
         self.files.len() - 1
     }
 
     /// Replaces the text of file `id` (after an edit).
     pub fn replace(&mut self, id: FileId, text: Arc<str>) {
         self.files[id].text = text;
+        self.files[id].lines = OnceLock::new();
     }
 
     /// The file with id `id`.
@@ -54,7 +63,10 @@ impl Sources {
     /// `path:line:column` of a span's start.
     pub fn position(&self, span: Span) -> String {
         let f = &self.files[span.file];
-        let (l, c) = line_col(&f.text, span.start);
+        let (l, c) = f
+            .lines
+            .get_or_init(|| LineIndex::new(&f.text))
+            .line_col(&f.text, span.start);
         format!("{}:{l}:{c}", f.path)
     }
 

@@ -1,0 +1,102 @@
+//! What pages show of each other, resolved once all frontmatter is read: breadcrumb
+//! titles (a breadcrumb to no page is an error), the home page's sections, and the nav.
+
+use std::collections::HashMap;
+
+use portolan_dialect::{Diagnostic, FrontMatter};
+
+use crate::context::{Crumb, Section, SectionPage};
+use crate::links::url_key;
+use crate::nav::{nav_title, Nav};
+use crate::{PageSource, Site};
+
+/// What pages need to know about each other.
+pub(crate) struct SiteIndex {
+    /// Each page's breadcrumbs, by URL key.
+    pub(crate) crumbs: HashMap<String, Vec<Crumb>>,
+    /// The home page's list of sections.
+    pub(crate) sections: Vec<Section>,
+    pub(crate) nav: Nav,
+}
+
+impl SiteIndex {
+    pub(crate) fn new(
+        site: &Site,
+        pages: &[(&PageSource, &FrontMatter)],
+        diags: &mut Vec<Diagnostic>,
+    ) -> SiteIndex {
+        let titles: HashMap<&str, String> = pages
+            .iter()
+            .map(|(s, p)| (s.url.as_str(), nav_title(p)))
+            .collect();
+        let mut crumbs = HashMap::new();
+        for (src, page) in pages {
+            let mut list = Vec::new();
+            for (n, b) in page.breadcrumbs.iter().enumerate() {
+                match titles.get(url_key(b).as_str()) {
+                    Some(t) => list.push(Crumb {
+                        url: site.config.page_url(&url_key(b)),
+                        title: t.clone(),
+                    }),
+                    None => diags.push(
+                        Diagnostic::error(
+                            page.spans.breadcrumbs.get(n).copied().unwrap_or_else(|| {
+                                page.spans.key_or_start(src.file, "breadcrumbs")
+                            }),
+                            format!("breadcrumb `{b}` names no page of this site"),
+                        )
+                        .with_label("no page at this URL")
+                        .with_hint(format!(
+                            "create content/{}index.md, or fix the URL",
+                            url_key(b)
+                        )),
+                    ),
+                }
+            }
+            crumbs.insert(src.url.clone(), list);
+        }
+
+        let mut sections: Vec<Section> = Vec::new();
+        let mut ordered: Vec<&(&PageSource, &FrontMatter)> =
+            pages.iter().filter(|(s, _)| !s.url.is_empty()).collect();
+        ordered.sort_by(|a, b| {
+            let key = |(s, p): &&(&PageSource, &FrontMatter)| {
+                (
+                    s.url.split('/').next().unwrap_or("").to_string(),
+                    !s.url.ends_with("/") || s.url.matches('/').count() > 1,
+                    p.weight.unwrap_or(i64::MAX),
+                    p.title.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        for (src, page) in ordered {
+            let top = src.url.split('/').next().unwrap_or("").to_string();
+            let top_url = format!("{top}/");
+            let link = SectionPage {
+                url: site.config.page_url(&src.url),
+                title: page.title.clone(),
+                description: page.description.clone().unwrap_or_default(),
+            };
+            match sections
+                .iter_mut()
+                .find(|s| s.url == site.config.page_url(&top_url))
+            {
+                Some(s) => s.pages.push(link),
+                None => sections.push(Section {
+                    title: titles
+                        .get(top_url.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| site.config.label(&top)),
+                    url: site.config.page_url(&top_url),
+                    pages: vec![link],
+                }),
+            }
+        }
+        SiteIndex {
+            crumbs,
+            sections,
+            nav: Nav::new(site, pages),
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Reading a site folder: `portolan.yaml`, `content/` (pages, includes, other files) and
+//! the theme, into a [`Site`]. Every problem is collected, not just the first.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use portolan_dialect::{Diagnostic, FileId, IncludeError, IncludeResolver, Included, Span};
+use walkdir::WalkDir;
+
+use crate::sources::{self, Sources};
+use crate::{config, links, statics, url_for, Config, Options, PageSource, Site, Theme};
+use crate::{CONTENT_DIR, INCLUDES_DIR};
+
+/// Reads the site folder. Errors are collected, not returned at the first one.
+pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Site> {
+    let site = &opts.site_dir;
+    let mut sources = Sources::default();
+
+    let config_path = site.join(config::CONFIG_FILE);
+    let mut config = if config_path.exists() {
+        match sources::read_text(&mut sources, config::CONFIG_FILE.to_string(), &config_path) {
+            Ok(id) => match Config::parse(id, &sources.get(id).text.clone()) {
+                Ok(c) => c,
+                Err(ds) => {
+                    diags.extend(ds);
+                    Config::default()
+                }
+            },
+            Err(d) => {
+                diags.push(d);
+                Config::default()
+            }
+        }
+    } else {
+        Config::default()
+    };
+    if let Some(b) = &opts.base_url {
+        config.base_url = config::normalize_base(b);
+    }
+    if let Some(m) = opts.minify {
+        config.minify = m;
+    }
+
+    let content = site.join(CONTENT_DIR);
+    if !content.is_dir() {
+        diags.push(Diagnostic::global(format!("no `{CONTENT_DIR}/` folder in {}", site.display()))
+            .with_hint("run `portolan build` in a site folder, or pass the folder: `portolan build path/to/site`"));
+        return None;
+    }
+    let includes_root = content.join(INCLUDES_DIR);
+    let includes_canon = includes_root.canonicalize().ok();
+    let mut pages = Vec::new();
+    let mut statics = Vec::new();
+    let mut includes = Includes::default();
+
+    let walker = WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    for entry in walker.filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.')) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| display_rel(site, p)).unwrap_or_default();
+                diags.push(Diagnostic::global(format!("cannot read `{path}`: {e}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let display = display_rel(site, path);
+        let ft = entry.file_type();
+        if ft.is_symlink() {
+            match symlink_target(&content, path) {
+                Ok(true) => {}
+                Ok(false) => {
+                    let id = sources.add(display.clone(), path.to_path_buf(), Arc::from(""));
+                    diags.push(
+                        Diagnostic::error(
+                            Span::new(id, 0, 0),
+                            format!("symlink `{display}` points outside the site's content folder"),
+                        )
+                        .with_label("")
+                        .with_hint("copy the file into content/ instead of linking to it"),
+                    );
+                    continue;
+                }
+                Err(e) => {
+                    diags.push(sources::io_error(&mut sources, &display, path, &e));
+                    continue;
+                }
+            }
+            if path.is_dir() {
+                // A linked folder could loop; content folders are walked only as real folders.
+                let id = sources.add(display.clone(), path.to_path_buf(), Arc::from(""));
+                diags.push(
+                    Diagnostic::warning(
+                        Span::new(id, 0, 0),
+                        format!("symlinked folder `{display}` is not followed"),
+                    )
+                    .with_label(""),
+                );
+                continue;
+            }
+        } else if !ft.is_file() {
+            continue;
+        }
+        let rel = display_rel(&content, path);
+        if let Ok(inc_rel) = path.strip_prefix(&includes_root) {
+            if let Some(canon) = &includes_canon {
+                if !path
+                    .canonicalize()
+                    .map(|p| p.starts_with(canon))
+                    .unwrap_or(false)
+                {
+                    continue;
+                }
+            }
+            match sources::read_text(&mut sources, display, path) {
+                Ok(id) => {
+                    let key = inc_rel.to_string_lossy().replace('\\', "/");
+                    includes
+                        .by_path
+                        .insert(key, (id, sources.get(id).text.clone()));
+                }
+                Err(d) => diags.push(d),
+            }
+            continue;
+        }
+        if rel.split('/').any(|c| c.starts_with('_')) {
+            continue;
+        }
+        if rel.ends_with(".md") {
+            match sources::read_text(&mut sources, display, path) {
+                Ok(id) => pages.push(PageSource {
+                    file: id,
+                    url: url_for(&rel),
+                    rel,
+                }),
+                Err(d) => diags.push(d),
+            }
+        } else {
+            statics::add(&mut sources, diags, &mut statics, display, rel, path);
+        }
+    }
+    pages.sort_by(|a, b| a.url.cmp(&b.url));
+    for w in pages.windows(2) {
+        if w[0].url == w[1].url {
+            diags.push(
+                Diagnostic::error(
+                    Span::new(w[1].file, 0, 0),
+                    format!(
+                        "`{}` and `{}` both make the page /{}",
+                        w[0].rel, w[1].rel, w[1].url
+                    ),
+                )
+                .with_label("")
+                .with_hint("rename one of them"),
+            );
+        }
+    }
+
+    let theme = match Theme::load(site, opts.embedded) {
+        Ok(t) => t,
+        Err(msg) => {
+            diags.push(Diagnostic::global(msg));
+            return None;
+        }
+    };
+    statics::refuse_generated_names(&mut sources, diags, &statics, &pages, &theme);
+    let mut loaded = Site {
+        config,
+        sources,
+        pages,
+        statics,
+        includes,
+        theme,
+        links: links::LinkMap::default(),
+    };
+    loaded.links = links::LinkMap::new(&loaded);
+    Some(loaded)
+}
+
+fn symlink_target(content: &Path, path: &Path) -> std::io::Result<bool> {
+    let target = path.canonicalize()?;
+    Ok(target.starts_with(content.canonicalize()?))
+}
+
+/// A path for messages: relative to `base`, `/`-separated.
+pub(crate) fn display_rel(base: &Path, p: &Path) -> String {
+    p.strip_prefix(base)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Include files, read up front so that rendering can resolve them from many threads.
+#[derive(Debug, Default)]
+pub struct Includes {
+    pub(crate) by_path: HashMap<String, (FileId, Arc<str>)>,
+}
+
+impl IncludeResolver for Includes {
+    fn resolve(&self, path: &str) -> Result<Included, IncludeError> {
+        match self.by_path.get(path) {
+            Some((file, text)) => Ok(Included {
+                file: *file,
+                text: text.clone(),
+            }),
+            None => {
+                let known: Vec<&str> = self.by_path.keys().map(String::as_str).collect();
+                Err(IncludeError {
+                    message: format!("include `{path}` not found in {CONTENT_DIR}/{INCLUDES_DIR}/"),
+                    hint: Some(
+                        match portolan_dialect::diag::did_you_mean(path, known.iter().copied()) {
+                            Some(s) => format!("did you mean `/{s}`?"),
+                            None => format!(
+                                "create {CONTENT_DIR}/{INCLUDES_DIR}/{path}, or fix the path"
+                            ),
+                        },
+                    ),
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! `portolan build`: build the site into its output folder, with a progress bar on a
+//! terminal, warnings and a summary line on stderr.
+
+use std::io::IsTerminal as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::{options, plural};
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// The site folder: holds portolan.yaml and content/
+    #[arg(default_value = ".")]
+    site_dir: PathBuf,
+    /// Output folder [default: SITE_DIR/public]
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// Path the site is served under, e.g. /docs/ (overrides portolan.yaml)
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Print only errors.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Print the time each phase took.
+    #[arg(long, short, conflicts_with = "quiet")]
+    verbose: bool,
+    /// Keep the HTML's indentation (minified by default; `minify: false` in portolan.yaml).
+    #[arg(long)]
+    no_minify: bool,
+}
+
+pub(crate) fn run(args: Args) -> ExitCode {
+    let mut opts = portolan_site::Options {
+        out_dir: args.out,
+        base_url: args.base_url,
+        minify: args.no_minify.then_some(false),
+        ..options(args.site_dir)
+    };
+    let bar = if args.quiet { None } else { progress_bar() };
+    opts.progress = bar.as_ref().map(|(_, p)| p.clone());
+    let timings = portolan_site::Timings::default();
+    if args.verbose {
+        opts.timings = Some(timings.clone());
+    }
+    if !args.quiet {
+        eprintln!("Building {} ...", opts.site_dir.display());
+    }
+    let result = portolan_site::build(&opts);
+    if let Some((bar, _)) = bar {
+        bar.finish_and_clear();
+    }
+    if args.verbose {
+        for (phase, d) in timings.lock().map(|t| t.clone()).unwrap_or_default() {
+            eprintln!("  {phase:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+    }
+    match result {
+        Ok(report) => {
+            if !args.quiet {
+                eprint!("{}", report.warnings);
+                let warn = match report.warning_count {
+                    0 => String::new(),
+                    n => format!(", {n} warning{}", plural(n)),
+                };
+                eprintln!(
+                    "Built {} page{} and {} other files in {} ms{warn} -> {}",
+                    report.pages,
+                    plural(report.pages),
+                    report.files,
+                    report.elapsed.as_millis(),
+                    report.out_dir.display()
+                );
+                if std::io::stderr().is_terminal() {
+                    eprintln!("View it: portolan serve, or any static server, e.g. python3 -m http.server -d {} 8000", report.out_dir.display());
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprint!("{}", failure.rendered);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A progress bar on stderr for long builds; none when stderr is not a terminal.
+fn progress_bar() -> Option<(indicatif::ProgressBar, portolan_site::Progress)> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::hidden();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:20} [{bar:30}] {pos}/{len}")
+            .ok()?
+            .progress_chars("=> "),
+    );
+    let shown = bar.clone();
+    let started = std::time::Instant::now();
+    let report: portolan_site::Progress = std::sync::Arc::new(move |phase, done, total| {
+        // Only builds that take a while get a bar: small sites finish before it would draw.
+        if started.elapsed() > std::time::Duration::from_millis(300) && shown.is_hidden() {
+            shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        shown.set_message(phase);
+        shown.set_length(total as u64);
+        shown.set_position(done as u64);
+    });
+    Some((bar, report))
+}

@@ -1,0 +1,73 @@
+//! `portolan check`: builds in memory, checks every link and anchor, prints what it found.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use portolan_site::check::CheckOptions;
+
+use super::{options, plural};
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// The site folder
+    #[arg(default_value = ".")]
+    site_dir: PathBuf,
+    /// Also list every link that goes upstream and every external link.
+    #[arg(long, short)]
+    verbose: bool,
+    /// Fetch external http(s) links (HEAD, 8 at a time): 404/410 are errors; rate limits,
+    /// server errors and timeouts are warnings.
+    #[arg(long)]
+    external: bool,
+    /// Seconds to wait for each external link.
+    #[arg(long, default_value_t = 10)]
+    timeout: u64,
+}
+
+pub(crate) fn run(args: Args) -> ExitCode {
+    let session = portolan_site::Session::new(options(args.site_dir));
+    let sources = session.sources();
+    let mut diags = session.diagnostics();
+    let check = CheckOptions {
+        fetch_external: args.external,
+        timeout: Duration::from_secs(args.timeout),
+    };
+    let Some(report) = session.check(check) else {
+        eprint!("{}", sources.render(&diags));
+        return ExitCode::FAILURE;
+    };
+    diags.extend(report.diagnostics);
+    if !diags.is_empty() {
+        eprint!("{}", sources.render_for(&diags, "check"));
+    }
+    if args.verbose {
+        for u in &report.upstream {
+            println!("upstream  {}  {} -> {}", u.position, u.written, u.target);
+        }
+        for e in &report.external {
+            println!("external  {}  {}", e.position, e.url);
+        }
+    }
+    let broken = report.broken;
+    eprintln!(
+        "Checked {} pages: {broken} broken link{} or anchor{}, {} link{} sent upstream, {} external link{} ({}){}",
+        session.page_count(),
+        plural(broken),
+        plural(broken),
+        report.upstream.len(),
+        plural(report.upstream.len()),
+        report.external.len(),
+        plural(report.external.len()),
+        match report.fetched {
+            Some(gone) => format!("fetched: {gone} gone"),
+            None => "not fetched; --external fetches them".to_string(),
+        },
+        if args.verbose { "" } else { "; --verbose lists them" },
+    );
+    if diags.iter().any(|d| d.is_error()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

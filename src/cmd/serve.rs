@@ -1,0 +1,54 @@
+//! `portolan serve`: the site from memory, rebuilt and reloaded on every change.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::options;
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// The site folder
+    #[arg(default_value = ".")]
+    site_dir: PathBuf,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, short, default_value_t = 8000)]
+    port: u16,
+    /// Address to listen on. The default, 127.0.0.1, lets only this machine connect;
+    /// 0.0.0.0 exposes the server to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Path the site is served under, e.g. /docs/ (overrides portolan.yaml)
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+pub(crate) fn run(args: Args) -> ExitCode {
+    let site = portolan_site::Options {
+        base_url: args.base_url,
+        ..options(args.site_dir)
+    };
+    let opts = portolan_serve::ServeOptions {
+        site,
+        addr: std::net::SocketAddr::new(args.bind, args.port),
+        verbose: true,
+    };
+    match portolan_serve::start(opts, |line| eprintln!("{line}")) {
+        Ok(server) => {
+            let scope = if server.addr.ip().is_loopback() {
+                "only this machine can connect; --bind 0.0.0.0 to expose it"
+            } else {
+                "reachable from the network"
+            };
+            eprintln!(
+                "Serving on http://{}/ ({scope}). Watching for changes; Ctrl-C stops.",
+                server.addr
+            );
+            server.wait();
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot serve: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
