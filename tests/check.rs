@@ -64,6 +64,34 @@ fn links_into_a_page_that_failed_are_not_a_panic() {
     assert!(stderr.contains("0 broken links or anchors"), "{stderr}");
 }
 
+/// When the site cannot be loaded at all (its own theme is not UTF-8), the errors found
+/// before that (a page that is not UTF-8) still name their files: once, rendering them
+/// panicked, as the files they point into were dropped with the site.
+#[test]
+fn a_site_that_does_not_load_reports_every_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(site.join("content")).unwrap();
+    std::fs::create_dir_all(site.join("theme/templates")).unwrap();
+    std::fs::write(site.join("portolan.yaml"), "title: T\n").unwrap();
+    std::fs::write(site.join("content/index.md"), b"---\ntitle: \xff\n---\n").unwrap();
+    std::fs::write(site.join("theme/templates/page.html"), b"\xfe").unwrap();
+    for cmd in ["build", "check"] {
+        let o = portolan(&[cmd, site.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{cmd}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{cmd}: {stderr}");
+        assert!(
+            stderr.contains("content/index.md:2:8") && stderr.contains("not valid UTF-8"),
+            "{cmd}: {stderr}"
+        );
+        assert!(
+            stderr.contains("theme template page.html is not UTF-8"),
+            "{cmd}: {stderr}"
+        );
+    }
+}
+
 /// A loopback HTTP server: /ok answers 200, /gone 404, /busy 429 (a rate limit); counts requests.
 fn tiny_server() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use std::io::{Read, Write};

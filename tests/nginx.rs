@@ -12,8 +12,6 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const NGINX: &str = "/usr/sbin/nginx";
-
 struct Nginx(Child);
 
 impl Drop for Nginx {
@@ -70,11 +68,8 @@ http {{
         ),
     )
     .unwrap();
-    assert!(
-        Path::new(NGINX).exists(),
-        "nginx is missing: run scripts/install-test-deps"
-    );
-    let child = Command::new(NGINX)
+    let nginx = tools::require(&["nginx"], "on Debian: apt-get install nginx-light");
+    let child = Command::new(nginx)
         .arg("-c")
         .arg(&conf)
         .stdout(Stdio::null())

@@ -6,8 +6,21 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
 
-pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-pub const CHROMIUM: &str = "/usr/bin/chromium";
+use super::tools::require;
+
+fn chromedriver() -> std::path::PathBuf {
+    require(
+        &["chromedriver"],
+        "on Debian: apt-get install chromium-driver",
+    )
+}
+
+fn chromium() -> std::path::PathBuf {
+    require(
+        &["chromium", "chromium-browser", "google-chrome"],
+        "on Debian: apt-get install chromium",
+    )
+}
 
 /// A child process killed on drop.
 pub struct Proc(pub Child);
@@ -59,14 +72,24 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// A session, tried three times: a chromedriver that has only just opened its port
+    /// now and then resets the first connection.
     pub async fn start(width: u32, height: u32, extra: &[&str]) -> Browser {
-        assert!(
-            std::path::Path::new(CHROMEDRIVER).exists(),
-            "chromedriver is missing: run scripts/install-test-deps"
-        );
+        let mut last = String::new();
+        for _ in 0..3 {
+            match Browser::try_start(width, height, extra).await {
+                Ok(b) => return b,
+                Err(e) => last = e,
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("no WebDriver session in headless Chromium: {last}");
+    }
+
+    async fn try_start(width: u32, height: u32, extra: &[&str]) -> Result<Browser, String> {
         let port = free_port();
         let driver = Proc(
-            Command::new(CHROMEDRIVER)
+            Command::new(chromedriver())
                 .arg(format!("--port={port}"))
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -95,18 +118,18 @@ impl Browser {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
-            serde_json::json!({"binary": CHROMIUM, "args": args}),
+            serde_json::json!({"binary": chromium(), "args": args}),
         );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let client = ClientBuilder::new(connector)
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
-            .expect("a WebDriver session in headless Chromium");
-        Browser {
+            .map_err(|e| e.to_string())?;
+        Ok(Browser {
             client,
             _driver: driver,
-        }
+        })
     }
 
     /// Runs `script` (a function body) and returns its value.

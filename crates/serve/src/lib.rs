@@ -28,7 +28,7 @@ use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamExt as _;
 
-use crate::paths::{content_type, resolve, Target};
+use crate::paths::{content_type, resolve, Served};
 
 /// The live-reload client, injected into every HTML page the server sends.
 const LIVE_JS: &str = r#"(() => {
@@ -336,7 +336,7 @@ async fn page(State(app): State<App>, uri: Uri) -> Response<Body> {
         }
     };
     let key = match target {
-        Target::Redirect(to) => {
+        Served::Redirect(to) => {
             let mut r = text_response(
                 StatusCode::MOVED_PERMANENTLY,
                 "text/plain; charset=utf-8",
@@ -347,8 +347,8 @@ async fn page(State(app): State<App>, uri: Uri) -> Response<Body> {
             }
             return r;
         }
-        Target::NotFound => return not_found(&snap),
-        Target::File(k) => k,
+        Served::NotFound => return not_found(&snap),
+        Served::File(k) => k,
     };
     if let (Some(errors), true) = (&snap.errors, key.ends_with(".html")) {
         return text_response(

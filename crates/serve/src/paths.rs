@@ -8,7 +8,7 @@ use percent_encoding::percent_decode_str;
 
 /// Where a request path leads.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Target {
+pub enum Served {
     /// An output file (`/`-separated, relative to the output root).
     File(String),
     /// A redirect to this path (e.g. adding the trailing slash of a pretty URL).
@@ -22,7 +22,7 @@ pub enum Target {
 pub struct BadPath(pub &'static str);
 
 /// Resolves the path part of a request URI under `base` (which starts and ends with `/`).
-pub fn resolve(raw: &str, base: &str) -> Result<Target, BadPath> {
+pub fn resolve(raw: &str, base: &str) -> Result<Served, BadPath> {
     let decoded = percent_decode_str(raw)
         .decode_utf8()
         .map_err(|_| BadPath("path is not UTF-8"))?;
@@ -43,18 +43,18 @@ pub fn resolve(raw: &str, base: &str) -> Result<Target, BadPath> {
         return Err(BadPath("dot segment in path"));
     }
     if decoded.len() + 1 == base.len() && base.starts_with(decoded.as_ref()) {
-        return Ok(Target::Redirect(base.to_string()));
+        return Ok(Served::Redirect(base.to_string()));
     }
     let Some(rel) = decoded.strip_prefix(base) else {
-        return Ok(Target::NotFound);
+        return Ok(Served::NotFound);
     };
     if rel.split('/').any(|seg| seg.contains(':')) {
         return Err(BadPath("drive or scheme in path"));
     }
     if rel.is_empty() || rel.ends_with('/') {
-        return Ok(Target::File(format!("{rel}index.html")));
+        return Ok(Served::File(format!("{rel}index.html")));
     }
-    Ok(Target::File(rel.to_string()))
+    Ok(Served::File(rel.to_string()))
 }
 
 /// The content type for an output path.
@@ -88,27 +88,27 @@ mod tests {
 
     #[test]
     fn pretty_urls_and_base() {
-        assert_eq!(resolve("/", "/"), Ok(Target::File("index.html".into())));
+        assert_eq!(resolve("/", "/"), Ok(Served::File("index.html".into())));
         assert_eq!(
             resolve("/a/b/", "/"),
-            Ok(Target::File("a/b/index.html".into()))
+            Ok(Served::File("a/b/index.html".into()))
         );
         assert_eq!(
             resolve("/assets/style.css", "/"),
-            Ok(Target::File("assets/style.css".into()))
+            Ok(Served::File("assets/style.css".into()))
         );
         assert_eq!(
             resolve("/docs", "/docs/"),
-            Ok(Target::Redirect("/docs/".into()))
+            Ok(Served::Redirect("/docs/".into()))
         );
         assert_eq!(
             resolve("/docs/a/", "/docs/"),
-            Ok(Target::File("a/index.html".into()))
+            Ok(Served::File("a/index.html".into()))
         );
-        assert_eq!(resolve("/other/", "/docs/"), Ok(Target::NotFound));
+        assert_eq!(resolve("/other/", "/docs/"), Ok(Served::NotFound));
         assert_eq!(
             resolve("/a%20b/", "/"),
-            Ok(Target::File("a b/index.html".into()))
+            Ok(Served::File("a b/index.html".into()))
         );
     }
 

@@ -30,8 +30,9 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let timer = |phase: &'static str, t: Instant| record_time(opts, phase, t.elapsed());
     let mut diags = Vec::new();
     let t = Instant::now();
-    let Some(loaded) = load(opts, &mut diags) else {
-        return Err(failure(&Sources::default(), diags));
+    let loaded = match load(opts, &mut diags) {
+        Ok(site) => site,
+        Err(sources) => return Err(failure(&sources, diags)),
     };
     timer("load", t);
     let templates = match Templates::new(&loaded) {

@@ -12,8 +12,10 @@ use crate::sources::{self, Sources};
 use crate::{config, links, statics, url_for, Config, Options, PageSource, Site, Theme};
 use crate::{CONTENT_DIR, INCLUDES_DIR};
 
-/// Reads the site folder. Errors are collected, not returned at the first one.
-pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Site> {
+/// Reads the site folder. Errors are collected, not returned at the first one. When the
+/// site cannot be read at all (no `content/`, no theme), the error holds the files read so
+/// far, which the diagnostics point into.
+pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources> {
     let site = &opts.site_dir;
     let mut sources = Sources::default();
 
@@ -46,7 +48,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Site> {
     if !content.is_dir() {
         diags.push(Diagnostic::global(format!("no `{CONTENT_DIR}/` folder in {}", site.display()))
             .with_hint("run `portolan build` in a site folder, or pass the folder: `portolan build path/to/site`"));
-        return None;
+        return Err(sources);
     }
     let includes_root = content.join(INCLUDES_DIR);
     let includes_canon = includes_root.canonicalize().ok();
@@ -164,7 +166,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Site> {
         Ok(t) => t,
         Err(msg) => {
             diags.push(Diagnostic::global(msg));
-            return None;
+            return Err(sources);
         }
     };
     statics::refuse_generated_names(&mut sources, diags, &statics, &pages, &theme);
@@ -178,7 +180,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Site> {
         links: links::LinkMap::default(),
     };
     loaded.links = links::LinkMap::new(&loaded);
-    Some(loaded)
+    Ok(loaded)
 }
 
 fn symlink_target(content: &Path, path: &Path) -> std::io::Result<bool> {

@@ -49,6 +49,9 @@ struct PageState {
 pub struct Session {
     opts: Options,
     loaded: Option<Site>,
+    /// When the site could not be read: the files read before it failed, which its
+    /// diagnostics point into.
+    unreadable: Sources,
     states: Vec<PageState>,
     load_diags: Vec<Diagnostic>,
     index_diags: Vec<Diagnostic>,
@@ -68,6 +71,7 @@ impl Session {
         let mut s = Session {
             opts,
             loaded: None,
+            unreadable: Sources::default(),
             states: Vec::new(),
             load_diags: Vec::new(),
             index_diags: Vec::new(),
@@ -116,7 +120,10 @@ impl Session {
         self.load_diags.clear();
         self.outputs.clear();
         let t = Instant::now();
-        self.loaded = load(&self.opts, &mut self.load_diags);
+        (self.loaded, self.unreadable) = match load(&self.opts, &mut self.load_diags) {
+            Ok(site) => (Some(site), Sources::default()),
+            Err(sources) => (None, sources),
+        };
         self.time("load", t.elapsed());
         self.states.clear();
         self.templates = None;
@@ -490,10 +497,10 @@ impl Session {
 
     /// The source files, for rendering diagnostics.
     pub fn sources(&self) -> Sources {
-        self.loaded
-            .as_ref()
-            .map(|l| l.sources.clone())
-            .unwrap_or_default()
+        match &self.loaded {
+            Some(site) => site.sources.clone(),
+            None => self.unreadable.clone(),
+        }
     }
 
     /// The output files by path.

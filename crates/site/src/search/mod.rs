@@ -21,10 +21,15 @@
 //! documents that hold every term (the last one as a prefix while it is being typed) by
 //! `Σ ln(1 + N/df) · ln(1 + weight)`; the tests hold a reference implementation of that.
 
+mod hash;
+mod terms;
+
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::fmt::Write as _;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
+
+use hash::{key, Fx, Key, KeyMap};
+use terms::shard_prefix;
+pub use terms::{shard_name, terms};
 
 use portolan_dialect::{RenderedPage, SectionText};
 use rayon::prelude::*;
@@ -65,97 +70,6 @@ pub fn doc_for(url: &str, page: &RenderedPage) -> SearchDoc {
     }
 }
 
-/// The terms of a text, in order: split at non-alphanumeric characters, lower cased,
-/// too-long ones dropped. `search.js` does the same (`[\p{Alphabetic}\p{N}]+`).
-pub fn terms(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
-    Words { text, at: 0 }.filter_map(|(word, plain)| {
-        let term: Cow<'_, str> = if plain {
-            Cow::Borrowed(word)
-        } else {
-            Cow::Owned(word.to_lowercase())
-        };
-        let short = term.len() <= MAX_TERM_CHARS || term.chars().count() <= MAX_TERM_CHARS;
-        short.then_some(term)
-    })
-}
-
-/// Runs of alphanumeric characters, each with whether it is lower-case ASCII already.
-/// (`str::split` with a closure decodes every character; this stays on bytes for ASCII.)
-struct Words<'a> {
-    text: &'a str,
-    at: usize,
-}
-
-impl Words<'_> {
-    /// Whether the character at `i` is alphanumeric, its length in bytes, and whether it
-    /// is ASCII that lower casing leaves as it is.
-    #[inline]
-    fn at(&self, i: usize) -> (bool, usize, bool) {
-        let b = self.text.as_bytes()[i];
-        if b < 0x80 {
-            return (b.is_ascii_alphanumeric(), 1, !b.is_ascii_uppercase());
-        }
-        let c = self.text[i..].chars().next().unwrap_or(' ');
-        (c.is_alphanumeric(), c.len_utf8(), false)
-    }
-}
-
-impl<'a> Iterator for Words<'a> {
-    type Item = (&'a str, bool);
-
-    fn next(&mut self) -> Option<(&'a str, bool)> {
-        let len = self.text.len();
-        while self.at < len {
-            let (alnum, n, _) = self.at(self.at);
-            if alnum {
-                break;
-            }
-            self.at += n;
-        }
-        if self.at >= len {
-            return None;
-        }
-        let start = self.at;
-        let mut plain = true;
-        while self.at < len {
-            let (alnum, n, lower_ascii) = self.at(self.at);
-            if !alnum {
-                break;
-            }
-            plain &= lower_ascii;
-            self.at += n;
-        }
-        Some((&self.text[start..self.at], plain))
-    }
-}
-
-/// The first two characters of a term.
-fn shard_prefix(term: &str) -> &str {
-    let b = term.as_bytes();
-    if b.len() >= 2 && b[0] < 0x80 && b[1] < 0x80 {
-        return &term[..2];
-    }
-    &term[..term.char_indices().nth(2).map_or(term.len(), |(i, _)| i)]
-}
-
-/// The shard file name of a term (without `.json`): its first two characters when they
-/// are `[a-z0-9]`, else `_` + the hex of their UTF-8 bytes.
-pub fn shard_name(term: &str) -> String {
-    let key = shard_prefix(term);
-    if key
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    {
-        key.to_string()
-    } else {
-        let mut s = String::from("_");
-        for b in key.bytes() {
-            let _ = write!(s, "{b:02x}");
-        }
-        s
-    }
-}
-
 /// Terms are spread over this many buckets by shard (so a bucket holds whole shards) and
 /// each bucket is merged on its own: in parallel, and with maps small enough for the cache.
 const BUCKETS: usize = 64;
@@ -165,57 +79,6 @@ fn bucket_of(term: &str) -> usize {
     h.write(shard_prefix(term).as_bytes());
     (h.finish() >> 32) as usize % BUCKETS
 }
-
-/// A term with its hash, computed once (the per-page maps and the merge use it).
-struct Key<'a> {
-    hash: u64,
-    term: Cow<'a, str>,
-}
-
-impl std::hash::Hash for Key<'_> {
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        h.write_u64(self.hash);
-    }
-}
-
-impl PartialEq for Key<'_> {
-    fn eq(&self, o: &Self) -> bool {
-        self.hash == o.hash && self.term == o.term
-    }
-}
-
-impl Eq for Key<'_> {}
-
-fn key(term: Cow<'_, str>) -> Key<'_> {
-    let mut h = Fx::default();
-    h.write(term.as_bytes());
-    Key {
-        hash: h.finish(),
-        term,
-    }
-}
-
-/// Passes a [`Key`]'s hash through.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = Fx(self.0);
-        h.write(bytes);
-        self.0 = h.0;
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type KeyMap<'a, V> = HashMap<Key<'a>, V, BuildHasherDefault<Prehashed>>;
 
 /// Documents per unit of the first (parallel) pass.
 const DOCS_PER_PART: usize = 64;
@@ -385,29 +248,15 @@ fn shard_json(terms: &[(Key<'_>, Vec<u32>)]) -> Vec<u8> {
             if j > 0 {
                 s.push(b',');
             }
-            push_u32(&mut s, pair[0] - prev);
+            s.extend_from_slice(itoa::Buffer::new().format(pair[0] - prev).as_bytes());
             s.push(b',');
-            push_u32(&mut s, pair[1]);
+            s.extend_from_slice(itoa::Buffer::new().format(pair[1]).as_bytes());
             prev = pair[0];
         }
         s.push(b']');
     }
     s.push(b'}');
     s
-}
-
-fn push_u32(s: &mut Vec<u8>, mut n: u32) {
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    s.extend_from_slice(&buf[i..]);
 }
 
 #[derive(serde::Serialize)]
@@ -432,46 +281,10 @@ fn chunk_json(docs: &[SearchDoc]) -> Vec<u8> {
     crate::page::script_json(&v).into_bytes()
 }
 
-/// FxHash (rustc's) with a final mix: fast, and stable across machines and Rust versions
-/// (the index version is made with it). The keys are the site's own text, not adversarial.
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
-        }
-        let mut last = [0u8; 8];
-        let rest = chunks.remainder();
-        last[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 56));
-    }
-
-    fn finish(&self) -> u64 {
-        // Fx alone leaves the low bits (which pick the map slot) depending only on the first
-        // bytes: terms of one shard share them. Mix (MurmurHash3's finalizer).
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-}
-
-impl Fx {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::{BTreeMap, BTreeSet};
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
 
     fn doc(url: &str, title: &str, sections: &[(&str, &str, &str)]) -> SearchDoc {
         SearchDoc {
