@@ -203,7 +203,7 @@ async fn live_reload_shows_an_edit_and_recovers_from_an_error() {
     assert!(shown
         .as_str()
         .unwrap()
-        .contains("content/guide/dialect.md:30:1"));
+        .contains("content/guide/dialect.md:30:3"));
     std::fs::write(&page, &text).unwrap();
     b.until(
         "recovery once the file is fixed",

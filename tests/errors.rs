@@ -48,7 +48,7 @@ fn failed_build_leaves_previous_output_untouched() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("content/guide/dialect.md:30:1"), "{stderr}");
+    assert!(stderr.contains("content/guide/dialect.md:30:3"), "{stderr}");
     assert!(stderr.contains("did you mean `site.product`?"), "{stderr}");
     assert_eq!(
         snapshot_tree(&out),

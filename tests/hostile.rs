@@ -465,11 +465,13 @@ fn refused_cases() -> Vec<Refused> {
                 ("content/guide/x.html.txt", b"hello".to_vec()),
                 ("content/guide/notes.lock", b"\n  <html><body><script>alert(1)</script></body></html>".to_vec()),
                 ("content/guide/NOTES", b"<script>alert(1)</script>".to_vec()),
+                ("content/guide/feed.txt", b"<?xml version=\"1.0\"?><x/>".to_vec()),
             ],
             expect: vec![
                 "content/guide/d.svg.tf:1:41", "a file that can run script: a `<script>` element",
                 "`content/guide/x.html.txt`: an HTML page would run its script",
-                "`content/guide/notes.lock`: starts with `<`", "`content/guide/NOTES`: starts with `<`",
+                "content/guide/notes.lock:2:15", "content/guide/NOTES:1:1", "it may not hold script",
+                "`content/guide/feed.txt`: starts with `<?xml`",
             ],
         },
         Refused {
@@ -556,7 +558,7 @@ fn refused_cases() -> Vec<Refused> {
                 ("content/_includes/f/e.md", b"leaf\n".to_vec()),
                 ("content/bad.md", page("{% include /f/a.md %}\n")),
             ],
-            expect: vec!["more than 1024 includes in one page"],
+            expect: vec!["more than 4096 includes in one page"],
         },
         Refused {
             name: "unclosed variables",

@@ -4,18 +4,6 @@
 mod common;
 use common::*;
 
-fn read(p: &std::path::Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-/// The page body between the theme's markers, so theme-only changes don't churn content
-/// snapshots.
-fn article(html: &str) -> &str {
-    let start = html.find("<main").expect("page has <main>");
-    let end = html.rfind("</main>").expect("page has </main>");
-    &html[start..end + 7]
-}
-
 #[test]
 fn dialect_fixture_html() {
     let out = tempfile::tempdir().unwrap();

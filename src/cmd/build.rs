@@ -27,6 +27,10 @@ pub(crate) struct Args {
     /// Keep the HTML's indentation (minified by default; `minify: false` in portolan.yaml).
     #[arg(long)]
     no_minify: bool,
+    /// Leave out the pages that have errors and write every other page; the errors are
+    /// listed and the exit code is 1 when any page is left out.
+    #[arg(long, short = 'k')]
+    keep_going: bool,
 }
 
 pub(crate) fn run(args: Args) -> ExitCode {
@@ -34,6 +38,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
         out_dir: args.out,
         base_url: args.base_url,
         minify: args.no_minify.then_some(false),
+        keep_going: args.keep_going,
         ..options(args.site_dir)
     };
     let bar = if args.quiet { None } else { progress_bar() };
@@ -56,6 +61,8 @@ pub(crate) fn run(args: Args) -> ExitCode {
     }
     match result {
         Ok(report) => {
+            // The pages left out: their errors are printed even with --quiet.
+            eprint!("{}", report.errors);
             if !args.quiet {
                 eprint!("{}", report.warnings);
                 let warn = match report.warning_count {
@@ -70,9 +77,23 @@ pub(crate) fn run(args: Args) -> ExitCode {
                     report.elapsed.as_millis(),
                     report.out_dir.display()
                 );
-                if std::io::stderr().is_terminal() {
+                if std::io::stderr().is_terminal() && report.left_out == 0 {
                     eprintln!("View it: portolan serve, or any static server, e.g. python3 -m http.server -d {} 8000", report.out_dir.display());
                 }
+            }
+            if report.left_out + report.files_left_out > 0 {
+                let files = match report.files_left_out {
+                    0 => String::new(),
+                    n => format!(" and {n} other file{}", plural(n)),
+                };
+                eprintln!(
+                    "error: {} page{}{files} left out: {} error{} (listed above); every other page was written",
+                    report.left_out,
+                    plural(report.left_out),
+                    report.error_count,
+                    plural(report.error_count),
+                );
+                return ExitCode::FAILURE;
             }
             ExitCode::SUCCESS
         }

@@ -65,6 +65,24 @@ pub fn serve(site: &std::path::Path) -> (Proc, String) {
     (p, format!("http://127.0.0.1:{port}"))
 }
 
+/// Where axe-core is: `PORTOLAN_AXE`, else where scripts/install-test-deps puts it.
+fn axe_path() -> std::path::PathBuf {
+    if let Some(p) = std::env::var_os("PORTOLAN_AXE") {
+        return p.into();
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))
+        .expect("HOME or XDG_CACHE_HOME is set");
+    let p = cache.join("portolan/axe-core-4.10.3/axe.min.js");
+    assert!(
+        p.is_file(),
+        "{} not found: run scripts/install-test-deps (or set PORTOLAN_AXE)",
+        p.display()
+    );
+    p
+}
+
 /// A chromedriver process and a headless Chromium session; `extra` adds Chromium flags.
 pub struct Browser {
     pub client: Client,
@@ -138,6 +156,29 @@ impl Browser {
             .execute(script, vec![])
             .await
             .expect("script runs")
+    }
+
+    /// axe-core's WCAG 2.1 A/AA rules run over the page: each violation as `rule: target`.
+    /// axe comes from scripts/install-test-deps (or `PORTOLAN_AXE`, a path to axe.min.js).
+    pub async fn axe(&self) -> Vec<String> {
+        let src = std::fs::read_to_string(axe_path()).expect("axe.min.js reads");
+        // Injected through WebDriver, which the pages' Content-Security-Policy does not stop.
+        self.client
+            .execute(&format!("{src}\n;return true;"), vec![])
+            .await
+            .expect("axe loads");
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})\
+                   .then(r => done(r.violations.flatMap(v => v.nodes.map(n => v.id + ': ' + n.target.join(' ')))))\
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("axe runs");
+        serde_json::from_value(found).expect("a list of violations")
     }
 
     /// Polls `script` until it returns true.

@@ -43,6 +43,19 @@ pub fn build_ok(site: &Path, out: &Path) -> String {
     stderr
 }
 
+/// A file's text, naming the file when it cannot be read.
+pub fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The page body between the theme's `<main>` markers, so theme-only changes don't churn
+/// content snapshots.
+pub fn article(html: &str) -> &str {
+    let start = html.find("<main").expect("page has <main>");
+    let end = html.rfind("</main>").expect("page has </main>");
+    &html[start..end + 7]
+}
+
 /// Copies a folder tree.
 pub fn copy_tree(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from) {

@@ -45,6 +45,10 @@ pub(crate) struct Expanded {
     pub(crate) has_calculator: bool,
     /// Where `{% hostname_calculator %}` is written.
     pub(crate) calculator_span: Option<Span>,
+    /// Ids the page's components took: no heading may take them.
+    pub(crate) reserved_ids: Vec<String>,
+    /// The components the page calls, sorted, once each.
+    pub(crate) components: Vec<String>,
     /// Table cells the page may still have after its `{% table %}`s (see
     /// [`crate::limits::MAX_TABLE_CELLS_PER_PAGE`]), for its pipe tables.
     pub(crate) table_cells_left: usize,

@@ -1,27 +1,100 @@
-//! YAML frontmatter: split from the body, parsed into [`FrontMatter`], Liquid expanded.
+//! YAML frontmatter: split from the body, parsed into [`FrontMatter`], then its text
+//! values' Liquid rendered (titles, descriptions, FAQs, related resources, next steps), as
+//! Kong's site renders them.
 //!
 //! Syntax and type errors carry the real line and column of the file (the frontmatter
-//! starts on line 2). A key Portolan does not know is a warning at its line, with a
-//! suggestion, so a typo never vanishes silently.
+//! starts on line 2), and so do errors in a value's Liquid (each value is found where it is
+//! written). A key Portolan does not know is a warning at its line, with a suggestion, so a
+//! typo never vanishes silently; the keys of Kong's frontmatter schema are known.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::diag::{did_you_mean, floor_char_boundary, is_full, line_col, push_limited};
 use crate::diag::{Diagnostic, FileId, Finder, Span};
-use crate::vars::{check_expressions, expand_lenient};
+use crate::liquid::{render_value, PageEnv, ValueMap};
 use crate::yaml::{check_depth, top_level_keys, yaml_message};
-use crate::Variables;
 
-/// A related resource link shown in the side box.
+/// A link in the "Related resources" or "Next steps" box.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RelatedResource {
     /// Link text.
     pub text: String,
     /// Target.
     pub url: String,
+}
+
+/// A breadcrumb: the URL of a page above this one, or (Kong's index pages) a place in an
+/// index: `{index, group?, section?}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Breadcrumb {
+    /// A page's URL, e.g. `/gateway/`.
+    Url(String),
+    /// A section of one of Kong's generated index pages.
+    Index {
+        /// The index, e.g. `kubernetes-ingress-controller`.
+        index: String,
+        /// A group in it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
+        /// A section in it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        section: Option<String>,
+    },
+}
+
+impl Breadcrumb {
+    /// The URL it links to: the page's, or the index page's anchor
+    /// (`/index/<index>/#<group>--<section>`, as Kong's site writes them).
+    pub fn url(&self) -> String {
+        match self {
+            Breadcrumb::Url(u) => u.clone(),
+            Breadcrumb::Index {
+                index,
+                group,
+                section,
+            } => {
+                let slug = |s: &Option<String>| s.as_deref().map(crate::liquid::jekyll_slugify);
+                let anchor: Vec<String> =
+                    [slug(group), slug(section)].into_iter().flatten().collect();
+                if anchor.is_empty() {
+                    format!("/index/{index}/")
+                } else {
+                    format!("/index/{index}/#{}", anchor.join("--"))
+                }
+            }
+        }
+    }
+
+    /// The text an index entry gives for itself (its section, else its group), to show
+    /// when the target is not a page of this site.
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            Breadcrumb::Url(_) => None,
+            Breadcrumb::Index { section, group, .. } => section.as_deref().or(group.as_deref()),
+        }
+    }
+}
+
+/// A version a page applies from (or up to), per product: `{gateway: '3.4'}`. Numbers are
+/// read as text (`3.10` stays `3.10`).
+fn versions<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    let raw: BTreeMap<String, serde_yaml::Value> = Deserialize::deserialize(d)?;
+    Ok(raw
+        .into_iter()
+        .map(|(k, v)| {
+            let s = match v {
+                serde_yaml::Value::String(s) => s,
+                serde_yaml::Value::Number(n) => n.to_string(),
+                serde_yaml::Value::Bool(b) => b.to_string(),
+                _ => String::new(),
+            };
+            (k, s)
+        })
+        .collect())
 }
 
 /// One question and answer; both are markdown with Liquid.
@@ -48,8 +121,8 @@ pub struct FrontMatter {
     pub content_type: Option<String>,
     /// The theme template to render with (defaults to `page`).
     pub layout: Option<String>,
-    /// URLs of the pages above this one.
-    pub breadcrumbs: Vec<String>,
+    /// The pages above this one.
+    pub breadcrumbs: Vec<Breadcrumb>,
     /// Product ids (shown as "Uses" badges).
     pub products: Vec<String>,
     /// Where it works: `on-prem`, `konnect`.
@@ -62,9 +135,54 @@ pub struct FrontMatter {
     pub faqs: Vec<Faq>,
     /// Order among siblings in navigation (smaller first).
     pub weight: Option<i64>,
+    /// The page's URL, when it is not the one its file's path gives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permalink: Option<String>,
+    /// A line under the title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// Topic tags (shown as badges).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Other words search should find the page by.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub search_aliases: Vec<String>,
+    /// The edition the page needs, e.g. `enterprise`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    /// The feature is in beta.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub beta: bool,
+    /// The feature is a tech preview.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tech_preview: bool,
+    /// The first version of each product the page applies to (a "v3.4+" badge).
+    #[serde(
+        deserialize_with = "versions",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub min_version: BTreeMap<String, String>,
+    /// The last version of each product the page applies to.
+    #[serde(
+        deserialize_with = "versions",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub max_version: BTreeMap<String, String>,
+    /// Links for the "Next steps" box.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub next_steps: Vec<RelatedResource>,
+    /// Kong's API specifications the page is about, e.g. `konnect/portal-management`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub api_specs: Vec<String>,
+    /// Kong's plugins the page is about.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plugins: Vec<String>,
     /// Where the frontmatter and its keys are written (not part of the page model).
     #[serde(skip)]
     pub spans: FrontSpans,
+    /// The frontmatter as written, every key: what pages read as `page.*`.
+    #[serde(skip)]
+    pub raw: serde_yaml::Mapping,
 }
 
 /// Where a page's frontmatter is written: what problems found after parsing (a layout the
@@ -114,6 +232,51 @@ pub(crate) const KNOWN_KEYS: &[&str] = &[
     "related_resources",
     "faqs",
     "weight",
+    "permalink",
+    "subtitle",
+    "tags",
+    "search_aliases",
+    "tier",
+    "beta",
+    "tech_preview",
+    "min_version",
+    "max_version",
+    "next_steps",
+    "api_specs",
+    "plugins",
+];
+
+/// Other keys of Kong's frontmatter schema: accepted without a warning, and read by pages
+/// and includes as `page.NAME`, but not shown by the theme.
+pub(crate) const KONG_KEYS: &[&str] = &[
+    "act_as_plugin",
+    "bindable_entities",
+    "categories",
+    "discovery_default",
+    "discovery_support",
+    "entities",
+    "how_to_list",
+    "icon",
+    "llm",
+    "mechanism",
+    "name",
+    "no_edit_link",
+    "no_version",
+    "no_wrap",
+    "notes",
+    "plugin_schema",
+    "prereqs",
+    "publisher",
+    "schema",
+    "skip_index",
+    "source_code_url",
+    "support_url",
+    "terms_of_service_url",
+    "third_party",
+    "tldr",
+    "toc_depth",
+    "topologies",
+    "versioned",
 ];
 
 /// Where the YAML sits in the file (between the `---` lines).
@@ -169,14 +332,13 @@ pub(crate) fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
     .with_hint("end the frontmatter with a line holding only `---`"))
 }
 
-/// Parses and checks the frontmatter at `raw`, expanding Liquid in its text fields.
-/// Returns `None` when it cannot be read at all (the errors say why).
+/// Parses and checks the frontmatter at `raw` (its Liquid is not rendered yet: see
+/// [`render_values`]); `None` when it cannot be read at all (the errors say why).
 pub(crate) fn parse(
     file: FileId,
     text: &str,
     raw: RawFront,
     body_start: usize,
-    site: &Variables,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FrontMatter> {
     let yaml = &text[raw.start..raw.end];
@@ -189,7 +351,7 @@ pub(crate) fn parse(
             Span::new(file, at, at),
             format!(
                 "invalid frontmatter: {}",
-                yaml_message(e, line_col(text, raw.start).0)
+                yaml_message(e, &|n| n + line_col(text, raw.start).0 - 1)
             ),
         )
         .with_label("here")
@@ -238,7 +400,7 @@ pub(crate) fn parse(
     };
     for key in map.keys() {
         let Some(k) = key.as_str() else { continue };
-        if KNOWN_KEYS.contains(&k) {
+        if KNOWN_KEYS.contains(&k) || KONG_KEYS.contains(&k) {
             continue;
         }
         if is_full(diags) {
@@ -263,7 +425,7 @@ pub(crate) fn parse(
         );
     }
     // From the parsed value (no second parse); only a failure parses again, for the position.
-    let typed = serde_yaml::from_value::<FrontMatter>(serde_yaml::Value::Mapping(map))
+    let typed = serde_yaml::from_value::<FrontMatter>(serde_yaml::Value::Mapping(map.clone()))
         .or_else(|_| serde_yaml::from_str::<FrontMatter>(yaml));
     let mut front: FrontMatter = match typed {
         Ok(f) => f,
@@ -272,18 +434,6 @@ pub(crate) fn parse(
             return None;
         }
     };
-    check_expressions(site, None, file, text, raw.start, raw.end, diags);
-    let x = |s: &str| expand_lenient(site, None, s);
-    front.title = x(&front.title).trim().to_string();
-    front.short_title = front.short_title.as_deref().map(x);
-    front.description = front.description.as_deref().map(x);
-    for r in &mut front.related_resources {
-        r.text = x(&r.text).trim().to_string();
-    }
-    for f in &mut front.faqs {
-        f.q = x(&f.q);
-        f.a = x(&f.a);
-    }
     if front.title.is_empty() {
         let span = key_at("title");
         diags.push(
@@ -296,6 +446,10 @@ pub(crate) fn parse(
     let breadcrumbs = front
         .breadcrumbs
         .iter()
+        .map(|b| match b {
+            Breadcrumb::Url(u) => u.as_str(),
+            Breadcrumb::Index { index, .. } => index.as_str(),
+        })
         .map(|b| match crumbs.find(b) {
             Some(o) if !b.is_empty() => Span::new(file, raw.start + o, raw.start + o + b.len()),
             _ => Span::new(file, raw.start, raw.start),
@@ -307,7 +461,58 @@ pub(crate) fn parse(
         keys,
         breadcrumbs,
     };
+    front.raw = map;
     Some(front)
+}
+
+/// Renders the Liquid of the frontmatter's text values (as Kong's site does), each placed
+/// where it is written for its errors: title, short title, subtitle, description, related
+/// resources, next steps, FAQs.
+pub(crate) fn render_values(
+    front: &mut FrontMatter,
+    p: &PageEnv<'_>,
+    file: FileId,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let yaml = front.spans.yaml.clone().unwrap_or(0..0);
+    let key_start = |k: &str| front.spans.key(k).map_or(yaml.start, |s| s.start);
+    // Values of one key are found one after another, each after the one before.
+    let render = |from: &mut usize, value: &str, diags: &mut Vec<Diagnostic>| -> String {
+        if !value.contains("{{") && !value.contains("{%") {
+            return value.to_string();
+        }
+        let map = ValueMap::locate(text, *from, yaml.end, value);
+        *from = map.end().unwrap_or(*from);
+        render_value(p, file, text, &map, value, diags)
+    };
+    let mut at = key_start("title");
+    front.title = render(&mut at, &front.title, diags).trim().to_string();
+    for (key, value) in [
+        ("short_title", &mut front.short_title),
+        ("subtitle", &mut front.subtitle),
+        ("description", &mut front.description),
+    ] {
+        if let Some(v) = value {
+            let mut at = key_start(key);
+            *v = render(&mut at, v, diags);
+        }
+    }
+    for (key, list) in [
+        ("related_resources", &mut front.related_resources),
+        ("next_steps", &mut front.next_steps),
+    ] {
+        let mut at = key_start(key);
+        for r in list.iter_mut() {
+            r.text = render(&mut at, &r.text, diags).trim().to_string();
+            r.url = render(&mut at, &r.url, diags).trim().to_string();
+        }
+    }
+    let mut at = key_start("faqs");
+    for f in &mut front.faqs {
+        f.q = render(&mut at, &f.q, diags);
+        f.a = render(&mut at, &f.a, diags);
+    }
 }
 
 #[cfg(test)]
@@ -335,15 +540,7 @@ mod tests {
         let t = "---\ntitle: A\ndescriptoin: b\n---\n";
         let s = split(0, t).unwrap();
         let mut d = Vec::new();
-        let f = parse(
-            0,
-            t,
-            s.front.unwrap(),
-            s.body_start,
-            &Variables::new(),
-            &mut d,
-        )
-        .unwrap();
+        let f = parse(0, t, s.front.unwrap(), s.body_start, &mut d).unwrap();
         assert_eq!(f.title, "A");
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].hint.as_deref(), Some("did you mean `description`?"));
@@ -354,15 +551,7 @@ mod tests {
     fn spans_of_keys_and_breadcrumbs() {
         let t = "---\ntitle: A\nbreadcrumbs:\n  - /a/\n  - /b/\n  - /a/\n\"layout\": x\n---\nbody";
         let s = split(0, t).unwrap();
-        let f = parse(
-            0,
-            t,
-            s.front.unwrap(),
-            s.body_start,
-            &Variables::new(),
-            &mut Vec::new(),
-        )
-        .unwrap();
+        let f = parse(0, t, s.front.unwrap(), s.body_start, &mut Vec::new()).unwrap();
         let at = |span: Span| &t[span.start..span.end];
         assert_eq!(at(f.spans.key("layout").unwrap()), "layout");
         assert_eq!(
@@ -377,5 +566,22 @@ mod tests {
             .collect();
         assert_eq!(lines, [4, 5, 6], "each crumb where it is written, in order");
         assert_eq!(&t[f.spans.body_start..], "body");
+    }
+
+    #[test]
+    fn kong_frontmatter_reads() {
+        let t = "---\ntitle: A\nbreadcrumbs:\n  - /gateway/\n  - index: kubernetes-ingress-controller\n    section: How To\nmin_version:\n  gateway: '3.4'\n  mesh: '2.10'\n  operator: 2\ntags: [ai]\nprereqs: {x: 1}\nrelated_resources:\n  - text: R\n    url: /r/\n    icon: r.svg\n---\n";
+        let s = split(0, t).unwrap();
+        let mut d = Vec::new();
+        let f = parse(0, t, s.front.unwrap(), s.body_start, &mut d).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            f.breadcrumbs[1].url(),
+            "/index/kubernetes-ingress-controller/#how-to"
+        );
+        assert_eq!(f.min_version["gateway"], "3.4");
+        assert_eq!(f.min_version["mesh"], "2.10");
+        assert_eq!(f.min_version["operator"], "2");
+        assert_eq!(f.tags, ["ai"]);
     }
 }

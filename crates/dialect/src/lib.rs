@@ -1,12 +1,14 @@
 //! Kong-flavoured markdown to HTML and structured data.
 //!
 //! The dialect is the one Kong's Jekyll site speaks: YAML frontmatter (with `faqs:`),
-//! a strict Liquid subset (`{{site.NAME}}`, `{% table %}`, `{% include %}` /
-//! `{% include_cached %}`, `{% raw %}`, `{% comment %}`), kramdown block attribute lists
-//! (`{:.info}` callouts) and `<!--vale off-->` comments, on top of CommonMark + GFM.
+//! Liquid (variables, filters, `if`/`for`/`case`/`assign`/`capture`, `include`, `raw`), the
+//! dialect's `{% table %}`, the theme's components (`navtabs`, `new_in`, Kong's snippet
+//! generators...), kramdown attribute lists (`{:.info}` callouts, `{:.no-copy-code}`) and
+//! `<!--vale off-->` comments, on top of CommonMark + GFM.
 //!
 //! The crate is pure: it never touches the file system. Files are named by [`FileId`]s that
-//! the caller owns, and includes arrive through an [`IncludeResolver`] the caller gives.
+//! the caller owns; includes arrive through an [`IncludeResolver`], links are written by a
+//! [`LinkRewriter`] and components rendered by [`Components`], all given by the caller.
 //! Every problem comes back as a [`Diagnostic`] with a span in the real file, so the
 //! caller can print `file:line:column` and the offending line.
 //!
@@ -20,14 +22,16 @@
 //!
 //! Modules, in the order they depend on each other: `diag` and `limits` (public: the
 //! diagnostics and the bounds every input is held to); `model`, `source_map`, `syntax`,
-//! `vars`, `yaml`, `attrs`; `expanded` (what the Liquid pass hands the markdown pass);
-//! `markdown`; `table`; `liquid`; `frontmatter`; `calculator`; this file.
+//! `yaml`, `attrs`, `component`; `expanded` (what the Liquid pass hands the markdown
+//! pass); `markdown`; `table`; `liquid` (the engine); `frontmatter`; `calculator`; this
+//! file.
 
 pub mod diag;
 pub mod limits;
 
 mod attrs;
 mod calculator;
+mod component;
 mod expanded;
 mod frontmatter;
 mod liquid;
@@ -37,18 +41,19 @@ mod slug;
 mod source_map;
 mod syntax;
 mod table;
-mod vars;
 mod yaml;
 
 use std::cell::Cell as Budget;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use portolan_htmlscan::{is_unsafe_url, text as html_text};
 
 pub use calculator::CALCULATOR_MARKER;
+pub use component::{BodyKind, ComponentBody, ComponentCall, ComponentError, ComponentOutput};
+pub use component::{ComponentRef, Components, NoComponents, OutputKind, BODY_MARKER};
 pub use diag::{Diagnostic, FileId, Severity, Span};
-pub use frontmatter::{Faq, FrontMatter, FrontSpans, RelatedResource};
+pub use frontmatter::{Breadcrumb, Faq, FrontMatter, FrontSpans, RelatedResource};
+pub use liquid::{jekyll_slugify, SiteValues};
 pub use model::{BlockKind, Cell, Column, Heading, Link, LinkOrigin, RenderedFaq, RenderedPage};
 pub use model::{Row, SectionText, Table, TextBlock};
 pub use slug::slugify;
@@ -102,22 +107,95 @@ impl LinkRewriter for KeepLinks {
     }
 }
 
-/// What a page is rendered with.
+/// What pages are rendered with: the same for every page of a site.
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
-    /// `site.*` variables.
-    pub site: &'a Variables,
+    /// The `site` object (variables, data).
+    pub site: &'a SiteValues,
     /// Where includes come from.
     pub includes: &'a dyn IncludeResolver,
     /// How links are written out.
     pub links: &'a dyn LinkRewriter,
+    /// The components tags can call.
+    pub components: &'a dyn Components,
+}
+
+/// What the site knows of a page before rendering it (`page.url`, `page.path`).
+#[derive(Debug, Clone, Copy)]
+pub struct PageInfo<'a> {
+    /// The page's URL relative to the site's base, e.g. `gateway/network/` (empty for the
+    /// home page); `page.url` is it with a leading `/`, as in Jekyll, which leaves the base
+    /// path out.
+    pub url: &'a str,
+    /// Its source file, relative to the content folder, e.g. `gateway/network.md`.
+    pub path: &'a str,
+}
+
+impl Context<'_> {
+    /// The page's `page.*`: its frontmatter as written, with `url` and `path`.
+    fn page_env<'p>(&'p self, page: &'p serde_yaml::Mapping) -> liquid::PageEnv<'p> {
+        liquid::PageEnv {
+            site: self.site,
+            includes: self.includes,
+            links: self.links,
+            components: self.components,
+            page,
+        }
+    }
+}
+
+/// `page.*` for a page: its frontmatter as written, `url` and `path` added.
+fn page_values(front: &FrontMatter, info: PageInfo<'_>) -> serde_yaml::Mapping {
+    let mut m = front.raw.clone();
+    m.insert("url".into(), format!("/{}", info.url).into());
+    m.insert("path".into(), info.path.into());
+    m
+}
+
+/// The frontmatter of `text` read and its values' Liquid rendered; `None` when it cannot be
+/// read at all.
+fn read_frontmatter(
+    ctx: Context<'_>,
+    file: FileId,
+    text: &str,
+    info: PageInfo<'_>,
+    raw: frontmatter::RawFront,
+    body_start: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FrontMatter> {
+    let mut front = frontmatter::parse(file, text, raw, body_start, diags)?;
+    let page = page_values(&front, info);
+    frontmatter::render_values(&mut front, &ctx.page_env(&page), file, text, diags);
+    if front.title.is_empty() && !diags.iter().any(|d| d.message == "page has no title") {
+        let span = front.spans.key_or_start(file, "title");
+        diags.push(
+            Diagnostic::error(span, "page has no title")
+                .with_label("`title:` expected")
+                .with_hint("add `title: Your page title` to the frontmatter"),
+        );
+    }
+    Some(front)
+}
+
+/// Markdown (with no Liquid) as HTML, for a component's template (`| markdown`): a block
+/// fragment, or one paragraph's worth without its `<p>` when `inline`. Raw HTML that could
+/// run script is written out as text; a component's HTML is checked again where it lands.
+pub fn markdown_to_html(text: &str, links: &dyn LinkRewriter, inline: bool) -> String {
+    let cells = Budget::new(limits::MAX_TABLE_CELLS_PER_PAGE);
+    let r = if inline {
+        render_inline_in(text, links, &cells)
+    } else {
+        render_fragment_in(text, links, &cells)
+    };
+    r.html
 }
 
 /// Ids the theme gives its own elements; headings and FAQs never take them.
-pub const RESERVED_IDS: [&str; 5] = [
+pub const RESERVED_IDS: [&str; 6] = [
     "faq",
     "toc-title",
     "related-title",
+    "next-steps-title",
     "main",
     "portolan-calculator",
 ];
@@ -130,6 +208,7 @@ pub fn render_frontmatter(
     ctx: Context<'_>,
     file: FileId,
     text: &str,
+    info: PageInfo<'_>,
 ) -> (Option<FrontMatter>, Vec<Diagnostic>) {
     if text.len() > limits::MAX_PAGE_BYTES {
         return (None, Vec::new());
@@ -141,7 +220,7 @@ pub fn render_frontmatter(
         return (None, Vec::new());
     };
     let mut diags = Vec::new();
-    match frontmatter::parse(file, text, raw, split.body_start, ctx.site, &mut diags) {
+    match read_frontmatter(ctx, file, text, info, raw, split.body_start, &mut diags) {
         Some(front) if !diags.iter().any(Diagnostic::is_error) => (Some(front), diags),
         _ => (None, Vec::new()),
     }
@@ -153,11 +232,12 @@ pub fn render_page_with_frontmatter(
     ctx: Context<'_>,
     file: FileId,
     text: &str,
+    info: PageInfo<'_>,
     front: Option<&FrontMatter>,
 ) -> (Option<RenderedPage>, Vec<Diagnostic>) {
     match front {
-        Some(f) => render_body(ctx, file, text, f.clone(), Vec::new()),
-        None => render_page(ctx, file, text),
+        Some(f) => render_body(ctx, file, text, info, f.clone(), Vec::new()),
+        None => render_page(ctx, file, text, info),
     }
 }
 
@@ -167,6 +247,7 @@ pub fn render_page(
     ctx: Context<'_>,
     file: FileId,
     text: &str,
+    info: PageInfo<'_>,
 ) -> (Option<RenderedPage>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     if text.len() > limits::MAX_PAGE_BYTES {
@@ -201,8 +282,8 @@ pub fn render_page(
         );
         return (None, diags);
     };
-    match frontmatter::parse(file, text, raw, split.body_start, ctx.site, &mut diags) {
-        Some(front) => render_body(ctx, file, text, front, diags),
+    match read_frontmatter(ctx, file, text, info, raw, split.body_start, &mut diags) {
+        Some(front) => render_body(ctx, file, text, info, front, diags),
         None => (None, diags),
     }
 }
@@ -213,11 +294,13 @@ fn render_body(
     ctx: Context<'_>,
     file: FileId,
     text: &str,
+    info: PageInfo<'_>,
     front: FrontMatter,
     mut diags: Vec<Diagnostic>,
 ) -> (Option<RenderedPage>, Vec<Diagnostic>) {
     let body_start = front.spans.body_start;
-    let expanded = liquid::expand(ctx, file, text, body_start, &BTreeMap::new(), &mut diags);
+    let page = page_values(&front, info);
+    let expanded = liquid::expand(&ctx.page_env(&page), file, text, body_start, &mut diags);
     let cells = Budget::new(expanded.table_cells_left);
     let body = markdown::render_body(&expanded, ctx.links, &cells, &mut diags);
 
@@ -276,6 +359,7 @@ fn render_body(
         anchors,
         includes: expanded.includes,
         has_calculator: expanded.has_calculator,
+        components: expanded.components.clone(),
         calculator_span: expanded.calculator_span,
     };
     (Some(page), diags)

@@ -20,9 +20,21 @@ pub const MAX_EXPANDED_BYTES: usize = 16 << 20;
 /// How deep includes may nest before the build calls it a runaway.
 pub const MAX_INCLUDE_DEPTH: usize = 16;
 
-/// How many `{% include %}` tags one page may expand, counting nested ones (each time it is
-/// expanded). Bounds the time of include trees that fan out without growing the text.
-pub const MAX_INCLUDES_PER_PAGE: usize = 1024;
+/// How many `{% include %}` tags one page may expand, counting nested ones and each time a
+/// loop expands one. Bounds the time of include trees that fan out without growing the text.
+pub const MAX_INCLUDES_PER_PAGE: usize = 4096;
+
+/// Most `for` loop iterations one page may run, all loops (and loops in includes) together.
+/// Bounds nested loops over large data, whose work multiplies.
+pub const MAX_LOOP_ITERATIONS: usize = 200_000;
+
+/// Most bytes one page may render in all (its output, captures, component bodies, values
+/// built by filters): a capture that doubles itself in a loop grows exponentially.
+pub const MAX_RENDERED_BYTES: usize = 64 << 20;
+
+/// How deep Liquid may render Liquid it made (`liquify`, text a component writes), and
+/// components sit inside components' bodies.
+pub const MAX_RENDER_DEPTH: usize = 16;
 
 /// Largest `{% table %}` body, in bytes (4 MiB).
 pub const MAX_TABLE_BYTES: usize = 4 << 20;

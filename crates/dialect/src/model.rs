@@ -193,6 +193,9 @@ pub struct RenderedPage {
     pub includes: Vec<FileId>,
     /// True when the body places the hostname calculator.
     pub has_calculator: bool,
+    /// The theme components the page calls (`navtabs`, `new_in`...), sorted, once each: the
+    /// theme loads a component's script or style only where it is used.
+    pub components: Vec<String>,
     /// Where the body places it.
     pub calculator_span: Option<Span>,
 }

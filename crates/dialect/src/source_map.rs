@@ -28,24 +28,39 @@ impl SourceMap {
         self.segs.push(seg);
     }
 
-    /// The number of segments, for [`SourceMap::mark_checked_from`].
-    pub(crate) fn len(&self) -> usize {
-        self.segs.len()
+    /// Appends `other`, a map of text that was appended at output offset `at`.
+    pub(crate) fn append(&mut self, other: &SourceMap, at: usize) {
+        self.segs.extend(other.segs.iter().map(|s| Seg {
+            out_start: s.out_start + at,
+            ..*s
+        }));
     }
 
-    /// Marks the segments from index `from` on as HTML generated from checked parts.
-    pub(crate) fn mark_checked_from(&mut self, from: usize) {
-        let from = from.min(self.segs.len());
-        for seg in &mut self.segs[from..] {
-            seg.checked = true;
+    /// The map of output `range`, with offsets from the range's start (for text copied out
+    /// of a rendered buffer).
+    pub(crate) fn slice(&self, range: std::ops::Range<usize>) -> SourceMap {
+        let mut segs = Vec::new();
+        let first = self
+            .segs
+            .partition_point(|s| s.out_start <= range.start)
+            .saturating_sub(1);
+        for s in self.segs.iter().skip(first) {
+            if s.out_start >= range.end {
+                break;
+            }
+            let mut seg = *s;
+            if seg.out_start < range.start {
+                // Cut at the range's start: copied text moves its source start with it.
+                if seg.verbatim {
+                    seg.src_start =
+                        (seg.src_start + (range.start - seg.out_start)).min(seg.src_end);
+                }
+                seg.out_start = range.start;
+            }
+            seg.out_start -= range.start;
+            segs.push(seg);
         }
-    }
-
-    /// Forgets the segments of output at or after `keep` (the output was cut there).
-    pub(crate) fn truncate_output(&mut self, keep: usize) {
-        // Segments are in output order.
-        let n = self.segs.partition_point(|s| s.out_start < keep);
-        self.segs.truncate(n);
+        SourceMap { segs }
     }
 
     /// The source position of output offset `off`: exact inside copied text, the
@@ -70,6 +85,25 @@ impl SourceMap {
     pub(crate) fn is_checked_html(&self, off: usize) -> bool {
         let i = self.segs.partition_point(|s| s.out_start <= off);
         i > 0 && self.segs[i - 1].checked
+    }
+
+    /// True when output offset `off` is text copied from `file` as written.
+    pub(crate) fn is_verbatim_from(&self, off: usize, file: FileId) -> bool {
+        let i = self.segs.partition_point(|s| s.out_start <= off);
+        i > 0 && self.segs[i - 1].verbatim && self.segs[i - 1].file == file
+    }
+
+    /// True when any of output `range` was generated (a variable's value, a tag's output)
+    /// rather than copied from a file.
+    pub(crate) fn has_generated(&self, range: std::ops::Range<usize>) -> bool {
+        let first = self
+            .segs
+            .partition_point(|s| s.out_start <= range.start)
+            .saturating_sub(1);
+        self.segs[first.min(self.segs.len())..]
+            .iter()
+            .take_while(|s| s.out_start < range.end.max(range.start + 1))
+            .any(|s| !s.verbatim)
     }
 
     /// The source span of output range `start..end`, when both ends are in the same file.

@@ -1,6 +1,5 @@
-//! Reading Liquid's delimiters: where the next `{{` or `{%` is, where it closes, whitespace
-//! control dashes, quoted literals and tag arguments. Shared by the expander and by the
-//! checks of values expanded one by one (frontmatter, table cells).
+//! Reading Liquid's delimiters: where the next `{{` or `{%` is and where it closes, quoted
+//! literals and tag arguments.
 
 /// The offset of the next `{{` or `{%` in `s`.
 pub(crate) fn find_open(s: &str) -> Option<usize> {
@@ -14,30 +13,6 @@ pub(crate) fn find_open(s: &str) -> Option<usize> {
         }
     }
     None
-}
-
-/// The end of the line that holds `pos` (its `\n`, or the end of the text).
-pub(crate) fn line_end(text: &str, pos: usize) -> usize {
-    text[pos..].find('\n').map_or(text.len(), |i| pos + i)
-}
-
-/// `pos` moved past any whitespace (for `-%}` and `-}}`).
-pub(crate) fn skip_ws(text: &str, pos: usize) -> usize {
-    pos + (text[pos..].len() - text[pos..].trim_start().len())
-}
-
-/// The inside of a tag or output without its whitespace-control dashes: (inside, trims
-/// left, trims right), for `{{- x -}}` and `{%- x -%}`.
-pub(crate) fn trim_dashes(s: &str) -> (&str, bool, bool) {
-    let (s, left) = match s.strip_prefix('-') {
-        Some(r) => (r, true),
-        None => (s, false),
-    };
-    let (s, right) = match s.strip_suffix('-') {
-        Some(r) => (r, true),
-        None => (s, false),
-    };
-    (s, left, right)
 }
 
 /// The text inside a `"..."` or `'...'` literal.
@@ -89,9 +64,19 @@ pub(crate) fn split_args(s: &str) -> Vec<(usize, &str)> {
         }
         let start = i;
         let mut quote = None;
+        // Inside `{{ ... }}` (a value in a tag's arguments: `{% navtab {{ name }} %}`),
+        // spaces do not split.
+        let mut in_output = false;
         while i < b.len() {
+            if quote.is_none() && b[i..].starts_with(b"{{") {
+                in_output = true;
+            } else if in_output && b[i..].starts_with(b"}}") {
+                in_output = false;
+                i += 2;
+                continue;
+            }
             match (quote, b[i]) {
-                (None, c) if c.is_ascii_whitespace() => break,
+                (None, c) if c.is_ascii_whitespace() && !in_output => break,
                 (None, c @ (b'"' | b'\'')) => quote = Some(c),
                 (Some(q), c) if c == q => quote = None,
                 _ => {}
@@ -116,9 +101,20 @@ mod tests {
     }
 
     #[test]
+    fn a_value_in_arguments_is_one_word() {
+        assert_eq!(
+            split_args("{{ tab_name }} slug=x"),
+            [(0, "{{ tab_name }}"), (15, "slug=x")]
+        );
+        assert_eq!(
+            split_args("\"a {{ b }}\" c"),
+            [(0, "\"a {{ b }}\""), (12, "c")]
+        );
+        assert_eq!(split_args("slug={{ a }}"), [(0, "slug={{ a }}")]);
+    }
+
+    #[test]
     fn dashes_and_literals() {
-        assert_eq!(trim_dashes("- x -"), (" x ", true, true));
-        assert_eq!(trim_dashes(" x"), (" x", false, false));
         assert_eq!(quoted("'a b'"), Some("a b"));
         assert_eq!(quoted("\"a'"), None);
         assert_eq!(

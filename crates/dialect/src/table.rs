@@ -1,6 +1,7 @@
 //! The `{% table %}` block: a YAML body of `columns:` and `rows:` rendered as an HTML table.
 //!
-//! Each cell is Liquid-expanded, then rendered as inline markdown (so backticks, links and
+//! The body's Liquid is rendered first (so variables, `new_in` and loops work inside it), then
+//! it is read as YAML; each cell is rendered as inline markdown (so backticks, links and
 //! `<br>` work). A row's `id` becomes the row's anchor. A boolean cell is shown as a
 //! "supported" / "not supported" icon with screen-reader text.
 //!
@@ -15,14 +16,14 @@ use std::fmt::Write as _;
 use portolan_htmlscan::escape_html;
 use serde::Deserialize;
 
-use crate::diag::{did_you_mean, floor_char_boundary, line_col, push_limited, Diagnostic};
-use crate::diag::{FileId, Finder, Span};
+use crate::diag::{did_you_mean, floor_char_boundary, push_limited, Diagnostic};
+use crate::diag::{Finder, Span};
 use crate::limits::{MAX_TABLE_BYTES, MAX_TABLE_CELLS_PER_PAGE, MAX_TABLE_COLUMNS, MAX_YAML_DEPTH};
 use crate::markdown::{render_inline_in, Inline};
 use crate::model::{Cell, Column, Link, LinkOrigin, Row, Table};
-use crate::vars::{check_expressions, expand_lenient, Params};
+use crate::source_map::SourceMap;
 use crate::yaml::{check_depth, yaml_message};
-use crate::{LinkRewriter, Variables};
+use crate::LinkRewriter;
 
 /// A rendered `{% table %}`: its data, its HTML and the links in its cells.
 pub(crate) struct RenderedTable {
@@ -31,32 +32,35 @@ pub(crate) struct RenderedTable {
     pub(crate) links: Vec<Link>,
 }
 
-/// Where a table's body is: `text[start..end]` of `file`, inside the tag at `tag`.
+/// A table's body, rendered: its text, where each part of it was written, the tag, and the
+/// file line of each of the body's lines (for YAML messages that name lines).
 #[derive(Clone, Copy)]
 pub(crate) struct TableSource<'t> {
-    pub(crate) file: FileId,
     pub(crate) text: &'t str,
-    pub(crate) start: usize,
-    pub(crate) end: usize,
+    pub(crate) map: &'t SourceMap,
     pub(crate) tag: Span,
+    pub(crate) line_of: &'t dyn Fn(usize) -> usize,
 }
 
 impl TableSource<'_> {
     fn body(&self) -> &str {
-        &self.text[self.start..self.end]
+        self.text
     }
 
-    /// The span of `len` bytes at offset `at` of the body.
+    /// The span of `len` bytes at offset `at` of the body, where they were written.
     fn span(&self, at: usize, len: usize) -> Span {
-        Span::new(self.file, self.start + at, self.start + at + len)
+        self.map.locate_range(at, at + len).unwrap_or(self.tag)
+    }
+
+    /// Where offset `at` of the body was written.
+    fn point(&self, at: usize) -> Span {
+        self.map.locate(at).unwrap_or(self.tag)
     }
 }
 
-/// What cells are rendered with: site variables, the include's parameters, links, and the
-/// page's budget of table cells (see [`MAX_TABLE_CELLS_PER_PAGE`]).
+/// What cells are rendered with: links, and the page's budget of table cells (see
+/// [`MAX_TABLE_CELLS_PER_PAGE`]).
 pub(crate) struct TableContext<'a> {
-    pub(crate) site: &'a Variables,
-    pub(crate) params: &'a Params,
     pub(crate) rewriter: &'a dyn LinkRewriter,
     pub(crate) cells_left: &'a Budget<usize>,
 }
@@ -66,12 +70,28 @@ pub(crate) struct TableContext<'a> {
 struct Spec {
     columns: Vec<Column>,
     rows: Vec<serde_yaml::Mapping>,
+    /// Where cells sit in a row taller than they are (Kong's tables take it).
+    #[serde(default)]
+    vertical_align: VerticalAlign,
 }
+
+/// A table's `vertical_align`: top (the default), middle or bottom.
+#[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum VerticalAlign {
+    #[default]
+    Top,
+    Middle,
+    Bottom,
+}
+
+/// The hint for YAML that broke on text Liquid wrote into it.
+const LIQUID_IN_YAML_HINT: &str = "Liquid runs before the body is read as YAML, and the value written here breaks it (quotes, `: ` or `#` in a value do): write it unquoted as `{{ value | jsonify }}`, which writes a quoted string";
 
 /// How far past a row's start its cells are looked for, for spans.
 const ROW_WINDOW: usize = 64 << 10;
 
-const YAML_SHAPE_HINT: &str = "the table body is YAML: `columns:` (a list of `title` and `key`) and `rows:` (a list of maps keyed by column key)";
+const YAML_SHAPE_HINT: &str = "the table body is YAML: `columns:` (a list of `title` and `key`), `rows:` (a list of maps keyed by column key) and, optionally, `vertical_align:` (top, middle or bottom)";
 
 /// Renders the table at `src`; `None` when it has errors (all reported to `diags`).
 pub(crate) fn render(
@@ -91,7 +111,7 @@ pub(crate) fn render(
     };
     let keys: Vec<&str> = spec.columns.iter().map(|c| c.key.as_str()).collect();
     let columns_seen = check_keys(&keys, &mut writer);
-    let columns = writer.header(&spec.columns);
+    let columns = writer.header(&spec.columns, spec.vertical_align);
     let rows = writer.rows(&spec.rows, &keys, &columns_seen);
     let Writer {
         html, links, diags, ..
@@ -137,19 +157,10 @@ fn read_spec(
             .with_hint(YAML_SHAPE_HINT);
         return refuse(diags, d);
     }
-    check_expressions(
-        ctx.site,
-        Some(ctx.params),
-        src.file,
-        src.text,
-        src.start,
-        src.end,
-        diags,
-    );
     if let Err(deep) = check_depth(body) {
-        let at = floor_char_boundary(src.text, src.start + deep.offset);
+        let at = floor_char_boundary(body, deep.offset);
         let d = Diagnostic::error(
-            Span::new(src.file, at, at),
+            src.point(at),
             format!("table YAML nests more than {MAX_YAML_DEPTH} levels deep"),
         )
         .with_label("one level too deep")
@@ -160,18 +171,26 @@ fn read_spec(
     let spec: Spec = match serde_yaml::from_str(body) {
         Ok(s) => s,
         Err(e) => {
-            let at = e
-                .location()
-                .map_or(tag.start, |l| src.start + l.index().min(body.len()));
-            let at = floor_char_boundary(src.text, at);
-            let first_line = line_col(src.text, src.start).0;
+            let off = e.location().map(|l| floor_char_boundary(body, l.index()));
+            let at = off.map_or(tag, |o| src.point(o));
+            // Liquid ran before the YAML was read: a value with quotes or `: ` in it can
+            // break the YAML it lands in.
+            let from_liquid = off.is_some_and(|o| {
+                let line = body[..o].rfind('\n').map_or(0, |n| n + 1);
+                src.map.has_generated(line..o + 1)
+            });
+            let hint = if from_liquid {
+                LIQUID_IN_YAML_HINT
+            } else {
+                YAML_SHAPE_HINT
+            };
             let d = Diagnostic::error(
-                Span::new(src.file, at, at),
-                format!("invalid table YAML: {}", yaml_message(&e, first_line)),
+                at,
+                format!("invalid table YAML: {}", yaml_message(&e, src.line_of)),
             )
             .with_label("here")
             .with_related(tag, "in this table")
-            .with_hint(YAML_SHAPE_HINT);
+            .with_hint(hint);
             return refuse(diags, d);
         }
     };
@@ -269,13 +288,19 @@ impl Writer<'_, '_> {
         r
     }
 
-    fn header(&mut self, columns: &[Column]) -> Vec<Column> {
-        self.html
-            .push_str("<div class=\"table-wrap\">\n<table>\n<thead>\n<tr>");
+    fn header(&mut self, columns: &[Column], align: VerticalAlign) -> Vec<Column> {
+        self.html.push_str(match align {
+            VerticalAlign::Top => "<div class=\"table-wrap\">\n<table>\n<thead>\n<tr>",
+            VerticalAlign::Middle => {
+                "<div class=\"table-wrap\">\n<table class=\"cells-middle\">\n<thead>\n<tr>"
+            }
+            VerticalAlign::Bottom => {
+                "<div class=\"table-wrap\">\n<table class=\"cells-bottom\">\n<thead>\n<tr>"
+            }
+        });
         let mut out = Vec::with_capacity(columns.len());
         for c in columns {
-            let title = expand_lenient(self.ctx.site, Some(self.ctx.params), &c.title);
-            let r = self.inline(&title, 0, usize::MAX, &c.title, None);
+            let r = self.inline(&c.title, 0, usize::MAX, &c.title, None);
             let _ = write!(self.html, "<th scope=\"col\">{}</th>", r.html);
             out.push(Column {
                 title: r.text,
@@ -388,7 +413,7 @@ impl Writer<'_, '_> {
                 return empty();
             }
         };
-        let markdown = expand_lenient(self.ctx.site, Some(self.ctx.params), &raw);
+        let markdown = raw;
         let r = self.inline(
             &markdown,
             row_at,

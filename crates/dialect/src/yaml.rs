@@ -83,8 +83,8 @@ pub(crate) fn check_depth(yaml: &str) -> Result<(), TooDeep> {
 
 /// serde_yaml's message made true to the file: its trailing " at line L column C" dropped
 /// (the caller prints the position itself) and any other "line N" inside it (serde_yaml
-/// counts from the start of the YAML) moved to the file's own line numbers.
-pub(crate) fn yaml_message(e: &serde_yaml::Error, first_line: usize) -> String {
+/// counts from the start of the YAML) moved to the file's own line numbers by `line_of`.
+pub(crate) fn yaml_message(e: &serde_yaml::Error, line_of: &dyn Fn(usize) -> usize) -> String {
     let mut msg = e.to_string();
     if let Some(l) = e.location() {
         let suffix = format!(" at line {} column {}", l.line(), l.column());
@@ -99,7 +99,7 @@ pub(crate) fn yaml_message(e: &serde_yaml::Error, first_line: usize) -> String {
         rest = &rest[i + 5..];
         let digits = rest.chars().take_while(char::is_ascii_digit).count();
         match rest[..digits].parse::<usize>() {
-            Ok(n) => out.push_str(&(n + first_line - 1).to_string()),
+            Ok(n) => out.push_str(&line_of(n).to_string()),
             Err(_) => out.push_str(&rest[..digits]),
         }
         rest = &rest[digits..];

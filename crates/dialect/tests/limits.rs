@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use portolan_dialect::limits::*;
 use portolan_dialect::{
     render_page, Context, Diagnostic, IncludeError, IncludeResolver, Included, KeepLinks,
-    RenderedPage, Variables,
+    NoComponents, PageInfo, RenderedPage, SiteValues,
 };
 
 struct Files(HashMap<String, (usize, Arc<str>)>);
@@ -45,16 +45,22 @@ impl IncludeResolver for Files {
 /// second, and the inputs here would take minutes to hours without their limits.
 const BOUND: Duration = Duration::from_secs(60);
 
+const INFO: PageInfo<'static> = PageInfo {
+    url: "/limits/",
+    path: "limits.md",
+};
+
 fn render_with(body: &str, files: &Files) -> (Option<RenderedPage>, Vec<Diagnostic>) {
-    let site: Variables = serde_yaml::from_str("product: Kong Gateway\n").unwrap();
+    let site = SiteValues::new(&serde_yaml::from_str("product: Kong Gateway\n").unwrap());
     let ctx = Context {
         site: &site,
         includes: files,
         links: &KeepLinks,
+        components: &NoComponents,
     };
     let text = format!("---\ntitle: Limits\n---\n{body}");
     let t = Instant::now();
-    let r = render_page(ctx, 0, &text);
+    let r = render_page(ctx, 0, &text, INFO);
     assert!(t.elapsed() < BOUND, "took {:?}", t.elapsed());
     assert!(
         r.1.len() <= MAX_DIAGNOSTICS_PER_PAGE + 1,
@@ -184,18 +190,20 @@ fn pages_over_the_size_limit_are_refused() {
 fn deep_yaml_is_refused_before_libyaml_goes_quadratic() {
     let (_, d) = render_with("", &Files::new(&[]));
     assert!(errors(&d).is_empty());
-    let site = Variables::new();
+    let site = SiteValues::default();
     let files = Files::new(&[]);
     let ctx = Context {
         site: &site,
         includes: &files,
         links: &KeepLinks,
+        components: &NoComponents,
     };
     let t = Instant::now();
     let (_, d) = render_page(
         ctx,
         0,
         &format!("---\ntitle: T\nx: {}\n---\n", "[".repeat(500_000)),
+        INFO,
     );
     assert!(
         has_error(
@@ -209,6 +217,7 @@ fn deep_yaml_is_refused_before_libyaml_goes_quadratic() {
         ctx,
         0,
         &format!("---\ntitle: T\nx: {}\n---\n", "{a: ".repeat(200_000)),
+        INFO,
     );
     assert!(
         has_error(&d, "frontmatter nests more than"),
@@ -384,18 +393,20 @@ fn repeated_headings_get_ids_in_linear_time() {
 #[test]
 fn warnings_are_capped_without_hiding_errors() {
     let keys: String = (0..5000).map(|i| format!("unknown_{i}: x\n")).collect();
-    let site = Variables::new();
+    let site = SiteValues::default();
     let files = Files::new(&[]);
     let ctx = Context {
         site: &site,
         includes: &files,
         links: &KeepLinks,
+        components: &NoComponents,
     };
     let t = Instant::now();
     let (p, d) = render_page(
         ctx,
         0,
         &format!("---\ntitle: T\n{keys}---\nBody {{{{site.nope}}}}\n"),
+        INFO,
     );
     assert!(t.elapsed() < BOUND);
     assert!(p.is_some());

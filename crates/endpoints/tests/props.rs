@@ -123,7 +123,10 @@ proptest! {
         let errs = spec.expand(&inputs).unwrap_err();
         prop_assert_eq!(errs.len(), 1);
         prop_assert_eq!(errs[0].field, Input::ALL[field]);
-        if hostile.trim().chars().count() > 1 {
+        // A message may quote the one character it refuses, in backticks: a string of up
+        // to three characters can show up inside that quote by coincidence (`"` then a
+        // backtick), so only longer ones count as echoed.
+        if hostile.trim().chars().count() > 3 {
             prop_assert!(!errs[0].message.contains(hostile.trim()), "echoed: {}", errs[0].message);
         }
         prop_assert!(errs[0].message.len() < 300);

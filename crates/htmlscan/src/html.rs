@@ -151,6 +151,8 @@ mod tests {
             "<img src=\"data:image/png;base64,AA\">",
             "<a title='javascript:x' href=\"#on\">",
             "<p data-onx=1>",
+            "<b on>",
+            "<othernamespace before running it on Universal>",
             "</script>",
             "<!DOCTYPE html>",
             "<?xml version=\"1.0\"?>",
@@ -207,6 +209,7 @@ mod tests {
                 "a `vbscript:` URL in `action`",
             ),
             ("<iframe srcdoc=\"x\">", "a `<iframe>` element"),
+            ("<b onx>", "an `onx` event handler attribute"),
             (
                 "<div\nonclick=\"x\">",
                 "an `onclick` event handler attribute",

@@ -65,7 +65,10 @@ pub(crate) fn attribute_problem<'v>(
     decode: impl Fn(&'v str) -> Cow<'v, str>,
 ) -> Option<String> {
     let local = attr.rsplit(':').next().unwrap_or_default();
-    if attr.starts_with("on") || local.starts_with("on") {
+    // Every event handler is `on` and an event's name; `on` alone is none (prose that a
+    // browser reads as attributes after a stray `<` has it: "... on Universal").
+    let handler = |name: &str| name.len() > 2 && name.starts_with("on");
+    if handler(attr) || handler(local) {
         return Some(format!("an `{attr}` event handler attribute"));
     }
     let animation = local == "attributename";

@@ -164,7 +164,7 @@ fn edits_rebuild_errors_show_and_recover() {
         get(server.addr, "/guide/dialect/").0 == 500
     });
     let (_, _, body) = get(server.addr, "/guide/dialect/");
-    assert!(body.contains("content/guide/dialect.md:30:1"), "{body}");
+    assert!(body.contains("content/guide/dialect.md:30:3"), "{body}");
     assert!(body.contains("unknown site variable `site.produkt`"));
     assert!(
         body.contains("/__portolan/live.js"),

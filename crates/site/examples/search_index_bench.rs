@@ -76,6 +76,7 @@ fn main() {
                     text: sentence(45),
                 })
                 .collect(),
+            aliases: Vec::new(),
         })
         .collect();
     let text: usize = docs

@@ -3,20 +3,21 @@
 //! holds the sources and little else; the staging folder replaces the output only when
 //! the build is complete.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
-use portolan_dialect::Diagnostic;
+use portolan_dialect::{Diagnostic, RenderedPage};
 use rayon::prelude::*;
 
 use crate::context::Templates;
+use crate::links::Target;
 use crate::output::{self, OutFile};
 use crate::progress::{record_time, Ticker};
 use crate::publish::{site_files, sitemap_files};
 use crate::sources::Sources;
 use crate::CONTENT_DIR;
-use crate::{index, load, page, search, Failure, Options, PageSource, Report};
+use crate::{index, load, page, search, Failure, Options, PageSource, Report, Site};
 
 /// Builds the site: load, render, write atomically. On failure the previous output is left
 /// as it was.
@@ -35,6 +36,16 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         Err(sources) => return Err(failure(&sources, diags)),
     };
     timer("load", t);
+    // With --keep-going, a content file that cannot be published (one that cannot be read,
+    // a static file refused) is left out like a page with errors.
+    let mut files_left_out = Vec::new();
+    if opts.keep_going {
+        let (own, rest): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
+            .into_iter()
+            .partition(|d| d.is_error() && is_content_file_error(&loaded, d));
+        diags = rest;
+        files_left_out = own;
+    }
     let templates = match Templates::new(&loaded) {
         Ok(t) => t,
         Err(msg) => {
@@ -60,16 +71,17 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let trash = output::take_out_trash(&out);
 
     let t = Instant::now();
-    let ctx = portolan_dialect::Context {
-        site: &loaded.config.variables,
-        includes: &loaded.includes,
-        links: &loaded.links,
-    };
+    let ctx = loaded.dialect_context(&templates);
     let read: Vec<(Option<portolan_dialect::FrontMatter>, Vec<Diagnostic>)> = loaded
         .pages
         .par_iter()
         .map(|p| {
-            portolan_dialect::render_frontmatter(ctx, p.file, &loaded.sources.get(p.file).text)
+            portolan_dialect::render_frontmatter(
+                ctx,
+                p.file,
+                &loaded.sources.get(p.file).text,
+                p.info(),
+            )
         })
         .collect();
     let mut fronts = Vec::with_capacity(read.len());
@@ -77,62 +89,151 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         diags.extend(d);
         fronts.push(f);
     }
-    let known: Vec<(&PageSource, &portolan_dialect::FrontMatter)> = loaded
-        .pages
-        .iter()
-        .zip(&fronts)
-        .filter_map(|(p, f)| f.as_ref().map(|f| (p, f)))
-        .collect();
-    let index = index::SiteIndex::new(&loaded, &known, &mut diags);
-    timer("index", t);
-
+    timer("frontmatter", t);
+    let index_of = |failed: &HashSet<usize>,
+                    left_out: &HashMap<String, String>,
+                    diags: &mut Vec<Diagnostic>| {
+        let known: Vec<(&PageSource, &portolan_dialect::FrontMatter)> = loaded
+            .pages
+            .iter()
+            .zip(&fronts)
+            .enumerate()
+            .filter(|(i, _)| !failed.contains(i))
+            .filter_map(|(_, (p, f))| f.as_ref().map(|f| (p, f)))
+            .collect();
+        index::SiteIndex::new(&loaded, &known, left_out, diags)
+    };
+    let page_ctx = PageCtx {
+        site: &loaded,
+        templates: &templates,
+        staging: &staging,
+    };
     let t = Instant::now();
     let progress = Ticker::new(opts, "Building pages", loaded.pages.len());
-    let results: Vec<(Vec<Diagnostic>, bool, Option<search::SearchDoc>)> = loaded
-        .pages
-        .par_iter()
-        .zip(&fronts)
-        .map(|(src, front)| {
-            let (rendered, mut d) = portolan_dialect::render_page_with_frontmatter(
-                ctx,
-                src.file,
-                &loaded.sources.get(src.file).text,
-                front.as_ref(),
-            );
-            let mut written = false;
-            let doc = rendered
-                .as_ref()
-                .map(|r| search::doc_for(&format!("{}{}", loaded.config.base_url, src.url), r));
-            if let Some(rendered) = rendered {
-                match page::render(&loaded, &index, &templates, src, &rendered) {
-                    Ok(o) => match staging
-                        .write(&o.html_path, o.html.as_bytes())
-                        .and_then(|()| staging.write(&o.json_path, o.json.as_bytes()))
-                    {
-                        Ok(()) => written = true,
-                        Err(e) => d.push(Diagnostic::global(format!(
-                            "cannot write {}: {e}",
-                            o.html_path
-                        ))),
+    let (results, left_out) = if opts.keep_going {
+        // Every page rendered first, so the pages with errors are known, and left out of
+        // the nav, the index and the sitemap, before any page is written.
+        let rendered: Vec<(Option<RenderedPage>, Vec<Diagnostic>)> = loaded
+            .pages
+            .par_iter()
+            .zip(&fronts)
+            .map(|(src, front)| render_markdown(ctx, &loaded, src, front.as_ref()))
+            .collect();
+        let mut failed: HashSet<usize> = rendered
+            .iter()
+            .enumerate()
+            .filter(|(i, (r, d))| {
+                r.is_none() || fronts[*i].is_none() || d.iter().any(Diagnostic::is_error)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let titles: HashMap<String, String> = failed
+            .iter()
+            .map(|&i| {
+                let src = &loaded.pages[i];
+                let title = fronts[i].as_ref().map_or_else(
+                    || {
+                        loaded.config.label(
+                            src.url
+                                .trim_end_matches('/')
+                                .rsplit('/')
+                                .next()
+                                .unwrap_or(""),
+                        )
                     },
-                    Err(e) => d.push(e),
-                }
+                    crate::nav::nav_title,
+                );
+                (src.url.clone(), title)
+            })
+            .collect();
+        let mut index_diags = Vec::new();
+        let index = index_of(&failed, &titles, &mut index_diags);
+        // A breadcrumb to no page at all still fails its page.
+        for d in index_diags.iter().filter(|d| d.is_error()) {
+            if let Some(i) = d
+                .span
+                .and_then(|s| loaded.pages.iter().position(|p| p.file == s.file))
+            {
+                failed.insert(i);
             }
-            progress.tick();
-            (d, written, doc)
-        })
-        .collect();
+        }
+        timer("index", t);
+        let left_out_keys: HashSet<&str> = failed
+            .iter()
+            .map(|&i| loaded.pages[i].url.as_str())
+            .collect();
+        let mut per_page: Vec<Vec<Diagnostic>> = vec![Vec::new(); loaded.pages.len()];
+        for d in index_diags {
+            match d
+                .span
+                .and_then(|s| loaded.pages.iter().position(|p| p.file == s.file))
+            {
+                Some(i) => per_page[i].push(d),
+                None => diags.push(d),
+            }
+        }
+        let results: Vec<PageResult> = rendered
+            .into_par_iter()
+            .zip(per_page)
+            .enumerate()
+            .map(|(i, ((r, mut d), index_d))| {
+                d.extend(index_d);
+                let src = &loaded.pages[i];
+                let result = match r {
+                    Some(r) if !failed.contains(&i) => {
+                        d.extend(links_to_left_out(&loaded, &r, &left_out_keys));
+                        page_ctx.write(&index, src, &r, d)
+                    }
+                    _ => PageResult::left_out(d),
+                };
+                progress.tick();
+                result
+            })
+            .collect();
+        (results, failed)
+    } else {
+        let index = index_of(&HashSet::new(), &HashMap::new(), &mut diags);
+        timer("index", t);
+        let results: Vec<PageResult> = loaded
+            .pages
+            .par_iter()
+            .zip(&fronts)
+            .map(|(src, front)| {
+                let (rendered, d) = render_markdown(ctx, &loaded, src, front.as_ref());
+                let result = match rendered {
+                    Some(r) => page_ctx.write(&index, src, &r, d),
+                    None => PageResult::left_out(d),
+                };
+                progress.tick();
+                result
+            })
+            .collect();
+        (results, HashSet::new())
+    };
     let mut written = Vec::new();
     let mut docs = Vec::with_capacity(results.len());
-    for ((d, ok, doc), src) in results.into_iter().zip(&loaded.pages) {
-        diags.extend(d);
-        if ok {
+    let files_left = files_left_out
+        .iter()
+        .filter_map(|d| d.span.map(|s| s.file))
+        .collect::<HashSet<_>>()
+        .len();
+    let mut page_errors = files_left_out;
+    for (i, (r, src)) in results.into_iter().zip(&loaded.pages).enumerate() {
+        if left_out.contains(&i) || (opts.keep_going && !r.written) {
+            page_errors.extend(r.diags);
+            continue;
+        }
+        diags.extend(r.diags);
+        if r.written {
             written.push(src);
         }
-        docs.extend(doc);
+        docs.extend(r.doc);
     }
     timer("pages", t);
-    if diags.iter().any(Diagnostic::is_error) {
+    // A template that failed leaves its page out too.
+    let left_out_count = loaded.pages.len() - written.len();
+    if diags.iter().any(Diagnostic::is_error) || (!opts.keep_going && !page_errors.is_empty()) {
+        diags.extend(page_errors);
         return Err(failure(&loaded.sources, diags));
     }
 
@@ -169,9 +270,124 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
             loaded.sources.render(&diags)
         },
         warning_count: diags.len(),
+        left_out: left_out_count,
+        files_left_out: files_left,
+        errors: loaded.sources.render_list(&page_errors),
+        error_count: page_errors.iter().filter(|d| d.is_error()).count(),
         elapsed: started.elapsed(),
         out_dir: out,
     })
+}
+
+/// True for an error about one content file (not the settings, the theme or the data
+/// folder, which every page depends on).
+fn is_content_file_error(site: &Site, d: &Diagnostic) -> bool {
+    let Some(span) = d.span else { return false };
+    let path = &site.sources.get(span.file).path;
+    path.starts_with(&format!("{CONTENT_DIR}/"))
+        && !path.starts_with(&format!("{CONTENT_DIR}/{}/", crate::DATA_DIR))
+}
+
+/// One page's outcome: its diagnostics, whether it was written, its search document.
+struct PageResult {
+    diags: Vec<Diagnostic>,
+    written: bool,
+    doc: Option<search::SearchDoc>,
+}
+
+impl PageResult {
+    /// A page not written, for the errors in `diags`.
+    fn left_out(diags: Vec<Diagnostic>) -> Self {
+        PageResult {
+            diags,
+            written: false,
+            doc: None,
+        }
+    }
+}
+
+/// What writing a page needs.
+struct PageCtx<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    staging: &'a output::Staging,
+}
+
+impl PageCtx<'_> {
+    /// Templates `rendered` and writes it, unless it has errors (`diags` are its
+    /// diagnostics so far; templating still runs, to report its own errors too).
+    fn write(
+        &self,
+        index: &index::SiteIndex,
+        src: &PageSource,
+        rendered: &RenderedPage,
+        mut diags: Vec<Diagnostic>,
+    ) -> PageResult {
+        let doc = Some(search::doc_for(
+            &format!("{}{}", self.site.config.base_url, src.url),
+            rendered,
+        ));
+        let mut written = false;
+        let failed = diags.iter().any(Diagnostic::is_error);
+        match page::render(self.site, index, self.templates, src, rendered) {
+            Ok(_) if failed => {}
+            Ok(o) => match self
+                .staging
+                .write(&o.html_path, o.html.as_bytes())
+                .and_then(|()| self.staging.write(&o.json_path, o.json.as_bytes()))
+            {
+                Ok(()) => written = true,
+                Err(e) => diags.push(Diagnostic::global(format!(
+                    "cannot write {}: {e}",
+                    o.html_path
+                ))),
+            },
+            Err(e) => diags.push(e),
+        }
+        PageResult {
+            diags,
+            written,
+            doc,
+        }
+    }
+}
+
+/// A page's markdown rendered (its frontmatter read already, when it could be).
+fn render_markdown(
+    ctx: portolan_dialect::Context<'_>,
+    site: &Site,
+    src: &PageSource,
+    front: Option<&portolan_dialect::FrontMatter>,
+) -> (Option<RenderedPage>, Vec<Diagnostic>) {
+    portolan_dialect::render_page_with_frontmatter(
+        ctx,
+        src.file,
+        &site.sources.get(src.file).text,
+        src.info(),
+        front,
+    )
+}
+
+/// Warnings for the links of `page` to pages left out of the build (`--keep-going`).
+fn links_to_left_out(
+    site: &Site,
+    page: &RenderedPage,
+    left_out: &HashSet<&str>,
+) -> Vec<Diagnostic> {
+    page.links
+        .iter()
+        .filter_map(|l| match site.links.target(&l.url) {
+            Target::Page(key, _) if left_out.contains(key.as_str()) => Some(
+                Diagnostic::warning(
+                    l.span,
+                    format!("links to `{}`, which is left out of this build", l.url),
+                )
+                .with_label("its page has errors")
+                .with_hint("the link works again once that page builds"),
+            ),
+            _ => None,
+        })
+        .collect()
 }
 
 fn write_file(staging: &output::Staging, rel: &str, f: &OutFile) -> std::io::Result<()> {

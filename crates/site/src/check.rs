@@ -204,6 +204,25 @@ fn find(site: &Site, pages: &[(&PageSource, &RenderedPage)]) -> Found {
         .collect();
     let mut report = Found::default();
     for (src, page) in pages {
+        // Breadcrumbs to pages this site does not ship go upstream too (the build reports
+        // those that go nowhere).
+        for (n, crumb) in page.front.breadcrumbs.iter().enumerate() {
+            let url = crumb.url();
+            if let Target::Upstream(u) = site.links.target(&url) {
+                let span = page
+                    .front
+                    .spans
+                    .breadcrumbs
+                    .get(n)
+                    .copied()
+                    .unwrap_or_else(|| page.front.spans.key_or_start(src.file, "breadcrumbs"));
+                report.upstream.push(UpstreamLink {
+                    position: site.sources.position(span),
+                    written: url,
+                    target: u,
+                });
+            }
+        }
         for link in &page.links {
             let pos = site.sources.position(link.span);
             // A page that did not render has reported its own errors, and its ids are not

@@ -38,6 +38,25 @@ pub struct Config {
     /// The Content-Security-Policy every page declares (a `<meta>` tag); `""` for none.
     #[serde(default = "default_csp")]
     pub content_security_policy: String,
+    /// What an unknown `{{site.NAME}}` is: an error (the default: a typo is caught), or
+    /// empty with a warning, as Jekyll renders it.
+    #[serde(default)]
+    pub undefined_variables: UndefinedVariables,
+    /// The build's time as `site.time`, in Unix seconds; by default the
+    /// `SOURCE_DATE_EPOCH` environment variable, else now.
+    #[serde(default)]
+    pub time: Option<i64>,
+}
+
+/// What an unknown `{{site.NAME}}` renders as.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UndefinedVariables {
+    /// An error with a suggestion.
+    #[default]
+    Error,
+    /// Empty, with a warning.
+    Empty,
 }
 
 /// Scripts and styles only from the site's own files (no inline script), WebAssembly
@@ -68,6 +87,8 @@ impl Default for Config {
             url: None,
             minify: true,
             content_security_policy: default_csp(),
+            undefined_variables: UndefinedVariables::Error,
+            time: None,
         }
     }
 }
@@ -84,7 +105,7 @@ impl Config {
             };
             Diagnostic::error(Span::new(file, at, at), format!("invalid {CONFIG_FILE}: {msg}"))
                 .with_label("here")
-                .with_hint("keys: title, description, base_url, url, upstream_url, minify, content_security_policy, variables, labels")
+                .with_hint("keys: title, description, base_url, url, upstream_url, minify, content_security_policy, variables, labels, undefined_variables, time")
         })
         .map_err(|d| vec![d])?;
         // These reach every page's links: checked here, since no later pass sees them.
@@ -118,6 +139,25 @@ impl Config {
             c.variables.insert(title_key, c.title.clone().into());
         }
         Ok(c)
+    }
+
+    /// The build's time, Unix seconds: `time`, else `SOURCE_DATE_EPOCH`, else now.
+    pub fn build_time(&self) -> i64 {
+        self.time
+            .or_else(|| std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() as i64)
+            })
+    }
+
+    /// The `site` object pages see: the variables (and `title`), `site.time`; the data
+    /// folder is added by the loader.
+    pub fn site_values(&self) -> portolan_dialect::SiteValues {
+        portolan_dialect::SiteValues::new(&self.variables)
+            .undefined_is_empty(self.undefined_variables == UndefinedVariables::Empty)
+            .at_time(self.build_time())
     }
 
     /// The URL of the page with URL key `key` (e.g. `gateway/network/`), base path included.
@@ -233,6 +273,23 @@ mod tests {
         for bad in ["https://", "https:///x", "ftp://x", "https://a b", "//x"] {
             assert!(!is_web_origin(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn undefined_variables_and_the_time_are_settings() {
+        let c = Config::parse(
+            0,
+            "title: X\nundefined_variables: empty\ntime: 1700000000\n",
+        )
+        .unwrap();
+        assert_eq!(c.undefined_variables, UndefinedVariables::Empty);
+        assert_eq!(c.build_time(), 1_700_000_000);
+        assert_eq!(
+            Config::parse(0, "title: X\n").unwrap().undefined_variables,
+            UndefinedVariables::Error
+        );
+        let e = Config::parse(0, "title: X\nundefined_variables: ignore\n").unwrap_err();
+        assert!(e[0].message.contains("undefined_variables"), "{:?}", e);
     }
 
     #[test]

@@ -35,6 +35,8 @@ struct AssetUrls {
     calculator_css: String,
     calculator_js: String,
     search_js: String,
+    /// The tabs' script: loaded only on pages with tabs (see `page.components`).
+    tabs_js: String,
 }
 
 /// `page`: the page being rendered.
@@ -65,6 +67,37 @@ pub(crate) struct PageContext<'a> {
     /// (the 404 page), where the theme may load the calculator's stylesheet anyway.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) calculator: Option<bool>,
+    /// The components the page calls (`navtabs`, `new_in`...), sorted.
+    pub(crate) components: &'a [String],
+    /// A line under the title.
+    pub(crate) subtitle: &'a str,
+    /// Topic tags.
+    pub(crate) tags: &'a [String],
+    /// The edition the page needs (`enterprise`), with its display name.
+    pub(crate) tier: Option<Label<'a>>,
+    /// The feature is in beta, or a tech preview.
+    pub(crate) beta: bool,
+    pub(crate) tech_preview: bool,
+    /// The versions of each product the page applies to: `min_version`, `max_version`.
+    pub(crate) versions: Vec<VersionRange<'a>>,
+    /// "Next steps" links, rewritten like every link.
+    pub(crate) next_steps: Vec<ResourceLink<'a>>,
+    /// The plugins the page is about, each linked to its page (`/plugins/ID/`, here or
+    /// upstream).
+    pub(crate) plugins: Vec<ResourceLink<'a>>,
+    /// The API specifications the page is about, each linked to its reference
+    /// (`/api/ID/`).
+    pub(crate) api_specs: Vec<ResourceLink<'a>>,
+}
+
+/// The versions of one product a page applies to.
+#[derive(Serialize)]
+pub(crate) struct VersionRange<'a> {
+    pub(crate) product: Label<'a>,
+    /// The first version, e.g. `3.4`.
+    pub(crate) min: Option<&'a str>,
+    /// The last version.
+    pub(crate) max: Option<&'a str>,
 }
 
 /// A breadcrumb: a page above this one.
@@ -118,10 +151,12 @@ pub(crate) struct TemplateError {
     pub(crate) message: String,
 }
 
-/// The theme's templates, with what every page shows of the site serialized once.
+/// The theme's templates, with what every page shows of the site serialized once, and its
+/// components.
 pub(crate) struct Templates {
-    tera: tera::Tera,
+    tera: std::sync::Arc<tera::Tera>,
     base: tera::Context,
+    components: crate::components::ThemeComponents,
     /// The theme's own layouts: templates that extend another.
     layouts: Vec<String>,
     has_404: bool,
@@ -130,7 +165,9 @@ pub(crate) struct Templates {
 impl Templates {
     /// The theme of `site`, ready to render; an error names the template that does not parse.
     pub(crate) fn new(site: &Site) -> Result<Templates, String> {
-        let tera = site.theme.tera()?;
+        let mut tera = site.theme.tera()?;
+        crate::components::register(&mut tera, site);
+        let tera = std::sync::Arc::new(tera);
         let config = &site.config;
         let mut base = tera::Context::new();
         base.insert(
@@ -156,14 +193,23 @@ impl Templates {
                 calculator_css: url("calculator.css"),
                 calculator_js: url("calculator-loader.js"),
                 search_js: url("search.js"),
+                tabs_js: url("tabs.js"),
             },
         );
+        let components =
+            crate::components::ThemeComponents::new(&site.theme, tera.clone(), base.clone())?;
         Ok(Templates {
             tera,
             base,
+            components,
             layouts: site.theme.layouts().map(str::to_string).collect(),
             has_404: site.theme.has_template("404.html"),
         })
+    }
+
+    /// The theme's components, for the dialect.
+    pub(crate) fn components(&self) -> &crate::components::ThemeComponents {
+        &self.components
     }
 
     /// The layouts a page may name.
@@ -219,7 +265,12 @@ impl Templates {
         spec_json: &str,
     ) -> Result<String, TemplateError> {
         let mut ctx = self.base.clone();
-        ctx.insert("calculator", spec);
+        // Keys sorted, as a theme's `json_encode` has always written them (JSON maps keep
+        // the order they are built in, and a struct's is its fields').
+        let spec = serde_json::to_value(spec)
+            .map(sorted_keys)
+            .unwrap_or_default();
+        ctx.insert("calculator", &spec);
         ctx.insert("calculator_json", spec_json);
         self.render("calculator.html", &ctx)
     }
@@ -229,5 +280,25 @@ impl Templates {
             template: name.to_string(),
             message: error_chain(&e),
         })
+    }
+}
+
+/// `v` with every map's keys in sorted order.
+fn sorted_keys(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => {
+            let mut entries: Vec<(String, serde_json::Value)> = m.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sorted_keys(v)))
+                    .collect(),
+            )
+        }
+        serde_json::Value::Array(a) => {
+            serde_json::Value::Array(a.into_iter().map(sorted_keys).collect())
+        }
+        other => other,
     }
 }

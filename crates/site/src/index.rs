@@ -1,12 +1,12 @@
 //! What pages show of each other, resolved once all frontmatter is read: breadcrumb
-//! titles (a breadcrumb to no page is an error), the home page's sections, and the nav.
+//! titles (a breadcrumb to a page upstream links there; to no page at all, an error), the home page's sections, and the nav.
 
 use std::collections::HashMap;
 
-use portolan_dialect::{Diagnostic, FrontMatter};
+use portolan_dialect::{Breadcrumb, Diagnostic, FrontMatter};
 
 use crate::context::{Crumb, Section, SectionPage};
-use crate::links::url_key;
+use crate::links::{url_key, Target};
 use crate::nav::{nav_title, Nav};
 use crate::{PageSource, Site};
 
@@ -20,9 +20,12 @@ pub(crate) struct SiteIndex {
 }
 
 impl SiteIndex {
+    /// The index of `pages`. `left_out` are the pages a `--keep-going` build leaves out
+    /// (URL key → title): a breadcrumb to one is a warning, not an error.
     pub(crate) fn new(
         site: &Site,
         pages: &[(&PageSource, &FrontMatter)],
+        left_out: &HashMap<String, String>,
         diags: &mut Vec<Diagnostic>,
     ) -> SiteIndex {
         let titles: HashMap<&str, String> = pages
@@ -33,22 +36,46 @@ impl SiteIndex {
         for (src, page) in pages {
             let mut list = Vec::new();
             for (n, b) in page.breadcrumbs.iter().enumerate() {
-                match titles.get(url_key(b).as_str()) {
-                    Some(t) => list.push(Crumb {
-                        url: site.config.page_url(&url_key(b)),
+                let url = b.url();
+                let key = url_key(&url);
+                if let Some(t) = titles.get(key.as_str()) {
+                    list.push(Crumb {
+                        url: site.config.page_url(&key),
                         title: t.clone(),
-                    }),
-                    None => diags.push(
-                        Diagnostic::error(
-                            page.spans.breadcrumbs.get(n).copied().unwrap_or_else(|| {
-                                page.spans.key_or_start(src.file, "breadcrumbs")
-                            }),
-                            format!("breadcrumb `{b}` names no page of this site"),
+                    });
+                    continue;
+                }
+                let at = page
+                    .spans
+                    .breadcrumbs
+                    .get(n)
+                    .copied()
+                    .unwrap_or_else(|| page.spans.key_or_start(src.file, "breadcrumbs"));
+                if let Some(t) = left_out.get(&key) {
+                    diags.push(
+                        Diagnostic::warning(
+                            at,
+                            format!("breadcrumb `{url}` links to a page left out of this build"),
                         )
+                        .with_label("its page has errors")
+                        .with_hint("the link works again once that page builds"),
+                    );
+                    list.push(Crumb {
+                        url: site.config.page_url(&key),
+                        title: t.clone(),
+                    });
+                    continue;
+                }
+                match site.links.target(&url) {
+                    Target::Upstream(href) => list.push(Crumb {
+                        url: href,
+                        title: upstream_title(site, b, &key),
+                    }),
+                    _ => diags.push(
+                        Diagnostic::error(at, format!("breadcrumb `{url}` names no page of this site"))
                         .with_label("no page at this URL")
                         .with_hint(format!(
-                            "create content/{}index.md, or fix the URL",
-                            url_key(b)
+                            "create content/{key}index.md, fix the URL, or set `upstream_url` in portolan.yaml to link pages this site does not ship"
                         )),
                     ),
                 }
@@ -97,6 +124,18 @@ impl SiteIndex {
             crumbs,
             sections,
             nav: Nav::new(site, pages),
+        }
+    }
+}
+
+/// The title of a breadcrumb to a page upstream: the label an index entry carries, else the
+/// configured label of its last URL segment (`/gateway/entities/` shows "Entities").
+fn upstream_title(site: &Site, crumb: &Breadcrumb, key: &str) -> String {
+    match crumb.label() {
+        Some(l) => l.to_string(),
+        None => {
+            let last = key.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+            site.config.label(last)
         }
     }
 }

@@ -19,6 +19,7 @@
 mod build;
 mod calculator;
 pub mod check;
+mod components;
 pub mod config;
 mod context;
 mod index;
@@ -54,6 +55,8 @@ pub use theme::{Embedded, Theme};
 pub const CONTENT_DIR: &str = "content";
 /// Where includes live inside the content folder.
 pub const INCLUDES_DIR: &str = "_includes";
+/// Where data files live inside the content folder (Jekyll's `_data`): `site.data.*`.
+pub const DATA_DIR: &str = "_data";
 
 /// Reports progress: (phase, done, total). Called from many threads.
 pub type Progress = std::sync::Arc<dyn Fn(&'static str, usize, usize) + Send + Sync>;
@@ -78,6 +81,8 @@ pub struct Options {
     pub progress: Option<Progress>,
     /// Time spent in each phase of the last build, for `--verbose`.
     pub timings: Option<Timings>,
+    /// Leave out the pages that have errors and write the others (`--keep-going`).
+    pub keep_going: bool,
 }
 
 impl std::fmt::Debug for Options {
@@ -101,6 +106,7 @@ impl Options {
             minify: None,
             progress: None,
             timings: None,
+            keep_going: false,
         }
     }
 
@@ -151,6 +157,33 @@ pub struct Site {
     pub theme: Theme,
     /// What the site owns, for rewriting links.
     pub links: links::LinkMap,
+    /// The `site` object pages see: variables and the data folder.
+    pub values: portolan_dialect::SiteValues,
+}
+
+impl Site {
+    /// What every page of the site is rendered with.
+    pub(crate) fn dialect_context<'a>(
+        &'a self,
+        templates: &'a context::Templates,
+    ) -> portolan_dialect::Context<'a> {
+        portolan_dialect::Context {
+            site: &self.values,
+            includes: &self.includes,
+            links: &self.links,
+            components: templates.components(),
+        }
+    }
+}
+
+impl PageSource {
+    /// What the dialect is told of the page (`page.url`, `page.path`).
+    pub(crate) fn info(&self) -> portolan_dialect::PageInfo<'_> {
+        portolan_dialect::PageInfo {
+            url: &self.url,
+            path: &self.rel,
+        }
+    }
 }
 
 /// A build's outcome.
@@ -164,6 +197,16 @@ pub struct Report {
     pub warnings: String,
     /// Number of warnings.
     pub warning_count: usize,
+    /// Pages left out because they have errors (`--keep-going`; otherwise such a build
+    /// fails).
+    pub left_out: usize,
+    /// Other content files left out (`--keep-going`): static files that cannot be
+    /// published.
+    pub files_left_out: usize,
+    /// The errors (and warnings) of the pages left out, rendered.
+    pub errors: String,
+    /// Number of errors among them.
+    pub error_count: usize,
     /// Wall time.
     pub elapsed: Duration,
     /// Where the output went.
@@ -183,6 +226,23 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.rendered)
     }
+}
+
+/// The URL key of page `rel` with text `text`: its frontmatter's `permalink` when it has
+/// one, else the one its path gives (see [`url_for`]).
+pub fn page_url_key(rel: &str, text: &str) -> String {
+    match load::permalink_of(text) {
+        Some(p) => links::url_key(&p),
+        None => url_for(rel),
+    }
+}
+
+/// True when the file at `rel` (relative to content/) is a page: a markdown file outside
+/// `assets/`. Files under `content/assets/` are copied as they are, markdown too (Kong
+/// keeps raw changelogs there that pages embed), as Jekyll copies a file without
+/// frontmatter.
+pub fn is_page_path(rel: &str) -> bool {
+    rel.ends_with(".md") && !rel.starts_with("assets/")
 }
 
 /// `a/b.md` → `a/b/`; `a/index.md` → `a/`; `index.md` → ``.

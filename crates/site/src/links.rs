@@ -88,6 +88,14 @@ impl LinkMap {
         }
     }
 
+    /// `path` (site-absolute) on the upstream site, when one is configured: where the
+    /// upstream version of a page is, whether or not this site has it too.
+    pub fn upstream_of(&self, path: &str) -> Option<String> {
+        let up = self.upstream.as_ref()?;
+        let path = path.trim();
+        path.starts_with('/').then(|| format!("{up}{path}"))
+    }
+
     /// Classifies a link as written.
     pub fn target(&self, url: &str) -> Target {
         let url = url.trim();

@@ -9,8 +9,8 @@ use portolan_dialect::{Diagnostic, FileId, IncludeError, IncludeResolver, Includ
 use walkdir::WalkDir;
 
 use crate::sources::{self, Sources};
-use crate::{config, links, statics, url_for, Config, Options, PageSource, Site, Theme};
-use crate::{CONTENT_DIR, INCLUDES_DIR};
+use crate::{config, links, page_url_key, statics, Config, Options, PageSource, Site, Theme};
+use crate::{CONTENT_DIR, DATA_DIR, INCLUDES_DIR};
 
 /// Reads the site folder. Errors are collected, not returned at the first one. When the
 /// site cannot be read at all (no `content/`, no theme), the error holds the files read so
@@ -51,6 +51,8 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
         return Err(sources);
     }
     let includes_root = content.join(INCLUDES_DIR);
+    let data_root = content.join(DATA_DIR);
+    let mut data_files = Vec::new();
     let includes_canon = includes_root.canonicalize().ok();
     let mut pages = Vec::new();
     let mut statics = Vec::new();
@@ -129,14 +131,18 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
             }
             continue;
         }
+        if let Ok(data_rel) = path.strip_prefix(&data_root) {
+            data_files.push((display, path.to_path_buf(), data_rel.to_path_buf()));
+            continue;
+        }
         if rel.split('/').any(|c| c.starts_with('_')) {
             continue;
         }
-        if rel.ends_with(".md") {
+        if crate::is_page_path(&rel) {
             match sources::read_text(&mut sources, display, path) {
                 Ok(id) => pages.push(PageSource {
                     file: id,
-                    url: url_for(&rel),
+                    url: page_url_key(&rel, &sources.get(id).text),
                     rel,
                 }),
                 Err(d) => diags.push(d),
@@ -170,6 +176,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
         }
     };
     statics::refuse_generated_names(&mut sources, diags, &statics, &pages, &theme);
+    let values = read_data(&config, &mut sources, diags, &data_files);
     let mut loaded = Site {
         config,
         sources,
@@ -178,6 +185,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
         includes,
         theme,
         links: links::LinkMap::default(),
+        values,
     };
     loaded.links = links::LinkMap::new(&loaded);
     Ok(loaded)
@@ -186,6 +194,62 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
 fn symlink_target(content: &Path, path: &Path) -> std::io::Result<bool> {
     let target = path.canonicalize()?;
     Ok(target.starts_with(content.canonicalize()?))
+}
+
+/// The `site` object: the config's variables, then every data file under `content/_data/`
+/// (`.yml`, `.yaml`, `.json`) as `site.data.<folders>.<name>`.
+fn read_data(
+    config: &Config,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+    files: &[(String, std::path::PathBuf, std::path::PathBuf)],
+) -> portolan_dialect::SiteValues {
+    let mut values = config.site_values();
+    for (display, disk, rel) in files {
+        let name = rel.to_string_lossy().replace('\\', "/");
+        let (stem, json) = if let Some(s) = name.strip_suffix(".json") {
+            (s, true)
+        } else if let Some(s) = name
+            .strip_suffix(".yml")
+            .or_else(|| name.strip_suffix(".yaml"))
+        {
+            (s, false)
+        } else {
+            continue;
+        };
+        let path: Vec<String> = stem.split('/').map(str::to_string).collect();
+        match sources::read_text(sources, display.clone(), disk) {
+            Ok(id) => {
+                let text = sources.get(id).text.clone();
+                if let Err(d) = values.insert_data_file(&path, id, &text, json) {
+                    diags.push(d);
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    values
+}
+
+/// A page's `permalink:` (a top-level key of its frontmatter, read without parsing the
+/// YAML: the URL is needed before any page is rendered).
+pub(crate) fn permalink_of(text: &str) -> Option<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text
+        .strip_prefix("---")?
+        .trim_start_matches([' ', '\t', '\r'])
+        .strip_prefix('\n')?;
+    for line in rest.lines() {
+        let line = line.trim_end();
+        if line == "---" || line == "..." {
+            return None;
+        }
+        if let Some(v) = line.strip_prefix("permalink:") {
+            let v = v.trim().trim_matches(['"', '\'']).trim();
+            return (v.starts_with('/') && !v.contains(['{', '?', '#'])).then(|| v.to_string());
+        }
+    }
+    None
 }
 
 /// A path for messages: relative to `base`, `/`-separated.

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::calculator::calculator_html;
-use crate::context::{Label, PageContext, ResourceLink, TemplateError, Templates};
+use crate::context::{Label, PageContext, ResourceLink, TemplateError, Templates, VersionRange};
 use crate::index::SiteIndex;
 use crate::nav::nav_title;
 use crate::{PageSource, Site};
@@ -109,7 +109,8 @@ pub(crate) fn html_safe_json(s: String) -> String {
     out
 }
 
-/// Schema.org data for the page: its FAQs and its breadcrumbs.
+/// Schema.org data for the page: its FAQs and its breadcrumbs. Keys are written in
+/// alphabetical order (JSON maps keep the order they are written in).
 fn json_ld(page: &RenderedPage, crumbs: &[crate::context::Crumb], url: &str) -> String {
     let mut graph = Vec::new();
     if !page.faqs.is_empty() {
@@ -117,8 +118,8 @@ fn json_ld(page: &RenderedPage, crumbs: &[crate::context::Crumb], url: &str) -> 
             "@type": "FAQPage",
             "mainEntity": page.faqs.iter().map(|q| json!({
                 "@type": "Question",
-                "name": q.question_text,
                 "acceptedAnswer": {"@type": "Answer", "text": q.answer_html},
+                "name": q.question_text,
             })).collect::<Vec<_>>(),
         }));
     }
@@ -128,7 +129,7 @@ fn json_ld(page: &RenderedPage, crumbs: &[crate::context::Crumb], url: &str) -> 
             .map(|c| (c.title.clone(), c.url.clone()))
             .chain([(nav_title(&page.front), url.to_string())])
             .enumerate()
-            .map(|(i, (name, item))| json!({"@type": "ListItem", "position": i + 1, "name": name, "item": item}))
+            .map(|(i, (name, item))| json!({"@type": "ListItem", "item": item, "name": name, "position": i + 1}))
             .collect();
         graph.push(json!({"@type": "BreadcrumbList", "itemListElement": items}));
     }
@@ -217,6 +218,26 @@ pub(crate) fn render<'p>(
             })
             .collect(),
         calculator: Some(page.has_calculator),
+        components: &page.components,
+        subtitle: f.subtitle.as_deref().unwrap_or_default(),
+        tags: &f.tags,
+        tier: f.tier.as_deref().map(|id| Label {
+            id,
+            name: site.config.label(id),
+        }),
+        beta: f.beta,
+        tech_preview: f.tech_preview,
+        versions: version_ranges(site, f),
+        next_steps: f
+            .next_steps
+            .iter()
+            .map(|r| ResourceLink {
+                text: &r.text,
+                url: site.links.rewrite(&r.url).unwrap_or_else(|| r.url.clone()),
+            })
+            .collect(),
+        plugins: linked(site, &f.plugins, "/plugins/"),
+        api_specs: linked(site, &f.api_specs, "/api/"),
     };
     // Only the home page lists every page; elsewhere that would make the build quadratic.
     let sections = src.url.is_empty().then_some(index.sections.as_slice());
@@ -253,6 +274,36 @@ pub(crate) fn render<'p>(
         json_path: format!("{}index.json", src.url),
         json: script_json(&model),
     })
+}
+
+/// Ids linked to their pages under `prefix` (`/plugins/ID/`), rewritten like every link.
+fn linked<'p>(site: &Site, ids: &'p [String], prefix: &str) -> Vec<ResourceLink<'p>> {
+    ids.iter()
+        .map(|id| {
+            let url = format!("{prefix}{}/", id.trim_matches('/'));
+            ResourceLink {
+                text: id,
+                url: site.links.rewrite(&url).unwrap_or(url),
+            }
+        })
+        .collect()
+}
+
+/// Each product's `min_version` and `max_version`, by product.
+fn version_ranges<'p>(site: &Site, f: &'p FrontMatter) -> Vec<VersionRange<'p>> {
+    let products: std::collections::BTreeSet<&String> =
+        f.min_version.keys().chain(f.max_version.keys()).collect();
+    products
+        .into_iter()
+        .map(|id| VersionRange {
+            product: Label {
+                id,
+                name: site.config.label(id),
+            },
+            min: f.min_version.get(id).map(String::as_str),
+            max: f.max_version.get(id).map(String::as_str),
+        })
+        .collect()
 }
 
 /// A template that failed for a page: an error of no file (the theme is code, not content).

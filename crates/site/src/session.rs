@@ -23,7 +23,7 @@ use crate::load::display_rel;
 use crate::output::OutFile;
 use crate::progress::{record_time, Ticker};
 use crate::publish::{site_files, sitemap_files};
-use crate::{calculator, load, page, sources, url_for, Options, PageSource, Site, Sources};
+use crate::{calculator, load, page, sources, Options, PageSource, Site, Sources};
 use crate::{CONTENT_DIR, INCLUDES_DIR};
 
 /// What an update did.
@@ -157,19 +157,21 @@ impl Session {
     }
 
     fn render_markdown(&mut self, which: &[usize]) {
-        let Some(loaded) = &self.loaded else { return };
-        let ctx = portolan_dialect::Context {
-            site: &loaded.config.variables,
-            includes: &loaded.includes,
-            links: &loaded.links,
+        let (Some(loaded), Some(templates)) = (&self.loaded, &self.templates) else {
+            return;
         };
+        let ctx = loaded.dialect_context(templates);
         let progress = Ticker::new(&self.opts, "Rendering markdown", which.len());
         let results: Vec<(usize, Option<RenderedPage>, Vec<Diagnostic>)> = which
             .par_iter()
             .map(|&i| {
                 let p = &loaded.pages[i];
-                let (r, d) =
-                    portolan_dialect::render_page(ctx, p.file, &loaded.sources.get(p.file).text);
+                let (r, d) = portolan_dialect::render_page(
+                    ctx,
+                    p.file,
+                    &loaded.sources.get(p.file).text,
+                    p.info(),
+                );
                 progress.tick();
                 (i, r, d)
             })
@@ -208,7 +210,12 @@ impl Session {
         if all {
             // Titles, order, URLs or breadcrumbs changed: what pages show of each other.
             self.index_diags.clear();
-            self.index = Some(SiteIndex::new(loaded, &fronts, &mut self.index_diags));
+            self.index = Some(SiteIndex::new(
+                loaded,
+                &fronts,
+                &Default::default(),
+                &mut self.index_diags,
+            ));
             let pages: Vec<&PageSource> = rendered.iter().map(|(p, _)| *p).collect();
             self.outputs.extend(sitemap_files(loaded, &pages));
         }
@@ -331,7 +338,7 @@ impl Session {
                 .ok()?
                 .to_string_lossy()
                 .replace('\\', "/");
-            if rel.split('/').any(|c| c.starts_with('_')) || !name.ends_with(".md") {
+            if rel.split('/').any(|c| c.starts_with('_')) || !crate::is_page_path(&rel) {
                 return None; // static files and other folders: rare, reload
             }
             plan.push(Change::Page {
@@ -386,22 +393,24 @@ impl Session {
                     }
                 }
                 Change::Page { rel, path, exists } => {
-                    let url = url_for(&rel);
-                    let pos = loaded.pages.iter().position(|p| p.url == url);
+                    let pos = loaded.pages.iter().position(|p| p.rel == rel);
                     if exists {
                         let Some(text) = read(&path) else {
                             needs_reload = true;
                             continue;
                         };
+                        // The URL comes from the file's name or its `permalink`.
+                        let url = crate::page_url_key(&rel, &text);
+                        let taken = loaded.pages.iter().any(|p| p.url == url && p.rel != rel);
                         match pos {
-                            Some(i) if loaded.pages[i].rel == rel => {
+                            Some(i) if loaded.pages[i].url == url => {
                                 loaded.sources.replace(loaded.pages[i].file, text);
                                 dirty.insert(i);
                             }
-                            Some(_) => {
-                                // Two files now claim one URL: let a full load report it.
-                                needs_reload = true;
-                            }
+                            // A new permalink, or two files now claiming one URL: a full
+                            // load re-sorts the pages and reports a clash.
+                            Some(_) => needs_reload = true,
+                            None if taken => needs_reload = true,
                             None => {
                                 let file = loaded.sources.add(
                                     display_rel(&site_dir, &path),
@@ -427,7 +436,8 @@ impl Session {
                                 dirty.insert(at);
                             }
                         }
-                    } else if let Some(i) = pos.filter(|&i| loaded.pages[i].rel == rel) {
+                    } else if let Some(i) = pos {
+                        let url = loaded.pages[i].url.clone();
                         loaded.pages.remove(i);
                         self.states.remove(i);
                         self.template_diags.remove(i);
@@ -448,8 +458,16 @@ impl Session {
             return (self.states.len(), self.states.len());
         }
         if page_set_changed {
-            // Links elsewhere may now point at (or away from) these pages.
+            // Links elsewhere may now point at (or away from) these pages; the templates'
+            // `link` filter holds the map too.
             loaded.links = crate::links::LinkMap::new(loaded);
+            match Templates::new(loaded) {
+                Ok(t) => self.templates = Some(t),
+                Err(_) => {
+                    self.reload();
+                    return (self.states.len(), self.states.len());
+                }
+            }
             dirty.extend(0..self.states.len());
         }
         for (i, s) in self.states.iter().enumerate() {
@@ -470,8 +488,10 @@ impl Session {
         dirty.sort_unstable();
         self.render_markdown(&dirty);
         let before = self.nav_key;
-        self.finish(&dirty, false);
-        let templated = if self.nav_key != before {
+        // A page added or removed changes where breadcrumbs and links go (here or
+        // upstream) even when no rendered page's title did.
+        self.finish(&dirty, page_set_changed);
+        let templated = if page_set_changed || self.nav_key != before {
             self.states.len()
         } else {
             dirty.len()

@@ -78,6 +78,38 @@ impl Sources {
 
     /// Like [`Sources::render`], naming the job that failed in the summary (`build`, `check`).
     pub fn render_for(&self, diags: &[Diagnostic], job: &str) -> String {
+        let (mut out, sorted) = self.render_sorted(diags);
+        let errors = sorted.iter().filter(|d| d.is_error()).count();
+        let warnings = sorted.len() - errors;
+        if errors > 0 {
+            let files: std::collections::BTreeSet<_> = sorted
+                .iter()
+                .filter(|d| d.is_error())
+                .filter_map(|d| d.span)
+                .map(|s| s.file)
+                .collect();
+            out.push_str(&format!(
+                "error: {job} failed: {errors} error{} in {} file{}{}\n",
+                plural(errors),
+                files.len().max(1),
+                plural(files.len().max(1)),
+                if warnings > 0 {
+                    format!(", {warnings} warning{}", plural(warnings))
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        out
+    }
+
+    /// The diagnostics alone, sorted, without a summary line (a build that went on past
+    /// errors sums up itself).
+    pub fn render_list(&self, diags: &[Diagnostic]) -> String {
+        self.render_sorted(diags).0
+    }
+
+    fn render_sorted<'d>(&self, diags: &'d [Diagnostic]) -> (String, Vec<&'d Diagnostic>) {
         let mut simple = SimpleFiles::new();
         for f in &self.files {
             simple.add(f.path.as_str(), f.text.as_ref());
@@ -104,28 +136,7 @@ impl Sources {
             }
             out.push('\n');
         }
-        let errors = sorted.iter().filter(|d| d.is_error()).count();
-        let warnings = sorted.len() - errors;
-        if errors > 0 {
-            let files: std::collections::BTreeSet<_> = sorted
-                .iter()
-                .filter(|d| d.is_error())
-                .filter_map(|d| d.span)
-                .map(|s| s.file)
-                .collect();
-            out.push_str(&format!(
-                "error: {job} failed: {errors} error{} in {} file{}{}\n",
-                plural(errors),
-                files.len().max(1),
-                plural(files.len().max(1)),
-                if warnings > 0 {
-                    format!(", {warnings} warning{}", plural(warnings))
-                } else {
-                    String::new()
-                }
-            ));
-        }
-        out
+        (out, sorted)
     }
 
     fn clamp(&self, span: Span) -> std::ops::Range<usize> {

@@ -4,8 +4,8 @@
 //! A reader can open any published file on the site's origin, where no page's
 //! Content-Security-Policy applies, and hosts pick its content type by extension. So the
 //! extensions are an allow-list, every extension in a name counts (some hosts type
-//! `d.svg.tf` as SVG), a copied file may not start like markup (a host that sends no type
-//! lets the browser sniff it), and none may replace a file the build writes.
+//! `d.svg.tf` as SVG), a copied file that starts like markup is checked as the HTML a
+//! browser would sniff it as (a host that sends no type lets it), and none may replace a file the build writes.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -42,6 +42,8 @@ const COPIED: &[&str] = &[
     "xz", "zst", "7z", "whl", "deb", "rpm", "sh", "bash", "zsh", "ps1", "py", "rb", "go", "java",
     "kt", "c", "h", "cpp", "hpp", "cs", "lua", "pl", "proto", "sql", "graphql", "tf", "hcl",
     "diff", "patch", "pem", "crt", "pub", "asc", "sig", "sha256", "lock",
+    // text/markdown: only under content/assets/ (elsewhere a `.md` file is a page).
+    "md", "markdown",
 ];
 
 /// XML documents (a browser renders them, and runs script in them, when a host sends an
@@ -112,6 +114,17 @@ fn starts_with_markup(path: &Path) -> bool {
     rest.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
 }
 
+/// True when a file starts (after a byte order mark and blanks) with an XML declaration.
+fn starts_with_xml_declaration(path: &Path) -> bool {
+    let head = file_head(path, 1024);
+    let rest = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
+    let start = rest
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(rest.len());
+    rest[start..].len() >= 5 && rest[start..start + 5].eq_ignore_ascii_case(b"<?xml")
+}
+
 /// Up to `limit` bytes from the start of a file (none when it cannot be read: the copy
 /// reports that).
 fn file_head(path: &Path, limit: u64) -> Vec<u8> {
@@ -151,13 +164,23 @@ fn refuse_static(
     );
 }
 
+/// How a checked file is read: as XML (a drawing, a feed), or as the HTML a browser would
+/// sniff in a text file that starts like markup (a markdown file that opens with a comment).
+#[derive(Clone, Copy)]
+enum Scan {
+    Xml,
+    SniffedHtml,
+}
+
 /// Checks a drawing or XML file from content/ the way raw HTML in a page is checked (see
-/// [`portolan_htmlscan::unsafe_xml`]); returns its text when it is safe to publish.
+/// [`portolan_htmlscan::unsafe_xml`]), or a text file that starts like markup as HTML;
+/// returns its text when it is safe to publish.
 fn check_static(
     sources: &mut Sources,
     display: String,
     path: &Path,
     diags: &mut Vec<Diagnostic>,
+    scan: Scan,
 ) -> Option<Arc<str>> {
     let id = match sources::read_text(sources, display, path) {
         Ok(id) => id,
@@ -168,14 +191,21 @@ fn check_static(
     };
     let text = sources.get(id).text.clone();
     let mut safe = true;
-    for portolan_htmlscan::Finding { at, what } in portolan_htmlscan::unsafe_xml(&text) {
+    let findings = match scan {
+        Scan::Xml => portolan_htmlscan::unsafe_xml(&text),
+        Scan::SniffedHtml => portolan_htmlscan::unsafe_html(&text),
+    };
+    for portolan_htmlscan::Finding { at, what } in findings {
         safe = false;
         let end = ceil_char_boundary(&text, at + 1);
         push_limited(
             diags,
             Diagnostic::error(Span::new(id, at, end), format!("a file that can run script: {what}"))
                 .with_label("not allowed in content")
-                .with_hint("the site serves this file as it is, and a reader can open it on its own: a drawing may draw, not run script (no `<script>`, no `on...` attributes, no `javascript:` URLs)"),
+                .with_hint(match scan {
+                    Scan::Xml => "the site serves this file as it is, and a reader can open it on its own: a drawing may draw, not run script (no `<script>`, no `on...` attributes, no `javascript:` URLs)",
+                    Scan::SniffedHtml => "the file starts with `<`, so a browser given no content type reads it as a page: it may not hold script (no `<script>`, no `on...` attributes, no `javascript:` URLs)",
+                }),
         );
     }
     safe.then_some(text)
@@ -192,21 +222,22 @@ pub(crate) fn add(
     path: &Path,
 ) {
     match static_kind(&rel) {
-        StaticKind::Copied if starts_with_markup(path) => refuse_static(
-            sources,
-            diags,
-            &display,
-            path,
-            "starts with `<`: a host that sends no content type lets the browser read it as a page",
-            "a copied file may not start like markup; for a drawing use `.svg`, for text start it with something else",
-        ),
-        StaticKind::Copied => statics.push(StaticFile {
-            rel,
-            disk: path.to_path_buf(),
-            checked: None,
-        }),
-        StaticKind::Checked => {
-            if let Some(text) = check_static(sources, display, path, diags) {
+        // A host that sends no content type lets the browser sniff a file that starts with
+        // `<` as a page (or, with `<?xml`, as XML): such a text file is published only when
+        // it holds nothing that runs as HTML, and an XML declaration is refused outright.
+        StaticKind::Copied if starts_with_markup(path) => {
+            if starts_with_xml_declaration(path) {
+                refuse_static(
+                    sources,
+                    diags,
+                    &display,
+                    path,
+                    "starts with `<?xml`: a host that sends no content type lets the browser read it as XML",
+                    "for a drawing use `.svg`, for XML `.xml` (both are checked); for text start it with something else",
+                );
+            } else if let Some(text) =
+                check_static(sources, display, path, diags, Scan::SniffedHtml)
+            {
                 statics.push(StaticFile {
                     rel,
                     disk: path.to_path_buf(),
@@ -214,7 +245,23 @@ pub(crate) fn add(
                 });
             }
         }
-        StaticKind::Refused(what, hint) => refuse_static(sources, diags, &display, path, what, hint),
+        StaticKind::Copied => statics.push(StaticFile {
+            rel,
+            disk: path.to_path_buf(),
+            checked: None,
+        }),
+        StaticKind::Checked => {
+            if let Some(text) = check_static(sources, display, path, diags, Scan::Xml) {
+                statics.push(StaticFile {
+                    rel,
+                    disk: path.to_path_buf(),
+                    checked: Some(text),
+                });
+            }
+        }
+        StaticKind::Refused(what, hint) => {
+            refuse_static(sources, diags, &display, path, what, hint)
+        }
     }
 }
 

@@ -9,11 +9,21 @@ use walkdir::WalkDir;
 /// or `www/calculator.js`, bytes).
 pub type Embedded = &'static [(&'static str, &'static [u8])];
 
+/// The name of the component (or partial) in file `file`: `navtab.html` is `navtab`.
+pub(crate) fn component_name(file: &str) -> &str {
+    file.rsplit_once('.').map_or(file, |(stem, _)| stem)
+}
+
 /// Templates and assets.
 #[derive(Debug, Clone, Default)]
 pub struct Theme {
     /// (name, source), e.g. ("page.html", "...").
     pub templates: Vec<(String, String)>,
+    /// Components and their partials: (file name, source), e.g. ("navtab.html", "..."),
+    /// from `components/`: the built-in ones, then the site theme's, which add to them or
+    /// replace them. `NAME.html` writes HTML, `NAME.md` markdown; `_NAME.*` are partials
+    /// (macros and the like) that components import.
+    pub components: Vec<(String, String)>,
     /// (path under assets/, bytes), names fingerprinted with their content hash.
     pub assets: Vec<(String, Vec<u8>)>,
     /// Original asset name → fingerprinted name.
@@ -26,9 +36,15 @@ impl Theme {
         let mut theme = Theme::default();
         let theme_dir = site.join("theme");
         if theme_dir.join("templates").is_dir() {
+            // The site's templates replace the built-in ones; its components add to them.
+            theme.add_embedded(embedded, "theme/components/");
             theme.add_dir(&theme_dir, "")?;
         } else {
             theme.add_embedded(embedded, "theme/");
+            let components = theme_dir.join("components");
+            if components.is_dir() {
+                theme.add_dir(&components, "components")?;
+            }
         }
         let www = site.join("www");
         if www.is_dir() {
@@ -43,6 +59,7 @@ impl Theme {
             ));
         }
         theme.templates.sort();
+        theme.components.sort();
         theme.assets.sort();
         let (assets, names) = crate::publish::fingerprint(&theme.assets);
         theme.assets = assets;
@@ -51,7 +68,21 @@ impl Theme {
     }
 
     fn add(&mut self, rel: &str, bytes: Vec<u8>) -> Result<(), String> {
-        if let Some(name) = rel.strip_prefix("templates/") {
+        if let Some(name) = rel.strip_prefix("components/") {
+            let Some(stem) = name
+                .strip_suffix(".html")
+                .or_else(|| name.strip_suffix(".md"))
+                .filter(|n| !n.contains('/') && !n.is_empty())
+            else {
+                return Ok(());
+            };
+            let text = String::from_utf8(bytes)
+                .map_err(|_| format!("theme component {name} is not UTF-8"))?;
+            // One component per name, whichever its kind: the later (the site's) wins.
+            let same = |n: &str| component_name(n) == stem;
+            self.components.retain(|(n, _)| !same(n));
+            self.components.push((name.to_string(), text));
+        } else if let Some(name) = rel.strip_prefix("templates/") {
             let text = String::from_utf8(bytes)
                 .map_err(|_| format!("theme template {name} is not UTF-8"))?;
             self.templates.push((name.to_string(), text));
@@ -91,13 +122,10 @@ impl Theme {
 
     fn add_embedded(&mut self, embedded: Embedded, prefix: &str) {
         for (path, bytes) in embedded {
-            if let Some(rel) = path.strip_prefix(prefix) {
-                let rel = if prefix == "www/" {
-                    format!("www/{rel}")
-                } else {
-                    rel.to_string()
-                };
-                let _ = self.add(&rel, bytes.to_vec());
+            if path.starts_with(prefix) {
+                // Paths relative to the theme (or `www/...` for the bundle).
+                let rel = path.strip_prefix("theme/").unwrap_or(path);
+                let _ = self.add(rel, bytes.to_vec());
             }
         }
     }
@@ -109,8 +137,18 @@ impl Theme {
         // Tera's default also escapes `/`, which is safe but turns every URL into `&#x2F;`
         // soup; these five characters are all that HTML text and quoted attributes need.
         t.set_escape_fn(escape_html);
-        t.add_raw_templates(self.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-            .map_err(|e| format!("theme: {}", error_chain(&e)))?;
+        let components: Vec<(String, &str)> = self
+            .components
+            .iter()
+            .map(|(n, s)| (format!("components/{n}"), s.as_str()))
+            .collect();
+        t.add_raw_templates(
+            self.templates
+                .iter()
+                .map(|(n, s)| (n.as_str(), s.as_str()))
+                .chain(components.iter().map(|(n, s)| (n.as_str(), *s))),
+        )
+        .map_err(|e| format!("theme: {}", error_chain(&e)))?;
         Ok(t)
     }
 

@@ -137,7 +137,7 @@ pub(crate) fn render_body(
     diags: &mut Vec<Diagnostic>,
 ) -> Body {
     let mut r = Renderer::new(&ex.text, links, cells);
-    r.page(&ex.map, &ex.ials, &ex.table_texts);
+    r.page(&ex.map, &ex.ials, &ex.table_texts, &ex.reserved_ids);
     let html = r.run(diags);
     r.into_body(html)
 }

@@ -154,8 +154,12 @@ impl<'a> Renderer<'a> {
         map: &'a SourceMap,
         ials: &'a [PendingIal],
         tables: &'a [TableText],
+        reserved: &[String],
     ) {
         self.page = Some(PageInput { map, ials, tables });
+        for id in reserved {
+            self.ids.reserve(id);
+        }
     }
 
     pub(super) fn into_inline(self, html: String) -> Inline {
@@ -211,7 +215,7 @@ impl<'a> Renderer<'a> {
             self.place_tables(range.start);
             let attrs = self.attributes_for(&event, &range, diags);
             let event = self.filter_html(event, &range, diags);
-            self.collect_text(&event);
+            self.collect_text(&event, &range);
             if let Some(event) = self.transform(event, &range, attrs, diags) {
                 self.emit(event, attrs);
             }
@@ -360,9 +364,22 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Plain text for the open blocks, the heading and the link being read.
-    fn collect_text(&mut self, event: &Event<'_>) {
+    /// Plain text for the open blocks, the heading and the link being read. Text inside
+    /// HTML a component wrote (a `new_in` badge) is not part of a heading's name: its id
+    /// and its entry in the table of contents are the author's words.
+    fn collect_text(&mut self, event: &Event<'_>, range: &Range<usize>) {
         match event {
+            Event::Text(t)
+                if self.heading.is_some()
+                    && self
+                        .page
+                        .as_ref()
+                        .is_some_and(|p| p.map.is_checked_html(range.start)) =>
+            {
+                let heading = self.heading.take();
+                self.push_text(t);
+                self.heading = heading;
+            }
             Event::Text(t) => self.push_text(t),
             Event::Code(t) => {
                 self.push_text(t);

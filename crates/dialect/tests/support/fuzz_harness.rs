@@ -12,8 +12,99 @@
 use std::sync::Arc;
 
 use portolan_dialect::{
-    render_frontmatter, render_page, render_page_with_frontmatter, Context, Diagnostic,
-    IncludeError, IncludeResolver, Included, KeepLinks, Variables,
+    render_frontmatter, render_page, render_page_with_frontmatter, BodyKind, ComponentBody,
+    ComponentCall, ComponentError, ComponentOutput, Components, Context, Diagnostic, IncludeError,
+    IncludeResolver, Included, KeepLinks, OutputKind, PageInfo, SiteValues, BODY_MARKER,
+};
+
+/// Components of every kind, like a theme's: an inline badge, a wrapper with a markdown
+/// body, a YAML-bodied table, a text-bodied diagram, and one that tries to write script
+/// (which the dialect must refuse).
+pub struct TestComponents;
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+impl Components for TestComponents {
+    fn body(&self, name: &str) -> Option<BodyKind> {
+        match name {
+            "badge" | "evil" => Some(BodyKind::None),
+            "tabs" | "tab" => Some(BodyKind::Markdown),
+            "facts" => Some(BodyKind::Yaml),
+            "diagram" => Some(BodyKind::Text),
+            _ => None,
+        }
+    }
+
+    fn names(&self) -> Vec<String> {
+        ["badge", "evil", "tabs", "tab", "facts", "diagram"]
+            .map(String::from)
+            .to_vec()
+    }
+
+    fn render(&self, call: &ComponentCall<'_>) -> Result<ComponentOutput, ComponentError> {
+        let arg = call
+            .this
+            .args
+            .first()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        let html = |text: String| {
+            Ok(ComponentOutput {
+                text,
+                kind: OutputKind::Html,
+                warnings: Vec::new(),
+            })
+        };
+        match call.this.name.as_str() {
+            "badge" => html(format!("<span class=\"badge\">{}</span>", escape(&arg))),
+            "evil" => html("<img src=x onerror=alert(1)>".into()),
+            "tabs" => html(format!(
+                "<div class=\"tabs\" data-n=\"{}\">\n{BODY_MARKER}\n</div>",
+                call.children.len()
+            )),
+            "tab" => html(format!(
+                "<section id=\"{}\" data-title=\"{}\">\n{BODY_MARKER}\n</section>",
+                escape(&call.this.id),
+                escape(&arg)
+            )),
+            "facts" => match &call.body {
+                ComponentBody::Data(d) => Ok(ComponentOutput {
+                    text: format!("```json\n{}\n```", d),
+                    kind: OutputKind::Markdown,
+                    warnings: Vec::new(),
+                }),
+                _ => Err(ComponentError {
+                    message: "needs YAML".into(),
+                    hint: None,
+                }),
+            },
+            "diagram" => match &call.body {
+                ComponentBody::Text(t) => Ok(ComponentOutput {
+                    text: format!("````text\n{}\n````", t.replace("````", "")),
+                    kind: OutputKind::Markdown,
+                    warnings: vec!["diagrams are not drawn here".into()],
+                }),
+                _ => Err(ComponentError {
+                    message: "needs text".into(),
+                    hint: None,
+                }),
+            },
+            other => Err(ComponentError {
+                message: format!("no {other}"),
+                hint: None,
+            }),
+        }
+    }
+}
+
+const INFO: PageInfo<'static> = PageInfo {
+    url: "/fuzz/",
+    path: "fuzz.md",
 };
 
 /// The page's file id; includes are 1, 2, ...
@@ -63,9 +154,19 @@ impl IncludeResolver for Includes {
     }
 }
 
-/// The site variables the fuzzed pages can use.
-pub fn variables() -> Variables {
-    serde_yaml::from_str("product: Kong Gateway\nnum: 3\nflag: true\nempty: null\nnested:\n  name: Nested\n  deeper:\n    x: y\nlist: [a, b]\n").unwrap()
+/// The site variables and data the fuzzed pages can use.
+pub fn variables() -> SiteValues {
+    let vars = serde_yaml::from_str("product: Kong Gateway\nnum: 3\nflag: true\nempty: null\nnested:\n  name: Nested\n  deeper:\n    x: y\nlist: [a, b]\n").unwrap();
+    let mut site = SiteValues::new(&vars).at_time(1_700_000_000);
+    let releases: serde_yaml::Value = serde_yaml::from_str(
+        "- {release: '3.4', label: lts}\n- {release: '3.10'}\n- {release: '3.11', latest: true}\n",
+    )
+    .unwrap();
+    site.insert_data(
+        &["products".into(), "gateway".into(), "releases".into()],
+        &releases,
+    );
+    site
 }
 
 fn check_spans(diags: &[Diagnostic], includes: &Includes, page: &str) {
@@ -141,8 +242,9 @@ pub fn render(page: &str, include: &str) {
         site: &site,
         includes: &includes,
         links: &KeepLinks,
+        components: &TestComponents,
     };
-    let (whole, diags) = render_page(ctx, PAGE, page);
+    let (whole, diags) = render_page(ctx, PAGE, page, INFO);
     check_spans(&diags, &includes, page);
     if let Some(p) = whole
         .as_ref()
@@ -150,10 +252,11 @@ pub fn render(page: &str, include: &str) {
     {
         check_no_live_script(p);
     }
-    let (front, fdiags) = render_frontmatter(ctx, PAGE, page);
+    let (front, fdiags) = render_frontmatter(ctx, PAGE, page, INFO);
     check_spans(&fdiags, &includes, page);
     if front.is_some() {
-        let (streamed, sdiags) = render_page_with_frontmatter(ctx, PAGE, page, front.as_ref());
+        let (streamed, sdiags) =
+            render_page_with_frontmatter(ctx, PAGE, page, INFO, front.as_ref());
         check_spans(&sdiags, &includes, page);
         // Both ways agree on whether the page fails; a page with errors is never written,
         // and expansion stops early once its diagnostics are full, so only pages without
@@ -186,8 +289,9 @@ pub fn frontmatter(data: &[u8]) {
         site: &site,
         includes: &includes,
         links: &KeepLinks,
+        components: &TestComponents,
     };
-    let (front, diags) = render_frontmatter(ctx, PAGE, text);
+    let (front, diags) = render_frontmatter(ctx, PAGE, text, INFO);
     check_spans(&diags, &includes, text);
     if let Some(f) = front {
         let spans = &f.spans;

@@ -54,6 +54,9 @@ pub struct SearchDoc {
     pub title: String,
     /// The intro first, then one per h2/h3, then one per FAQ (the page model's).
     pub sections: Vec<SectionText>,
+    /// Other names the page is found by (frontmatter `search_aliases`), weighed as its
+    /// title is; not shown.
+    pub aliases: Vec<String>,
 }
 
 /// The search document of a rendered page: its title and its text by section.
@@ -67,6 +70,7 @@ pub fn doc_for(url: &str, page: &RenderedPage) -> SearchDoc {
             .collect::<Vec<_>>()
             .join(" "),
         sections: page.sections.clone(),
+        aliases: page.front.search_aliases.clone(),
     }
 }
 
@@ -104,7 +108,10 @@ fn part(docs: &[SearchDoc], first: usize) -> Vec<Part> {
     let mut parts: Vec<Part> = (0..BUCKETS).map(|_| Part::default()).collect();
     let mut w: KeyMap<'_, u32> = KeyMap::with_capacity_and_hasher(512, Default::default());
     for (i, doc) in docs.iter().enumerate() {
-        for t in terms(&doc.title) {
+        for t in std::iter::once(&doc.title)
+            .chain(&doc.aliases)
+            .flat_map(|s| terms(s))
+        {
             *w.entry(key(t)).or_default() += TITLE_BOOST;
         }
         for s in &doc.sections {
@@ -173,11 +180,11 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         version.add(h);
     }
     let meta = serde_json::json!({
+        "chunk": DOCS_PER_CHUNK,
+        "docs": docs.len(),
+        "shards": names,
         "v": FORMAT,
         "version": format!("{:016x}", version.finish()),
-        "docs": docs.len(),
-        "chunk": DOCS_PER_CHUNK,
-        "shards": names,
     });
     files.push((
         "search/meta.json".to_string(),
@@ -298,6 +305,7 @@ mod tests {
                     text: t.to_string(),
                 })
                 .collect(),
+            aliases: Vec::new(),
         }
     }
 
@@ -565,6 +573,16 @@ mod tests {
     }
 
     #[test]
+    fn aliases_find_a_page_as_its_title_does() {
+        let mut d = doc("/a/", "Vaults", &[("", "", "Store secrets.")]);
+        d.aliases = vec!["secret manager".into()];
+        let ix = read(&build_index(&[d]));
+        assert_eq!(ix.shards["se"]["secret"], [(0, TITLE_BOOST)]);
+        assert_eq!(ix.shards["st"]["store"], [(0, 1)]);
+        assert_eq!(ix.shards["ma"]["manager"], [(0, TITLE_BOOST)]);
+    }
+
+    #[test]
     fn ranking_title_then_heading_then_frequency() {
         let ix = read(&build_index(&docs()));
         let ids: Vec<u32> = search(&ix, "kong ").into_iter().map(|r| r.0).collect();
@@ -679,13 +697,18 @@ mod tests {
                 })
             }
         }
-        let vars = portolan_dialect::Variables::new();
+        let site = portolan_dialect::SiteValues::new(&portolan_dialect::Variables::new());
         let ctx = portolan_dialect::Context {
-            site: &vars,
+            site: &site,
             includes: &NoIncludes,
             links: &portolan_dialect::KeepLinks,
+            components: &portolan_dialect::NoComponents,
         };
-        let (page, diags) = portolan_dialect::render_page(ctx, 0, md);
+        let info = portolan_dialect::PageInfo {
+            url: "",
+            path: "index.md",
+        };
+        let (page, diags) = portolan_dialect::render_page(ctx, 0, md, info);
         assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
         page.expect("page")
     }

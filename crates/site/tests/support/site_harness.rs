@@ -111,7 +111,7 @@ fn block(c: &mut Choices<'_>) -> Vec<u8> {
     let word = WORDS[c.below(WORDS.len())];
     let page = url_of(PAGES[c.below(PAGES.len())]);
     let anchor = ["ports", "gateway", "faq", "row-1", "missing", ""][c.below(6)];
-    let s = match c.below(18) {
+    let s = match c.below(24) {
         0 => format!("## {word}\n\nText about {word}.\n"),
         1 => format!("### {word} {{#{anchor}}}\n"),
         2 => format!("See [{word}]({page}#{anchor}) and [up]({page}).\n"),
@@ -129,6 +129,13 @@ fn block(c: &mut Choices<'_>) -> Vec<u8> {
         14 => "{% raw %}{{ literal }}{% endraw %}\n".into(),
         15 => "{% unclosed\n".into(),
         16 => "| A | B |\n|---|---|\n| 1 | 2 |\n".into(),
+        // The default theme's components and Liquid over the data folder.
+        17 => format!("{{% navtabs \"g\" %}}\n{{% navtab \"{word} {{{{site.product}}}}\" %}}\n### In a tab {{#{anchor}}}\n{{% endnavtab %}}\n{{% navtab \"Other\" %}}\nText.\n{{% endnavtab %}}\n{{% endnavtabs %}}\n"),
+        18 => format!("{word} {{% new_in 3.{} %}} here.\n", c.byte()),
+        19 => "{% for x in site.data.items %}{% if forloop.first %}First: {% endif %}{{ x.name | upcase }} {% endfor %}\n".into(),
+        20 => "{% konnect_api_request %}\nurl: /v1/x\nmethod: POST\nbody:\n  name: {{ site.product }}\n{% endkonnect_api_request %}\n".into(),
+        21 => "{% entity_example %}\ntype: plugin\ndata:\n  name: rate-limiting\n  route: r\n  config:\n    minute: 5\n{% endentity_example %}\n".into(),
+        22 => format!("{{% navtab \"{word}\" %}}\nnever closed\n"),
         _ => return c.raw(64),
     };
     s.into_bytes()
@@ -142,6 +149,11 @@ fn page_text(c: &mut Choices<'_>) -> Vec<u8> {
         1 => format!("---\ntitle: [{title}\n---\n").into_bytes(),
         2 => b"---\ntitle: Bad \xff byte\n---\n".to_vec(),
         3 => format!("---\ntitle: {title}\nlayout: nowhere\n---\n").into_bytes(),
+        4 => format!(
+            "---\ntitle: {title}\npermalink: /moved/{}/\n---\n",
+            c.below(3)
+        )
+        .into_bytes(),
         _ => {
             let crumb = url_of(PAGES[c.below(PAGES.len())]);
             let faq = if c.below(2) == 0 {
@@ -157,6 +169,15 @@ fn page_text(c: &mut Choices<'_>) -> Vec<u8> {
         text.push(b'\n');
     }
     text
+}
+
+/// The data folder's one file: a list, broken YAML now and then.
+fn data_text(c: &mut Choices<'_>) -> &'static [u8] {
+    [
+        &b"- name: alpha\n- name: beta\n"[..],
+        b"- name: [broken\n",
+        b"[]\n",
+    ][c.below(3)]
 }
 
 fn include_text(c: &mut Choices<'_>) -> Vec<u8> {
@@ -264,6 +285,8 @@ pub fn site(data: &[u8]) {
     for inc in INCLUDES.iter().take(c.below(INCLUDES.len() + 1)) {
         write(&content.join("_includes").join(inc), &include_text(&mut c));
     }
+    let data = content.join("_data/items.yml");
+    write(&data, data_text(&mut c));
     let out = tmp.path().join("out");
     let opts = Options {
         out_dir: Some(out.clone()),
@@ -300,6 +323,7 @@ pub fn site(data: &[u8]) {
                     }
                 }
                 4 => changed.push(write(&include, &include_text(&mut c))),
+                5 if c.below(3) == 0 => changed.push(write(&data, data_text(&mut c))),
                 _ => {
                     let _ = std::fs::remove_file(&include);
                     changed.push(include);
