@@ -233,28 +233,19 @@ impl Components for ThemeComponents {
 pub(crate) fn register(tera: &mut tera::Tera, site: &crate::Site) {
     let links = &site.links;
     let values = &site.values;
-    let l = links.clone();
-    tera.register_filter(
-        "markdown",
-        move |v: &tera::Value, _: &HashMap<String, tera::Value>| {
-            Ok(tera::Value::String(portolan_dialect::markdown_to_html(
-                &text_of(v),
-                &l,
-                false,
-            )))
-        },
-    );
-    let l = links.clone();
-    tera.register_filter(
-        "markdown_inline",
-        move |v: &tera::Value, _: &HashMap<String, tera::Value>| {
-            Ok(tera::Value::String(portolan_dialect::markdown_to_html(
-                &text_of(v),
-                &l,
-                true,
-            )))
-        },
-    );
+    for (name, inline) in [("markdown", false), ("markdown_inline", true)] {
+        let l = links.clone();
+        tera.register_filter(
+            name,
+            move |v: &tera::Value, _: &HashMap<String, tera::Value>| {
+                Ok(tera::Value::String(portolan_dialect::markdown_to_html(
+                    &text_of(v),
+                    &l,
+                    inline,
+                )))
+            },
+        );
+    }
     let l = links.clone();
     tera.register_filter(
         "link",
