@@ -425,8 +425,12 @@ pub(crate) fn parse(
         );
     }
     // From the parsed value (no second parse); only a failure parses again, for the position.
-    let typed = serde_yaml::from_value::<FrontMatter>(serde_yaml::Value::Mapping(map.clone()))
-        .or_else(|_| serde_yaml::from_str::<FrontMatter>(yaml));
+    let value = serde_yaml::Value::Mapping(map);
+    let typed = FrontMatter::deserialize(&value).or_else(|_| serde_yaml::from_str(yaml));
+    let map = match value {
+        serde_yaml::Value::Mapping(m) => m,
+        _ => serde_yaml::Mapping::new(),
+    };
     let mut front: FrontMatter = match typed {
         Ok(f) => f,
         Err(e) => {

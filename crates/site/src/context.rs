@@ -67,6 +67,10 @@ pub(crate) struct PageContext<'a> {
     /// (the 404 page), where the theme may load the calculator's stylesheet anyway.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) calculator: Option<bool>,
+    /// The page shows tabs (any component's: they share the tab list's class), so the theme
+    /// loads their script. A flag, not a test of `content` in the template: Tera escapes a
+    /// whole string to test it for truth, which is a copy of the page per page.
+    pub(crate) tabs: bool,
     /// The components the page calls (`navtabs`, `new_in`...), sorted.
     pub(crate) components: &'a [String],
     /// A line under the title.
@@ -230,7 +234,10 @@ impl Templates {
         if let Some(s) = sections {
             ctx.insert("sections", s);
         }
-        ctx.insert("nav_html", &self.nav(&nav.items)?);
+        let nav_html = self.nav(&nav.items)?;
+        // `has_nav` for templates to test, not `nav_html`: Tera escapes a string to test it.
+        ctx.insert("has_nav", &!nav_html.trim().is_empty());
+        ctx.insert("nav_html", &nav_html);
         ctx.insert("prev", &nav.prev);
         ctx.insert("next", &nav.next);
         self.render(&format!("{layout}.html"), &ctx)

@@ -155,6 +155,10 @@ fn content(
 }
 
 /// Renders a page with the theme: its HTML and its model.
+/// What every tab list's element carries, whichever component drew it (`navtabs`, `tabs`):
+/// a page with one loads the tabs' script.
+const TAB_LIST: &str = "class=\"tabs-list\"";
+
 pub(crate) fn render<'p>(
     site: &Site,
     index: &SiteIndex,
@@ -190,6 +194,7 @@ pub(crate) fn render<'p>(
             })
             .collect()
     };
+    let html = content(templates, src, page)?;
     let context = PageContext {
         json_ld: json_ld(page, crumbs, &url),
         url: url.clone(),
@@ -207,7 +212,8 @@ pub(crate) fn render<'p>(
             .iter()
             .filter(|h| (2..=3).contains(&h.level))
             .collect(),
-        content: content(templates, src, page)?,
+        tabs: html.contains(TAB_LIST),
+        content: html,
         faqs: &page.faqs,
         related_resources: f
             .related_resources

@@ -43,11 +43,26 @@ use crate::{Components, IncludeResolver, LinkRewriter, CALCULATOR_MARKER};
 /// What a page is rendered with.
 pub(crate) struct Env<'a> {
     pub(crate) site: &'a SiteValues,
-    pub(crate) page: Value,
-    pub(crate) page_json: serde_json::Value,
+    /// The page's frontmatter (with `url` and `path`), as written.
+    pub(crate) page_yaml: &'a serde_yaml::Mapping,
+    /// `page` as Liquid sees it and as components receive it, converted on first use: most
+    /// frontmatter values, and many pages, never look at `page`.
+    pub(crate) page: std::cell::OnceCell<Value>,
+    pub(crate) page_json: std::cell::OnceCell<serde_json::Value>,
     pub(crate) includes: &'a dyn IncludeResolver,
     pub(crate) links: &'a dyn LinkRewriter,
     pub(crate) components: &'a dyn Components,
+}
+
+impl Env<'_> {
+    pub(crate) fn page(&self) -> &Value {
+        self.page
+            .get_or_init(|| Value::from_yaml_mapping(self.page_yaml))
+    }
+
+    pub(crate) fn page_json(&self) -> &serde_json::Value {
+        self.page_json.get_or_init(|| self.page().to_json())
+    }
 }
 
 /// What rendering gathered besides the text.
@@ -390,7 +405,7 @@ impl<'a, 'd> Renderer<'a, 'd> {
     ) -> Value {
         let mut v = match root {
             "site" => Value::Map(self.env.site.value.clone()),
-            "page" => self.env.page.clone(),
+            "page" => self.env.page().clone(),
             _ => self.lookup(root).cloned().unwrap_or_default(),
         };
         for (n, seg) in segments.iter().enumerate() {
@@ -949,7 +964,7 @@ impl<'a, 'd> Renderer<'a, 'd> {
             body,
             parent: parent.as_ref(),
             children: &children,
-            page: &self.env.page_json,
+            page: self.env.page_json(),
         };
         let out = match self.env.components.render(&call) {
             Ok(o) => o,

@@ -62,7 +62,7 @@ impl Default for SiteValues {
 impl SiteValues {
     /// The site's variables.
     pub fn new(variables: &serde_yaml::Mapping) -> SiteValues {
-        let value = match Value::from_yaml(&serde_yaml::Value::Mapping(variables.clone())) {
+        let value = match Value::from_yaml_mapping(variables) {
             Value::Map(m) => m,
             _ => Arc::new(Map::new()),
         };
@@ -210,11 +210,11 @@ pub(crate) struct PageEnv<'a> {
 }
 
 fn env<'a>(p: &PageEnv<'a>) -> Env<'a> {
-    let page = Value::from_yaml(&serde_yaml::Value::Mapping(p.page.clone()));
     Env {
         site: p.site,
-        page_json: page.to_json(),
-        page,
+        page_yaml: p.page,
+        page: Default::default(),
+        page_json: Default::default(),
         includes: p.includes,
         links: p.links,
         components: p.components,

@@ -248,31 +248,34 @@ impl Value {
             serde_yaml::Value::Sequence(items) => {
                 Value::array(items.iter().map(Value::from_yaml).collect())
             }
-            serde_yaml::Value::Mapping(m) => {
-                let mut map = Map::with_capacity(m.len());
-                for (k, v) in m {
-                    if k.as_str() == Some("<<") {
-                        // A merge key: the merged maps' entries, unless written here.
-                        let merged: Vec<&serde_yaml::Value> = match v {
-                            serde_yaml::Value::Sequence(s) => s.iter().collect(),
-                            other => vec![other],
-                        };
-                        for m2 in merged.into_iter().filter_map(serde_yaml::Value::as_mapping) {
-                            for (k2, v2) in m2 {
-                                let key: Arc<str> = yaml_key(k2).into();
-                                if !m.contains_key(k2) && !map.contains_key(&key) {
-                                    map.insert(key, Value::from_yaml(v2));
-                                }
-                            }
-                        }
-                        continue;
-                    }
-                    map.insert(yaml_key(k).into(), Value::from_yaml(v));
-                }
-                Value::Map(Arc::new(map))
-            }
+            serde_yaml::Value::Mapping(m) => Value::from_yaml_mapping(m),
             serde_yaml::Value::Tagged(t) => Value::from_yaml(&t.value),
         }
+    }
+
+    /// [`Value::from_yaml`] of a mapping, without wrapping (and copying) it first.
+    pub(crate) fn from_yaml_mapping(m: &serde_yaml::Mapping) -> Value {
+        let mut map = Map::with_capacity(m.len());
+        for (k, v) in m {
+            if k.as_str() == Some("<<") {
+                // A merge key: the merged maps' entries, unless written here.
+                let merged: Vec<&serde_yaml::Value> = match v {
+                    serde_yaml::Value::Sequence(s) => s.iter().collect(),
+                    other => vec![other],
+                };
+                for m2 in merged.into_iter().filter_map(serde_yaml::Value::as_mapping) {
+                    for (k2, v2) in m2 {
+                        let key: Arc<str> = yaml_key(k2).into();
+                        if !m.contains_key(k2) && !map.contains_key(&key) {
+                            map.insert(key, Value::from_yaml(v2));
+                        }
+                    }
+                }
+                continue;
+            }
+            map.insert(yaml_key(k).into(), Value::from_yaml(v));
+        }
+        Value::Map(Arc::new(map))
     }
 
     /// The value from JSON (data files).
