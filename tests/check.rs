@@ -33,7 +33,7 @@ fn planted_broken_links_and_anchors_are_reported() {
     insta::assert_snapshot!("check_broken", stderr);
 }
 
-/// A page whose frontmatter cannot be read has no model, so its anchors are unknown: a
+/// A page whose frontmatter cannot be read (or that has no title) has no model, so its anchors are unknown: a
 /// link to one of them from another page is not checked (once, this panicked), and the
 /// broken page's own error is what `check` reports.
 #[test]
@@ -58,7 +58,7 @@ fn links_into_a_page_that_failed_are_not_a_panic() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("content/b.md:1:1") && stderr.contains("page has no frontmatter"),
+        stderr.contains("content/b.md:1:1") && stderr.contains("page has no title"),
         "{stderr}"
     );
     assert!(stderr.contains("0 broken links or anchors"), "{stderr}");

@@ -33,7 +33,7 @@ pub(crate) fn check_marker(
         .chain(faq_html.iter().copied())
         .map(|h| h.matches(CALCULATOR_MARKER).count())
         .sum::<usize>();
-    if markers > usize::from(expanded.has_calculator) {
+    if markers > usize::from(expanded.gathered.has_calculator) {
         let (at, len) = match text.find(CALCULATOR_MARKER) {
             Some(at) => (at, CALCULATOR_MARKER.len()),
             None => text
@@ -48,10 +48,10 @@ pub(crate) fn check_marker(
                 .with_hint("place the calculator with `{% hostname_calculator %}`"),
         );
     }
-    if markers == 1 && expanded.has_calculator {
+    if markers == 1 && expanded.gathered.has_calculator {
         let at = body_html.find(CALCULATOR_MARKER).unwrap_or(0);
         if !ends_in_text(&body_html[..at]) {
-            if let Some(span) = expanded.calculator_span {
+            if let Some(span) = expanded.gathered.calculator_span {
                 push_limited(
                     diags,
                     Diagnostic::error(span, "`{% hostname_calculator %}` inside raw HTML that is still open")

@@ -33,6 +33,17 @@ pub(crate) struct Expanded {
     pub(crate) map: SourceMap,
     /// Attribute lists, by output offset.
     pub(crate) ials: Vec<PendingIal>,
+    /// What rendering gathered on the way.
+    pub(crate) gathered: Gathered,
+    /// Table cells the page may still have after its `{% table %}`s (see
+    /// [`crate::limits::MAX_TABLE_CELLS_PER_PAGE`]), for its pipe tables.
+    pub(crate) table_cells_left: usize,
+}
+
+/// What the Liquid pass gathers besides the text (the markdown pass and the page model read
+/// it): tables, links it generated, includes, the calculator's place, components.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Gathered {
     /// Tables, in order.
     pub(crate) tables: Vec<Table>,
     /// Their text, in the same order.
@@ -48,8 +59,5 @@ pub(crate) struct Expanded {
     /// Ids the page's components took: no heading may take them.
     pub(crate) reserved_ids: Vec<String>,
     /// The components the page calls, sorted, once each.
-    pub(crate) components: Vec<String>,
-    /// Table cells the page may still have after its `{% table %}`s (see
-    /// [`crate::limits::MAX_TABLE_CELLS_PER_PAGE`]), for its pipe tables.
-    pub(crate) table_cells_left: usize,
+    pub(crate) components: std::collections::BTreeSet<String>,
 }

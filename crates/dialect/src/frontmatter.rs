@@ -332,6 +332,64 @@ pub(crate) fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
     .with_hint("end the frontmatter with a line holding only `---`"))
 }
 
+/// The frontmatter of a page written without one: its title is its first line's `# Title`
+/// heading (as mdBook and Starlight read such pages), and the body starts after that line,
+/// so the title is not shown twice. A page that starts any other way has no title: an error.
+pub(crate) fn from_heading(
+    file: FileId,
+    text: &str,
+    body_start: usize,
+) -> Result<FrontMatter, Diagnostic> {
+    let mut ls = body_start;
+    while ls < text.len() {
+        let le = text[ls..].find('\n').map_or(text.len(), |i| ls + i);
+        let line = &text[ls..le];
+        if line.trim().is_empty() {
+            ls = le + 1;
+            continue;
+        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let rest = &line[indent..];
+        let heading = if indent <= 3 && (rest.starts_with("# ") || rest.trim_end() == "#") {
+            Some(&rest[1..])
+        } else {
+            None
+        };
+        let Some(heading) = heading else { break };
+        // An ATX heading's closing `#`s are not part of its text.
+        let mut title = heading.trim();
+        let unclosed = title.trim_end_matches('#');
+        if unclosed.is_empty() || unclosed.ends_with([' ', '\t']) {
+            title = unclosed.trim_end();
+        }
+        if title.is_empty() {
+            break;
+        }
+        let at = ls + indent + 1 + (heading.len() - heading.trim_start().len());
+        let span = Span::new(file, at, at + title.len());
+        let mut raw = serde_yaml::Mapping::new();
+        raw.insert("title".into(), title.into());
+        return Ok(FrontMatter {
+            title: title.to_string(),
+            raw,
+            spans: FrontSpans {
+                yaml: None,
+                body_start: (le + 1).min(text.len()),
+                keys: vec![("title".to_string(), span)],
+                breadcrumbs: Vec::new(),
+            },
+            ..FrontMatter::default()
+        });
+    }
+    let at = ls.min(text.len());
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    Err(Diagnostic::error(Span::new(file, at, end), "page has no title")
+        .with_label("a `# Title` heading or frontmatter expected")
+        .with_hint(
+            "start the page with a heading, `# Your page title`, or with a frontmatter block: `---`, `title: ...`, `---`",
+        ))
+}
+
 /// Parses and checks the frontmatter at `raw` (its Liquid is not rendered yet: see
 /// [`render_values`]); `None` when it cannot be read at all (the errors say why).
 pub(crate) fn parse(
@@ -479,7 +537,12 @@ pub(crate) fn render_values(
     text: &str,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let yaml = front.spans.yaml.clone().unwrap_or(0..0);
+    // A page without frontmatter has its title in its first line: look there.
+    let yaml = front
+        .spans
+        .yaml
+        .clone()
+        .unwrap_or(0..front.spans.body_start);
     let key_start = |k: &str| front.spans.key(k).map_or(yaml.start, |s| s.start);
     // Values of one key are found one after another, each after the one before.
     let render = |from: &mut usize, value: &str, diags: &mut Vec<Diagnostic>| -> String {
@@ -522,6 +585,43 @@ pub(crate) fn render_values(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_without_frontmatter_is_titled_by_its_first_heading() {
+        let t = "\n  # Hello, *world* ##\n\nBody\n";
+        let f = from_heading(0, t, 0).unwrap();
+        assert_eq!(f.title, "Hello, *world*");
+        assert_eq!(&t[f.spans.body_start..], "\nBody\n");
+        let span = f.spans.key("title").unwrap();
+        assert_eq!(&t[span.start..span.end], "Hello, *world*");
+        assert_eq!(
+            f.raw.get("title").and_then(|v| v.as_str()),
+            Some("Hello, *world*")
+        );
+        // A `#` that ends the text without a space before it is text.
+        assert_eq!(from_heading(0, "# C#\n", 0).unwrap().title, "C#");
+        assert_eq!(from_heading(0, "# Title", 0).unwrap().spans.body_start, 7);
+    }
+
+    #[test]
+    fn a_page_without_frontmatter_or_leading_heading_has_no_title() {
+        for t in [
+            "",
+            "\n\n",
+            "Some text\n# Later\n",
+            "## Second level\n",
+            "#No space\n",
+            "    # indented code\n",
+            "# ##\n",
+        ] {
+            let e = from_heading(0, t, 0).unwrap_err();
+            assert_eq!(e.message, "page has no title", "{t:?}");
+        }
+        let t = "\nIntro\n";
+        let e = from_heading(0, t, 0).unwrap_err();
+        let span = e.span.unwrap();
+        assert_eq!(&t[span.start..span.end], "Intro");
+    }
 
     #[test]
     fn splits_at_fences() {

@@ -159,11 +159,20 @@ fn read_frontmatter(
     file: FileId,
     text: &str,
     info: PageInfo<'_>,
-    raw: frontmatter::RawFront,
+    raw: Option<frontmatter::RawFront>,
     body_start: usize,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FrontMatter> {
-    let mut front = frontmatter::parse(file, text, raw, body_start, diags)?;
+    let mut front = match raw {
+        Some(raw) => frontmatter::parse(file, text, raw, body_start, diags)?,
+        None => match frontmatter::from_heading(file, text, body_start) {
+            Ok(front) => front,
+            Err(no_title) => {
+                diags.push(no_title);
+                return None;
+            }
+        },
+    };
     let page = page_values(&front, info);
     frontmatter::render_values(&mut front, &ctx.page_env(&page), file, text, diags);
     if front.title.is_empty() && !diags.iter().any(|d| d.message == "page has no title") {
@@ -216,11 +225,16 @@ pub fn render_frontmatter(
     let Some(split) = frontmatter::split(file, text).ok() else {
         return (None, Vec::new());
     };
-    let Some(raw) = split.front else {
-        return (None, Vec::new());
-    };
     let mut diags = Vec::new();
-    match read_frontmatter(ctx, file, text, info, raw, split.body_start, &mut diags) {
+    match read_frontmatter(
+        ctx,
+        file,
+        text,
+        info,
+        split.front,
+        split.body_start,
+        &mut diags,
+    ) {
         Some(front) if !diags.iter().any(Diagnostic::is_error) => (Some(front), diags),
         _ => (None, Vec::new()),
     }
@@ -272,17 +286,15 @@ pub fn render_page(
             return (None, diags);
         }
     };
-    let Some(raw) = split.front else {
-        diags.push(
-            Diagnostic::error(Span::new(file, 0, 0), "page has no frontmatter")
-                .with_label("expected `---` here")
-                .with_hint(
-                    "start the page with a YAML frontmatter block: `---`, `title: ...`, `---`",
-                ),
-        );
-        return (None, diags);
-    };
-    match read_frontmatter(ctx, file, text, info, raw, split.body_start, &mut diags) {
+    match read_frontmatter(
+        ctx,
+        file,
+        text,
+        info,
+        split.front,
+        split.body_start,
+        &mut diags,
+    ) {
         Some(front) => render_body(ctx, file, text, info, front, diags),
         None => (None, diags),
     }
@@ -304,7 +316,7 @@ fn render_body(
     let cells = Budget::new(expanded.table_cells_left);
     let body = markdown::render_body(&expanded, ctx.links, &cells, &mut diags);
 
-    let mut links = expanded.links.clone();
+    let mut links = expanded.gathered.links.clone();
     links.extend(body.links);
     let mut values = FrontValues::new(file, text, &front.spans);
     let faqs = render_faqs(ctx, &mut values, &cells, &front, &mut links, &mut diags);
@@ -352,15 +364,15 @@ fn render_body(
         html: body.html,
         headings: body.headings,
         faqs: faqs.rendered,
-        tables: expanded.tables,
+        tables: expanded.gathered.tables,
         links,
         blocks: body.blocks,
         sections,
         anchors,
-        includes: expanded.includes,
-        has_calculator: expanded.has_calculator,
-        components: expanded.components.clone(),
-        calculator_span: expanded.calculator_span,
+        includes: expanded.gathered.includes,
+        has_calculator: expanded.gathered.has_calculator,
+        components: expanded.gathered.components.into_iter().collect(),
+        calculator_span: expanded.gathered.calculator_span,
     };
     (Some(page), diags)
 }

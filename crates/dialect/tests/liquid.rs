@@ -292,3 +292,28 @@ fn kramdown_details() {
     );
     assert_eq!(body("## Title {#custom}"), "<h2 id=\"custom\">Title<a class=\"anchor\" href=\"#custom\"><span class=\"sr-only\">Link to this section</span><span aria-hidden=\"true\">#</span></a></h2>\n");
 }
+
+#[test]
+fn a_page_without_frontmatter_takes_its_title_from_its_heading() {
+    let includes = Includes::new("");
+    let site = variables();
+    let ctx = Context {
+        site: &site,
+        includes: &includes,
+        links: &KeepLinks,
+        components: &TestComponents,
+    };
+    let text = "# Ports for {{ site.product }}\n\nBody.\n";
+    let (page, diags) = render_page(ctx, PAGE, text, INFO);
+    assert!(diags.is_empty(), "{diags:?}");
+    let page = page.unwrap();
+    assert_eq!(page.front.title, "Ports for Kong Gateway");
+    // The heading is the title, not a heading of the body too.
+    assert_eq!(page.html, "<p>Body.</p>\n");
+
+    let text = "Just text.\n";
+    let (page, diags) = render_page(ctx, PAGE, text, INFO);
+    assert!(page.is_none());
+    let shown: Vec<String> = diags.iter().map(|d| show(d, &includes, text)).collect();
+    assert_eq!(shown, ["page:1:1 page has no title"]);
+}

@@ -29,14 +29,13 @@ use crate::component::{
     BodyKind, ComponentBody, ComponentCall, ComponentRef, OutputKind, BODY_MARKER,
 };
 use crate::diag::{did_you_mean, is_full, push_limited, Diagnostic, FileId, Span};
-use crate::expanded::TableText;
+use crate::expanded::{Gathered, TableText};
 use crate::limits::{
     MAX_EXPANDED_BYTES, MAX_INCLUDES_PER_PAGE, MAX_INCLUDE_DEPTH, MAX_LOOP_ITERATIONS,
 };
 use crate::limits::{
     MAX_PAGE_BYTES, MAX_RENDERED_BYTES, MAX_RENDER_DEPTH, MAX_TABLE_CELLS_PER_PAGE,
 };
-use crate::model::{Link, Table};
 use crate::table::{self, TableContext, TableSource};
 use crate::{Components, IncludeResolver, LinkRewriter, CALCULATOR_MARKER};
 
@@ -63,21 +62,6 @@ impl Env<'_> {
     pub(crate) fn page_json(&self) -> &serde_json::Value {
         self.page_json.get_or_init(|| self.page().to_json())
     }
-}
-
-/// What rendering gathered besides the text.
-#[derive(Default)]
-pub(crate) struct Gathered {
-    pub(crate) tables: Vec<Table>,
-    pub(crate) table_texts: Vec<TableText>,
-    pub(crate) links: Vec<Link>,
-    pub(crate) includes: Vec<FileId>,
-    pub(crate) has_calculator: bool,
-    pub(crate) calculator_span: Option<Span>,
-    /// Ids the components took (a heading never takes one).
-    pub(crate) reserved_ids: Vec<String>,
-    /// The components called, once each.
-    pub(crate) components: std::collections::BTreeSet<String>,
 }
 
 /// How rendering a run of nodes ended.

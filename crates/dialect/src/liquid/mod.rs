@@ -38,7 +38,7 @@ use source::{Place, Source};
 use value::{Map, Value};
 
 use crate::diag::{Diagnostic, FileId};
-use crate::expanded::{Expanded, TableText};
+use crate::expanded::Expanded;
 use crate::{Components, IncludeResolver, LinkRewriter};
 
 /// The `site` object pages see: portolan.yaml's `variables` (and `title`), the data
@@ -241,30 +241,19 @@ pub(crate) fn expand(
     let mut buf = Buf::default();
     renderer.render_template(&src, &template, &mut buf);
     let cells_left = renderer.cells_left.get();
-    let gathered = std::mem::take(&mut renderer.gathered);
+    let mut gathered = std::mem::take(&mut renderer.gathered);
     drop(renderer);
     let lines = lines::process(buf, diags);
-    let table_texts = gathered
-        .table_texts
-        .into_iter()
-        .map(|t| TableText {
-            offset: lines.moved(t.offset),
-            text: t.text,
-        })
-        .collect();
+    // Table texts were placed in the rendered text; kramdown's lines moved it.
+    for t in &mut gathered.table_texts {
+        t.offset = lines.moved(t.offset);
+    }
     Expanded {
         text: lines.buf.text,
         map: lines.buf.map,
         ials: lines.ials,
-        tables: gathered.tables,
-        table_texts,
-        links: gathered.links,
-        includes: gathered.includes,
-        has_calculator: gathered.has_calculator,
-        calculator_span: gathered.calculator_span,
+        gathered,
         table_cells_left: cells_left,
-        reserved_ids: gathered.reserved_ids,
-        components: gathered.components.into_iter().collect(),
     }
 }
 

@@ -137,7 +137,12 @@ pub(crate) fn render_body(
     diags: &mut Vec<Diagnostic>,
 ) -> Body {
     let mut r = Renderer::new(&ex.text, links, cells);
-    r.page(&ex.map, &ex.ials, &ex.table_texts, &ex.reserved_ids);
+    r.page(
+        &ex.map,
+        &ex.ials,
+        &ex.gathered.table_texts,
+        &ex.gathered.reserved_ids,
+    );
     let html = r.run(diags);
     r.into_body(html)
 }
