@@ -31,6 +31,15 @@ fn planted_broken_links_and_anchors_are_reported() {
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8(o.stderr).unwrap();
     insta::assert_snapshot!("check_broken", stderr);
+
+    // The same findings for a CI step: JSON on stdout (paths from the working directory).
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_portolan"))
+        .current_dir(&site)
+        .args(["check", "--message-format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("check_broken_json", String::from_utf8(o.stdout).unwrap());
 }
 
 /// A page whose frontmatter cannot be read (or that has no title) has no model, so its anchors are unknown: a

@@ -23,6 +23,57 @@ fn broken_site_reports_every_error_with_positions() {
     );
 }
 
+/// The broken fixture's build with `--message-format FORMAT`, run from the site folder (so
+/// paths are the same on every machine): (stdout, stderr, exit code).
+fn broken_build_as(format: &str) -> (String, String, Option<i32>) {
+    let out = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_portolan"))
+        .current_dir(fixture("broken"))
+        .args(["build", "--message-format", format, "--out"])
+        .arg(out.path().join("public"))
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+        o.status.code(),
+    )
+}
+
+#[test]
+fn broken_site_as_json_is_one_object_per_diagnostic() {
+    let (stdout, stderr, code) = broken_build_as("json");
+    assert_eq!(code, Some(1));
+    let (_, human, _) = broken_build_as("human");
+    let objects: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let errors = objects.iter().filter(|o| o["severity"] == "error").count();
+    assert!(
+        human.contains(&format!("{errors} errors in")),
+        "as many errors as the human text counts: {errors}\n{human}"
+    );
+    for o in &objects {
+        assert!(o["message"].is_string() && o.get("hint").is_some(), "{o}");
+    }
+    assert!(
+        stderr.ends_with(&format!("{}\n", human.lines().last().unwrap())),
+        "the summary line stays on stderr:\n{stderr}"
+    );
+    insta::assert_snapshot!("broken_site_json", stdout);
+}
+
+#[test]
+fn broken_site_as_github_annotations() {
+    let (stdout, _, code) = broken_build_as("github");
+    assert_eq!(code, Some(1));
+    assert!(stdout
+        .lines()
+        .all(|l| l.starts_with("::error file=") || l.starts_with("::warning file=")));
+    insta::assert_snapshot!("broken_site_github", stdout);
+}
+
 #[test]
 fn failed_build_leaves_previous_output_untouched() {
     let tmp = tempfile::tempdir().unwrap();

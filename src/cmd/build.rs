@@ -5,7 +5,7 @@ use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{options, plural};
+use super::{options, plural, MessageFormat};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -31,6 +31,10 @@ pub(crate) struct Args {
     /// listed and the exit code is 1 when any page is left out.
     #[arg(long, short = 'k')]
     keep_going: bool,
+    /// How errors and warnings are printed: `json` and `github` (Actions annotations) go
+    /// to stdout, one per line.
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
 }
 
 pub(crate) fn run(args: Args) -> ExitCode {
@@ -39,6 +43,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
         base_url: args.base_url,
         minify: args.no_minify.then_some(false),
         keep_going: args.keep_going,
+        message_format: args.message_format.site(),
         ..options(args.site_dir)
     };
     let bar = if args.quiet { None } else { progress_bar() };
@@ -62,9 +67,10 @@ pub(crate) fn run(args: Args) -> ExitCode {
     match result {
         Ok(report) => {
             // The pages left out: their errors are printed even with --quiet.
-            eprint!("{}", report.errors);
+            let format = args.message_format;
+            format.print(&report.errors);
             if !args.quiet {
-                eprint!("{}", report.warnings);
+                format.print(&report.warnings);
                 let warn = match report.warning_count {
                     0 => String::new(),
                     n => format!(", {n} warning{}", plural(n)),
@@ -98,7 +104,9 @@ pub(crate) fn run(args: Args) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            eprint!("{}", failure.rendered);
+            args.message_format.print(&failure.rendered);
+            args.message_format
+                .print_summary(&failure.diagnostics, "build");
             ExitCode::FAILURE
         }
     }

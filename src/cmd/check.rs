@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use portolan_site::check::CheckOptions;
 
-use super::{options, plural};
+use super::{options, plural, MessageFormat};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -23,6 +23,10 @@ pub(crate) struct Args {
     /// Seconds to wait for each external link.
     #[arg(long, default_value_t = 10)]
     timeout: u64,
+    /// How errors and warnings are printed: `json` and `github` (Actions annotations) go
+    /// to stdout, one per line.
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
 }
 
 pub(crate) fn run(args: Args) -> ExitCode {
@@ -33,20 +37,30 @@ pub(crate) fn run(args: Args) -> ExitCode {
         fetch_external: args.external,
         timeout: Duration::from_secs(args.timeout),
     };
+    let format = args.message_format;
     let Some(report) = session.check(check) else {
-        eprint!("{}", sources.render(&diags));
+        format.print(&sources.render_as(&diags, "build", format.site()));
+        format.print_summary(&diags, "build");
         return ExitCode::FAILURE;
     };
     diags.extend(report.diagnostics);
     if !diags.is_empty() {
-        eprint!("{}", sources.render_for(&diags, "check"));
+        format.print(&sources.render_as(&diags, "check", format.site()));
     }
     if args.verbose {
+        // On stdout, unless stdout carries machine-readable diagnostics.
+        let list = |line: String| match format {
+            MessageFormat::Human => println!("{line}"),
+            MessageFormat::Json | MessageFormat::Github => eprintln!("{line}"),
+        };
         for u in &report.upstream {
-            println!("upstream  {}  {} -> {}", u.position, u.written, u.target);
+            list(format!(
+                "upstream  {}  {} -> {}",
+                u.position, u.written, u.target
+            ));
         }
         for e in &report.external {
-            println!("external  {}  {}", e.position, e.url);
+            list(format!("external  {}  {}", e.position, e.url));
         }
     }
     let broken = report.broken;

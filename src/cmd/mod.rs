@@ -25,3 +25,45 @@ pub(crate) fn plural(n: usize) -> &'static str {
         "s"
     }
 }
+
+/// `--message-format`: how diagnostics are printed.
+#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
+pub(crate) enum MessageFormat {
+    /// For eyes, on stderr: each diagnostic with its source line, then a summary.
+    #[default]
+    Human,
+    /// One JSON object per diagnostic and line, on stdout; the summary stays on stderr.
+    Json,
+    /// GitHub Actions annotations (`::error file=...,line=...::`), on stdout.
+    Github,
+}
+
+impl MessageFormat {
+    pub(crate) fn site(self) -> portolan_site::MessageFormat {
+        match self {
+            MessageFormat::Human => portolan_site::MessageFormat::Human,
+            MessageFormat::Json => portolan_site::MessageFormat::Json,
+            MessageFormat::Github => portolan_site::MessageFormat::Github,
+        }
+    }
+
+    /// Prints rendered diagnostics where this format goes: the human text on stderr with
+    /// the rest of the messages, the machine formats on stdout, for a pipe to read.
+    pub(crate) fn print(self, rendered: &str) {
+        match self {
+            MessageFormat::Human => eprint!("{rendered}"),
+            MessageFormat::Json | MessageFormat::Github => print!("{rendered}"),
+        }
+    }
+
+    /// After a machine format's diagnostics, the human summary line on stderr (the
+    /// human text carries its own).
+    pub(crate) fn print_summary(self, diags: &[portolan_dialect::Diagnostic], job: &str) {
+        if matches!(self, MessageFormat::Human) {
+            return;
+        }
+        if let Some(line) = portolan_site::sources::summary(diags, job) {
+            eprintln!("{line}");
+        }
+    }
+}

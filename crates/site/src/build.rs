@@ -33,7 +33,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let t = Instant::now();
     let loaded = match load(opts, &mut diags) {
         Ok(site) => site,
-        Err(sources) => return Err(failure(&sources, diags)),
+        Err(sources) => return Err(failure(opts, &sources, diags)),
     };
     timer("load", t);
     // With --keep-going, a content file that cannot be published (one that cannot be read,
@@ -50,13 +50,13 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         Ok(t) => t,
         Err(msg) => {
             diags.push(Diagnostic::global(msg));
-            return Err(failure(&loaded.sources, diags));
+            return Err(failure(opts, &loaded.sources, diags));
         }
     };
     let out = opts.out_dir();
     if let Err(msg) = check_out_dir(opts, &out) {
         diags.push(Diagnostic::global(msg));
-        return Err(failure(&loaded.sources, diags));
+        return Err(failure(opts, &loaded.sources, diags));
     }
     let staging = match output::Staging::new(&out) {
         Ok(s) => s,
@@ -65,7 +65,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
                 "cannot write {}: {e}",
                 out.display()
             )));
-            return Err(failure(&loaded.sources, diags));
+            return Err(failure(opts, &loaded.sources, diags));
         }
     };
     let trash = output::take_out_trash(&out);
@@ -234,7 +234,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let left_out_count = loaded.pages.len() - written.len();
     if diags.iter().any(Diagnostic::is_error) || (!opts.keep_going && !page_errors.is_empty()) {
         diags.extend(page_errors);
-        return Err(failure(&loaded.sources, diags));
+        return Err(failure(opts, &loaded.sources, diags));
     }
 
     let t = Instant::now();
@@ -255,7 +255,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
             "cannot write {}: {e}",
             out.display()
         )));
-        return Err(failure(&loaded.sources, diags));
+        return Err(failure(opts, &loaded.sources, diags));
     }
     if let Some(trash) = trash {
         let _ = trash.join();
@@ -267,12 +267,16 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         warnings: if diags.is_empty() {
             String::new()
         } else {
-            loaded.sources.render(&diags)
+            loaded
+                .sources
+                .render_as(&diags, "build", opts.message_format)
         },
         warning_count: diags.len(),
         left_out: left_out_count,
         files_left_out: files_left,
-        errors: loaded.sources.render_list(&page_errors),
+        errors: loaded
+            .sources
+            .render_list_as(&page_errors, opts.message_format),
         error_count: page_errors.iter().filter(|d| d.is_error()).count(),
         elapsed: started.elapsed(),
         out_dir: out,
@@ -397,9 +401,9 @@ fn write_file(staging: &output::Staging, rel: &str, f: &OutFile) -> std::io::Res
     }
 }
 
-pub(crate) fn failure(sources: &Sources, diagnostics: Vec<Diagnostic>) -> Failure {
+pub(crate) fn failure(opts: &Options, sources: &Sources, diagnostics: Vec<Diagnostic>) -> Failure {
     Failure {
-        rendered: sources.render(&diagnostics),
+        rendered: sources.render_as(&diagnostics, "build", opts.message_format),
         diagnostics,
     }
 }

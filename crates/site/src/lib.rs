@@ -25,6 +25,7 @@ mod context;
 mod index;
 pub mod links;
 mod load;
+mod messages;
 mod nav;
 pub mod output;
 mod page;
@@ -45,6 +46,7 @@ use portolan_dialect::{Diagnostic, FileId};
 pub use build::{build, write};
 pub use config::Config;
 pub use load::{load, Includes};
+pub use messages::MessageFormat;
 pub use output::OutFile;
 pub use page::PageModel;
 pub use session::{RebuildStats, Session};
@@ -83,6 +85,8 @@ pub struct Options {
     pub timings: Option<Timings>,
     /// Leave out the pages that have errors and write the others (`--keep-going`).
     pub keep_going: bool,
+    /// How the report's and the failure's diagnostics are rendered.
+    pub message_format: MessageFormat,
 }
 
 impl std::fmt::Debug for Options {
@@ -107,6 +111,7 @@ impl Options {
             progress: None,
             timings: None,
             keep_going: false,
+            message_format: MessageFormat::Human,
         }
     }
 
@@ -216,7 +221,8 @@ pub struct Report {
 /// Why a build failed.
 #[derive(Debug)]
 pub struct Failure {
-    /// Every diagnostic, rendered with file:line:column and source lines.
+    /// Every diagnostic, rendered with file:line:column and source lines (or in the
+    /// options' machine format, without the summary line).
     pub rendered: String,
     /// The diagnostics.
     pub diagnostics: Vec<Diagnostic>,

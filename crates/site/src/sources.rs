@@ -12,6 +12,8 @@ use codespan_reporting::term::{self, Chars, Config};
 use portolan_dialect::diag::{floor_char_boundary, LineIndex};
 use portolan_dialect::{Diagnostic, FileId, Severity, Span};
 
+use crate::messages::{self, MessageFormat};
+
 /// A source file: its display path and text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -62,12 +64,17 @@ impl Sources {
 
     /// `path:line:column` of a span's start.
     pub fn position(&self, span: Span) -> String {
-        let f = &self.files[span.file];
-        let (l, c) = f
-            .lines
+        let (l, c) = self.line_col(span.file, span.start);
+        format!("{}:{l}:{c}", self.files[span.file].path)
+    }
+
+    /// (line, column) of byte `offset` in file `file`, both from 1; columns count
+    /// characters.
+    pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
+        let f = &self.files[file];
+        f.lines
             .get_or_init(|| LineIndex::new(&f.text))
-            .line_col(&f.text, span.start);
-        format!("{}:{l}:{c}", f.path)
+            .line_col(&f.text, offset)
     }
 
     /// Renders diagnostics as text: sorted by file and position, each with its source line,
@@ -78,27 +85,18 @@ impl Sources {
 
     /// Like [`Sources::render`], naming the job that failed in the summary (`build`, `check`).
     pub fn render_for(&self, diags: &[Diagnostic], job: &str) -> String {
-        let (mut out, sorted) = self.render_sorted(diags);
-        let errors = sorted.iter().filter(|d| d.is_error()).count();
-        let warnings = sorted.len() - errors;
-        if errors > 0 {
-            let files: std::collections::BTreeSet<_> = sorted
-                .iter()
-                .filter(|d| d.is_error())
-                .filter_map(|d| d.span)
-                .map(|s| s.file)
-                .collect();
-            out.push_str(&format!(
-                "error: {job} failed: {errors} error{} in {} file{}{}\n",
-                plural(errors),
-                files.len().max(1),
-                plural(files.len().max(1)),
-                if warnings > 0 {
-                    format!(", {warnings} warning{}", plural(warnings))
-                } else {
-                    String::new()
-                }
-            ));
+        self.render_as(diags, job, MessageFormat::Human)
+    }
+
+    /// Diagnostics in `format`. The human text ends with a summary line; the machine
+    /// formats hold the diagnostics alone (see [`summary`] for theirs).
+    pub fn render_as(&self, diags: &[Diagnostic], job: &str, format: MessageFormat) -> String {
+        let mut out = self.render_list_as(diags, format);
+        if format == MessageFormat::Human {
+            if let Some(line) = summary(diags, job) {
+                out.push_str(&line);
+                out.push('\n');
+            }
         }
         out
     }
@@ -106,18 +104,21 @@ impl Sources {
     /// The diagnostics alone, sorted, without a summary line (a build that went on past
     /// errors sums up itself).
     pub fn render_list(&self, diags: &[Diagnostic]) -> String {
-        self.render_sorted(diags).0
+        self.render_list_as(diags, MessageFormat::Human)
     }
 
-    fn render_sorted<'d>(&self, diags: &'d [Diagnostic]) -> (String, Vec<&'d Diagnostic>) {
-        let mut simple = SimpleFiles::new();
-        for f in &self.files {
-            simple.add(f.path.as_str(), f.text.as_ref());
+    /// [`Sources::render_list`] in `format`.
+    pub fn render_list_as(&self, diags: &[Diagnostic], format: MessageFormat) -> String {
+        let sorted = self.sorted(diags);
+        match format {
+            MessageFormat::Human => self.human(&sorted),
+            MessageFormat::Json => messages::json_lines(self, &sorted),
+            MessageFormat::Github => messages::github_annotations(self, &sorted),
         }
-        let config = Config {
-            chars: Chars::ascii(),
-            ..Config::default()
-        };
+    }
+
+    /// Sorted by file and position, duplicates dropped: the order every format prints in.
+    fn sorted<'d>(&self, diags: &'d [Diagnostic]) -> Vec<&'d Diagnostic> {
         let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
         sorted.sort_by(|a, b| {
             let key = |d: &Diagnostic| d.span.map(|s| (self.files[s.file].path.clone(), s.start));
@@ -127,8 +128,20 @@ impl Sources {
                 .then(a.message.cmp(&b.message))
         });
         sorted.dedup_by(|a, b| a == b);
+        sorted
+    }
+
+    fn human(&self, sorted: &[&Diagnostic]) -> String {
+        let mut simple = SimpleFiles::new();
+        for f in &self.files {
+            simple.add(f.path.as_str(), f.text.as_ref());
+        }
+        let config = Config {
+            chars: Chars::ascii(),
+            ..Config::default()
+        };
         let mut out = String::new();
-        for d in &sorted {
+        for d in sorted {
             let report = self.to_report(d);
             match term::emit_into_string(&config, &simple, &report) {
                 Ok(s) => out.push_str(&s),
@@ -136,7 +149,7 @@ impl Sources {
             }
             out.push('\n');
         }
-        (out, sorted)
+        out
     }
 
     fn clamp(&self, span: Span) -> std::ops::Range<usize> {
@@ -175,6 +188,42 @@ impl Sources {
             .with_labels(labels)
             .with_notes(notes)
     }
+}
+
+/// The line that sums up a failed job (`error: build failed: 2 errors in 1 file, 1
+/// warning`), or `None` when there are no errors. Duplicates count once, as printed.
+pub fn summary(diags: &[Diagnostic], job: &str) -> Option<String> {
+    let mut unique: Vec<&Diagnostic> = diags.iter().collect();
+    unique.sort_by(|a, b| {
+        let key = |d: &Diagnostic| d.span.map(|s| (s.file, s.start));
+        key(a)
+            .cmp(&key(b))
+            .then(a.severity.cmp(&b.severity))
+            .then(a.message.cmp(&b.message))
+    });
+    unique.dedup_by(|a, b| a == b);
+    let errors = unique.iter().filter(|d| d.is_error()).count();
+    if errors == 0 {
+        return None;
+    }
+    let warnings = unique.len() - errors;
+    let files: std::collections::BTreeSet<_> = unique
+        .iter()
+        .filter(|d| d.is_error())
+        .filter_map(|d| d.span)
+        .map(|s| s.file)
+        .collect();
+    let files = files.len().max(1);
+    Some(format!(
+        "error: {job} failed: {errors} error{} in {files} file{}{}",
+        plural(errors),
+        plural(files),
+        if warnings > 0 {
+            format!(", {warnings} warning{}", plural(warnings))
+        } else {
+            String::new()
+        }
+    ))
 }
 
 fn plural(n: usize) -> &'static str {
