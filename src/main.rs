@@ -28,6 +28,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a new site in DIR: settings, a home page and an example page to copy from.
+    Init(cmd::init::Args),
     /// Build the site into its output folder (SITE_DIR/public by default).
     Build(cmd::build::Args),
     /// Build in memory and check every link and anchor; exit 1 when any is broken.
@@ -45,6 +47,7 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Init(args) => cmd::init::run(args),
         Command::Build(args) => cmd::build::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Check(args) => cmd::check::run(args),

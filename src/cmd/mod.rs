@@ -4,6 +4,7 @@ pub(crate) mod bench_rebuild;
 pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod hosts;
+pub(crate) mod init;
 pub(crate) mod serve;
 
 use std::path::PathBuf;
