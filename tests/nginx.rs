@@ -29,12 +29,20 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Debian's brotli_static module (libnginx-mod-http-brotli-static).
+const BROTLI_STATIC: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
+
 fn start_nginx(dir: &Path, site: &Path, port: u16) -> Nginx {
+    assert!(
+        Path::new(BROTLI_STATIC).is_file(),
+        "{BROTLI_STATIC} not found: install it with scripts/install-test-deps, or on Debian: apt-get install libnginx-mod-http-brotli-static"
+    );
     let conf = dir.join("nginx.conf");
     std::fs::write(
         &conf,
         format!(
-            r#"user root;
+            r#"load_module {brotli};
+user root;
 worker_processes 1;
 daemon off;
 pid {dir}/nginx.pid;
@@ -49,6 +57,8 @@ http {{
   fastcgi_temp_path {dir}/fastcgi;
   uwsgi_temp_path {dir}/uwsgi;
   scgi_temp_path {dir}/scgi;
+  gzip_static on;
+  brotli_static on;
   server {{
     listen 127.0.0.1:{port};
     location /docs/ {{
@@ -64,7 +74,8 @@ http {{
 }}
 "#,
             dir = dir.display(),
-            site = site.display()
+            site = site.display(),
+            brotli = BROTLI_STATIC,
         ),
     )
     .unwrap();
@@ -219,4 +230,70 @@ fn site_under_a_sub_path_crawls_clean_through_nginx() {
         body.contains("/docs/assets/style."),
         "404 page uses the sub-path's assets"
     );
+}
+
+/// (status, lowercased headers, body bytes) of a GET sending `Accept-Encoding: accept`.
+fn get_encoded(addr: SocketAddr, path: &str, accept: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: {accept}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&buf[..split]).to_ascii_lowercase();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head, buf[split + 4..].to_vec())
+}
+
+#[test]
+fn precompressed_output_is_served_with_content_encoding() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let o = portolan(&[
+        "build",
+        repo().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--base-url",
+        "/docs/",
+        "--compress",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = "konnect-platform/network/index.html";
+    let plain = std::fs::read(out.join(page)).unwrap();
+    assert!(out.join(format!("{page}.gz")).is_file() && out.join(format!("{page}.br")).is_file());
+
+    let port = free_port();
+    let _nginx = start_nginx(tmp.path(), &out, port);
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let url = "/docs/konnect-platform/network/";
+
+    let (status, head, body) = get_encoded(addr, url, "gzip, deflate, br");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-encoding: br"), "{head}");
+    let mut back = Vec::new();
+    std::io::Read::read_to_end(&mut brotli_decoder(&body), &mut back).unwrap();
+    assert_eq!(back, plain, "the .br copy is the page");
+
+    let (_, head, body) = get_encoded(addr, url, "gzip");
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    let mut back = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut back).unwrap();
+    assert_eq!(back, plain, "the .gz copy is the page");
+
+    let (_, head, body) = get_encoded(addr, url, "identity");
+    assert!(!head.contains("content-encoding"), "{head}");
+    assert_eq!(body, plain);
+}
+
+fn brotli_decoder(bytes: &[u8]) -> impl std::io::Read + '_ {
+    brotli::Decompressor::new(bytes, 4096)
 }

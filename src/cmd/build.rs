@@ -27,6 +27,10 @@ pub(crate) struct Args {
     /// Keep the HTML's indentation (minified by default; `minify: false` in portolan.yaml).
     #[arg(long)]
     no_minify: bool,
+    /// Write a .gz and a .br copy beside every text file, for nginx's gzip_static and
+    /// brotli_static (`compress: true` in portolan.yaml).
+    #[arg(long)]
+    compress: bool,
     /// Leave out the pages that have errors and write every other page; the errors are
     /// listed and the exit code is 1 when any page is left out.
     #[arg(long, short = 'k')]
@@ -42,6 +46,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
         out_dir: args.out,
         base_url: args.base_url,
         minify: args.no_minify.then_some(false),
+        compress: args.compress.then_some(true),
         keep_going: args.keep_going,
         message_format: args.message_format.site(),
         ..options(args.site_dir)

@@ -7,6 +7,7 @@
 //! a page showing them (file:line and the message), which reloads itself once fixed.
 //! Nothing is written to disk: `public/` is `portolan build`'s business.
 
+mod encoding;
 pub mod paths;
 
 use std::collections::BTreeMap;
@@ -18,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, Response, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode, Uri};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use axum::Router;
@@ -231,7 +232,7 @@ pub fn start(opts: ServeOptions, log: fn(&str)) -> std::io::Result<Server> {
             }),
         )
         .route("/__portolan/events", get(events))
-        .fallback(get(page))
+        .fallback(get(page_compressed))
         .with_state(app);
     let std_listener = std::net::TcpListener::bind(opts.addr)?;
     std_listener.set_nonblocking(true)?;
@@ -312,6 +313,11 @@ fn error_page(errors: &str) -> Vec<u8> {
          <pre style=\"white-space: pre-wrap; background: #fff; border: 1px solid #e5b5b0; padding: 1rem; overflow-x: auto\">{escaped}</pre>{LIVE_TAG}</body></html>"
     )
     .into_bytes()
+}
+
+/// [`page`], compressed for a browser that accepts it.
+async fn page_compressed(state: State<App>, uri: Uri, request: HeaderMap) -> Response<Body> {
+    encoding::negotiate(&request, page(state, uri).await).await
 }
 
 async fn page(State(app): State<App>, uri: Uri) -> Response<Body> {

@@ -239,3 +239,60 @@ fn a_thousand_idle_and_slow_clients_stall_neither_pages_nor_rebuilds() {
     });
     drop(held);
 }
+
+/// (headers, body bytes) of a GET that sends `Accept-Encoding: accept`.
+fn get_encoded(addr: SocketAddr, path: &str, accept: &str) -> (String, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: {accept}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&buf[..split]).to_ascii_lowercase();
+    let mut body = buf[split + 4..].to_vec();
+    if head.contains("transfer-encoding: chunked") {
+        body = dechunk(&body);
+    }
+    (head, body)
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = data.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&data[..line_end]).unwrap(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[line_end + 2..line_end + 2 + size]);
+        data = &data[line_end + 2 + size + 2..];
+    }
+}
+
+#[test]
+fn responses_are_compressed_for_browsers_that_accept_it() {
+    let (_tmp, _site, server) = serve_fixture();
+    let (_, _, plain) = get(server.addr, "/guide/dialect/");
+
+    let (head, body) = get_encoded(server.addr, "/guide/dialect/", "gzip, deflate, br");
+    assert!(head.contains("content-encoding: br"), "{head}");
+    assert!(head.contains("vary: accept-encoding"), "{head}");
+    let mut back = Vec::new();
+    brotli::BrotliDecompress(&mut &body[..], &mut back).unwrap();
+    assert_eq!(String::from_utf8(back).unwrap(), plain);
+    assert!(body.len() < plain.len() / 2);
+
+    let (head, body) = get_encoded(server.addr, &stylesheet(server.addr), "gzip");
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    let mut css = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&body[..]), &mut css).unwrap();
+    assert!(css.contains("--"), "the stylesheet decodes: {css:.80}");
+
+    let (head, _) = get_encoded(server.addr, "/guide/dialect/", "identity");
+    assert!(!head.contains("content-encoding"), "{head}");
+}

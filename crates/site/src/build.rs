@@ -59,7 +59,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         return Err(failure(opts, &loaded.sources, diags));
     }
     let staging = match output::Staging::new(&out) {
-        Ok(s) => s,
+        Ok(s) => s.compressing(loaded.config.compress),
         Err(e) => {
             diags.push(Diagnostic::global(format!(
                 "cannot write {}: {e}",

@@ -35,6 +35,10 @@ pub struct Config {
     /// Minify HTML (default on).
     #[serde(default = "yes")]
     pub minify: bool,
+    /// Write a `.gz` and a `.br` copy beside every text file, for servers that send
+    /// precompressed files (nginx's `gzip_static`, `brotli_static`). Off by default.
+    #[serde(default)]
+    pub compress: bool,
     /// The Content-Security-Policy every page declares (a `<meta>` tag); `""` for none.
     #[serde(default = "default_csp")]
     pub content_security_policy: String,
@@ -86,6 +90,7 @@ impl Default for Config {
             upstream_url: None,
             url: None,
             minify: true,
+            compress: false,
             content_security_policy: default_csp(),
             undefined_variables: UndefinedVariables::Error,
             time: None,
@@ -105,7 +110,7 @@ impl Config {
             };
             Diagnostic::error(Span::new(file, at, at), format!("invalid {CONFIG_FILE}: {msg}"))
                 .with_label("here")
-                .with_hint("keys: title, description, base_url, url, upstream_url, minify, content_security_policy, variables, labels, undefined_variables, time")
+                .with_hint("keys: title, description, base_url, url, upstream_url, minify, compress, content_security_policy, variables, labels, undefined_variables, time")
         })
         .map_err(|d| vec![d])?;
         // These reach every page's links: checked here, since no later pass sees them.

@@ -20,6 +20,7 @@ mod build;
 mod calculator;
 pub mod check;
 mod components;
+pub mod compress;
 pub mod config;
 mod context;
 mod index;
@@ -79,6 +80,8 @@ pub struct Options {
     pub embedded: Embedded,
     /// Overrides the config's `minify`.
     pub minify: Option<bool>,
+    /// Overrides the config's `compress` (precompressed `.gz` and `.br` copies).
+    pub compress: Option<bool>,
     /// Told how far a build has got.
     pub progress: Option<Progress>,
     /// Time spent in each phase of the last build, for `--verbose`.
@@ -108,6 +111,7 @@ impl Options {
             base_url: None,
             embedded: &[],
             minify: None,
+            compress: None,
             progress: None,
             timings: None,
             keep_going: false,

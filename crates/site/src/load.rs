@@ -43,6 +43,9 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
     if let Some(m) = opts.minify {
         config.minify = m;
     }
+    if let Some(c) = opts.compress {
+        config.compress = c;
+    }
 
     let content = site.join(CONTENT_DIR);
     if !content.is_dir() {

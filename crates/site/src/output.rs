@@ -35,6 +35,8 @@ pub struct Staging {
     target: PathBuf,
     committed: bool,
     reused: bool,
+    /// Write a `.gz` and a `.br` beside each compressible file ([`crate::compress`]).
+    compress: bool,
     written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
@@ -102,6 +104,7 @@ impl Staging {
             target: target.to_path_buf(),
             committed: false,
             reused,
+            compress: false,
             written,
         })
     }
@@ -111,23 +114,55 @@ impl Staging {
         &self.dir
     }
 
+    /// Also writes precompressed copies (`rel.gz`, `rel.br`) of every compressible file.
+    pub fn compressing(mut self, on: bool) -> Self {
+        self.compress = on;
+        self
+    }
+
     /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.prepare(rel)?;
         // In a reused folder most files already hold these bytes: leave them be, which
         // spares the file system a truncate and a write-back per file.
-        if !(self.reused && same_content(&path, bytes)) {
+        let unchanged = self.reused && same_content(&path, bytes);
+        if !unchanged {
             fs::write(&path, bytes)?;
         }
         self.record(path);
-        Ok(())
+        self.write_encodings(rel, bytes, unchanged)
     }
 
     /// Copies the file `from` to `rel` inside the staging folder.
     pub fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
+        if self.compress && crate::compress::is_compressible(rel) {
+            return self.write(rel, &fs::read(from)?);
+        }
         let path = self.prepare(rel)?;
         fs::copy(from, &path)?;
         self.record(path);
+        Ok(())
+    }
+
+    /// The `.gz` and `.br` copies of `rel` when compressing. Copies made from the same
+    /// bytes by an earlier build (`unchanged`: the file is as that build wrote it) are
+    /// kept rather than compressed again, so a rebuild costs little more than without.
+    fn write_encodings(&self, rel: &str, bytes: &[u8], unchanged: bool) -> io::Result<()> {
+        if !self.compress || !crate::compress::worth_compressing(rel, bytes.len()) {
+            return Ok(());
+        }
+        let gz = self.prepare(&format!("{rel}.gz"))?;
+        let br = self.prepare(&format!("{rel}.br"))?;
+        if unchanged && gz.is_file() && br.is_file() {
+            self.record(gz);
+            self.record(br);
+            return Ok(());
+        }
+        let (gz_bytes, br_bytes) = crate::compress::encodings(rel, bytes).unwrap_or_default();
+        fs::write(&gz, gz_bytes)?;
+        fs::write(&br, br_bytes)?;
+        self.record(gz);
+        self.record(br);
         Ok(())
     }
 
@@ -345,6 +380,49 @@ mod tests {
                 .collect();
             want.sort();
             assert_eq!(got, want);
+        }
+    }
+
+    /// Precompressed copies follow their file through reused folders: made when
+    /// compressing, kept when the file did not change, gone when a build does not compress.
+    #[test]
+    fn compressed_copies_always_match_their_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let page = |n: u8| format!("<p>page {n}</p>\n").repeat(40);
+        let decoded = |rel: &str| {
+            let mut back = String::new();
+            std::io::Read::read_to_string(
+                &mut flate2::read::GzDecoder::new(&fs::read(out.join(rel)).unwrap()[..]),
+                &mut back,
+            )
+            .unwrap();
+            back
+        };
+        // Builds: compress page 1, compress page 1 again, compress page 2, compress page 1
+        // (the reused folder holds page 1's copies), plain.
+        for (compress, n) in [(true, 1), (true, 1), (true, 2), (true, 1), (false, 1)] {
+            let s = Staging::new(&out).unwrap().compressing(compress);
+            s.write("index.html", page(n).as_bytes()).unwrap();
+            s.write("tiny.css", b"p{}").unwrap();
+            s.commit().unwrap();
+            let mut got = walk_files(&out);
+            got.sort();
+            if compress {
+                assert_eq!(
+                    got,
+                    [
+                        MARKER,
+                        "index.html",
+                        "index.html.br",
+                        "index.html.gz",
+                        "tiny.css"
+                    ]
+                );
+                assert_eq!(decoded("index.html.gz"), page(n));
+            } else {
+                assert_eq!(got, [MARKER, "index.html", "tiny.css"]);
+            }
         }
     }
 
