@@ -24,7 +24,17 @@ async fn faq_items_open_from_their_anchor_and_by_click() {
     let others_open = b.eval(&format!("return [...document.querySelectorAll('details.faq')].filter(d => d.open && d.id !== '{id}').length")).await;
     assert_eq!(others_open, 0, "only the linked FAQ opens");
 
-    // Clicking a question opens it; its answer becomes visible.
+    // Clicking a question opens it; its answer becomes visible. First the smooth scroll to
+    // the linked FAQ must have ended, or it carries on past the scroll below.
+    let mut last = serde_json::Value::Null;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let now = b.eval("return window.scrollY").await;
+        if now == last {
+            break;
+        }
+        last = now;
+    }
     let first = "what-types-of-data-travel-between-the-konnect-control-plane-and-the-data-plane-nodes-and-how";
     b.eval(&format!("document.querySelector('#{first} > summary').scrollIntoView({{block: 'center', behavior: 'instant'}}); return true")).await;
     tokio::time::sleep(Duration::from_millis(100)).await;

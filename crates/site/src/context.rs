@@ -37,6 +37,8 @@ struct AssetUrls {
     search_js: String,
     /// The tabs' script: loaded only on pages with tabs (see `page.components`).
     tabs_js: String,
+    /// The site's icon (the theme's `static/favicon.svg`).
+    favicon: String,
 }
 
 /// `page`: the page being rendered.
@@ -198,6 +200,7 @@ impl Templates {
                 calculator_js: url("calculator-loader.js"),
                 search_js: url("search.js"),
                 tabs_js: url("tabs.js"),
+                favicon: url("favicon.svg"),
             },
         );
         let components =

@@ -16,6 +16,7 @@
 //! `output` (atomic writes), `progress`, `sources` (files and diagnostics), `config`,
 //! `theme`.
 
+mod asset_minify;
 mod build;
 mod calculator;
 pub mod check;

@@ -171,7 +171,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
         }
     }
 
-    let theme = match Theme::load(site, opts.embedded) {
+    let theme = match Theme::load(site, opts.embedded, config.minify) {
         Ok(t) => t,
         Err(msg) => {
             diags.push(Diagnostic::global(msg));

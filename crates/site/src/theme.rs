@@ -32,7 +32,8 @@ pub struct Theme {
 
 impl Theme {
     /// Loads `site/theme` and `site/www` where they exist, the embedded copies otherwise.
-    pub fn load(site: &Path, embedded: Embedded) -> Result<Theme, String> {
+    /// With `minify`, its stylesheets and scripts are minified.
+    pub fn load(site: &Path, embedded: Embedded, minify: bool) -> Result<Theme, String> {
         let mut theme = Theme::default();
         let theme_dir = site.join("theme");
         if theme_dir.join("templates").is_dir() {
@@ -61,6 +62,15 @@ impl Theme {
         theme.templates.sort();
         theme.components.sort();
         theme.assets.sort();
+        if minify {
+            theme.assets = std::mem::take(&mut theme.assets)
+                .into_iter()
+                .map(|(name, bytes)| {
+                    let bytes = crate::asset_minify::minify_asset(&name, bytes);
+                    (name, bytes)
+                })
+                .collect();
+        }
         let (assets, names) = crate::publish::fingerprint(&theme.assets);
         theme.assets = assets;
         theme.asset_names = names;
