@@ -24,7 +24,8 @@ pub(crate) struct Args {
     /// Print the time each phase took.
     #[arg(long, short, conflicts_with = "quiet")]
     verbose: bool,
-    /// Keep the HTML's indentation (minified by default; `minify: false` in portolan.yaml).
+    /// Keep the HTML, CSS and JS as written (minified by default; `minify: false` in
+    /// portolan.yaml).
     #[arg(long)]
     no_minify: bool,
     /// Write a .gz and a .br copy beside every text file, for nginx's gzip_static and

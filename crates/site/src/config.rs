@@ -32,7 +32,7 @@ pub struct Config {
     /// The public origin of the site (e.g. `https://intranet.example`), for the sitemap.
     #[serde(default)]
     pub url: Option<String>,
-    /// Minify HTML (default on).
+    /// Minify the HTML and the theme's CSS and JS (default on).
     #[serde(default = "yes")]
     pub minify: bool,
     /// Write a `.gz` and a `.br` copy beside every text file, for servers that send
