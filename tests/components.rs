@@ -225,11 +225,12 @@ body:
     }
     // The shell command keeps the URL's quotes inside its double quotes, and the body's
     // quote inside its single-quoted JSON.
+    let code = without_token_spans(body);
     assert!(
-        body.contains(r#""https://eu.api.example.com/x\"; rm -rf ~; echo \"""#),
-        "{body}"
+        code.contains(r#"&quot;https://eu.api.example.com/x\&quot;; rm -rf ~; echo \&quot;&quot;"#),
+        "{code}"
     );
-    assert!(body.contains("'\\''`$(id)`"), "{body}");
+    assert!(code.contains("&#39;\\&#39;&#39;`$(id)`"), "{code}");
 }
 
 #[test]

@@ -89,3 +89,43 @@ pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v.sort();
     v
 }
+
+/// `html` without the highlighter's token spans (`<span class="k">…</span>`: a class of
+/// one or two lowercase letters): the text of its code blocks as written, escaped. Other
+/// spans stay, with their closing tags.
+pub fn without_token_spans(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut open: Vec<bool> = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest
+        .find("<span")
+        .into_iter()
+        .chain(rest.find("</span>"))
+        .min()
+    {
+        out.push_str(&rest[..i]);
+        let after = &rest[i..];
+        if let Some(tail) = after.strip_prefix("</span>") {
+            if open.pop() != Some(true) {
+                out.push_str("</span>");
+            }
+            rest = tail;
+            continue;
+        }
+        let end = after.find('>').map_or(after.len(), |e| e + 1);
+        let tag = &after[..end];
+        let token = tag
+            .strip_prefix("<span class=\"")
+            .and_then(|t| t.strip_suffix("\">"))
+            .is_some_and(|c| {
+                (1..=2).contains(&c.len()) && c.chars().all(|c| c.is_ascii_lowercase())
+            });
+        open.push(token);
+        if !token {
+            out.push_str(tag);
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}

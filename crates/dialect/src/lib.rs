@@ -32,8 +32,10 @@ pub mod limits;
 mod attrs;
 mod calculator;
 mod component;
+mod diagram;
 mod expanded;
 mod frontmatter;
+mod highlighter;
 mod liquid;
 mod markdown;
 mod model;
@@ -52,7 +54,9 @@ pub use calculator::CALCULATOR_MARKER;
 pub use component::{BodyKind, ComponentBody, ComponentCall, ComponentError, ComponentOutput};
 pub use component::{ComponentRef, Components, NoComponents, OutputKind, BODY_MARKER};
 pub use diag::{Diagnostic, FileId, Severity, Span};
+pub use diagram::{BrowserDiagrams, DiagramError, Diagrams, Drawing};
 pub use frontmatter::{Breadcrumb, Faq, FrontMatter, FrontSpans, RelatedResource};
+pub use highlighter::{DirectHighlighter, Highlighted, Highlighter};
 pub use liquid::{jekyll_slugify, SiteValues};
 pub use model::{BlockKind, Cell, Column, Heading, Link, LinkOrigin, RenderedFaq, RenderedPage};
 pub use model::{Row, SectionText, Table, TextBlock};
@@ -118,6 +122,10 @@ pub struct Context<'a> {
     pub links: &'a dyn LinkRewriter,
     /// The components tags can call.
     pub components: &'a dyn Components,
+    /// What draws ```` ```mermaid ```` fences.
+    pub diagrams: &'a dyn Diagrams,
+    /// What highlights the other fences.
+    pub highlighter: &'a dyn Highlighter,
 }
 
 /// What the site knows of a page before rendering it (`page.url`, `page.path`).
@@ -314,7 +322,14 @@ fn render_body(
     let page = page_values(&front, info);
     let expanded = liquid::expand(&ctx.page_env(&page), file, text, body_start, &mut diags);
     let cells = Budget::new(expanded.table_cells_left);
-    let body = markdown::render_body(&expanded, ctx.links, &cells, &mut diags);
+    let body = markdown::render_body(
+        &expanded,
+        ctx.links,
+        ctx.diagrams,
+        ctx.highlighter,
+        &cells,
+        &mut diags,
+    );
 
     let mut links = expanded.gathered.links.clone();
     links.extend(body.links);
@@ -371,6 +386,7 @@ fn render_body(
         anchors,
         includes: expanded.gathered.includes,
         has_calculator: expanded.gathered.has_calculator,
+        browser_diagrams: body.browser_diagrams,
         components: expanded.gathered.components.into_iter().collect(),
         calculator_span: expanded.gathered.calculator_span,
     };

@@ -193,6 +193,9 @@ pub struct RenderedPage {
     pub includes: Vec<FileId>,
     /// True when the body places the hostname calculator.
     pub has_calculator: bool,
+    /// True when a diagram is left for mermaid.js to draw in the browser (the page then
+    /// loads it; no other page does).
+    pub browser_diagrams: bool,
     /// The theme components the page calls (`navtabs`, `new_in`...), sorted, once each: the
     /// theme loads a component's script or style only where it is used.
     pub components: Vec<String>,

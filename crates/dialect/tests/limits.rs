@@ -57,6 +57,8 @@ fn render_with(body: &str, files: &Files) -> (Option<RenderedPage>, Vec<Diagnost
         includes: files,
         links: &KeepLinks,
         components: &NoComponents,
+        diagrams: &portolan_dialect::BrowserDiagrams,
+        highlighter: &portolan_dialect::DirectHighlighter,
     };
     let text = format!("---\ntitle: Limits\n---\n{body}");
     let t = Instant::now();
@@ -197,6 +199,8 @@ fn deep_yaml_is_refused_before_libyaml_goes_quadratic() {
         includes: &files,
         links: &KeepLinks,
         components: &NoComponents,
+        diagrams: &portolan_dialect::BrowserDiagrams,
+        highlighter: &portolan_dialect::DirectHighlighter,
     };
     let t = Instant::now();
     let (_, d) = render_page(
@@ -400,6 +404,8 @@ fn warnings_are_capped_without_hiding_errors() {
         includes: &files,
         links: &KeepLinks,
         components: &NoComponents,
+        diagrams: &portolan_dialect::BrowserDiagrams,
+        highlighter: &portolan_dialect::DirectHighlighter,
     };
     let t = Instant::now();
     let (p, d) = render_page(

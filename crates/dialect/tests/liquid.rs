@@ -25,6 +25,8 @@ fn render(front: &str, body: &str, include: &str) -> (String, Vec<String>) {
         includes: &includes,
         links: &KeepLinks,
         components: &TestComponents,
+        diagrams: &portolan_dialect::BrowserDiagrams,
+        highlighter: &portolan_dialect::DirectHighlighter,
     };
     let (page, diags) = render_page(ctx, PAGE, &text, INFO);
     let html = page.map(|p| p.html).unwrap_or_default();
@@ -115,7 +117,7 @@ fn assign_capture_and_whitespace_control() {
     // A capture pushed into a list item with `indent`.
     assert_eq!(
         body("1. Step:\n\n{% capture code %}\n```sh\nrun\n```\n{% endcapture %}{{ code | indent: 3 }}"),
-        "<ol>\n<li>\n<p>Step:</p>\n<pre><code class=\"language-sh\">run\n</code></pre>\n</li>\n</ol>\n"
+        "<ol>\n<li>\n<p>Step:</p>\n<div class=\"code-block\" data-lang=\"bash\"><pre><code class=\"language-sh\"><span class=\"nf\">run</span>\n</code></pre></div>\n</li>\n</ol>\n"
     );
 }
 
@@ -175,7 +177,7 @@ fn raw_keeps_braces_and_code_fences_run_liquid() {
     );
     assert_eq!(
         body("```sh\nkubectl -n {{ site.product | slugify }}\n```"),
-        "<pre><code class=\"language-sh\">kubectl -n kong-gateway\n</code></pre>\n"
+        "<div class=\"code-block\" data-lang=\"bash\"><pre><code class=\"language-sh\"><span class=\"nf\">kubectl</span><span class=\"nv\"> -n</span> kong-gateway\n</code></pre></div>\n"
     );
 }
 
@@ -204,7 +206,7 @@ fn components_take_arguments_and_bodies() {
     // A YAML body is data after Liquid; a text body is text after Liquid.
     let facts = body("{% facts %}\nname: {{ site.product }}\nn: 2\n{% endfacts %}");
     assert!(
-        facts.contains(r#"{"name":"Kong Gateway","n":2}"#),
+        facts.contains(r#"<span class="na">&quot;name&quot;</span>:<span class="s">&quot;Kong Gateway&quot;</span>,<span class="na">&quot;n&quot;</span>:<span class="m">2</span>"#),
         "{facts}"
     );
     let (diagram, diags) = render(
@@ -268,6 +270,8 @@ fn unknown_values_render_empty_when_the_site_asks() {
         includes: &includes,
         links: &KeepLinks,
         components: &TestComponents,
+        diagrams: &portolan_dialect::BrowserDiagrams,
+        highlighter: &portolan_dialect::DirectHighlighter,
     };
     let text = "---\ntitle: T\n---\n[{{ site.nope }}]";
     let (page, diags) = render_page(ctx, PAGE, text, INFO);
@@ -280,7 +284,7 @@ fn unknown_values_render_empty_when_the_site_asks() {
 fn kramdown_details() {
     assert_eq!(
         body("```sh\nx\n```\n{:.no-copy-code}"),
-        "<div class=\"no-copy-code\">\n<pre><code class=\"language-sh\">x\n</code></pre>\n</div>\n"
+        "<div class=\"code-block no-copy-code\" data-lang=\"bash\"><pre><code class=\"language-sh\"><span class=\"nf\">x</span>\n</code></pre></div>\n"
     );
     assert_eq!(
         body("{: .info }\n> note"),
@@ -302,6 +306,8 @@ fn a_page_without_frontmatter_takes_its_title_from_its_heading() {
         includes: &includes,
         links: &KeepLinks,
         components: &TestComponents,
+        diagrams: &portolan_dialect::BrowserDiagrams,
+        highlighter: &portolan_dialect::DirectHighlighter,
     };
     let text = "# Ports for {{ site.product }}\n\nBody.\n";
     let (page, diags) = render_page(ctx, PAGE, text, INFO);

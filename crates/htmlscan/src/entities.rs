@@ -4,10 +4,17 @@ use std::borrow::Cow;
 
 /// Escapes text for HTML content and attribute values (quoted with `"` or `'`).
 pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    escape_html_into(&mut out, s);
+    out
+}
+
+/// [`escape_html`], appending to `out` (for writers that build one string from many
+/// pieces, such as a highlighted code block's tokens).
+pub fn escape_html_into(out: &mut String, s: &str) {
     // Runs of text without a special character are copied whole: most text has none, and
     // this runs for every value a template prints.
     let bytes = s.as_bytes();
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
     let mut run = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -28,7 +35,6 @@ pub fn escape_html(s: &str) -> String {
         run = i;
     }
     out.push_str(&s[run..]);
-    out
 }
 
 /// The bytes [`escape_html`] replaces.

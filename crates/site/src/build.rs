@@ -71,7 +71,9 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let trash = output::take_out_trash(&out);
 
     let t = Instant::now();
-    let ctx = loaded.dialect_context(&templates);
+    let diagrams = crate::diagrams::SiteDiagrams::new(&opts.site_dir);
+    let highlighter = crate::highlight_cache::HighlightCache::load(&opts.site_dir);
+    let ctx = loaded.dialect_context(&templates, &diagrams, &highlighter);
     let read: Vec<(Option<portolan_dialect::FrontMatter>, Vec<Diagnostic>)> = loaded
         .pages
         .par_iter()
@@ -238,7 +240,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     }
 
     let t = Instant::now();
-    let (mut files, d) = site_files(&loaded, &templates);
+    let (mut files, d) = site_files(&loaded, &templates, diagrams.any_for_browser());
     diags.extend(d);
     files.extend(sitemap_files(&loaded, &written));
     files.extend(
@@ -257,6 +259,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         )));
         return Err(failure(opts, &loaded.sources, diags));
     }
+    highlighter.save();
     if let Some(trash) = trash {
         let _ = trash.join();
     }

@@ -37,6 +37,12 @@ struct AssetUrls {
     search_js: String,
     /// The tabs' script: loaded only on pages with tabs (see `page.components`).
     tabs_js: String,
+    /// The copy buttons' script: loaded only on pages with code blocks.
+    copy_js: String,
+    /// The loader of mermaid.js: only on pages with a diagram left to the browser.
+    diagrams_js: String,
+    /// mermaid.js itself (self-hosted), which the loader loads.
+    mermaid_js: String,
     /// The site's icon (the theme's `static/favicon.svg`).
     favicon: String,
 }
@@ -73,6 +79,16 @@ pub(crate) struct PageContext<'a> {
     /// loads their script. A flag, not a test of `content` in the template: Tera escapes a
     /// whole string to test it for truth, which is a copy of the page per page.
     pub(crate) tabs: bool,
+    /// The page shows code blocks, so the theme loads the copy buttons' script.
+    pub(crate) code: bool,
+    /// A diagram on the page is left to mermaid.js, so the theme loads it (no other page
+    /// does).
+    pub(crate) browser_diagrams: bool,
+    /// The page's Content-Security-Policy when it is not the site's: mermaid.js styles
+    /// what it draws inline, so a page it draws on allows inline styles (its scripts stay
+    /// as strict).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) csp: Option<String>,
     /// The components the page calls (`navtabs`, `new_in`...), sorted.
     pub(crate) components: &'a [String],
     /// A line under the title.
@@ -200,6 +216,9 @@ impl Templates {
                 calculator_js: url("calculator-loader.js"),
                 search_js: url("search.js"),
                 tabs_js: url("tabs.js"),
+                copy_js: url("copy.js"),
+                diagrams_js: url("diagrams.js"),
+                mermaid_js: url("vendor/mermaid.min.js"),
                 favicon: url("favicon.svg"),
             },
         );

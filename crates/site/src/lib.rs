@@ -24,9 +24,13 @@ mod components;
 pub mod compress;
 pub mod config;
 mod context;
+mod diagram_svg;
+pub mod diagrams;
+pub mod highlight_cache;
 mod index;
 pub mod links;
 mod load;
+mod mermaid;
 mod messages;
 mod nav;
 pub mod output;
@@ -176,12 +180,16 @@ impl Site {
     pub(crate) fn dialect_context<'a>(
         &'a self,
         templates: &'a context::Templates,
+        diagrams: &'a dyn portolan_dialect::Diagrams,
+        highlighter: &'a dyn portolan_dialect::Highlighter,
     ) -> portolan_dialect::Context<'a> {
         portolan_dialect::Context {
             site: &self.values,
             includes: &self.includes,
             links: &self.links,
             components: templates.components(),
+            diagrams,
+            highlighter,
         }
     }
 }

@@ -159,6 +159,43 @@ fn content(
 /// a page with one loads the tabs' script.
 const TAB_LIST: &str = "class=\"tabs-list\"";
 
+/// What every code block's element starts with: a page with one loads the copy buttons.
+const CODE_BLOCK: &str = "class=\"code-block";
+
+/// `csp` with inline styles allowed (mermaid.js styles what it draws inline); `None` when
+/// it has no `style-src` or `default-src` that forbids them.
+fn inline_styles_allowed(csp: &str) -> Option<String> {
+    if csp.trim().is_empty() {
+        return None;
+    }
+    let mut directives: Vec<String> = csp.split(';').map(|d| d.trim().to_string()).collect();
+    let style = directives
+        .iter_mut()
+        .find(|d| d.split_whitespace().next() == Some("style-src"));
+    match style {
+        Some(d) if d.contains("'unsafe-inline'") => return None,
+        Some(d) => d.push_str(" 'unsafe-inline'"),
+        None => {
+            let default = directives
+                .iter()
+                .find(|d| d.split_whitespace().next() == Some("default-src"))?;
+            let sources = default
+                .split_whitespace()
+                .skip(1)
+                .collect::<Vec<_>>()
+                .join(" ");
+            directives.push(format!("style-src {sources} 'unsafe-inline'"));
+        }
+    }
+    Some(
+        directives
+            .into_iter()
+            .filter(|d| !d.is_empty())
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
+}
+
 pub(crate) fn render<'p>(
     site: &Site,
     index: &SiteIndex,
@@ -213,6 +250,12 @@ pub(crate) fn render<'p>(
             .filter(|h| (2..=3).contains(&h.level))
             .collect(),
         tabs: html.contains(TAB_LIST),
+        code: html.contains(CODE_BLOCK),
+        browser_diagrams: page.browser_diagrams,
+        csp: page
+            .browser_diagrams
+            .then(|| inline_styles_allowed(&site.config.content_security_policy))
+            .flatten(),
         content: html,
         faqs: &page.faqs,
         related_resources: f
@@ -335,6 +378,22 @@ pub(crate) fn render_404(site: &Site, templates: &Templates) -> Result<String, D
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_mermaid_js_draws_on_allows_inline_styles_only() {
+        assert_eq!(
+            inline_styles_allowed("default-src 'self'; style-src 'self'; script-src 'self'")
+                .as_deref(),
+            Some("default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'")
+        );
+        assert_eq!(
+            inline_styles_allowed("default-src 'self'").as_deref(),
+            Some("default-src 'self'; style-src 'self' 'unsafe-inline'")
+        );
+        assert_eq!(inline_styles_allowed("style-src 'unsafe-inline'"), None);
+        assert_eq!(inline_styles_allowed("script-src 'self'"), None);
+        assert_eq!(inline_styles_allowed(""), None);
+    }
 
     #[test]
     fn json_holds_no_markup() {

@@ -20,8 +20,10 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
+/// Whether an asset may refer to others by name. A vendored bundle (`*.min.js`, such as
+/// mermaid.js) refers to none of the theme's, and at megabytes is not worth the search.
 fn is_text(name: &str) -> bool {
-    name.ends_with(".js") || name.ends_with(".css")
+    (name.ends_with(".js") || name.ends_with(".css")) && !name.contains(".min.")
 }
 
 /// A theme asset: its path under `assets/` and its bytes.
@@ -181,6 +183,7 @@ fn verbatim_delta(line: &[u8]) -> i32 {
 pub(crate) fn site_files(
     loaded: &Site,
     templates: &Templates,
+    with_mermaid: bool,
 ) -> (Vec<(String, OutFile)>, Option<Diagnostic>) {
     let mut files = Vec::new();
     let mut diag = None;
@@ -193,6 +196,9 @@ pub(crate) fn site_files(
         Err(d) => diag = Some(d),
     }
     for (rel, bytes) in loaded.theme.assets() {
+        if !with_mermaid && is_mermaid_asset(rel) {
+            continue;
+        }
         files.push((format!("assets/{rel}"), OutFile::Bytes(bytes.into())));
     }
     for s in &loaded.statics {
@@ -203,6 +209,12 @@ pub(crate) fn site_files(
         files.push((s.rel.clone(), file));
     }
     (files, diag)
+}
+
+/// Whether `rel` (under assets/) is self-hosted mermaid.js or its loader, which only a site
+/// with a diagram left to the browser publishes.
+pub(crate) fn is_mermaid_asset(rel: &str) -> bool {
+    rel.starts_with("vendor/mermaid") || rel.starts_with("diagrams.")
 }
 
 /// sitemap.xml and robots.txt for the pages that were written.

@@ -63,13 +63,22 @@ pub struct Session {
     search_stale: bool,
     /// What pages show of each other, kept while no title, order or URL changes.
     index: Option<SiteIndex>,
+    /// Diagrams drawn so far, kept for the session: an edit redraws only what it changed.
+    diagrams: crate::diagrams::SiteDiagrams,
+    /// Code highlighted so far (and by the last build).
+    highlighter: crate::highlight_cache::HighlightCache,
 }
 
 impl Session {
     /// Loads and renders the whole site.
     pub fn new(opts: Options) -> Session {
+        // Caches are read, never written: a session writes nothing to disk.
+        let diagrams = crate::diagrams::SiteDiagrams::reading(&opts.site_dir);
+        let highlighter = crate::highlight_cache::HighlightCache::load(&opts.site_dir);
         let mut s = Session {
             opts,
+            diagrams,
+            highlighter,
             loaded: None,
             unreadable: Sources::default(),
             states: Vec::new(),
@@ -150,7 +159,7 @@ impl Session {
         self.finish(&all, true);
         self.time("templates", t.elapsed());
         if let (Some(loaded), Some(templates)) = (&self.loaded, &self.templates) {
-            let (files, d) = site_files(loaded, templates);
+            let (files, d) = site_files(loaded, templates, self.diagrams.any_for_browser());
             self.outputs.extend(files);
             self.load_diags.extend(d);
         }
@@ -160,7 +169,7 @@ impl Session {
         let (Some(loaded), Some(templates)) = (&self.loaded, &self.templates) else {
             return;
         };
-        let ctx = loaded.dialect_context(templates);
+        let ctx = loaded.dialect_context(templates, &self.diagrams, &self.highlighter);
         let progress = Ticker::new(&self.opts, "Rendering markdown", which.len());
         let results: Vec<(usize, Option<RenderedPage>, Vec<Diagnostic>)> = which
             .par_iter()
@@ -188,6 +197,17 @@ impl Session {
             };
         }
         self.search_stale = true;
+        // An edit that leaves a diagram to the browser publishes mermaid.js, as a build
+        // would (a build without one does not carry it).
+        if self.diagrams.any_for_browser() {
+            for (rel, bytes) in loaded.theme.assets() {
+                if crate::publish::is_mermaid_asset(rel) {
+                    self.outputs
+                        .entry(format!("assets/{rel}"))
+                        .or_insert_with(|| OutFile::Bytes(bytes.into()));
+                }
+            }
+        }
     }
 
     /// Recomputes the site index and re-templates `dirty` pages (all pages when anything

@@ -10,13 +10,16 @@
 //! - `guards`: the limits checked on the text before pulldown-cmark reads it.
 //! - `render`: the event transforms, one method per kind of event.
 
+mod code;
 mod guards;
 mod render;
 
 use std::cell::Cell;
 
 use crate::diag::{push_limited, Diagnostic, Span};
+use crate::diagram::Diagrams;
 use crate::expanded::Expanded;
+use crate::highlighter::Highlighter;
 use crate::limits::{MAX_BLOCK_NESTING, MAX_TABLE_CELLS_PER_PAGE};
 use crate::model::{Heading, Link, SectionText, TextBlock};
 use crate::LinkRewriter;
@@ -34,6 +37,8 @@ pub(crate) struct Body {
     pub(crate) sections: Vec<SectionText>,
     /// The ids the body defines, other than its headings'.
     pub(crate) anchors: Vec<String>,
+    /// A diagram is left for the browser to draw.
+    pub(crate) browser_diagrams: bool,
 }
 
 /// Inline (or fragment) markdown rendered on its own, not from a file: its links and
@@ -133,6 +138,8 @@ pub(crate) fn unsafe_url_error(span: Span, url: &str) -> Diagnostic {
 pub(crate) fn render_body(
     ex: &Expanded,
     links: &dyn LinkRewriter,
+    diagrams: &dyn Diagrams,
+    highlighter: &dyn Highlighter,
     cells: &Cell<usize>,
     diags: &mut Vec<Diagnostic>,
 ) -> Body {
@@ -142,6 +149,8 @@ pub(crate) fn render_body(
         &ex.ials,
         &ex.gathered.table_texts,
         &ex.gathered.reserved_ids,
+        diagrams,
+        highlighter,
     );
     let html = r.run(diags);
     r.into_body(html)

@@ -14,11 +14,14 @@ use std::ops::Range;
 use portolan_htmlscan::{escape_html, ids, is_unsafe_url, unsafe_html, without_comments};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use super::code::{self, OpenCode};
 use super::guards::{too_deep_line, too_many_cells};
 use super::{unsafe_html_error, unsafe_url_error, Body, Inline, Refusal};
 use crate::diag::{ceil_char_boundary, floor_char_boundary, is_full, push_limited};
 use crate::diag::{Diagnostic, Span};
+use crate::diagram::{Diagrams, Drawing};
 use crate::expanded::{PendingIal, TableText};
+use crate::highlighter::{DirectHighlighter, Highlighter};
 use crate::limits::{MAX_BLOCK_NESTING, MAX_BLOCK_TEXT_BYTES};
 use crate::model::{Attrs, BlockKind, Heading, Link, LinkOrigin, SectionText, TextBlock};
 use crate::slug::{slugify, UniqueIds};
@@ -40,6 +43,11 @@ struct PageInput<'a> {
     ials: &'a [PendingIal],
     /// Text of the tables the Liquid pass generated, by output offset.
     tables: &'a [TableText],
+    /// What draws the page's diagrams (only a page's body has them drawn: elsewhere a
+    /// `mermaid` fence is code).
+    diagrams: &'a dyn Diagrams,
+    /// What highlights its code (elsewhere, code is highlighted directly).
+    highlighter: &'a dyn Highlighter,
 }
 
 /// A heading being read: its events are held back until its id is known (from its text).
@@ -81,12 +89,17 @@ pub(super) struct Renderer<'a> {
     unsafe_urls: Vec<String>,
     unsafe_html: Vec<(String, String)>,
     over_limit: Option<Refusal>,
+    browser_diagrams: bool,
 
     // The pass's state.
+    /// Diagrams met so far (each is `diagram-N`, its ids under that prefix).
+    diagrams_seen: usize,
     out: Vec<Event<'a>>,
     ids: UniqueIds,
     heading: Option<OpenHeading<'a>>,
     html_block: Option<OpenHtmlBlock>,
+    /// The code block being read: its text is highlighted (or drawn) at its end.
+    code: Option<OpenCode<'a>>,
     /// Text blocks (indices into `blocks`) open at this point: text goes to each.
     open_blocks: Vec<usize>,
     /// The link being read (index into `links`): its text is collected.
@@ -132,10 +145,13 @@ impl<'a> Renderer<'a> {
             unsafe_urls: Vec::new(),
             unsafe_html: Vec::new(),
             over_limit: None,
+            browser_diagrams: false,
+            diagrams_seen: 0,
             out: Vec::with_capacity(text.len() / 8),
             ids,
             heading: None,
             html_block: None,
+            code: None,
             open_blocks: Vec::new(),
             link: None,
             depth: 0,
@@ -155,8 +171,16 @@ impl<'a> Renderer<'a> {
         ials: &'a [PendingIal],
         tables: &'a [TableText],
         reserved: &[String],
+        diagrams: &'a dyn Diagrams,
+        highlighter: &'a dyn Highlighter,
     ) {
-        self.page = Some(PageInput { map, ials, tables });
+        self.page = Some(PageInput {
+            map,
+            ials,
+            tables,
+            diagrams,
+            highlighter,
+        });
         for id in reserved {
             self.ids.reserve(id);
         }
@@ -185,6 +209,7 @@ impl<'a> Renderer<'a> {
             blocks: self.blocks,
             sections,
             anchors: self.anchors,
+            browser_diagrams: self.browser_diagrams,
         }
     }
 
@@ -414,7 +439,36 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
+        if let Some(open) = &mut self.code {
+            // A code block holds text only; it is written whole at its end.
+            return match event {
+                Event::Text(t) => {
+                    open.push(&t, range.start);
+                    None
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let open = self.code.take()?;
+                    Some(Event::Html(self.code_block(&open, diags).into()))
+                }
+                _ => None,
+            };
+        }
         Some(match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some(OpenCode {
+                    lang,
+                    attrs,
+                    text: String::new(),
+                    starts: Vec::new(),
+                });
+                return None;
+            }
             Event::Start(Tag::Paragraph) => {
                 let b = self.open_block(BlockKind::Paragraph);
                 self.open_blocks.push(b);
@@ -517,6 +571,43 @@ impl<'a> Renderer<'a> {
             }
             other => other,
         })
+    }
+
+    /// A code block's HTML: a page's diagram drawn (or left to the browser), else the
+    /// code highlighted. A diagram that does not parse is an error, and shown as code.
+    fn code_block(&mut self, open: &OpenCode<'a>, diags: &mut Vec<Diagnostic>) -> String {
+        let highlighter = self
+            .page
+            .as_ref()
+            .map_or(&DirectHighlighter as &dyn Highlighter, |p| p.highlighter);
+        let Some(page) = self.page.as_ref().filter(|_| open.is_diagram()) else {
+            return code::code_block(open, highlighter);
+        };
+        self.diagrams_seen += 1;
+        let id = self.ids.unique(&format!("diagram-{}", self.diagrams_seen));
+        self.anchors.push(id.clone());
+        let fence_at = open.starts.first().map_or(0, |s| s.1);
+        match page.diagrams.draw(&open.text, &id) {
+            Ok(d) => {
+                if let Drawing::Browser(why) = &d {
+                    self.browser_diagrams = true;
+                    if let Some(why) = why {
+                        let d = Diagnostic::warning(
+                            self.span(fence_at, fence_at),
+                            format!("diagram left to mermaid.js in the browser: {why}"),
+                        )
+                        .with_label("this diagram");
+                        push_limited(diags, d);
+                    }
+                }
+                code::diagram(open, &d)
+            }
+            Err(e) => {
+                let span = |a: usize, b: usize| self.span(a, b);
+                push_limited(diags, code::diagram_error(open, fence_at, &e, &span));
+                code::code_block(open, highlighter)
+            }
+        }
     }
 
     /// Remembers where a GFM table starts, for its text.

@@ -243,6 +243,8 @@ pub fn render(page: &str, include: &str) {
         includes: &includes,
         links: &KeepLinks,
         components: &TestComponents,
+        diagrams: &portolan_dialect::BrowserDiagrams,
+        highlighter: &portolan_dialect::DirectHighlighter,
     };
     let (whole, diags) = render_page(ctx, PAGE, page, INFO);
     check_spans(&diags, &includes, page);
@@ -290,6 +292,8 @@ pub fn frontmatter(data: &[u8]) {
         includes: &includes,
         links: &KeepLinks,
         components: &TestComponents,
+        diagrams: &portolan_dialect::BrowserDiagrams,
+        highlighter: &portolan_dialect::DirectHighlighter,
     };
     let (front, diags) = render_frontmatter(ctx, PAGE, text, INFO);
     check_spans(&diags, &includes, text);

@@ -703,6 +703,8 @@ mod tests {
             includes: &NoIncludes,
             links: &portolan_dialect::KeepLinks,
             components: &portolan_dialect::NoComponents,
+            diagrams: &portolan_dialect::BrowserDiagrams,
+            highlighter: &portolan_dialect::DirectHighlighter,
         };
         let info = portolan_dialect::PageInfo {
             url: "",

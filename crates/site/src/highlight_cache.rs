@@ -1,0 +1,194 @@
+//! The site's [`Highlighter`]: what a build highlighted, kept for the next one in one file,
+//! `.portolan/cache/highlight`, by the hash of each block's language and text. Syntax
+//! highlighting is the costliest step of rendering a page of code (tens of microseconds a
+//! line), and between two builds almost every block is unchanged.
+//!
+//! The file is read whole when a build starts and written whole (only the blocks this build
+//! used) when it ends; an entry that is not escaped text and token spans is ignored, so a
+//! damaged or planted file cannot put markup in a page.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use portolan_dialect::{Highlighted, Highlighter};
+use sha2::{Digest, Sha256};
+
+/// Where the cache is kept, under the site folder.
+pub const CACHE_FILE: &str = ".portolan/cache/highlight";
+
+/// What a cached block depends on besides its text: the highlighter and its grammars.
+const HIGHLIGHT_VERSION: &[u8] = b"portolan-highlight 1; two-face 0.5.2\n";
+
+type Key = [u8; 16];
+
+/// Highlighted blocks, kept between builds.
+pub struct HighlightCache {
+    file: Option<PathBuf>,
+    kept: HashMap<Key, Arc<str>>,
+    /// What this build highlighted or used: what the file keeps.
+    used: Mutex<HashMap<Key, Arc<str>>>,
+}
+
+impl HighlightCache {
+    /// The cache of the site in `site_dir` (empty when it has none yet).
+    pub fn load(site_dir: &Path) -> HighlightCache {
+        let file = site_dir.join(CACHE_FILE);
+        let kept = std::fs::read(&file)
+            .map(|b| read_entries(&b))
+            .unwrap_or_default();
+        HighlightCache {
+            file: Some(file),
+            kept,
+            used: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A cache that keeps nothing on disk.
+    pub fn in_memory() -> HighlightCache {
+        HighlightCache {
+            file: None,
+            kept: HashMap::new(),
+            used: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Writes what this build used for the next one. A cache that cannot be written costs
+    /// the next build time, not correctness: no error.
+    pub fn save(&self) {
+        let (Some(file), Ok(used)) = (&self.file, self.used.lock()) else {
+            return;
+        };
+        let same = used.len() == self.kept.len() && used.keys().all(|k| self.kept.contains_key(k));
+        if same {
+            return;
+        }
+        let mut bytes = Vec::with_capacity(used.values().map(|v| v.len() + 20).sum());
+        for (k, v) in used.iter() {
+            bytes.extend_from_slice(k);
+            bytes.extend_from_slice(&(v.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(v.as_bytes());
+        }
+        if let Some(dir) = file.parent() {
+            let tmp = dir.join(format!(".highlight.{}.tmp", std::process::id()));
+            let _ = std::fs::create_dir_all(dir)
+                .and_then(|()| std::fs::write(&tmp, &bytes))
+                .and_then(|()| std::fs::rename(&tmp, file));
+        }
+    }
+}
+
+impl Highlighter for HighlightCache {
+    fn highlight(&self, lang: &str, code: &str) -> Highlighted {
+        let key = key(lang, code);
+        let language = portolan_highlight::language(lang);
+        let found = self
+            .kept
+            .get(&key)
+            .cloned()
+            .or_else(|| self.used.lock().ok()?.get(&key).cloned());
+        let html: Arc<str> = match found {
+            Some(html) => html,
+            None => portolan_highlight::highlight(lang, code).html.into(),
+        };
+        if let Ok(mut used) = self.used.lock() {
+            used.entry(key).or_insert_with(|| html.clone());
+        }
+        Highlighted {
+            html: html.to_string(),
+            language,
+        }
+    }
+}
+
+fn key(lang: &str, code: &str) -> Key {
+    let mut h = Sha256::new();
+    h.update(HIGHLIGHT_VERSION);
+    h.update(lang.as_bytes());
+    h.update([0]);
+    h.update(code.as_bytes());
+    let mut k = [0; 16];
+    k.copy_from_slice(&h.finalize()[..16]);
+    k
+}
+
+/// The entries of a cache file; what does not read, or reads as more than escaped text and
+/// token spans, is left out.
+fn read_entries(mut bytes: &[u8]) -> HashMap<Key, Arc<str>> {
+    let mut out = HashMap::new();
+    while bytes.len() >= 20 {
+        let mut k = [0; 16];
+        k.copy_from_slice(&bytes[..16]);
+        let len = u32::from_le_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]) as usize;
+        let Some(value) = bytes.get(20..20 + len) else {
+            break;
+        };
+        bytes = &bytes[20 + len..];
+        if let Ok(text) = std::str::from_utf8(value) {
+            if is_token_html(text) {
+                out.insert(k, Arc::from(text));
+            }
+        }
+    }
+    out
+}
+
+/// Whether `html` is what the highlighter writes: text with `&`-escapes, in spans whose
+/// class is a token class.
+fn is_token_html(html: &str) -> bool {
+    let mut rest = html;
+    while let Some(i) = rest.find(['<', '>', '"']) {
+        let tag = &rest[i..];
+        let len = if tag.starts_with("</span>") {
+            "</span>".len()
+        } else if let Some(class) = tag.strip_prefix("<span class=\"") {
+            match class.find("\">") {
+                Some(end)
+                    if (1..=2).contains(&end)
+                        && class[..end].bytes().all(|b| b.is_ascii_lowercase()) =>
+                {
+                    "<span class=\"".len() + end + 2
+                }
+                _ => return false,
+            }
+        } else {
+            return false;
+        };
+        rest = &tag[len..];
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_are_kept_for_the_next_build() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let first = HighlightCache::load(dir.path());
+        let h = first.highlight("bash", "echo hi\n");
+        first.save();
+        let second = HighlightCache::load(dir.path());
+        assert_eq!(second.kept.len(), 1);
+        assert_eq!(second.highlight("bash", "echo hi\n"), h);
+        assert_eq!(
+            second.highlight("sh", "echo hi\n").language.map(|l| l.name),
+            Some("bash")
+        );
+    }
+
+    #[test]
+    fn only_token_html_is_read_back() {
+        assert!(is_token_html("<span class=\"k\">if</span> a &lt; b"));
+        assert!(!is_token_html("<span class=\"k\" onclick=\"x\">if</span>"));
+        assert!(!is_token_html("<script>alert(1)</script>"));
+        assert!(!is_token_html("<span class=\"kk3\">x</span>"));
+        assert!(!is_token_html("a > b"));
+        let mut planted = Vec::new();
+        planted.extend_from_slice(&key("bash", "x"));
+        planted.extend_from_slice(&(9u32).to_le_bytes());
+        planted.extend_from_slice(b"<img src>");
+        assert!(read_entries(&planted).is_empty());
+    }
+}
