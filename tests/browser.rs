@@ -2,7 +2,7 @@
 //! the menu on a phone, dark mode, and live reload in `portolan serve`.
 
 mod common;
-use common::browser::{serve, Browser};
+use common::browser::{color_scheme, serve, Browser};
 use common::*;
 
 use std::time::{Duration, Instant};
@@ -131,14 +131,7 @@ async fn dark_mode_follows_the_system_setting() {
     let bg = |dark: bool| {
         let url = url.clone();
         async move {
-            let flags: &[&str] = if dark {
-                &[
-                    "--force-dark-mode",
-                    "--blink-settings=preferredColorScheme=0",
-                ]
-            } else {
-                &["--blink-settings=preferredColorScheme=1"]
-            };
+            let flags = color_scheme(dark);
             let b = Browser::start(1200, 900, flags).await;
             b.client
                 .goto(&format!("{url}/konnect-platform/network/"))

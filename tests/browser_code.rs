@@ -4,7 +4,7 @@
 //! pages, light and dark, desktop and phone.
 
 mod common;
-use common::browser::{serve, Browser};
+use common::browser::{color_scheme, serve, Browser};
 use common::*;
 
 /// Replaces the clipboard with a recorder: the real one needs a permission prompt to be
@@ -96,14 +96,7 @@ async fn copy_buttons_work_by_keyboard_and_copy_commands_only() {
 async fn diagrams_show_and_pages_pass_axe_light_and_dark() {
     let (_server, url) = serve(&fixture("code"));
     for (width, height, dark) in [(1280, 900, false), (390, 844, true)] {
-        let extra: &[&str] = if dark {
-            &[
-                "--force-dark-mode",
-                "--blink-settings=preferredColorScheme=0",
-            ]
-        } else {
-            &["--blink-settings=preferredColorScheme=1"]
-        };
+        let extra = color_scheme(dark);
         let b = Browser::start(width, height, extra).await;
         b.client
             .goto(&format!("{url}/guide/diagrams/"))

@@ -4,7 +4,7 @@
 //! pages, light and dark, desktop and phone.
 
 mod common;
-use common::browser::{serve, Browser};
+use common::browser::{color_scheme, serve, Browser};
 use common::*;
 
 /// The selected tab's text of each tab set on the page.
@@ -217,14 +217,7 @@ async fn without_javascript_every_panel_shows_under_its_title() {
 async fn component_pages_pass_axe_light_and_dark_desktop_and_phone() {
     let (_server, url) = serve(&fixture("components"));
     for (width, height, dark) in [(1280, 900, false), (390, 844, true)] {
-        let extra: &[&str] = if dark {
-            &[
-                "--force-dark-mode",
-                "--blink-settings=preferredColorScheme=0",
-            ]
-        } else {
-            &["--blink-settings=preferredColorScheme=1"]
-        };
+        let extra = color_scheme(dark);
         let b = Browser::start(width, height, extra).await;
         for page in [
             "/guide/tabs/",
@@ -286,15 +279,8 @@ async fn axe_over_a_built_site() {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let mut failures = Vec::new();
     for (width, height, flags) in [
-        (1280, 900, &["--blink-settings=preferredColorScheme=1"][..]),
-        (
-            390,
-            844,
-            &[
-                "--force-dark-mode",
-                "--blink-settings=preferredColorScheme=0",
-            ][..],
-        ),
+        (1280, 900, color_scheme(false)),
+        (390, 844, color_scheme(true)),
     ] {
         let b = Browser::start(width, height, flags).await;
         for page in pages.split_whitespace() {

@@ -84,6 +84,18 @@ fn axe_path() -> std::path::PathBuf {
 }
 
 /// A chromedriver process and a headless Chromium session; `extra` adds Chromium flags.
+/// Chromium's flags for a light or a dark colour scheme (`prefers-color-scheme`).
+pub fn color_scheme(dark: bool) -> &'static [&'static str] {
+    if dark {
+        &[
+            "--force-dark-mode",
+            "--blink-settings=preferredColorScheme=0",
+        ]
+    } else {
+        &["--blink-settings=preferredColorScheme=1"]
+    }
+}
+
 pub struct Browser {
     pub client: Client,
     _driver: Proc,

@@ -79,7 +79,11 @@ pub(crate) fn draw(source: &str) -> Result<Drawn, DiagramError> {
     let parsed = match parsed {
         Ok(Ok(p)) => p,
         Ok(Err(e)) => return Err(e),
-        Err(_) => return Ok(Drawn::Browser(Some("the build-time renderer failed on it".into()))),
+        Err(_) => {
+            return Ok(Drawn::Browser(Some(
+                "the build-time renderer failed on it".into(),
+            )))
+        }
     };
     // Parsed, so its mistakes are reported; drawn by mermaid.js where it draws better.
     if !forced && drawn_better_in_browser(source) {
@@ -267,8 +271,13 @@ fn prepare(source: &str) -> String {
     while let Some(i) = rest.find(['#', 'f', '\\']) {
         out.push_str(&rest[..i]);
         let at = &rest[i..];
-        if let Some(icon) = at.strip_prefix("fa:fa-").or_else(|| at.strip_prefix("fab:fa-")) {
-            let len = icon.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(icon.len());
+        if let Some(icon) = at
+            .strip_prefix("fa:fa-")
+            .or_else(|| at.strip_prefix("fab:fa-"))
+        {
+            let len = icon
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .unwrap_or(icon.len());
             rest = icon[len..].strip_prefix(' ').unwrap_or(&icon[len..]);
         } else if let Some((c, len)) = character_code(at) {
             out.push(c);
