@@ -125,6 +125,8 @@ async fn phone_menu_opens_and_navigates() {
     b.client.close().await.unwrap();
 }
 
+/// The networking page (the calculator's) in both colour schemes: its background follows
+/// the system setting, and axe-core finds nothing on it.
 #[tokio::test(flavor = "multi_thread")]
 async fn dark_mode_follows_the_system_setting() {
     let (_server, url) = serve(&repo());
@@ -138,6 +140,12 @@ async fn dark_mode_follows_the_system_setting() {
                 .await
                 .unwrap();
             let v = b.eval("const c = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number); return c[0] + c[1] + c[2]").await;
+            let violations = b.axe().await;
+            assert!(
+                violations.is_empty(),
+                "dark: {dark}:\n{}",
+                violations.join("\n")
+            );
             b.client.close().await.unwrap();
             v.as_u64().unwrap()
         }

@@ -14,7 +14,9 @@
 //! does one it fails on (a panic, caught) and one its author sends there (a line
 //! `%% portolan: browser`); `%% portolan: build` keeps a diagram at build time regardless.
 
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
 
 use mermaid_rs_renderer::{compute_layout, parse_mermaid, parse_mermaid_strict, render_svg};
 use mermaid_rs_renderer::{ParseError, RenderOptions};
@@ -67,7 +69,7 @@ pub(crate) fn draw(source: &str) -> Result<Drawn, DiagramError> {
     // hold in CI).
     options.layout.fast_text_metrics = true;
     // The renderer is a large layout engine: a panic in it must not end the build.
-    let parsed = catch_unwind(AssertUnwindSafe(|| match parse_mermaid_strict(&prepared) {
+    let parsed = quietly(|| match parse_mermaid_strict(&prepared) {
         Ok(p) => Ok(p),
         // Mermaid declares a participant where it is first used; the strict parser wants
         // it declared first. The lenient one reads it as Mermaid does.
@@ -75,7 +77,7 @@ pub(crate) fn draw(source: &str) -> Result<Drawn, DiagramError> {
             parse_mermaid(&prepared).map_err(|e| error(e.to_string(), None, None))
         }
         Err(e) => Err(parse_error(&e, &prepared)),
-    }));
+    });
     let parsed = match parsed {
         Ok(Ok(p)) => p,
         Ok(Err(e)) => return Err(e),
@@ -89,10 +91,10 @@ pub(crate) fn draw(source: &str) -> Result<Drawn, DiagramError> {
     if !forced && drawn_better_in_browser(source) {
         return Ok(Drawn::Browser(None));
     }
-    let drawn = catch_unwind(AssertUnwindSafe(|| {
+    let drawn = quietly(|| {
         let layout = compute_layout(&parsed.graph, &options.theme, &options.layout);
         render_svg(&layout, &options.theme, &options.layout)
-    }));
+    });
     match drawn {
         Ok(svg) if !forced && width_of(&svg).is_some_and(|w| w > MAX_DRAWN_WIDTH) => {
             Ok(Drawn::Browser(None))
@@ -102,6 +104,30 @@ pub(crate) fn draw(source: &str) -> Result<Drawn, DiagramError> {
             "the build-time renderer failed on it".into(),
         ))),
     }
+}
+
+thread_local! {
+    /// Set while the renderer runs on this thread: its panics are caught and reported as a
+    /// warning at the diagram, so the panic hook's message would only alarm.
+    static IN_RENDERER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs the renderer's `f`, a panic in it caught and not printed (other panics still are:
+/// the hook installed here hands them to the one it replaced).
+fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_RENDERER.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    IN_RENDERER.with(|r| r.set(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    IN_RENDERER.with(|r| r.set(false));
+    result
 }
 
 /// Whether mermaid.js draws `source` better than the build's renderer (see the module
@@ -380,6 +406,14 @@ mod tests {
             prepare("A[fa:fa-file kong.yml] --> B(Kong \\n #40;inactive#41; #quot;x#quot; #60;)"),
             "A[kong.yml] --> B(Kong <br> (inactive) \"x\" #60;)"
         );
+    }
+
+    #[test]
+    fn a_panic_in_the_renderer_is_caught() {
+        let caught = quietly(|| -> u8 { panic!("the renderer gave up") });
+        assert!(caught.is_err());
+        assert_eq!(quietly(|| 7).ok(), Some(7));
+        assert!(!IN_RENDERER.with(Cell::get), "cleared after the call");
     }
 
     #[test]
