@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use portolan_htmlscan::{escape_html, escape_html_into};
 
+use super::render::attr_string;
 use crate::diag::{Diagnostic, Span};
 use crate::diagram::{DiagramError, Drawing};
 use crate::highlighter::Highlighter;
@@ -125,26 +126,12 @@ pub(super) fn diagram_error(
     d
 }
 
-/// ` class="…"` (the block's own class, then the attribute list's) and the list's id and
-/// other attributes.
+/// The attributes of a block's wrapper: its own class, then the attribute list's.
 fn wrapper_attrs(html: &mut String, class: &str, attrs: Option<&Attrs>) {
-    let Some(a) = attrs else {
-        let _ = write!(html, " class=\"{class}\"");
-        return;
-    };
-    if let Some(id) = &a.id {
-        let _ = write!(html, " id=\"{}\"", escape_html(id));
-    }
-    html.push_str(" class=\"");
-    html.push_str(class);
-    for c in &a.classes {
-        html.push(' ');
-        escape_html_into(html, c);
-    }
-    html.push('"');
-    for (k, v) in &a.pairs {
-        let _ = write!(html, " {}=\"{}\"", k, escape_html(v));
-    }
+    html.push_str(&attr_string(
+        attrs.unwrap_or(&Attrs::default()),
+        Some(class),
+    ));
 }
 
 #[cfg(test)]

@@ -1005,7 +1005,8 @@ fn alert_name(k: pulldown_cmark::BlockQuoteKind) -> &'static str {
     }
 }
 
-fn attr_string(a: &Attrs, extra_class: Option<&str>) -> String {
+/// ` id="…" class="…" k="v"` for an attribute list, `extra_class` first among the classes.
+pub(super) fn attr_string(a: &Attrs, extra_class: Option<&str>) -> String {
     let mut s = String::new();
     if let Some(id) = &a.id {
         let _ = write!(s, " id=\"{}\"", escape_html(id));
