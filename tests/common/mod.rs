@@ -58,7 +58,12 @@ pub fn article(html: &str) -> &str {
 
 /// Copies a folder tree.
 pub fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
+    // A site's caches (`.portolan/`, left by earlier builds of a fixture) are not the site.
+    let not_cache = |e: &walkdir::DirEntry| e.file_name() != ".portolan";
+    for e in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_entry(not_cache)
+    {
         let e = e.unwrap();
         let dest = to.join(e.path().strip_prefix(from).unwrap());
         if e.file_type().is_dir() {
