@@ -195,12 +195,9 @@ pub(crate) fn site_files(
         Ok(_) => {}
         Err(d) => diag = Some(d),
     }
-    for (rel, bytes) in loaded.theme.assets() {
-        if !with_mermaid && is_mermaid_asset(rel) {
-            continue;
-        }
-        files.push((format!("assets/{rel}"), OutFile::Bytes(bytes.into())));
-    }
+    files.extend(asset_files(loaded, |rel| {
+        with_mermaid || !is_mermaid_asset(rel)
+    }));
     for s in &loaded.statics {
         let file = match &s.checked {
             Some(text) => OutFile::Bytes(Arc::from(text.as_bytes())),
@@ -209,6 +206,18 @@ pub(crate) fn site_files(
         files.push((s.rel.clone(), file));
     }
     (files, diag)
+}
+
+/// The theme's assets that `keep` (given the path under assets/) keeps, as output files.
+pub(crate) fn asset_files<'a>(
+    loaded: &'a Site,
+    keep: impl Fn(&str) -> bool + 'a,
+) -> impl Iterator<Item = (String, OutFile)> + 'a {
+    loaded
+        .theme
+        .assets()
+        .filter(move |(rel, _)| keep(rel))
+        .map(|(rel, bytes)| (format!("assets/{rel}"), OutFile::Bytes(bytes.into())))
 }
 
 /// Whether `rel` (under assets/) is self-hosted mermaid.js or its loader, which only a site

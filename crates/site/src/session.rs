@@ -22,7 +22,7 @@ use crate::index::SiteIndex;
 use crate::load::display_rel;
 use crate::output::OutFile;
 use crate::progress::{record_time, Ticker};
-use crate::publish::{site_files, sitemap_files};
+use crate::publish::{asset_files, is_mermaid_asset, site_files, sitemap_files};
 use crate::{calculator, load, page, sources, Options, PageSource, Site, Sources};
 use crate::{CONTENT_DIR, INCLUDES_DIR};
 
@@ -200,13 +200,12 @@ impl Session {
         // An edit that leaves a diagram to the browser publishes mermaid.js, as a build
         // would (a build without one does not carry it).
         if self.diagrams.any_for_browser() {
-            for (rel, bytes) in loaded.theme.assets() {
-                if crate::publish::is_mermaid_asset(rel) {
-                    self.outputs
-                        .entry(format!("assets/{rel}"))
-                        .or_insert_with(|| OutFile::Bytes(bytes.into()));
-                }
-            }
+            let outputs = &self.outputs;
+            let missing: Vec<(String, OutFile)> = asset_files(loaded, |rel| {
+                is_mermaid_asset(rel) && !outputs.contains_key(&format!("assets/{rel}"))
+            })
+            .collect();
+            self.outputs.extend(missing);
         }
     }
 
