@@ -42,14 +42,8 @@ pub(crate) fn finish(svg: &str, title: &str, desc: Option<&str>) -> Result<Strin
     let mut out = String::with_capacity(svg.len() + 256);
     let mut root_done = false;
     let mut rest = svg;
-    while let Some(at) = rest.find('<') {
-        out.push_str(&rest[..at]);
-        let from_tag = &rest[at..];
-        let Some(end) = tag_end(from_tag) else {
-            return Err("an SVG tag does not end".into());
-        };
-        let tag = &from_tag[..end];
-        rest = &from_tag[end..];
+    while let Some(tag) = next_tag(&mut rest, &mut out) {
+        let tag = tag.map_err(|_| "an SVG tag does not end".to_string())?;
         if tag.starts_with("<style") && !tag.ends_with("/>") {
             rest = rest
                 .find("</style>")
@@ -89,12 +83,9 @@ pub(crate) fn finish(svg: &str, title: &str, desc: Option<&str>) -> Result<Strin
 pub(crate) fn place(svg: &str, prefix: &str) -> String {
     let mut out = String::with_capacity(svg.len() + 512);
     let mut rest = svg;
-    while let Some(at) = rest.find('<') {
-        out.push_str(&rest[..at]);
-        let from_tag = &rest[at..];
-        let end = tag_end(from_tag).unwrap_or(from_tag.len());
-        let tag = &from_tag[..end];
-        rest = &from_tag[end..];
+    while let Some(tag) = next_tag(&mut rest, &mut out) {
+        // An unended tag (finish refuses those) is copied as it is.
+        let tag = tag.unwrap_or_else(|unended| unended);
         match Tag::read(tag) {
             Some(mut t) if !t.closing && t.attrs.iter().any(|(k, v)| refers(k, v)) => {
                 for (k, v) in &mut t.attrs {
@@ -118,6 +109,25 @@ pub(crate) fn place(svg: &str, prefix: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The next tag (or comment) in `rest`, the text before it copied to `out` and `rest` moved
+/// past it; `Err` with the rest of the text when the tag does not end; `None` at the end
+/// (the text after the last tag is the caller's).
+fn next_tag<'a>(rest: &mut &'a str, out: &mut String) -> Option<Result<&'a str, &'a str>> {
+    let at = rest.find('<')?;
+    out.push_str(&rest[..at]);
+    let from_tag = &rest[at..];
+    match tag_end(from_tag) {
+        Some(end) => {
+            *rest = &from_tag[end..];
+            Some(Ok(&from_tag[..end]))
+        }
+        None => {
+            *rest = "";
+            Some(Err(from_tag))
+        }
+    }
 }
 
 /// Whether attribute `k="v"` names or refers to an id.
