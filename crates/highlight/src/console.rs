@@ -17,33 +17,26 @@ pub(crate) fn transcript(code: &str, highlight: &dyn Fn(Language, &str) -> Strin
     let mut command = String::new();
     for line in code.split_inclusive('\n') {
         let body = line.strip_suffix('\n').unwrap_or(line);
-        if !command.is_empty() {
-            command.push_str(line);
-            if !body.trim_end().ends_with('\\') {
-                out.push_str(&highlight(shell, &command));
-                command.clear();
-            }
-            continue;
-        }
-        match PROMPTS.iter().find(|p| body.starts_with(**p)) {
-            Some(p) => {
-                out.push_str("<span class=\"gp\">");
-                escape_html_into(&mut out, p);
-                out.push_str("</span>");
-                command.push_str(&line[p.len()..]);
-                if !body.trim_end().ends_with('\\') {
-                    out.push_str(&highlight(shell, &command));
-                    command.clear();
-                }
-            }
-            None => {
+        if command.is_empty() {
+            let Some(p) = PROMPTS.iter().find(|p| body.starts_with(**p)) else {
                 if !body.is_empty() {
                     out.push_str("<span class=\"go\">");
                     escape_html_into(&mut out, body);
                     out.push_str("</span>");
                 }
                 out.push_str(&line[body.len()..]);
-            }
+                continue;
+            };
+            out.push_str("<span class=\"gp\">");
+            escape_html_into(&mut out, p);
+            out.push_str("</span>");
+            command.push_str(&line[p.len()..]);
+        } else {
+            command.push_str(line);
+        }
+        if !body.trim_end().ends_with('\\') {
+            out.push_str(&highlight(shell, &command));
+            command.clear();
         }
     }
     if !command.is_empty() {
