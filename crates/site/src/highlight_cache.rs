@@ -81,23 +81,29 @@ impl HighlightCache {
 impl Highlighter for HighlightCache {
     fn highlight(&self, lang: &str, code: &str) -> Highlighted {
         let key = key(lang, code);
-        let language = portolan_highlight::language(lang);
         let found = self
             .kept
             .get(&key)
             .cloned()
             .or_else(|| self.used.lock().ok()?.get(&key).cloned());
-        let html: Arc<str> = match found {
-            Some(html) => html,
-            None => portolan_highlight::highlight(lang, code).html.into(),
+        let (highlighted, html) = match found {
+            Some(html) => (
+                Highlighted {
+                    html: html.to_string(),
+                    language: portolan_highlight::language(lang),
+                },
+                html,
+            ),
+            None => {
+                let h = portolan_highlight::highlight(lang, code);
+                let html = Arc::from(h.html.as_str());
+                (h, html)
+            }
         };
         if let Ok(mut used) = self.used.lock() {
-            used.entry(key).or_insert_with(|| html.clone());
+            used.entry(key).or_insert(html);
         }
-        Highlighted {
-            html: html.to_string(),
-            language,
-        }
+        highlighted
     }
 }
 
