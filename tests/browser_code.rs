@@ -84,7 +84,7 @@ async fn copy_buttons_work_by_keyboard_and_copy_commands_only() {
     b.client.close().await.unwrap();
 
     // Without JavaScript there is no button: the page as served has none.
-    let html = read_served(&url, "/guide/code/");
+    let html = http_response(url.trim_start_matches("http://"), "/guide/code/");
     assert!(html.contains("class=\"code-block"), "the blocks are there");
     assert!(
         !html.contains("class=\"copy-code"),
@@ -146,19 +146,4 @@ async fn diagrams_show_and_pages_pass_axe_light_and_dark() {
         );
         b.client.close().await.unwrap();
     }
-}
-
-/// The page at `path` as the server sends it.
-fn read_served(url: &str, path: &str) -> String {
-    use std::io::{Read, Write};
-    let addr = url.trim_start_matches("http://");
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut body = Vec::new();
-    s.read_to_end(&mut body).unwrap();
-    String::from_utf8_lossy(&body).into_owned()
 }

@@ -8,6 +8,9 @@
 //! output byte for byte (the `.portolan-output` marker included). The hidden siblings a
 //! build keeps (`.public.trash-*`, `.public.staging-*`) are not the output and are ignored.
 
+mod common;
+use common::{http_get, spawn_serve};
+
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -243,50 +246,6 @@ fn killed_builds_leave_the_previous_or_the_new_site() {
     }
 }
 
-/// GET `path` from `addr`: (status, body).
-fn get(addr: &str, path: &str) -> (u16, String) {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).unwrap();
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    (
-        head.split_whitespace()
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0),
-        body.to_string(),
-    )
-}
-
-/// Starts `portolan serve` on a free loopback port; returns the child and its address.
-fn spawn_serve(site: &Path) -> (std::process::Child, String) {
-    use std::io::BufRead;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portolan"))
-        .args(["serve", site.to_str().unwrap(), "--port", "0"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("serve exited before serving").unwrap();
-        if let Some(rest) = line.split_once("Serving on http://").map(|(_, r)| r) {
-            break rest.split('/').next().unwrap().to_string();
-        }
-    };
-    // Keep draining its log so it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, addr)
-}
-
 /// Which site version a served page shows.
 fn version(body: &str) -> char {
     match (body.contains("Site A: text"), body.contains("Site B: text")) {
@@ -317,7 +276,7 @@ fn serve_publishes_whole_rebuilds_and_a_killed_serve_changes_nothing_on_disk() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
 
     let (mut serve, addr) = spawn_serve(&site);
-    assert_eq!(version(&get(&addr, &pages[0]).1), 'A');
+    assert_eq!(version(&http_get(&addr, &pages[0]).1), 'A');
     // Every page changes when the variable does; read pages at random while it rebuilds.
     std::fs::write(site.join("portolan.yaml"), config('B')).unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -328,7 +287,7 @@ fn serve_publishes_whole_rebuilds_and_a_killed_serve_changes_nothing_on_disk() {
             "serve did not finish the rebuild: {seen_a} A, {seen_b} B"
         );
         let path = &pages[(rng.next() % PAGES as u64) as usize];
-        let (status, body) = get(&addr, path);
+        let (status, body) = http_get(&addr, path);
         assert_eq!(status, 200, "{path}");
         match version(&body) {
             'A' => {

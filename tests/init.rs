@@ -4,9 +4,6 @@
 mod common;
 use common::*;
 
-use std::io::{BufRead, Read, Write};
-use std::process::{Command, Stdio};
-
 #[test]
 fn a_new_site_builds_checks_and_serves_at_once() {
     let tmp = tempfile::tempdir().unwrap();
@@ -56,32 +53,8 @@ fn a_new_site_builds_checks_and_serves_at_once() {
     );
 
     // serve on a free port: the home page answers.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portolan"))
-        .args(["serve", site.to_str().unwrap(), "--port", "0"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            l.split("http://")
-                .nth(1)
-                .map(|rest| rest.split('/').next().unwrap_or("").to_string())
-        })
-        .expect("serve prints its address");
-    let mut s = std::net::TcpStream::connect(&addr).unwrap();
-    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        s,
-        "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    s.read_to_string(&mut response).unwrap();
+    let (mut child, addr) = spawn_serve(&site);
+    let response = http_response(&addr, "/");
     let _ = child.kill();
     let _ = child.wait();
     assert!(response.starts_with("HTTP/1.1 200"), "{response:.200}");

@@ -6,7 +6,7 @@ pub mod browser;
 pub mod tools;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// The repository root (the shipped site).
 pub fn repo() -> PathBuf {
@@ -133,4 +133,55 @@ pub fn without_token_spans(html: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Starts `portolan serve SITE` on a port the system picks (`--port 0`); returns the child
+/// (to kill, even with SIGKILL) and the address it printed, `127.0.0.1:PORT`.
+pub fn spawn_serve(site: &Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portolan"))
+        .args(["serve", site.to_str().unwrap(), "--port", "0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve exited before serving").unwrap();
+        if let Some(rest) = line.split_once("Serving on http://").map(|(_, r)| r) {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    // Keep draining its log so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr)
+}
+
+/// The whole HTTP response (head and body) to `GET path` from `addr` (`host:port`).
+pub fn http_response(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// `GET path` from `addr`: (status, body).
+pub fn http_get(addr: &str, path: &str) -> (u16, String) {
+    let text = http_response(addr, path);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (
+        head.split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0),
+        body.to_string(),
+    )
 }
