@@ -140,12 +140,7 @@ async fn dark_mode_follows_the_system_setting() {
                 .await
                 .unwrap();
             let v = b.eval("const c = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number); return c[0] + c[1] + c[2]").await;
-            let violations = b.axe().await;
-            assert!(
-                violations.is_empty(),
-                "dark: {dark}:\n{}",
-                violations.join("\n")
-            );
+            b.assert_axe_clean(&format!("dark: {dark}")).await;
             b.client.close().await.unwrap();
             v.as_u64().unwrap()
         }

@@ -126,12 +126,8 @@ async fn diagrams_show_and_pages_pass_axe_light_and_dark() {
                 )
                 .await;
             }
-            let violations = b.axe().await;
-            assert!(
-                violations.is_empty(),
-                "{page} at {width}px (dark: {dark}):\n{}",
-                violations.join("\n")
-            );
+            b.assert_axe_clean(&format!("{page} at {width}px (dark: {dark})"))
+                .await;
         }
         // The check itself can fail: a token too faint for its background is caught.
         let faint = if dark { "#4a4f55" } else { "#b8bcc2" };

@@ -233,12 +233,8 @@ async fn component_pages_pass_axe_light_and_dark_desktop_and_phone() {
                 )
                 .await;
             }
-            let violations = b.axe().await;
-            assert!(
-                violations.is_empty(),
-                "{page} at {width}px (dark: {dark}):\n{}",
-                violations.join("\n")
-            );
+            b.assert_axe_clean(&format!("{page} at {width}px (dark: {dark})"))
+                .await;
         }
         // The check itself can fail: an image without a text alternative is caught.
         b.eval("const i = document.createElement('img'); i.src = 'x.png'; document.querySelector('.prose').append(i); return true").await;

@@ -193,6 +193,13 @@ impl Browser {
         serde_json::from_value(found).expect("a list of violations")
     }
 
+    /// Runs axe-core (see [`Browser::axe`]) and fails, naming `what` and each violation,
+    /// when it finds any.
+    pub async fn assert_axe_clean(&self, what: &str) {
+        let violations = self.axe().await;
+        assert!(violations.is_empty(), "{what}:\n{}", violations.join("\n"));
+    }
+
     /// Polls `script` until it returns true.
     pub async fn until(&self, what: &str, script: &str) {
         let t = Instant::now();
