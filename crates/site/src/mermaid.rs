@@ -81,11 +81,7 @@ pub(crate) fn draw(source: &str) -> Result<Drawn, DiagramError> {
     let parsed = match parsed {
         Ok(Ok(p)) => p,
         Ok(Err(e)) => return Err(e),
-        Err(_) => {
-            return Ok(Drawn::Browser(Some(
-                "the build-time renderer failed on it".into(),
-            )))
-        }
+        Err(_) => return Ok(renderer_failed()),
     };
     // Parsed, so its mistakes are reported; drawn by mermaid.js where it draws better.
     if !forced && drawn_better_in_browser(source) {
@@ -100,10 +96,13 @@ pub(crate) fn draw(source: &str) -> Result<Drawn, DiagramError> {
             Ok(Drawn::Browser(None))
         }
         Ok(svg) => Ok(Drawn::Svg(svg)),
-        Err(_) => Ok(Drawn::Browser(Some(
-            "the build-time renderer failed on it".into(),
-        ))),
+        Err(_) => Ok(renderer_failed()),
     }
+}
+
+/// A diagram the renderer panicked on (reading or laying it out): the browser draws it.
+fn renderer_failed() -> Drawn {
+    Drawn::Browser(Some("the build-time renderer failed on it".into()))
 }
 
 thread_local! {
