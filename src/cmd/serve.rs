@@ -20,6 +20,11 @@ pub(crate) struct Args {
     /// Path the site is served under, e.g. /docs/ (overrides portolan.yaml)
     #[arg(long)]
     base_url: Option<String>,
+    /// A host name to answer besides addresses and localhost (repeatable). Requests for
+    /// any other name are refused, so a web page elsewhere cannot read the site through
+    /// DNS rebinding.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_host: Vec<String>,
 }
 
 pub(crate) fn run(args: Args) -> ExitCode {
@@ -28,9 +33,9 @@ pub(crate) fn run(args: Args) -> ExitCode {
         ..options(args.site_dir)
     };
     let opts = portolan_serve::ServeOptions {
-        site,
-        addr: std::net::SocketAddr::new(args.bind, args.port),
         verbose: true,
+        allowed_hosts: portolan_serve::AllowedHosts::new(args.allow_host),
+        ..portolan_serve::ServeOptions::new(site, std::net::SocketAddr::new(args.bind, args.port))
     };
     match portolan_serve::start(opts, |line| eprintln!("{line}")) {
         Ok(server) => {

@@ -299,6 +299,20 @@ impl LineIndex {
         LineIndex { starts, ascii }
     }
 
+    /// The byte range of the 1-based line `line` (its newline excluded) in `text`.
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(text.len());
+        let end = self
+            .starts
+            .get(line)
+            .map_or(text.len(), |next| next.saturating_sub(1));
+        start.min(text.len())..end.max(start).min(text.len())
+    }
+
     /// The 1-based (line, column) of `offset` in `text` (the text indexed), as [`line_col`].
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(text, offset.min(text.len()));

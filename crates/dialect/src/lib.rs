@@ -335,16 +335,24 @@ fn render_body(
     links.extend(body.links);
     let mut values = FrontValues::new(file, text, &front.spans);
     let faqs = render_faqs(ctx, &mut values, &cells, &front, &mut links, &mut diags);
-    for r in &front.related_resources {
-        if is_unsafe_url(&r.url, false) {
-            push_limited(&mut diags, unsafe_url_error(values.related(&r.url), &r.url));
+    // Every URL the frontmatter gives the theme to link is checked here, at its line: the
+    // theme writes them as they are.
+    for (resources, origin) in [
+        (&front.related_resources, LinkOrigin::RelatedResource),
+        (&front.next_steps, LinkOrigin::NextStep),
+    ] {
+        for r in resources {
+            let span = values.resource(origin, &r.url);
+            if is_unsafe_url(&r.url, false) {
+                push_limited(&mut diags, unsafe_url_error(span, &r.url));
+            }
+            links.push(Link {
+                url: r.url.clone(),
+                text: r.text.clone(),
+                span,
+                origin,
+            });
         }
-        links.push(Link {
-            url: r.url.clone(),
-            text: r.text.clone(),
-            span: values.related(&r.url),
-            origin: LinkOrigin::RelatedResource,
-        });
     }
     links.retain(|l| !l.url.is_empty());
 
@@ -400,6 +408,7 @@ struct FrontValues<'t> {
     start: usize,
     faqs: Finder<'t>,
     related: Finder<'t>,
+    next_steps: Finder<'t>,
 }
 
 impl<'t> FrontValues<'t> {
@@ -411,6 +420,7 @@ impl<'t> FrontValues<'t> {
             start: yaml.start,
             faqs: Finder::starting_at(&text[yaml.clone()], from("faqs")),
             related: Finder::starting_at(&text[yaml.clone()], from("related_resources")),
+            next_steps: Finder::starting_at(&text[yaml.clone()], from("next_steps")),
         }
     }
 
@@ -426,8 +436,12 @@ impl<'t> FrontValues<'t> {
         self.span(found, needle)
     }
 
-    fn related(&mut self, needle: &str) -> Span {
-        let found = self.related.find(needle);
+    /// Where the URL `needle` of a related resource or next step is written.
+    fn resource(&mut self, origin: LinkOrigin, needle: &str) -> Span {
+        let found = match origin {
+            LinkOrigin::NextStep => self.next_steps.find(needle),
+            _ => self.related.find(needle),
+        };
         self.span(found, needle)
     }
 }

@@ -33,6 +33,8 @@ pub enum LinkOrigin {
     Faq,
     /// `related_resources:` in the frontmatter.
     RelatedResource,
+    /// `next_steps:` in the frontmatter.
+    NextStep,
 }
 
 /// A link found in the page.

@@ -8,7 +8,11 @@
 //! Nothing is written to disk: `public/` is `portolan build`'s business.
 
 mod encoding;
+mod hosts;
+mod listen;
 pub mod paths;
+
+pub use hosts::AllowedHosts;
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -49,6 +53,24 @@ pub struct ServeOptions {
     pub addr: SocketAddr,
     /// Print rebuild lines.
     pub verbose: bool,
+    /// Host names answered besides addresses and `localhost` (`--allow-host`).
+    pub allowed_hosts: AllowedHosts,
+    /// How long a connection may wait before sending a request's head: after it opens, and
+    /// between requests on a kept-alive connection. Then it is closed.
+    pub request_head_timeout: Duration,
+}
+
+impl ServeOptions {
+    /// Serving `site` on `addr`, quietly, with the default limits.
+    pub fn new(site: Options, addr: SocketAddr) -> Self {
+        ServeOptions {
+            site,
+            addr,
+            verbose: false,
+            allowed_hosts: AllowedHosts::default(),
+            request_head_timeout: listen::REQUEST_HEAD_TIMEOUT,
+        }
+    }
 }
 
 /// What requests are answered from: the last good outputs and the current errors.
@@ -56,6 +78,8 @@ struct Snapshot {
     outputs: BTreeMap<String, OutFile>,
     errors: Option<String>,
     base: String,
+    /// Where the outputs copied from disk are: read only from inside it.
+    content_dir: PathBuf,
 }
 
 #[derive(Clone)]
@@ -70,7 +94,21 @@ pub struct Server {
     pub addr: SocketAddr,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
-    _watcher: notify::RecommendedWatcher,
+    _watcher: Arc<std::sync::Mutex<notify::RecommendedWatcher>>,
+}
+
+/// The folders of a site watched whole (the site folder itself is watched for its files
+/// and for these folders coming and going).
+const WATCHED: [&str; 3] = ["content", "theme", "www"];
+
+fn watch_folder(
+    watcher: &mut notify::RecommendedWatcher,
+    dir: &std::path::Path,
+) -> notify::Result<()> {
+    if dir.is_dir() {
+        watcher.watch(dir, notify::RecursiveMode::Recursive)?;
+    }
+    Ok(())
 }
 
 impl Server {
@@ -99,12 +137,14 @@ fn snapshot_of(session: &Session, last_good: Option<&Snapshot>) -> Snapshot {
             outputs,
             errors: Some(text),
             base,
+            content_dir: session.content_dir(),
         }
     } else {
         Snapshot {
             outputs: session.outputs().clone(),
             errors: None,
             base,
+            content_dir: session.content_dir(),
         }
     }
 }
@@ -149,14 +189,11 @@ pub fn start(opts: ServeOptions, log: fn(&str)) -> std::io::Result<Server> {
     watcher
         .watch(&site_dir, notify::RecursiveMode::NonRecursive)
         .map_err(std::io::Error::other)?;
-    for sub in ["content", "theme", "www"] {
-        let d = site_dir.join(sub);
-        if d.is_dir() {
-            watcher
-                .watch(&d, notify::RecursiveMode::Recursive)
-                .map_err(std::io::Error::other)?;
-        }
+    for sub in WATCHED {
+        watch_folder(&mut watcher, &site_dir.join(sub)).map_err(std::io::Error::other)?;
     }
+    let watcher = Arc::new(std::sync::Mutex::new(watcher));
+    let rewatcher = watcher.clone();
 
     let rebuild_app = app.clone();
     let out_dir = opts
@@ -180,6 +217,17 @@ pub fn start(opts: ServeOptions, log: fn(&str)) -> std::io::Result<Server> {
             });
             if changed.is_empty() {
                 continue;
+            }
+            // A watched folder deleted and made again (a branch switch, `mv`) lost its
+            // watch with its old inode: watch the new one.
+            if let Ok(mut w) = rewatcher.lock() {
+                for sub in WATCHED {
+                    let d = site_dir.join(sub);
+                    if changed.contains(&d) {
+                        let _ = w.unwatch(&d);
+                        let _ = watch_folder(&mut w, &d);
+                    }
+                }
             }
             let changed: Vec<PathBuf> = changed
                 .into_iter()
@@ -233,11 +281,16 @@ pub fn start(opts: ServeOptions, log: fn(&str)) -> std::io::Result<Server> {
         )
         .route("/__portolan/events", get(events))
         .fallback(get(page_compressed))
-        .with_state(app);
+        .with_state(app)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(opts.allowed_hosts.clone()),
+            only_allowed_hosts,
+        ));
     let std_listener = std::net::TcpListener::bind(opts.addr)?;
     std_listener.set_nonblocking(true)?;
     let addr = std_listener.local_addr()?;
     let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+    let head_timeout = opts.request_head_timeout;
     let thread = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -246,11 +299,10 @@ pub fn start(opts: ServeOptions, log: fn(&str)) -> std::io::Result<Server> {
             .expect("tokio runtime");
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(std_listener).expect("listener");
-            let _ = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = stop.await;
-                })
-                .await;
+            listen::serve(listener, router, head_timeout, async {
+                let _ = stop.await;
+            })
+            .await;
         });
     });
     Ok(Server {
@@ -267,6 +319,28 @@ fn relocate(p: &std::path::Path, abs_site: &std::path::Path, session: &Session) 
         Ok(rel) => session.options().site_dir.join(rel),
         Err(_) => p.to_path_buf(),
     }
+}
+
+/// Answers only requests whose `Host` the server may answer (see [`AllowedHosts`]).
+async fn only_allowed_hosts(
+    State(allowed): State<Arc<AllowedHosts>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response<Body> {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .map(|h| h.to_str().unwrap_or(""));
+    if allowed.allows(host) {
+        return next.run(request).await;
+    }
+    text_response(
+        StatusCode::MISDIRECTED_REQUEST,
+        "text/plain; charset=utf-8",
+        b"421 Misdirected Request: this server answers its addresses and localhost; \
+          start it with --allow-host NAME to answer another host name\n"
+            .to_vec(),
+    )
 }
 
 async fn events(
@@ -364,7 +438,7 @@ async fn page(State(app): State<App>, uri: Uri) -> Response<Body> {
         );
     }
     match snap.outputs.get(&key) {
-        Some(f) => serve_file(&key, f).await,
+        Some(f) => serve_file(&snap.content_dir, &key, f).await,
         None if !key.rsplit('/').next().unwrap_or("").contains('.')
             && snap.outputs.contains_key(&format!("{key}/index.html")) =>
         {
@@ -382,13 +456,23 @@ async fn page(State(app): State<App>, uri: Uri) -> Response<Body> {
     }
 }
 
-async fn serve_file(key: &str, f: &OutFile) -> Response<Body> {
+/// The largest file copied from content/ that `serve` sends (it reads it whole).
+const MAX_SERVED_BYTES: u64 = 256 << 20;
+
+async fn serve_file(content_dir: &std::path::Path, key: &str, f: &OutFile) -> Response<Body> {
     let ctype = content_type(key);
     let bytes = match f {
         OutFile::Bytes(b) => b.to_vec(),
-        OutFile::Disk(p) => match tokio::fs::read(p).await {
-            Ok(b) => b,
-            Err(_) => {
+        // Read now, from the folder as it is now: only a regular file still inside
+        // content/ (an edit may have swapped it for a link since the last rebuild).
+        OutFile::Disk(p) => match tokio::task::spawn_blocking({
+            let (root, path) = (content_dir.to_path_buf(), p.clone());
+            move || portolan_site::files::read_beneath(&root, &path, MAX_SERVED_BYTES)
+        })
+        .await
+        {
+            Ok(Ok(b)) => b,
+            _ => {
                 return text_response(
                     StatusCode::NOT_FOUND,
                     "text/plain; charset=utf-8",

@@ -81,13 +81,131 @@ fn serve_fixture() -> (tempfile::TempDir, PathBuf, portolan_serve::Server) {
     let site = tmp.path().join("site");
     copy_tree(&repo().join("tests/fixtures/dialect"), &site);
     copy_tree(&repo().join("theme"), &site.join("theme"));
+    let server = start(
+        ServeOptions::new(Options::new(&site), "127.0.0.1:0".parse().unwrap()),
+        |_| {},
+    )
+    .unwrap();
+    (tmp, site, server)
+}
+
+/// (status, body) of a GET sent with `Host: host`.
+fn get_as(addr: SocketAddr, host: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+/// A page elsewhere that rebinds its own name to 127.0.0.1 cannot read the site: requests
+/// for names the server does not answer get 421.
+#[test]
+fn only_its_own_host_names_are_answered() {
+    let (_tmp, _site, server) = serve_fixture();
+    for host in ["localhost", "127.0.0.1:1234", "[::1]", "docs.localhost"] {
+        assert_eq!(get_as(server.addr, host, "/guide/").0, 200, "{host}");
+    }
+    for host in [
+        "attacker.example",
+        "attacker.example:8000",
+        "127.0.0.1.attacker.example",
+    ] {
+        let (status, text) = get_as(server.addr, host, "/guide/");
+        assert_eq!(status, 421, "{host}");
+        assert!(!text.contains("<html"), "{text}");
+    }
+    assert_eq!(
+        get_as(server.addr, "attacker.example", "/__portolan/events").0,
+        421
+    );
+}
+
+/// A file swapped for a link out of the site after it was served is never read through
+/// the link: the last good build names the file, and the file is read as it is now.
+#[test]
+fn a_file_swapped_for_a_link_out_of_the_site_is_not_served() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&repo().join("tests/fixtures/dialect"), &site);
+    copy_tree(&repo().join("theme"), &site.join("theme"));
+    std::fs::write(site.join("content/file.txt"), "public text\n").unwrap();
+    let secret = tmp.path().join("secret.txt");
+    std::fs::write(&secret, "SECRET\n").unwrap();
+    let server = start(
+        ServeOptions::new(Options::new(&site), "127.0.0.1:0".parse().unwrap()),
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(get(server.addr, "/file.txt").2, "public text\n");
+    std::fs::remove_file(site.join("content/file.txt")).unwrap();
+    std::os::unix::fs::symlink(&secret, site.join("content/file.txt")).unwrap();
+    // Whatever the rebuild makes of it (an error page, the last good outputs), the secret
+    // never comes back.
+    for _ in 0..50 {
+        let (_, _, body) = get(server.addr, "/file.txt");
+        assert!(!body.contains("SECRET"), "{body}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A connection that sends nothing is closed once the request head timeout passes.
+#[test]
+fn idle_connections_are_closed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&repo().join("tests/fixtures/dialect"), &site);
+    copy_tree(&repo().join("theme"), &site.join("theme"));
     let opts = ServeOptions {
-        site: Options::new(&site),
-        addr: "127.0.0.1:0".parse().unwrap(),
-        verbose: false,
+        request_head_timeout: Duration::from_millis(300),
+        ..ServeOptions::new(Options::new(&site), "127.0.0.1:0".parse().unwrap())
     };
     let server = start(opts, |_| {}).unwrap();
-    (tmp, site, server)
+    let mut idle = TcpStream::connect(server.addr).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut buf = [0u8; 64];
+    // The server closes it: the read ends (0 bytes, or a reset), it does not time out.
+    match idle.read(&mut buf) {
+        Ok(n) => assert_eq!(n, 0),
+        Err(e) => assert_ne!(e.kind(), std::io::ErrorKind::WouldBlock, "{e}"),
+    }
+    assert_eq!(get(server.addr, "/guide/").0, 200);
+}
+
+/// The content folder deleted and made again (a branch switch) is watched again.
+#[test]
+fn the_watcher_survives_the_content_folder_being_replaced() {
+    let (tmp, site, server) = serve_fixture();
+    let content = site.join("content");
+    let moved = tmp.path().join("content-moved");
+    std::fs::rename(&content, &moved).unwrap();
+    until("the error for the missing folder", || {
+        get(server.addr, "/guide/").0 == 500
+    });
+    copy_tree(&moved, &content);
+    until("the rebuild once it is back", || {
+        get(server.addr, "/guide/").0 == 200
+    });
+    std::fs::write(
+        content.join("guide/index.md"),
+        "---\ntitle: Guide\n---\nSeen again.\n",
+    )
+    .unwrap();
+    until("an edit in the new folder", || {
+        get(server.addr, "/guide/").2.contains("Seen again.")
+    });
 }
 
 #[test]

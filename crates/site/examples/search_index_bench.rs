@@ -42,7 +42,7 @@ fn main() {
         for k in 0..(3 + (r >> 8) % 8) {
             w.push(rest.as_bytes()[((r >> (12 + 4 * k)) ^ rand()) as usize % rest.len()] as char);
         }
-        if vocab.len() % 10 == 0 {
+        if vocab.len().is_multiple_of(10) {
             let _ = write!(w, "{}", r % 1000);
         }
         vocab.push(w);

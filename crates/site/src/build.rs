@@ -58,7 +58,17 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         diags.push(Diagnostic::global(msg));
         return Err(failure(opts, &loaded.sources, diags));
     }
-    let staging = match output::Staging::new(&out) {
+    let lock = match output::OutputLock::acquire(&out) {
+        Ok(l) => l,
+        Err(e) => {
+            diags.push(Diagnostic::global(format!(
+                "cannot write {}: {e}",
+                out.display()
+            )));
+            return Err(failure(opts, &loaded.sources, diags));
+        }
+    };
+    let staging = match output::Staging::new(&out, &lock) {
         Ok(s) => s.compressing(loaded.config.compress),
         Err(e) => {
             diags.push(Diagnostic::global(format!(
@@ -250,7 +260,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     );
     let finished = files
         .par_iter()
-        .try_for_each(|(rel, f)| write_file(&staging, rel, f))
+        .try_for_each(|(rel, f)| write_file(&staging, &loaded.content_dir, rel, f))
         .and_then(|()| staging.commit());
     if let Err(e) = finished {
         diags.push(Diagnostic::global(format!(
@@ -263,6 +273,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     if let Some(trash) = trash {
         let _ = trash.join();
     }
+    drop(lock);
     timer("finish", t);
     Ok(Report {
         pages: written.len(),
@@ -397,10 +408,16 @@ fn links_to_left_out(
         .collect()
 }
 
-fn write_file(staging: &output::Staging, rel: &str, f: &OutFile) -> std::io::Result<()> {
+/// Writes one output file; a file copied from content/ is read only from inside it.
+fn write_file(
+    staging: &output::Staging,
+    content_dir: &Path,
+    rel: &str,
+    f: &OutFile,
+) -> std::io::Result<()> {
     match f {
         OutFile::Bytes(b) => staging.write(rel, b),
-        OutFile::Disk(p) => staging.copy(rel, p),
+        OutFile::Disk(p) => staging.copy(rel, crate::files::open_beneath(content_dir, p)?),
     }
 }
 
@@ -411,30 +428,71 @@ pub(crate) fn failure(opts: &Options, sources: &Sources, diagnostics: Vec<Diagno
     }
 }
 
+/// Refuses an output folder that holds the site's own files, or lies inside its content
+/// or theme, compared as the file system resolves them (links and `..` followed).
 fn check_out_dir(opts: &Options, out: &Path) -> Result<(), String> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let out_abs = abs(out);
-    let site_abs = abs(&opts.site_dir);
-    for protected in [
-        site_abs.clone(),
-        site_abs.join(CONTENT_DIR),
-        site_abs.join("theme"),
-    ] {
-        if protected.starts_with(&out_abs) {
-            return Err(format!(
-                "refusing to write the output to {}: it holds the site's own files",
-                out.display()
-            ));
+    let out_real = real_path(out);
+    let site_real = real_path(&opts.site_dir);
+    let refuse = |why: &str| {
+        Err(format!(
+            "refusing to write the output to {}: {why}",
+            out.display()
+        ))
+    };
+    if site_real.starts_with(&out_real) {
+        return refuse("it holds the site's own files");
+    }
+    for sub in [CONTENT_DIR, "theme"] {
+        if out_real.starts_with(site_real.join(sub)) {
+            return refuse(&format!("it is inside the site's `{sub}/` folder"));
         }
     }
     Ok(())
 }
 
-/// Writes `files` as the new output folder, atomically.
-pub fn write(out: &Path, files: &BTreeMap<String, OutFile>) -> std::io::Result<()> {
-    let staging = output::Staging::new(out)?;
+/// Where `path` is on the file system: its deepest existing ancestor resolved (links
+/// followed), the rest appended with `.` and `..` applied.
+fn real_path(path: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    let base = loop {
+        if let Ok(real) = existing.canonicalize() {
+            break real;
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                existing = parent;
+            }
+            _ => break existing.to_path_buf(),
+        }
+    };
+    let mut real = base;
+    for c in rest.into_iter().rev() {
+        match c {
+            Component::ParentDir => {
+                real.pop();
+            }
+            Component::CurDir => {}
+            other => real.push(other),
+        }
+    }
+    real
+}
+
+/// Writes `files` as the new output folder, atomically; files copied from disk are read
+/// only from inside `content_dir`.
+pub fn write(
+    out: &Path,
+    content_dir: &Path,
+    files: &BTreeMap<String, OutFile>,
+) -> std::io::Result<()> {
+    let lock = output::OutputLock::acquire(out)?;
+    let staging = output::Staging::new(out, &lock)?;
     files
         .par_iter()
-        .try_for_each(|(rel, f)| write_file(&staging, rel, f))?;
+        .try_for_each(|(rel, f)| write_file(&staging, content_dir, rel, f))?;
     staging.commit()
 }

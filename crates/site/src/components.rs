@@ -406,23 +406,26 @@ pub(crate) fn register(tera: &mut tera::Tera, site: &crate::Site) {
         .iter()
         .map(|f| (f.rel.clone(), f.disk.clone()))
         .collect();
+    let content_dir = site.content_dir.clone();
     tera.register_function("static_text", move |args: &HashMap<String, tera::Value>| {
         let path = args.get("path").map(text_of).unwrap_or_default();
         let drop_title = args.get("drop_title").and_then(tera::Value::as_bool) == Some(true);
         Ok(statics
             .get(path.trim_start_matches('/'))
-            .and_then(|disk| static_text(disk, drop_title))
+            .and_then(|disk| static_text(&content_dir, disk, drop_title))
             .map_or(tera::Value::Null, tera::Value::String))
     });
 }
 
 /// The text of a published file (UTF-8, at most a page's size), its first line dropped
 /// when `drop_title` and it is a `# Title` (the page that embeds it has its own).
-fn static_text(disk: &std::path::Path, drop_title: bool) -> Option<String> {
-    let bytes = std::fs::read(disk).ok()?;
-    if bytes.len() > portolan_dialect::limits::MAX_PAGE_BYTES {
-        return None;
-    }
+fn static_text(
+    content_dir: &std::path::Path,
+    disk: &std::path::Path,
+    drop_title: bool,
+) -> Option<String> {
+    let max = portolan_dialect::limits::MAX_PAGE_BYTES as u64;
+    let bytes = crate::files::read_beneath(content_dir, disk, max).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if drop_title {
@@ -641,7 +644,7 @@ mod tests {
         let file = dir.path().join("CHANGELOG.md");
         let text = |body: &str, drop: bool| {
             std::fs::write(&file, body).unwrap();
-            static_text(&file, drop).unwrap()
+            static_text(dir.path(), &file, drop).unwrap()
         };
         assert_eq!(
             text("<!-- generated -->\n\n# Changelog\n\n## 2.9\n", true),
@@ -654,7 +657,7 @@ mod tests {
         );
         assert_eq!(text("# T\nx", false), "# T\nx");
         std::fs::write(&file, b"\xff\xfe").unwrap();
-        assert_eq!(static_text(&file, true), None, "not UTF-8");
+        assert_eq!(static_text(dir.path(), &file, true), None, "not UTF-8");
     }
 
     #[test]

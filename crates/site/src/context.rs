@@ -9,6 +9,7 @@ use portolan_dialect::{Heading, RenderedFaq, Variables};
 use serde::Serialize;
 
 use crate::nav::{NavItem, PageNav};
+use crate::safe_url::SafeUrl;
 use crate::theme::error_chain;
 use crate::Site;
 
@@ -125,8 +126,18 @@ pub(crate) struct VersionRange<'a> {
 /// A breadcrumb: a page above this one.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Crumb {
-    pub(crate) url: String,
+    pub(crate) url: SafeUrl,
     pub(crate) title: String,
+}
+
+impl Crumb {
+    /// A breadcrumb to `url`, unless the URL policy refuses it.
+    pub(crate) fn new(url: String, title: String) -> Option<Crumb> {
+        Some(Crumb {
+            url: SafeUrl::new(url)?,
+            title,
+        })
+    }
 }
 
 /// A product, tool or platform id with its display name.
@@ -140,7 +151,7 @@ pub(crate) struct Label<'a> {
 #[derive(Serialize)]
 pub(crate) struct ResourceLink<'a> {
     pub(crate) text: &'a str,
-    pub(crate) url: String,
+    pub(crate) url: SafeUrl,
 }
 
 /// `prev` and `next`: the pages before and after in reading order.

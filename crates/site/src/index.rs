@@ -39,10 +39,7 @@ impl SiteIndex {
                 let url = b.url();
                 let key = url_key(&url);
                 if let Some(t) = titles.get(key.as_str()) {
-                    list.push(Crumb {
-                        url: site.config.page_url(&key),
-                        title: t.clone(),
-                    });
+                    list.extend(Crumb::new(site.config.page_url(&key), t.clone()));
                     continue;
                 }
                 let at = page
@@ -60,17 +57,13 @@ impl SiteIndex {
                         .with_label("its page has errors")
                         .with_hint("the link works again once that page builds"),
                     );
-                    list.push(Crumb {
-                        url: site.config.page_url(&key),
-                        title: t.clone(),
-                    });
+                    list.extend(Crumb::new(site.config.page_url(&key), t.clone()));
                     continue;
                 }
                 match site.links.target(&url) {
-                    Target::Upstream(href) => list.push(Crumb {
-                        url: href,
-                        title: upstream_title(site, b, &key),
-                    }),
+                    Target::Upstream(href) => {
+                        list.extend(Crumb::new(href, upstream_title(site, b, &key)))
+                    }
                     _ => diags.push(
                         Diagnostic::error(at, format!("breadcrumb `{url}` names no page of this site"))
                         .with_label("no page at this URL")

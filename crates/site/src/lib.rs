@@ -26,6 +26,8 @@ pub mod config;
 mod context;
 mod diagram_svg;
 pub mod diagrams;
+mod excerpt;
+pub mod files;
 pub mod highlight_cache;
 mod index;
 pub mod links;
@@ -33,10 +35,12 @@ mod load;
 mod mermaid;
 mod messages;
 mod nav;
+mod out_path;
 pub mod output;
 mod page;
 mod progress;
 pub mod publish;
+mod safe_url;
 pub mod search;
 mod session;
 pub mod sources;
@@ -165,6 +169,8 @@ pub struct Site {
     pub pages: Vec<PageSource>,
     /// Static files from content/.
     pub statics: Vec<StaticFile>,
+    /// The content folder (`site_dir/content`): static files are read only from inside it.
+    pub content_dir: PathBuf,
     /// Include files by path relative to the includes folder.
     pub includes: Includes,
     /// The theme.
@@ -248,11 +254,33 @@ impl std::fmt::Display for Failure {
 }
 
 /// The URL key of page `rel` with text `text`: its frontmatter's `permalink` when it has
-/// one, else the one its path gives (see [`url_for`]).
-pub fn page_url_key(rel: &str, text: &str) -> String {
+/// one (normalised, and refused when it would leave the site), else the one its path gives
+/// (see [`url_for`]).
+pub fn page_url_key(rel: &str, text: &str) -> Result<String, PermalinkError> {
     match load::permalink_of(text) {
-        Some(p) => links::url_key(&p),
-        None => url_for(rel),
+        Some((written, range)) => {
+            out_path::permalink_key(&written).map_err(|bad| PermalinkError { range, bad })
+        }
+        None => Ok(url_for(rel)),
+    }
+}
+
+/// A `permalink:` that cannot name a page, and where it is written.
+#[derive(Debug, Clone)]
+pub struct PermalinkError {
+    range: std::ops::Range<usize>,
+    bad: out_path::BadPermalink,
+}
+
+impl PermalinkError {
+    /// The error at the permalink's value in `file`.
+    pub fn diagnostic(&self, file: FileId) -> Diagnostic {
+        Diagnostic::error(
+            portolan_dialect::Span::new(file, self.range.start, self.range.end),
+            self.bad.message.clone(),
+        )
+        .with_label("this permalink")
+        .with_hint(self.bad.hint)
     }
 }
 

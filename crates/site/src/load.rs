@@ -143,11 +143,10 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
         }
         if crate::is_page_path(&rel) {
             match sources::read_text(&mut sources, display, path) {
-                Ok(id) => pages.push(PageSource {
-                    file: id,
-                    url: page_url_key(&rel, &sources.get(id).text),
-                    rel,
-                }),
+                Ok(id) => match page_url_key(&rel, &sources.get(id).text) {
+                    Ok(url) => pages.push(PageSource { file: id, url, rel }),
+                    Err(bad) => diags.push(bad.diagnostic(id)),
+                },
                 Err(d) => diags.push(d),
             }
         } else {
@@ -185,6 +184,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
         sources,
         pages,
         statics,
+        content_dir: content.clone(),
         includes,
         theme,
         links: links::LinkMap::default(),
@@ -234,22 +234,29 @@ fn read_data(
     values
 }
 
-/// A page's `permalink:` (a top-level key of its frontmatter, read without parsing the
-/// YAML: the URL is needed before any page is rendered).
-pub(crate) fn permalink_of(text: &str) -> Option<String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text
+/// A page's `permalink:` as written, and the byte range of its value in `text` (a
+/// top-level key of its frontmatter, read without parsing the YAML: the URL is needed
+/// before any page is rendered).
+pub(crate) fn permalink_of(text: &str) -> Option<(String, std::ops::Range<usize>)> {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = text[bom..]
         .strip_prefix("---")?
         .trim_start_matches([' ', '\t', '\r'])
         .strip_prefix('\n')?;
-    for line in rest.lines() {
+    let mut at = text.len() - rest.len();
+    for line in rest.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
         let line = line.trim_end();
         if line == "---" || line == "..." {
             return None;
         }
         if let Some(v) = line.strip_prefix("permalink:") {
-            let v = v.trim().trim_matches(['"', '\'']).trim();
-            return (v.starts_with('/') && !v.contains(['{', '?', '#'])).then(|| v.to_string());
+            let lead = v.len() - v.trim_start().len();
+            let value = v.trim();
+            let from = start + "permalink:".len() + lead;
+            let unquoted = value.trim_matches(['"', '\'']).trim();
+            return Some((unquoted.to_string(), from..from + value.len()));
         }
     }
     None

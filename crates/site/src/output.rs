@@ -40,60 +40,175 @@ pub struct Staging {
     written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
-fn sibling(target: &Path, tag: &str) -> io::Result<(PathBuf, String)> {
+/// The folder an output folder's hidden siblings (staging, trash, lock) live in.
+fn parent_of(target: &Path) -> &Path {
+    target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// The prefix of `target`'s hidden siblings of kind `tag`: `.public.staging-`.
+fn sibling_prefix(target: &Path, tag: &str) -> io::Result<String> {
     let name = target
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "output folder has no name"))?
         .to_string_lossy()
         .into_owned();
-    let parent = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let prefix = format!(".{name}.{tag}-");
-    Ok((
-        parent.join(format!("{prefix}{}", std::process::id())),
-        prefix,
-    ))
+    Ok(format!(".{name}.{tag}-"))
+}
+
+/// A new, unused name for a sibling of kind `tag`: the process id and the time, so names
+/// left behind (or planted) are never taken for this build's own.
+fn fresh_sibling(target: &Path, tag: &str) -> io::Result<PathBuf> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    Ok(parent_of(target).join(format!(
+        "{}{}-{nanos:08x}",
+        sibling_prefix(target, tag)?,
+        std::process::id()
+    )))
+}
+
+/// True for a folder Portolan wrote: a real folder (not a link to one) holding the marker
+/// as a regular file.
+fn is_portolan_folder(path: &Path) -> bool {
+    let real_dir = fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    real_dir && fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file())
+}
+
+/// True when the tree at `dir` holds only folders and regular files: a folder to reuse
+/// must hold no link that a write could follow out of it.
+fn only_plain_entries(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().all(|e| match e.file_type() {
+        Ok(t) if t.is_dir() => only_plain_entries(&e.path()),
+        Ok(t) => t.is_file(),
+        Err(_) => false,
+    })
+}
+
+/// The hidden siblings of `target` of kind `tag` that Portolan made.
+fn own_siblings(target: &Path, tag: &str) -> io::Result<Vec<PathBuf>> {
+    let prefix = sibling_prefix(target, tag)?;
+    let Ok(entries) = fs::read_dir(parent_of(target)) else {
+        return Ok(Vec::new());
+    };
+    Ok(entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .filter(|p| is_portolan_folder(p))
+        .collect())
+}
+
+/// Holds the lock that makes builds of one output folder take turns: the second build of
+/// the same output is refused while the first runs, so neither deletes the other's staging
+/// folder or publishes half a site. An OS file lock (released when the process ends, even
+/// by SIGKILL) on a hidden file beside the output.
+#[derive(Debug)]
+pub struct OutputLock {
+    _file: fs::File,
+}
+
+impl OutputLock {
+    /// Takes the lock for output folder `target`, or says which process holds it.
+    pub fn acquire(target: &Path) -> io::Result<OutputLock> {
+        use std::io::{Read, Seek, Write};
+        use std::os::unix::fs::OpenOptionsExt;
+        let parent = parent_of(target);
+        fs::create_dir_all(parent)?;
+        let path = parent.join(format!(
+            "{}lock",
+            sibling_prefix(target, "")?.trim_end_matches('-')
+        ));
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+            .open(&path)?;
+        if !fs::symlink_metadata(&path)?.is_file() {
+            return Err(io::Error::other(format!(
+                "{} is not a regular file",
+                path.display()
+            )));
+        }
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let holder = holder.trim();
+                return Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    format!(
+                        "another build is writing {} (process {}); wait for it to finish, or \
+                         build into another folder with --out",
+                        target.display(),
+                        if holder.is_empty() { "unknown" } else { holder }
+                    ),
+                ));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(e),
+        }
+        file.set_len(0)?;
+        file.rewind()?;
+        let _ = writeln!(file, "{}", std::process::id());
+        Ok(OutputLock { _file: file })
+    }
 }
 
 impl Staging {
-    /// Prepares a fresh staging folder for output folder `target`, removing any left behind
-    /// by a killed build. Refuses a `target` that exists and is not Portolan output.
-    pub fn new(target: &Path) -> io::Result<Staging> {
-        if target.exists() {
-            if !target.is_dir() {
+    /// Prepares a fresh staging folder for output folder `target` (whose lock the caller
+    /// holds), removing any left behind by a killed build. Refuses a `target` that is a
+    /// link, that is not a folder, or that is a folder Portolan did not write.
+    pub fn new(target: &Path, _lock: &OutputLock) -> io::Result<Staging> {
+        match fs::symlink_metadata(target) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!(
+                        "{} is a symbolic link; refusing to write the output through it",
+                        target.display()
+                    ),
+                ))
+            }
+            Ok(m) if !m.is_dir() => {
                 return Err(io::Error::new(
                     io::ErrorKind::AlreadyExists,
                     format!("{} exists and is not a folder", target.display()),
-                ));
+                ))
             }
-            let empty = fs::read_dir(target)?.next().is_none();
-            if !empty && !target.join(MARKER).exists() {
-                return Err(io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    format!("{} is not empty and was not written by Portolan (no {MARKER}); refusing to replace it", target.display()),
-                ));
+            Ok(_) => {
+                let empty = fs::read_dir(target)?.next().is_none();
+                if !empty && !is_portolan_folder(target) {
+                    return Err(io::Error::new(
+                        io::ErrorKind::AlreadyExists,
+                        format!("{} is not empty and was not written by Portolan (no {MARKER}); refusing to replace it", target.display()),
+                    ));
+                }
             }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
         }
-        let (dir, prefix) = sibling(target, "staging")?;
-        let parent = dir.parent().map(Path::to_path_buf).unwrap_or_default();
-        fs::create_dir_all(&parent)?;
-        for e in fs::read_dir(&parent)?.flatten() {
-            let n = e.file_name().to_string_lossy().into_owned();
-            if n.starts_with(&prefix) {
-                let _ = fs::remove_dir_all(e.path());
-            }
+        fs::create_dir_all(parent_of(target))?;
+        // Staging folders of killed builds (the lock says no build is running).
+        for leftover in own_siblings(target, "staging")? {
+            let _ = fs::remove_dir_all(leftover);
         }
-        let (_, trash_prefix) = sibling(target, "trash")?;
-        let reusable = fs::read_dir(&parent)?.flatten().find(|e| {
-            let n = e.file_name().to_string_lossy().into_owned();
-            n.starts_with(&trash_prefix)
-                && !n.ends_with(".deleting")
-                && e.path().join(MARKER).exists()
-        });
-        let reused = reusable.is_some_and(|e| fs::rename(e.path(), &dir).is_ok());
-        fs::create_dir_all(&dir)?;
+        let dir = fresh_sibling(target, "staging")?;
+        let reusable = own_siblings(target, "trash")?
+            .into_iter()
+            .find(|p| only_plain_entries(p));
+        let reused = reusable.is_some_and(|p| fs::rename(p, &dir).is_ok());
+        if !reused {
+            fs::create_dir(&dir)?;
+        }
         fs::write(
             dir.join(MARKER),
             "This folder is written by Portolan and replaced on every build.\n",
@@ -133,13 +248,15 @@ impl Staging {
         self.write_encodings(rel, bytes, unchanged)
     }
 
-    /// Copies the file `from` to `rel` inside the staging folder.
-    pub fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
+    /// Copies the opened file `from` to `rel` inside the staging folder.
+    pub fn copy(&self, rel: &str, mut from: fs::File) -> io::Result<()> {
         if self.compress && crate::compress::is_compressible(rel) {
-            return self.write(rel, &fs::read(from)?);
+            let mut bytes = Vec::new();
+            io::Read::read_to_end(&mut from, &mut bytes)?;
+            return self.write(rel, &bytes);
         }
         let path = self.prepare(rel)?;
-        fs::copy(from, &path)?;
+        io::copy(&mut from, &mut fs::File::create(&path)?)?;
         self.record(path);
         Ok(())
     }
@@ -177,7 +294,9 @@ impl Staging {
     /// The path for `rel`, with its folders made; in a reused folder, whatever stands in the
     /// way (a folder where a file goes, a file where a folder goes) is removed.
     fn prepare(&self, rel: &str) -> io::Result<PathBuf> {
-        let path = self.dir.join(rel.trim_start_matches('/'));
+        let rel = rel.trim_start_matches('/');
+        crate::out_path::check_relative(rel)?;
+        let path = self.dir.join(rel);
         if let Some(p) = path.parent() {
             if fs::create_dir_all(p).is_err() {
                 let mut at = p.to_path_buf();
@@ -244,15 +363,14 @@ impl Staging {
                 Ok(()) => {
                     // The staging path now holds the previous output.
                     self.committed = true;
-                    let (trash, _) = sibling(&self.target, "trash")?;
+                    let trash = fresh_sibling(&self.target, "trash")?;
                     if fs::rename(&self.dir, &trash).is_err() {
                         fs::remove_dir_all(&self.dir)?;
                     }
                     return Ok(());
                 }
                 Err(_) => {
-                    let (old, _) = sibling(&self.target, "old")?;
-                    let _ = fs::remove_dir_all(&old);
+                    let old = fresh_sibling(&self.target, "old")?;
                     fs::rename(&self.target, &old)?;
                     fs::rename(&self.dir, &self.target)?;
                     self.committed = true;
@@ -277,32 +395,16 @@ fn same_content(path: &Path, bytes: &[u8]) -> bool {
 }
 
 /// Starts deleting the trash that earlier builds left beside `target`, on a thread; the
-/// caller joins it before exiting.
+/// caller (holding the output's lock) joins it before exiting. Only folders Portolan made
+/// are deleted.
 pub fn take_out_trash(target: &Path) -> Option<std::thread::JoinHandle<()>> {
-    let (_, prefix) = sibling(target, "trash").ok()?;
-    let parent = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let old: Vec<PathBuf> = fs::read_dir(parent)
-        .ok()?
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-        .map(|e| e.path())
-        .collect();
+    let mut old = own_siblings(target, "trash").ok()?;
+    old.extend(own_siblings(target, "old").ok()?);
     if old.is_empty() {
         return None;
     }
-    // Renamed first, so a build that starts meanwhile does not count it as its own trash.
-    let doomed: Vec<PathBuf> = old
-        .into_iter()
-        .filter_map(|p| {
-            let to = p.with_file_name(format!("{}.deleting", p.file_name()?.to_string_lossy()));
-            fs::rename(&p, &to).ok().map(|()| to)
-        })
-        .collect();
     Some(std::thread::spawn(move || {
-        for d in doomed {
+        for d in old {
             let _ = fs::remove_dir_all(d);
         }
     }))
@@ -324,18 +426,18 @@ mod tests {
     fn commit_replaces_and_drop_discards() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let s = Staging::new(&out).unwrap();
+        let s = Staging::new(&out, &OutputLock::acquire(&out).unwrap()).unwrap();
         s.write("a/index.html", b"one").unwrap();
         s.commit().unwrap();
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"one");
 
-        let s = Staging::new(&out).unwrap();
+        let s = Staging::new(&out, &OutputLock::acquire(&out).unwrap()).unwrap();
         s.write("b/index.html", b"two").unwrap();
         drop(s); // a failed build
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"one");
         assert!(!out.join("b").exists());
 
-        let s = Staging::new(&out).unwrap();
+        let s = Staging::new(&out, &OutputLock::acquire(&out).unwrap()).unwrap();
         s.write("b/index.html", b"two").unwrap();
         s.commit().unwrap();
         assert!(!out.join("a").exists());
@@ -346,6 +448,7 @@ mod tests {
                 .unwrap()
                 .flatten()
                 .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n != ".public.lock")
                 .collect();
             v.sort();
             v
@@ -366,7 +469,7 @@ mod tests {
             &["b/index.html", "c/index.html"][..],
             &["a/index.html"][..],
         ] {
-            let s = Staging::new(&out).unwrap();
+            let s = Staging::new(&out, &OutputLock::acquire(&out).unwrap()).unwrap();
             for f in files {
                 s.write(f, f.as_bytes()).unwrap();
             }
@@ -402,7 +505,9 @@ mod tests {
         // Builds: compress page 1, compress page 1 again, compress page 2, compress page 1
         // (the reused folder holds page 1's copies), plain.
         for (compress, n) in [(true, 1), (true, 1), (true, 2), (true, 1), (false, 1)] {
-            let s = Staging::new(&out).unwrap().compressing(compress);
+            let s = Staging::new(&out, &OutputLock::acquire(&out).unwrap())
+                .unwrap()
+                .compressing(compress);
             s.write("index.html", page(n).as_bytes()).unwrap();
             s.write("tiny.css", b"p{}").unwrap();
             s.commit().unwrap();
@@ -442,11 +547,116 @@ mod tests {
         v
     }
 
+    /// A repository that commits a marker and `public -> .` (or a planted staging or trash
+    /// link) cannot make a build write through the link, or delete what it points at.
+    #[test]
+    fn links_are_never_written_through_or_swept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = tmp.path().join("repo");
+        fs::create_dir(&repo).unwrap();
+        fs::write(repo.join(MARKER), "planted").unwrap();
+        fs::write(repo.join("portolan.yaml"), "title: T").unwrap();
+        let out = repo.join("public");
+        std::os::unix::fs::symlink(".", &out).unwrap();
+        let err = Staging::new(&out, &OutputLock::acquire(&out).unwrap()).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+
+        // Links named like a build's siblings, pointing at the repository.
+        fs::remove_file(&out).unwrap();
+        for name in [
+            ".public.trash-1-0",
+            ".public.staging-1-0",
+            ".public.old-1-0",
+        ] {
+            std::os::unix::fs::symlink(".", repo.join(name)).unwrap();
+        }
+        for _ in 0..2 {
+            let s = Staging::new(&out, &OutputLock::acquire(&out).unwrap()).unwrap();
+            assert!(!s.reused, "a link is never reused as a staging folder");
+            s.write("index.html", b"new").unwrap();
+            s.commit().unwrap();
+            if let Some(t) = take_out_trash(&out) {
+                t.join().unwrap();
+            }
+        }
+        assert_eq!(
+            fs::read_to_string(repo.join("portolan.yaml")).unwrap(),
+            "title: T"
+        );
+        for name in [
+            ".public.trash-1-0",
+            ".public.staging-1-0",
+            ".public.old-1-0",
+        ] {
+            assert!(fs::symlink_metadata(repo.join(name)).unwrap().is_symlink());
+        }
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
+    }
+
+    /// A trash folder holding a link (planted, or left by hand) is not reused: a write
+    /// into it could follow the link out.
+    #[test]
+    fn a_trash_folder_with_a_link_inside_is_not_reused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let victim = tmp.path().join("victim");
+        fs::create_dir(&victim).unwrap();
+        let trash = tmp.path().join(".public.trash-7-0");
+        fs::create_dir(&trash).unwrap();
+        fs::write(trash.join(MARKER), "").unwrap();
+        std::os::unix::fs::symlink(&victim, trash.join("a")).unwrap();
+        let s = Staging::new(&out, &OutputLock::acquire(&out).unwrap()).unwrap();
+        assert!(!s.reused);
+        s.write("a/index.html", b"x").unwrap();
+        s.commit().unwrap();
+        if let Some(t) = take_out_trash(&out) {
+            t.join().unwrap();
+        }
+        assert_eq!(fs::read_dir(&victim).unwrap().count(), 0);
+        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"x");
+    }
+
+    /// Two builds of one output take turns: the second is refused while the first holds
+    /// the lock, and never deletes the first's staging folder.
+    #[test]
+    fn a_second_build_of_the_same_output_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let lock = OutputLock::acquire(&out).unwrap();
+        let first = Staging::new(&out, &lock).unwrap();
+        first.write("index.html", b"one").unwrap();
+        let err = OutputLock::acquire(&out).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
+        assert!(
+            err.to_string()
+                .contains(&format!("process {}", std::process::id())),
+            "{err}"
+        );
+        assert!(first.dir().join("index.html").is_file());
+        first.commit().unwrap();
+        drop(lock);
+        let lock = OutputLock::acquire(&out).unwrap();
+        drop(Staging::new(&out, &lock).unwrap());
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one");
+    }
+
+    #[test]
+    fn only_plain_paths_inside_the_staging_folder_are_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let s = Staging::new(&out, &OutputLock::acquire(&out).unwrap()).unwrap();
+        for bad in ["../escape/index.html", "a/../../x", "a/./b", ""] {
+            assert!(s.write(bad, b"x").is_err(), "{bad}");
+        }
+        assert!(!tmp.path().join("escape").exists());
+        assert!(!tmp.path().join("x").exists());
+    }
+
     #[test]
     fn refuses_a_folder_it_did_not_write() {
         let tmp = tempfile::tempdir().unwrap();
         fs::write(tmp.path().join("precious.txt"), "keep").unwrap();
-        let err = Staging::new(tmp.path()).unwrap_err();
+        let err = Staging::new(tmp.path(), &OutputLock::acquire(tmp.path()).unwrap()).unwrap_err();
         assert!(err.to_string().contains("refusing to replace it"), "{err}");
     }
 }

@@ -10,6 +10,7 @@ use crate::calculator::calculator_html;
 use crate::context::{Label, PageContext, ResourceLink, TemplateError, Templates, VersionRange};
 use crate::index::SiteIndex;
 use crate::nav::nav_title;
+use crate::safe_url::SafeUrl;
 use crate::{PageSource, Site};
 
 /// The page model written beside each page as `index.json`, for other tools.
@@ -126,7 +127,7 @@ fn json_ld(page: &RenderedPage, crumbs: &[crate::context::Crumb], url: &str) -> 
     if !crumbs.is_empty() {
         let items: Vec<_> = crumbs
             .iter()
-            .map(|c| (c.title.clone(), c.url.clone()))
+            .map(|c| (c.title.clone(), c.url.as_str().to_string()))
             .chain([(nav_title(&page.front), url.to_string())])
             .enumerate()
             .map(|(i, (name, item))| json!({"@type": "ListItem", "item": item, "name": name, "position": i + 1}))
@@ -258,14 +259,7 @@ pub(crate) fn render<'p>(
             .flatten(),
         content: html,
         faqs: &page.faqs,
-        related_resources: f
-            .related_resources
-            .iter()
-            .map(|r| ResourceLink {
-                text: &r.text,
-                url: site.links.rewrite(&r.url).unwrap_or_else(|| r.url.clone()),
-            })
-            .collect(),
+        related_resources: resource_links(site, &f.related_resources),
         calculator: Some(page.has_calculator),
         components: &page.components,
         subtitle: f.subtitle.as_deref().unwrap_or_default(),
@@ -277,14 +271,7 @@ pub(crate) fn render<'p>(
         beta: f.beta,
         tech_preview: f.tech_preview,
         versions: version_ranges(site, f),
-        next_steps: f
-            .next_steps
-            .iter()
-            .map(|r| ResourceLink {
-                text: &r.text,
-                url: site.links.rewrite(&r.url).unwrap_or_else(|| r.url.clone()),
-            })
-            .collect(),
+        next_steps: resource_links(site, &f.next_steps),
         plugins: linked(site, &f.plugins, "/plugins/"),
         api_specs: linked(site, &f.api_specs, "/api/"),
     };
@@ -328,12 +315,29 @@ pub(crate) fn render<'p>(
 /// Ids linked to their pages under `prefix` (`/plugins/ID/`), rewritten like every link.
 fn linked<'p>(site: &Site, ids: &'p [String], prefix: &str) -> Vec<ResourceLink<'p>> {
     ids.iter()
-        .map(|id| {
+        .filter_map(|id| {
             let url = format!("{prefix}{}/", id.trim_matches('/'));
-            ResourceLink {
+            Some(ResourceLink {
                 text: id,
-                url: site.links.rewrite(&url).unwrap_or(url),
-            }
+                url: SafeUrl::new(site.links.rewrite(&url).unwrap_or(url))?,
+            })
+        })
+        .collect()
+}
+
+/// Links written in the frontmatter (related resources, next steps), rewritten like every
+/// link; one the URL policy refuses is left out (the dialect reported it at its line).
+fn resource_links<'p>(
+    site: &Site,
+    resources: &'p [portolan_dialect::RelatedResource],
+) -> Vec<ResourceLink<'p>> {
+    resources
+        .iter()
+        .filter_map(|r| {
+            Some(ResourceLink {
+                text: &r.text,
+                url: SafeUrl::new(site.links.rewrite(&r.url).unwrap_or_else(|| r.url.clone()))?,
+            })
         })
         .collect()
 }

@@ -31,7 +31,7 @@ impl<'a> Ticker<'a> {
     pub(crate) fn tick(&self) {
         if let Some(p) = self.progress {
             let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-            if n % 64 == 0 || n == self.total {
+            if n.is_multiple_of(64) || n == self.total {
                 p(self.phase, n, self.total);
             }
         }

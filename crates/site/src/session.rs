@@ -419,7 +419,11 @@ impl Session {
                             continue;
                         };
                         // The URL comes from the file's name or its `permalink`.
-                        let url = crate::page_url_key(&rel, &text);
+                        let Ok(url) = crate::page_url_key(&rel, &text) else {
+                            // A permalink that cannot name a page: the full load reports it.
+                            needs_reload = true;
+                            continue;
+                        };
                         let taken = loaded.pages.iter().any(|p| p.url == url && p.rel != rel);
                         match pos {
                             Some(i) if loaded.pages[i].url == url => {
@@ -598,6 +602,11 @@ impl Session {
         self.loaded
             .as_ref()
             .map_or("/", |l| l.config.base_url.as_str())
+    }
+
+    /// The content folder: the only place the outputs copied from disk are read from.
+    pub fn content_dir(&self) -> PathBuf {
+        self.opts.site_dir.join(CONTENT_DIR)
     }
 
     /// The options the session was made with.

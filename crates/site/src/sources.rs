@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
-use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Chars, Config};
-use portolan_dialect::diag::{floor_char_boundary, LineIndex};
+use portolan_dialect::diag::LineIndex;
 use portolan_dialect::{Diagnostic, FileId, Severity, Span};
 
+use crate::excerpt::{shown, Excerpts};
 use crate::messages::{self, MessageFormat};
 
 /// A source file: its display path and text.
@@ -77,6 +77,14 @@ impl Sources {
             .line_col(&f.text, offset)
     }
 
+    /// The byte range of 1-based line `line` of file `file`, its newline excluded.
+    pub fn line_range(&self, file: FileId, line: usize) -> std::ops::Range<usize> {
+        let f = &self.files[file];
+        f.lines
+            .get_or_init(|| LineIndex::new(&f.text))
+            .line_range(&f.text, line)
+    }
+
     /// Renders diagnostics as text: sorted by file and position, each with its source line,
     /// then a summary line. Deterministic, so tests can snapshot it.
     pub fn render(&self, diags: &[Diagnostic]) -> String {
@@ -131,63 +139,58 @@ impl Sources {
         sorted
     }
 
+    /// Each diagnostic with the lines it points at, as codespan-reporting draws them; each
+    /// against an excerpt of its lines (bounded, escaped: see [`crate::excerpt`]).
     fn human(&self, sorted: &[&Diagnostic]) -> String {
-        let mut simple = SimpleFiles::new();
-        for f in &self.files {
-            simple.add(f.path.as_str(), f.text.as_ref());
-        }
         let config = Config {
             chars: Chars::ascii(),
             ..Config::default()
         };
         let mut out = String::new();
         for d in sorted {
-            let report = self.to_report(d);
-            match term::emit_into_string(&config, &simple, &report) {
+            let spans: Vec<Span> = d
+                .span
+                .iter()
+                .chain(d.related.iter().map(|(s, _)| s))
+                .copied()
+                .collect();
+            let (excerpts, placed) = Excerpts::new(self, &spans);
+            let report = to_report(d, &placed);
+            match term::emit_into_string(&config, &excerpts, &report) {
                 Ok(s) => out.push_str(&s),
-                Err(_) => out.push_str(&format!("{d}\n")),
+                Err(_) => out.push_str(&format!("{}\n", shown(&d.to_string()))),
             }
             out.push('\n');
         }
         out
     }
+}
 
-    fn clamp(&self, span: Span) -> std::ops::Range<usize> {
-        let text = &self.files[span.file].text;
-        let start = floor_char_boundary(text, span.start);
-        let mut end = floor_char_boundary(text, span.end.max(start));
-        if end == start && end < text.len() {
-            // A point: underline the character there (never past the end of its line).
-            end = text[start..]
-                .chars()
-                .next()
-                .filter(|c| *c != '\n')
-                .map_or(start, |c| start + c.len_utf8());
+/// `d` as codespan-reporting's report, its labels at `placed` (each span's place in its
+/// excerpt, in the order of `d.span` then `d.related`); every text escaped for a terminal.
+fn to_report(d: &Diagnostic, placed: &[(usize, std::ops::Range<usize>)]) -> Report<usize> {
+    let severity = match d.severity {
+        Severity::Error => ReportSeverity::Error,
+        Severity::Warning => ReportSeverity::Warning,
+    };
+    let mut places = placed.iter().cloned();
+    let mut labels = Vec::new();
+    if d.span.is_some() {
+        if let Some((file, range)) = places.next() {
+            labels.push(Label::primary(file, range).with_message(shown(&d.label)));
         }
-        start..end
     }
-
-    fn to_report(&self, d: &Diagnostic) -> Report<usize> {
-        let severity = match d.severity {
-            Severity::Error => ReportSeverity::Error,
-            Severity::Warning => ReportSeverity::Warning,
-        };
-        let mut labels = Vec::new();
-        if let Some(s) = d.span {
-            labels.push(Label::primary(s.file, self.clamp(s)).with_message(&d.label));
-        }
-        for (s, msg) in &d.related {
-            labels.push(Label::secondary(s.file, self.clamp(*s)).with_message(msg));
-        }
-        let mut notes: Vec<String> = d.notes.clone();
-        if let Some(h) = &d.hint {
-            notes.push(format!("hint: {h}"));
-        }
-        Report::new(severity)
-            .with_message(&d.message)
-            .with_labels(labels)
-            .with_notes(notes)
+    for ((_, msg), (file, range)) in d.related.iter().zip(places) {
+        labels.push(Label::secondary(file, range).with_message(shown(msg)));
     }
+    let mut notes: Vec<String> = d.notes.iter().map(|n| shown(n).into_owned()).collect();
+    if let Some(h) = &d.hint {
+        notes.push(format!("hint: {}", shown(h)));
+    }
+    Report::new(severity)
+        .with_message(shown(&d.message))
+        .with_labels(labels)
+        .with_notes(notes)
 }
 
 /// The line that sums up a failed job (`error: build failed: 2 errors in 1 file, 1
@@ -234,13 +237,15 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-/// Reads a file as UTF-8; invalid bytes are an error at their exact position.
+/// Reads a file as UTF-8; invalid bytes are an error at their exact position. Only a
+/// regular file of at most [`crate::files::MAX_READ_BYTES`] is read.
 pub fn read_text(
     sources: &mut Sources,
     display: String,
     disk: &Path,
 ) -> Result<FileId, Diagnostic> {
-    let bytes = std::fs::read(disk).map_err(|e| io_error(sources, &display, disk, &e))?;
+    let bytes = crate::files::read_limited(disk, crate::files::MAX_READ_BYTES)
+        .map_err(|e| io_error(sources, &display, disk, &e))?;
     match String::from_utf8(bytes) {
         Ok(s) => Ok(sources.add(display, disk.to_path_buf(), s.into())),
         Err(e) => {
