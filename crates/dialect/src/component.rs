@@ -98,33 +98,3 @@ pub struct ComponentError {
     /// How to fix it.
     pub hint: Option<String>,
 }
-
-/// The components a page can call.
-pub trait Components: Sync {
-    /// How component `name` takes its body; `None` when there is no such component.
-    fn body(&self, name: &str) -> Option<BodyKind>;
-    /// Every component's name, for "did you mean" and the list an unknown tag shows.
-    fn names(&self) -> Vec<String>;
-    /// Renders one call.
-    fn render(&self, call: &ComponentCall<'_>) -> Result<ComponentOutput, ComponentError>;
-}
-
-/// No components: every tag that is not built in is unknown.
-pub struct NoComponents;
-
-impl Components for NoComponents {
-    fn body(&self, _: &str) -> Option<BodyKind> {
-        None
-    }
-
-    fn names(&self) -> Vec<String> {
-        Vec::new()
-    }
-
-    fn render(&self, call: &ComponentCall<'_>) -> Result<ComponentOutput, ComponentError> {
-        Err(ComponentError {
-            message: format!("no component `{}`", call.this.name),
-            hint: None,
-        })
-    }
-}

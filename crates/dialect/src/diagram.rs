@@ -1,16 +1,9 @@
 //! Diagrams: what a ```` ```mermaid ```` fence (and so a `{% mermaid %}` block, which the
 //! theme writes as one) becomes. The dialect finds them and places the result; drawing is
 //! the caller's (the site draws with a renderer and caches the pictures), through
-//! [`Diagrams`].
+//! [`crate::Diagrams`].
 
 use std::sync::Arc;
-
-/// Draws diagrams from their source.
-pub trait Diagrams: Sync {
-    /// Draws one diagram written in Mermaid; `id` is unique in the page (the drawing's own
-    /// ids start with it).
-    fn draw(&self, source: &str, id: &str) -> Result<Drawing, DiagramError>;
-}
 
 /// What a diagram became.
 #[derive(Debug, Clone)]
@@ -34,13 +27,4 @@ pub struct DiagramError {
     pub column: Option<usize>,
     /// What to do about it.
     pub hint: Option<String>,
-}
-
-/// Draws nothing: every diagram is left to the browser.
-pub struct BrowserDiagrams;
-
-impl Diagrams for BrowserDiagrams {
-    fn draw(&self, _: &str, _: &str) -> Result<Drawing, DiagramError> {
-        Ok(Drawing::Browser(None))
-    }
 }

@@ -3,7 +3,7 @@
 
 use crate::diag::{FileId, Span};
 use crate::model::{Attrs, Link, Table};
-use crate::source_map::SourceMap;
+use portolan_liquid::SourceMap;
 
 /// An attribute list waiting for the block that starts right after it.
 #[derive(Debug, Clone)]

@@ -14,7 +14,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::diag::{did_you_mean, floor_char_boundary, is_full, line_col, push_limited};
 use crate::diag::{Diagnostic, FileId, Finder, Span};
-use crate::liquid::{render_value, PageEnv, ValueMap};
+use portolan_liquid::ValueMap;
+
+use crate::expand::{render_value, PageEnv};
 use crate::yaml::{check_depth, top_level_keys, yaml_message};
 
 /// A link in the "Related resources" or "Next steps" box.
@@ -57,7 +59,7 @@ impl Breadcrumb {
                 group,
                 section,
             } => {
-                let slug = |s: &Option<String>| s.as_deref().map(crate::liquid::jekyll_slugify);
+                let slug = |s: &Option<String>| s.as_deref().map(crate::slug::jekyll_slugify);
                 let anchor: Vec<String> =
                     [slug(group), slug(section)].into_iter().flatten().collect();
                 if anchor.is_empty() {

@@ -26,41 +26,46 @@
 //! pass); `markdown`; `table`; `liquid` (the engine); `frontmatter`; `calculator`; this
 //! file.
 
-pub mod diag;
+pub use portolan_liquid::diag;
 pub mod limits;
 
 mod attrs;
 mod calculator;
 mod component;
+mod data;
 mod diagram;
+mod expand;
 mod expanded;
+mod filters;
 mod frontmatter;
-mod highlighter;
-mod liquid;
+mod host;
+mod lines;
 mod markdown;
 mod model;
+mod page_host;
+mod place;
 mod slug;
-mod source_map;
-mod syntax;
 mod table;
+mod tags;
 mod yaml;
 
 use std::cell::Cell as Budget;
-use std::sync::Arc;
 
 use portolan_htmlscan::{is_unsafe_url, text as html_text};
 
 pub use calculator::CALCULATOR_MARKER;
 pub use component::{BodyKind, ComponentBody, ComponentCall, ComponentError, ComponentOutput};
-pub use component::{ComponentRef, Components, NoComponents, OutputKind, BODY_MARKER};
+pub use component::{ComponentRef, OutputKind, BODY_MARKER};
+pub use data::SiteValues;
 pub use diag::{Diagnostic, FileId, Severity, Span};
-pub use diagram::{BrowserDiagrams, DiagramError, Diagrams, Drawing};
+pub use diagram::{DiagramError, Drawing};
 pub use frontmatter::{Breadcrumb, Faq, FrontMatter, FrontSpans, RelatedResource};
-pub use highlighter::{DirectHighlighter, Highlighted, Highlighter};
-pub use liquid::{jekyll_slugify, SiteValues};
+pub use host::NoComponents;
+pub use host::{BrowserDiagrams, Components, Diagrams, DirectHighlighter, Highlighted};
+pub use host::{Highlighter, IncludeError, IncludeResolver, Included, KeepLinks, LinkRewriter};
 pub use model::{BlockKind, Cell, Column, Heading, Link, LinkOrigin, RenderedFaq, RenderedPage};
 pub use model::{Row, SectionText, Table, TextBlock};
-pub use slug::slugify;
+pub use slug::{jekyll_slugify, slugify, RESERVED_IDS};
 pub use yaml::key_span;
 
 use diag::{push_limited, Finder};
@@ -69,47 +74,6 @@ use slug::UniqueIds;
 
 /// Site variables, reachable from content as `{{site.NAME}}` (nested maps as `site.a.b`).
 pub type Variables = serde_yaml::Mapping;
-
-/// A file an include resolved to.
-#[derive(Debug, Clone)]
-pub struct Included {
-    /// The caller's id for the file (diagnostics inside it use this id).
-    pub file: FileId,
-    /// Its text.
-    pub text: Arc<str>,
-}
-
-/// Why an include could not be resolved; shown at the include tag.
-#[derive(Debug, Clone)]
-pub struct IncludeError {
-    /// What went wrong, e.g. "include `x.md` not found".
-    pub message: String,
-    /// How to fix it.
-    pub hint: Option<String>,
-}
-
-/// Finds include files. The caller decides where includes live and guards against paths
-/// that escape that folder; the dialect has already refused `..` and absolute paths.
-pub trait IncludeResolver: Sync {
-    /// Resolves `path` (relative to the includes folder, no leading `/`).
-    fn resolve(&self, path: &str) -> Result<Included, IncludeError>;
-}
-
-/// Decides what a link written in content points at in the output: the site adds its base
-/// path to links to its own pages and sends links to pages it does not own upstream.
-pub trait LinkRewriter: Sync {
-    /// The href to emit for `url` as written, or `None` to keep it.
-    fn rewrite(&self, url: &str) -> Option<String>;
-}
-
-/// Keeps every link as written.
-pub struct KeepLinks;
-
-impl LinkRewriter for KeepLinks {
-    fn rewrite(&self, _: &str) -> Option<String> {
-        None
-    }
-}
 
 /// What pages are rendered with: the same for every page of a site.
 #[derive(Clone, Copy)]
@@ -141,8 +105,8 @@ pub struct PageInfo<'a> {
 
 impl Context<'_> {
     /// The page's `page.*`: its frontmatter as written, with `url` and `path`.
-    fn page_env<'p>(&'p self, page: &'p serde_yaml::Mapping) -> liquid::PageEnv<'p> {
-        liquid::PageEnv {
+    fn page_env<'p>(&'p self, page: &'p serde_yaml::Mapping) -> expand::PageEnv<'p> {
+        expand::PageEnv {
             site: self.site,
             includes: self.includes,
             links: self.links,
@@ -206,16 +170,6 @@ pub fn markdown_to_html(text: &str, links: &dyn LinkRewriter, inline: bool) -> S
     };
     r.html
 }
-
-/// Ids the theme gives its own elements; headings and FAQs never take them.
-pub const RESERVED_IDS: [&str; 6] = [
-    "faq",
-    "toc-title",
-    "related-title",
-    "next-steps-title",
-    "main",
-    "portolan-calculator",
-];
 
 /// Reads only a page's frontmatter (Liquid expanded), for what pages need to know about
 /// each other before any page renders. Returns the frontmatter (when it has no errors) and
@@ -320,7 +274,7 @@ fn render_body(
 ) -> (Option<RenderedPage>, Vec<Diagnostic>) {
     let body_start = front.spans.body_start;
     let page = page_values(&front, info);
-    let expanded = liquid::expand(&ctx.page_env(&page), file, text, body_start, &mut diags);
+    let expanded = expand::expand(&ctx.page_env(&page), file, text, body_start, &mut diags);
     let cells = Budget::new(expanded.table_cells_left);
     let body = markdown::render_body(
         &expanded,

@@ -2,6 +2,20 @@
 
 use std::collections::{HashMap, HashSet};
 
+/// Ids the theme gives its own elements; headings and FAQs never take them.
+pub const RESERVED_IDS: [&str; 6] = [
+    "faq",
+    "toc-title",
+    "related-title",
+    "next-steps-title",
+    "main",
+    "portolan-calculator",
+];
+
+/// Jekyll's `slugify` (default mode), as the engine's filter computes it: breadcrumbs name
+/// index pages by it.
+pub use portolan_liquid::jekyll_slugify;
+
 /// Turns text into an anchor id the way kramdown's auto ids do on Kong's site: lower case,
 /// letters and digits kept, spaces become hyphens, other punctuation dropped. Hyphen runs
 /// are not collapsed, so ids match the ones Kong's pages link to.

@@ -18,12 +18,12 @@ use serde::Deserialize;
 
 use crate::diag::{did_you_mean, floor_char_boundary, push_limited, Diagnostic};
 use crate::diag::{Finder, Span};
+use crate::host::LinkRewriter;
 use crate::limits::{MAX_TABLE_BYTES, MAX_TABLE_CELLS_PER_PAGE, MAX_TABLE_COLUMNS, MAX_YAML_DEPTH};
 use crate::markdown::{render_inline_in, Inline};
 use crate::model::{Cell, Column, Link, LinkOrigin, Row, Table};
-use crate::source_map::SourceMap;
 use crate::yaml::{check_depth, yaml_message};
-use crate::LinkRewriter;
+use portolan_liquid::SourceMap;
 
 /// A rendered `{% table %}`: its data, its HTML and the links in its cells.
 pub(crate) struct RenderedTable {

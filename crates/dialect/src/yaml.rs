@@ -13,6 +13,10 @@ use std::ops::Range;
 
 use unsafe_libyaml as unsafe_sys;
 
+use std::sync::Arc;
+
+use portolan_liquid::{Map, Value};
+
 use crate::diag::{FileId, Span};
 use crate::limits::MAX_YAML_DEPTH;
 
@@ -146,6 +150,55 @@ pub(crate) fn top_level_keys(file: FileId, text: &str, yaml: Range<usize>) -> Ve
         ls = le + 1;
     }
     keys
+}
+
+/// A YAML value as Liquid sees it (frontmatter, data files, portolan.yaml), merge keys
+/// applied.
+pub(crate) fn to_value(v: &serde_yaml::Value) -> Value {
+    match v {
+        serde_yaml::Value::Null => Value::Nil,
+        serde_yaml::Value::Bool(b) => Value::Bool(*b),
+        serde_yaml::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or(0.0)),
+        },
+        serde_yaml::Value::String(s) => Value::str(s.as_str()),
+        serde_yaml::Value::Sequence(items) => Value::array(items.iter().map(to_value).collect()),
+        serde_yaml::Value::Mapping(m) => mapping_value(m),
+        serde_yaml::Value::Tagged(t) => to_value(&t.value),
+    }
+}
+
+/// [`to_value`] of a mapping, without wrapping (and copying) it first.
+pub(crate) fn mapping_value(m: &serde_yaml::Mapping) -> Value {
+    let mut map = Map::with_capacity(m.len());
+    for (k, v) in m {
+        if k.as_str() == Some("<<") {
+            // A merge key: the merged maps' entries, unless written here.
+            let merged: Vec<&serde_yaml::Value> = match v {
+                serde_yaml::Value::Sequence(s) => s.iter().collect(),
+                other => vec![other],
+            };
+            for m2 in merged.into_iter().filter_map(serde_yaml::Value::as_mapping) {
+                for (k2, v2) in m2 {
+                    let key: Arc<str> = yaml_key(k2).into();
+                    if !m.contains_key(k2) && !map.contains_key(&key) {
+                        map.insert(key, to_value(v2));
+                    }
+                }
+            }
+            continue;
+        }
+        map.insert(yaml_key(k).into(), to_value(v));
+    }
+    Value::map(map)
+}
+
+fn yaml_key(k: &serde_yaml::Value) -> String {
+    match k {
+        serde_yaml::Value::String(s) => s.clone(),
+        other => to_value(other).scalar_text(),
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use portolan_htmlscan::{escape_html, escape_html_into};
 use super::render::attr_string;
 use crate::diag::{Diagnostic, Span};
 use crate::diagram::{DiagramError, Drawing};
-use crate::highlighter::Highlighter;
+use crate::host::Highlighter;
 use crate::model::Attrs;
 
 /// A fence being read: its text arrives in pieces, each from one place in the source.
@@ -137,7 +137,7 @@ fn wrapper_attrs(html: &mut String, class: &str, attrs: Option<&Attrs>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::highlighter::DirectHighlighter;
+    use crate::host::DirectHighlighter;
 
     fn open(text: &str, starts: Vec<(usize, usize)>) -> OpenCode<'static> {
         OpenCode {

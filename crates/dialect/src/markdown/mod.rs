@@ -17,12 +17,12 @@ mod render;
 use std::cell::Cell;
 
 use crate::diag::{push_limited, Diagnostic, Span};
-use crate::diagram::Diagrams;
 use crate::expanded::Expanded;
-use crate::highlighter::Highlighter;
+use crate::host::Diagrams;
+use crate::host::Highlighter;
+use crate::host::LinkRewriter;
 use crate::limits::{MAX_BLOCK_NESTING, MAX_TABLE_CELLS_PER_PAGE};
 use crate::model::{Heading, Link, SectionText, TextBlock};
-use crate::LinkRewriter;
 
 pub(crate) use render::collapse;
 use render::Renderer;
@@ -180,11 +180,19 @@ mod tests {
     use super::*;
 
     fn inline(s: &str) -> Inline {
-        render_inline_in(s, &crate::KeepLinks, &Cell::new(MAX_TABLE_CELLS_PER_PAGE))
+        render_inline_in(
+            s,
+            &crate::host::KeepLinks,
+            &Cell::new(MAX_TABLE_CELLS_PER_PAGE),
+        )
     }
 
     fn fragment(s: &str) -> Inline {
-        render_fragment_in(s, &crate::KeepLinks, &Cell::new(MAX_TABLE_CELLS_PER_PAGE))
+        render_fragment_in(
+            s,
+            &crate::host::KeepLinks,
+            &Cell::new(MAX_TABLE_CELLS_PER_PAGE),
+        )
     }
 
     #[test]

@@ -19,14 +19,15 @@ use super::guards::{too_deep_line, too_many_cells};
 use super::{unsafe_html_error, unsafe_url_error, Body, Inline, Refusal};
 use crate::diag::{ceil_char_boundary, floor_char_boundary, is_full, push_limited};
 use crate::diag::{Diagnostic, Span};
-use crate::diagram::{Diagrams, Drawing};
+use crate::diagram::Drawing;
 use crate::expanded::{PendingIal, TableText};
-use crate::highlighter::{DirectHighlighter, Highlighter};
+use crate::host::Diagrams;
+use crate::host::LinkRewriter;
+use crate::host::{DirectHighlighter, Highlighter};
 use crate::limits::{MAX_BLOCK_NESTING, MAX_BLOCK_TEXT_BYTES};
 use crate::model::{Attrs, BlockKind, Heading, Link, LinkOrigin, SectionText, TextBlock};
 use crate::slug::{slugify, UniqueIds};
-use crate::source_map::SourceMap;
-use crate::LinkRewriter;
+use portolan_liquid::SourceMap;
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -127,7 +128,7 @@ impl<'a> Renderer<'a> {
         cells: &'a Cell<usize>,
     ) -> Self {
         let mut ids = UniqueIds::default();
-        for id in crate::RESERVED_IDS {
+        for id in crate::slug::RESERVED_IDS {
             ids.reserve(id);
         }
         Renderer {

@@ -158,14 +158,13 @@ impl IncludeResolver for Includes {
 pub fn variables() -> SiteValues {
     let vars = serde_yaml::from_str("product: Kong Gateway\nnum: 3\nflag: true\nempty: null\nnested:\n  name: Nested\n  deeper:\n    x: y\nlist: [a, b]\n").unwrap();
     let mut site = SiteValues::new(&vars).at_time(1_700_000_000);
-    let releases: serde_yaml::Value = serde_yaml::from_str(
+    site.insert_data_file(
+        &["products".into(), "gateway".into(), "releases".into()],
+        0,
         "- {release: '3.4', label: lts}\n- {release: '3.10'}\n- {release: '3.11', latest: true}\n",
+        false,
     )
     .unwrap();
-    site.insert_data(
-        &["products".into(), "gateway".into(), "releases".into()],
-        &releases,
-    );
     site
 }
 

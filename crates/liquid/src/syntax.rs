@@ -2,7 +2,7 @@
 //! literals and tag arguments.
 
 /// The offset of the next `{{` or `{%` in `s`.
-pub(crate) fn find_open(s: &str) -> Option<usize> {
+pub fn find_open(s: &str) -> Option<usize> {
     let b = s.as_bytes();
     let mut from = 0;
     while let Some(k) = memchr::memchr(b'{', &b[from..]) {
@@ -16,7 +16,7 @@ pub(crate) fn find_open(s: &str) -> Option<usize> {
 }
 
 /// The text inside a `"..."` or `'...'` literal.
-pub(crate) fn quoted(s: &str) -> Option<&str> {
+pub fn quoted(s: &str) -> Option<&str> {
     let b = s.as_bytes();
     (b.len() >= 2 && (b[0] == b'"' || b[0] == b'\'') && b[b.len() - 1] == b[0])
         .then(|| &s[1..s.len() - 1])
@@ -53,7 +53,7 @@ impl NextClose {
 }
 
 /// Splits tag arguments on whitespace, keeping quoted strings whole; yields (offset, word).
-pub(crate) fn split_args(s: &str) -> Vec<(usize, &str)> {
+pub fn split_args(s: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let b = s.as_bytes();
     let mut i = 0;

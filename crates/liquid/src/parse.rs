@@ -1,18 +1,19 @@
-//! Liquid as a tree: tokens ([`super::lex`]) become nodes with their byte ranges, blocks
+//! Liquid as a tree: tokens ([`crate::lex`]) become nodes with their byte ranges, blocks
 //! nested (`if`/`elsif`/`else`, `unless`, `case`/`when`, `for`/`else`, `capture`, and the
-//! blocks of the dialect and the theme's components). A problem is reported where it is
-//! written and parsing goes on, so one pass finds every error of a file.
+//! host's tags, with or without a body). A problem is reported where it is written and
+//! parsing goes on, so one pass finds every error of a file. Blocks nest at most
+//! [`MAX_BLOCK_DEPTH`] deep: parsing (and rendering) recurse once per level.
 
 use std::ops::Range;
 
-use super::expr::{parse_output, Condition, Expr, ExprError, ExprParser};
-use super::lex::{tokens, TagToken, Token};
-use super::value::Value;
-use crate::diag::did_you_mean;
+use crate::expr::{parse_output, Condition, Expr, ExprError, ExprParser};
+use crate::host::{BodyMode, Syntax};
+use crate::lex::{tokens, TagToken, Token};
+use crate::limits::MAX_BLOCK_DEPTH;
 use crate::syntax::{quoted, split_args};
-use crate::{BodyKind, Components};
+use crate::value::Value;
 
-/// The tags Liquid itself knows here, and the dialect's own.
+/// The tags the engine knows: Liquid's, and Jekyll's `include`.
 pub(crate) const BUILT_IN: &[&str] = &[
     "assign",
     "break",
@@ -23,13 +24,11 @@ pub(crate) const BUILT_IN: &[&str] = &[
     "decrement",
     "echo",
     "for",
-    "hostname_calculator",
     "if",
     "include",
     "include_cached",
     "increment",
     "raw",
-    "table",
     "unless",
 ];
 
@@ -70,15 +69,8 @@ pub(crate) enum Node {
         step: i64,
     },
     Include(Box<Include>),
-    /// `{% table %}`: its body is rendered, then read as YAML.
-    Table {
-        body: Body,
-        range: Range<usize>,
-    },
-    Calculator {
-        range: Range<usize>,
-    },
-    Component(Box<Component>),
+    /// A host's tag.
+    Tag(Box<HostTag>),
 }
 
 #[derive(Debug, Clone)]
@@ -120,19 +112,14 @@ pub(crate) struct Include {
     pub(crate) range: Range<usize>,
 }
 
-/// A block tag's body.
+/// A call of one of the host's tags.
 #[derive(Debug, Clone)]
-pub(crate) struct Body {
-    pub(crate) nodes: Vec<Node>,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct Component {
+pub(crate) struct HostTag {
     pub(crate) name: String,
     pub(crate) args: Vec<Arg>,
     pub(crate) params: Vec<(String, Arg)>,
-    pub(crate) body: Option<Body>,
-    pub(crate) kind: BodyKind,
+    /// The body and how it renders, for a block tag.
+    pub(crate) body: Option<(Vec<Node>, BodyMode)>,
     pub(crate) range: Range<usize>,
 }
 
@@ -158,20 +145,22 @@ impl From<ExprError> for ParseError {
 
 /// A parsed template.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Template {
+pub struct Template {
     pub(crate) nodes: Vec<Node>,
     pub(crate) errors: Vec<ParseError>,
 }
 
-/// Parses `text[start..]`.
-pub(crate) fn parse(text: &str, start: usize, components: &dyn Components) -> Template {
+/// Parses `text[start..]`, knowing the host's tags and filters from `syntax`.
+pub fn parse(text: &str, start: usize, syntax: &dyn Syntax) -> Template {
     let toks = tokens(text, start);
     let mut p = Parser {
         text,
         toks,
         at: 0,
         errors: Vec::new(),
-        components,
+        syntax,
+        depth: 0,
+        too_deep: false,
     };
     let (nodes, stop) = p.nodes(&[]);
     debug_assert!(stop.is_none());
@@ -185,7 +174,7 @@ pub(crate) fn parse(text: &str, start: usize, components: &dyn Components) -> Te
 pub(crate) fn parse_fragment(
     text: &str,
     range: Range<usize>,
-    components: &dyn Components,
+    syntax: &dyn Syntax,
 ) -> (Vec<Node>, Vec<ParseError>) {
     let toks: Vec<Token> = tokens(&text[..range.end], range.start);
     let mut p = Parser {
@@ -193,7 +182,9 @@ pub(crate) fn parse_fragment(
         toks,
         at: 0,
         errors: Vec::new(),
-        components,
+        syntax,
+        depth: 0,
+        too_deep: false,
     };
     let (nodes, _) = p.nodes(&[]);
     (nodes, p.errors)
@@ -204,7 +195,11 @@ struct Parser<'t> {
     toks: Vec<Token>,
     at: usize,
     errors: Vec<ParseError>,
-    components: &'t dyn Components,
+    syntax: &'t dyn Syntax,
+    /// Blocks open around the current token.
+    depth: usize,
+    /// Set once blocks nested past [`MAX_BLOCK_DEPTH`]: the rest of the file was skipped.
+    too_deep: bool,
 }
 
 /// The tag that ended a run of nodes.
@@ -240,7 +235,8 @@ impl Parser<'_> {
             self.at += 1;
             match tok {
                 Token::Text(r) | Token::Raw { body: r, .. } => out.push(Node::Text(r)),
-                Token::Output { range, inner } => match parse_output(self.text, inner) {
+                Token::Output { range, inner } => match parse_output(self.text, inner, self.syntax)
+                {
                     Ok(expr) => out.push(Node::Output { expr, range }),
                     Err(e) => self.errors.push(e.into()),
                 },
@@ -288,8 +284,25 @@ impl Parser<'_> {
     /// The body of block `name` opened at `open`, up to one of `stops`; an error when the
     /// file ends first.
     fn block(&mut self, name: &str, open: &TagToken, stops: &[&str]) -> (Vec<Node>, Option<Stop>) {
+        if self.depth >= MAX_BLOCK_DEPTH {
+            if !self.too_deep {
+                self.too_deep = true;
+                self.err(
+                    open.range.clone(),
+                    format!("blocks nest more than {MAX_BLOCK_DEPTH} deep"),
+                    "one block too deep",
+                    Some(
+                        "close blocks before opening more; the rest of the file is not read".into(),
+                    ),
+                );
+            }
+            self.at = self.toks.len();
+            return (Vec::new(), None);
+        }
+        self.depth += 1;
         let (nodes, stop) = self.nodes(stops);
-        if stop.is_none() {
+        self.depth -= 1;
+        if stop.is_none() && !self.too_deep {
             self.err(
                 open.range.clone(),
                 format!(
@@ -303,7 +316,7 @@ impl Parser<'_> {
     }
 
     fn expr_parser(&mut self, t: &TagToken) -> Option<ExprParser<'_>> {
-        match ExprParser::new(self.text, t.args.clone()) {
+        match ExprParser::new(self.text, t.args.clone(), self.syntax) {
             Ok(p) => Some(p),
             Err(e) => {
                 self.errors.push(e.into());
@@ -342,7 +355,7 @@ impl Parser<'_> {
                 name: self.text[t.args.clone()].trim().to_string(),
                 step: if name == "increment" { 1 } else { -1 },
             }),
-            "echo" => match parse_output(self.text, t.args.clone()) {
+            "echo" => match parse_output(self.text, t.args.clone(), self.syntax) {
                 Ok(expr) => Some(Node::Output {
                     expr,
                     range: t.range,
@@ -353,14 +366,6 @@ impl Parser<'_> {
                 }
             },
             "include" | "include_cached" => self.include_tag(t),
-            "table" => {
-                let (nodes, _) = self.block("table", &t, &["endtable"]);
-                Some(Node::Table {
-                    body: Body { nodes },
-                    range: t.range,
-                })
-            }
-            "hostname_calculator" => Some(Node::Calculator { range: t.range }),
             other if other.starts_with("end") || ["else", "elsif", "when"].contains(&other) => {
                 let open = other.strip_prefix("end").unwrap_or(other);
                 let (message, hint) = if ["else", "elsif", "when"].contains(&other) {
@@ -374,7 +379,7 @@ impl Parser<'_> {
                 self.err(t.range, message, "nothing to close", Some(hint));
                 None
             }
-            other => self.component_tag(other, t),
+            other => self.host_tag(other, t),
         }
     }
 
@@ -433,7 +438,7 @@ impl Parser<'_> {
     }
 
     fn case_tag(&mut self, t: TagToken) -> Option<Node> {
-        let subject = match parse_output(self.text, t.args.clone()) {
+        let subject = match parse_output(self.text, t.args.clone(), self.syntax) {
             Ok(e) => Some(e),
             Err(e) => {
                 self.errors.push(e.into());
@@ -489,7 +494,7 @@ impl Parser<'_> {
 
     fn for_tag(&mut self, t: TagToken) -> Option<Node> {
         let parsed = (|| {
-            let mut p = ExprParser::new(self.text, t.args.clone())?;
+            let mut p = ExprParser::new(self.text, t.args.clone(), self.syntax)?;
             let (var, _) = p.ident()?;
             if !p.eat_word("in") {
                 return Err(ExprError {
@@ -543,7 +548,7 @@ impl Parser<'_> {
 
     fn assign_tag(&mut self, t: TagToken) -> Option<Node> {
         let r = (|| {
-            let mut p = ExprParser::new(self.text, t.args.clone())?;
+            let mut p = ExprParser::new(self.text, t.args.clone(), self.syntax)?;
             let (name, _) = p.ident()?;
             if !p.eat_assign() {
                 return Err(ExprError {
@@ -570,11 +575,11 @@ impl Parser<'_> {
         let word = &self.text[range.clone()];
         if word.contains("{{") {
             let inner = quoted(word).map_or(range.clone(), |_| range.start + 1..range.end - 1);
-            let (nodes, errors) = parse_fragment(self.text, inner, self.components);
+            let (nodes, errors) = parse_fragment(self.text, inner, self.syntax);
             self.errors.extend(errors);
             return Some(Arg::Template(nodes));
         }
-        match ExprParser::new(self.text, range.clone()).and_then(|mut p| {
+        match ExprParser::new(self.text, range.clone(), self.syntax).and_then(|mut p| {
             let e = p.expr()?;
             p.finish()?;
             Ok(e)
@@ -582,7 +587,7 @@ impl Parser<'_> {
             Ok(e @ Expr::Path { .. }) => Some(Arg::Word(word.to_string(), e)),
             Ok(e) => Some(Arg::Expr(e)),
             // A word that is no expression (`a/b.md`, `3.4.x`): its own text.
-            Err(_) => Some(Arg::Expr(Expr::Literal(super::value::Value::str(
+            Err(_) => Some(Arg::Expr(Expr::Literal(Value::str(
                 quoted(word).unwrap_or(word),
             )))),
         }
@@ -606,7 +611,7 @@ impl Parser<'_> {
                 let key = w[..e].to_string();
                 let vrange = start + e + 1..start + w.len();
                 let value = if vrange.is_empty() {
-                    Some(Arg::Expr(Expr::Literal(super::value::Value::str(""))))
+                    Some(Arg::Expr(Expr::Literal(Value::str(""))))
                 } else {
                     self.arg(vrange)
                 };
@@ -644,7 +649,7 @@ impl Parser<'_> {
         let path = positional.remove(0).0;
         // An unquoted path (`/sections/x.md`) is its own text, not a variable.
         let path = match path {
-            Arg::Word(w, _) => Arg::Expr(Expr::Literal(super::value::Value::str(w))),
+            Arg::Word(w, _) => Arg::Expr(Expr::Literal(Value::str(w))),
             other => other,
         };
         Some(Node::Include(Box::new(Include {
@@ -655,28 +660,9 @@ impl Parser<'_> {
         })))
     }
 
-    fn component_tag(&mut self, name: &str, t: TagToken) -> Option<Node> {
-        let Some(kind) = self.components.body(name) else {
-            let mut tags: Vec<&str> = BUILT_IN.to_vec();
-            tags.sort_unstable();
-            let components = self.components.names();
-            let lists = if components.is_empty() {
-                format!("Liquid's tags are {}; the theme has no components (theme/components/NAME.html)", tags.join(", "))
-            } else {
-                format!(
-                    "Liquid's tags are {}; the theme's components are {}",
-                    tags.join(", "),
-                    components.join(", ")
-                )
-            };
-            let known = tags
-                .iter()
-                .copied()
-                .chain(components.iter().map(String::as_str));
-            let hint = match did_you_mean(name, known) {
-                Some(s) => format!("did you mean `{s}`? {lists}"),
-                None => lists,
-            };
+    fn host_tag(&mut self, name: &str, t: TagToken) -> Option<Node> {
+        let Some(shape) = self.syntax.tag(name) else {
+            let hint = self.syntax.unknown_tag_hint(name, BUILT_IN);
             self.err(
                 t.range.clone(),
                 format!("unknown Liquid tag `{name}`"),
@@ -686,7 +672,7 @@ impl Parser<'_> {
             return None;
         };
         let (args, params) = self.args(&t);
-        // A component gets numbers as written: `{% new_in 3.10 %}` is version "3.10", not
+        // A host's tag gets numbers as written: `{% new_in 3.10 %}` is version "3.10", not
         // the number 3.1 (Liquid hands a custom tag its text; Kong's tags read it so).
         // The number is the last word of its range (`3.10`, `level=3`, `level: 3`).
         let as_written = |a: Arg, range: &Range<usize>| match a {
@@ -702,19 +688,16 @@ impl Parser<'_> {
             .into_iter()
             .map(|(k, v, r)| (k, as_written(v, &r)))
             .collect();
-        let body = if kind == BodyKind::None {
-            None
-        } else {
+        let body = shape.body.map(|mode| {
             let end_name = format!("end{name}");
             let (nodes, _) = self.block(name, &t, &[end_name.as_str()]);
-            Some(Body { nodes })
-        };
-        Some(Node::Component(Box::new(Component {
+            (nodes, mode)
+        });
+        Some(Node::Tag(Box::new(HostTag {
             name: name.to_string(),
             args,
             params,
             body,
-            kind,
             range: t.range,
         })))
     }

@@ -12,10 +12,10 @@
 
 use std::ops::Range;
 
-use super::buf::Buf;
 use crate::attrs::parse_attrs;
 use crate::diag::{push_limited, Diagnostic, Span};
 use crate::expanded::PendingIal;
+use portolan_liquid::Buf;
 
 /// The rendered text after the line pass, its attribute lists, and how offsets moved.
 pub(crate) struct Lines {
@@ -115,7 +115,7 @@ fn markdown_html(line: &str) -> Option<(String, String)> {
 
 /// Runs the line pass over `buf`.
 pub(crate) fn process(buf: Buf, diags: &mut Vec<Diagnostic>) -> Lines {
-    let text = buf.text.as_str();
+    let text = buf.text();
     let mut out = Buf::default();
     let mut ials = Vec::new();
     let mut moves = Vec::new();
@@ -133,7 +133,7 @@ pub(crate) fn process(buf: Buf, diags: &mut Vec<Diagnostic>) -> Lines {
     // attribute list before or after it).
     let mut run_start = 0;
     let mut prev_blank = true;
-    let locate = |r: Range<usize>| buf.map.locate_range(r.start, r.end);
+    let locate = |r: Range<usize>| buf.map().locate_range(r.start, r.end);
     while ls < text.len() {
         let le = text[ls..].find('\n').map_or(text.len(), |i| ls + i);
         let line = text[ls..le].trim_end_matches('\r');
@@ -251,7 +251,7 @@ mod tests {
             .iter()
             .map(|i| (i.offset, i.attrs.classes.clone()))
             .collect();
-        (l.buf.text, ials)
+        (l.buf.into_parts().0, ials)
     }
 
     #[test]

@@ -9,14 +9,18 @@ use crate::diag::{FileId, Span};
 
 /// A template's text and how its offsets map to the file.
 #[derive(Clone, Copy)]
-pub(crate) struct Source<'t> {
-    pub(crate) file: FileId,
-    pub(crate) text: &'t str,
-    pub(crate) place: Place<'t>,
+pub struct Source<'t> {
+    /// The file the text belongs to.
+    pub file: FileId,
+    /// The template's text.
+    pub text: &'t str,
+    /// How the text's offsets map to the file's.
+    pub place: Place<'t>,
 }
 
+/// Where a template's text sits in its file.
 #[derive(Clone, Copy)]
-pub(crate) enum Place<'t> {
+pub enum Place<'t> {
     /// Offsets are the file's own.
     File,
     /// A value parsed out of the file's frontmatter.
@@ -27,7 +31,7 @@ pub(crate) enum Place<'t> {
 
 impl Source<'_> {
     /// The file span of `range` of the text.
-    pub(crate) fn span(&self, range: Range<usize>) -> Span {
+    pub fn span(&self, range: Range<usize>) -> Span {
         match self.place {
             Place::File => Span::new(self.file, range.start, range.end),
             Place::Value(m) => m.span(self.file, range),
@@ -36,7 +40,7 @@ impl Source<'_> {
     }
 
     /// Whether offsets are the file's own, so copied text maps byte for byte.
-    pub(crate) fn is_file(&self) -> bool {
+    pub fn is_file(&self) -> bool {
         matches!(self.place, Place::File)
     }
 }
@@ -44,7 +48,7 @@ impl Source<'_> {
 /// Where the lines of a frontmatter value are written in the file: (offset in the value,
 /// offset in the file) for each line found verbatim, in order.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct ValueMap {
+pub struct ValueMap {
     anchors: Vec<(usize, usize, usize)>,
     /// Where the value's key is, for what cannot be placed closer.
     fallback: usize,
@@ -54,7 +58,7 @@ impl ValueMap {
     /// Finds `value`'s lines in `file_text[from..to]` (the frontmatter from its key on), each
     /// after the one before; lines not written verbatim (escapes, folding) fall back to the
     /// last line found, else to `from`.
-    pub(crate) fn locate(file_text: &str, from: usize, to: usize, value: &str) -> ValueMap {
+    pub fn locate(file_text: &str, from: usize, to: usize, value: &str) -> ValueMap {
         let mut anchors = Vec::new();
         let mut cursor = from.min(to);
         let mut at = 0;
@@ -79,7 +83,7 @@ impl ValueMap {
     }
 
     /// Where the value's last line found ends in the file.
-    pub(crate) fn end(&self) -> Option<usize> {
+    pub fn end(&self) -> Option<usize> {
         self.anchors.last().map(|a| a.1 + a.2)
     }
 

@@ -4,20 +4,56 @@
 
 use std::ops::Range;
 
-use super::source::Source;
+use std::cell::Cell;
+
 use crate::diag::Span;
+use crate::source::Source;
 use crate::source_map::{Seg, SourceMap};
 
 /// Text and where each part of it came from.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct Buf {
-    pub(crate) text: String,
-    pub(crate) map: SourceMap,
+pub struct Buf {
+    text: String,
+    map: SourceMap,
+    /// (length of the text when last asked, where its last line starts): the text only
+    /// grows, so finding the current line looks at what was added since, not the whole line
+    /// again (a long line of many tags would make that quadratic).
+    line: Cell<(usize, usize)>,
 }
 
 impl Buf {
-    pub(crate) fn len(&self) -> usize {
+    /// Text with its map.
+    pub fn new(text: String, map: SourceMap) -> Self {
+        Buf {
+            text,
+            map,
+            line: Cell::new((0, 0)),
+        }
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Where each part of the text came from.
+    pub fn map(&self) -> &SourceMap {
+        &self.map
+    }
+
+    /// The text and its map.
+    pub fn into_parts(self) -> (String, SourceMap) {
+        (self.text, self.map)
+    }
+
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
         self.text.len()
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
     }
 
     fn push(&mut self, s: &str, seg: Seg) {
@@ -32,7 +68,7 @@ impl Buf {
     }
 
     /// Text of the template at `range`, copied as written.
-    pub(crate) fn verbatim(&mut self, src: &Source<'_>, range: Range<usize>) {
+    pub fn verbatim(&mut self, src: &Source<'_>, range: Range<usize>) {
         let s = &src.text[range.clone()];
         if src.is_file() {
             self.push(
@@ -52,37 +88,46 @@ impl Buf {
     }
 
     /// Text made at `span` (a variable's value, a filter's result).
-    pub(crate) fn generated(&mut self, span: Span, s: &str) {
+    pub fn generated(&mut self, span: Span, s: &str) {
         self.push(s, seg(span, false));
     }
 
     /// HTML made from checked parts (a table, a component): its raw HTML was checked.
-    pub(crate) fn checked(&mut self, span: Span, s: &str) {
+    pub fn checked(&mut self, span: Span, s: &str) {
         self.push(s, seg(span, true));
     }
 
     /// Another buffer's text, its map kept.
-    pub(crate) fn append(&mut self, other: &Buf) {
+    pub fn append(&mut self, other: &Buf) {
         self.append_mapped(&other.text, &other.map);
     }
 
     /// Text with the map of where it came from.
-    pub(crate) fn append_mapped(&mut self, text: &str, map: &SourceMap) {
+    pub fn append_mapped(&mut self, text: &str, map: &SourceMap) {
         let at = self.text.len();
         self.text.push_str(text);
         self.map.append(map, at);
     }
 
     /// `range` of another buffer, its map kept.
-    pub(crate) fn copy(&mut self, other: &Buf, range: Range<usize>) {
+    pub fn copy(&mut self, other: &Buf, range: Range<usize>) {
         let map = other.map.slice(range.clone());
         self.append_mapped(&other.text[range], &map);
     }
 
     /// The text after the last line break (the current line so far).
-    pub(crate) fn current_line(&self) -> &str {
-        let at = self.text.rfind('\n').map_or(0, |i| i + 1);
-        &self.text[at..]
+    pub fn current_line(&self) -> &str {
+        let (seen, start) = self.line.get();
+        let start = if seen <= self.text.len() && self.text.is_char_boundary(seen) {
+            match memchr::memrchr(b'\n', &self.text.as_bytes()[seen..]) {
+                Some(i) => seen + i + 1,
+                None => start,
+            }
+        } else {
+            self.text.rfind('\n').map_or(0, |i| i + 1)
+        };
+        self.line.set((self.text.len(), start));
+        &self.text[start..]
     }
 }
 

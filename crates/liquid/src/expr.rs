@@ -7,9 +7,11 @@
 
 use std::ops::Range;
 
-use super::filters;
-use super::value::Value;
 use crate::diag::did_you_mean;
+use crate::filters;
+use crate::host::Syntax;
+use crate::limits::MAX_EXPRESSION_DEPTH;
+use crate::value::Value;
 
 /// An expression.
 #[derive(Debug, Clone)]
@@ -99,6 +101,10 @@ pub(crate) struct ExprParser<'t> {
     toks: Vec<(Tok, Range<usize>)>,
     at: usize,
     end: usize,
+    /// The host's filters, besides the engine's.
+    syntax: &'t dyn Syntax,
+    /// Expressions open around the current token.
+    depth: usize,
 }
 
 fn is_ident_start(c: char) -> bool {
@@ -110,14 +116,33 @@ fn is_ident_char(c: char) -> bool {
 }
 
 impl<'t> ExprParser<'t> {
-    pub(crate) fn new(text: &'t str, range: Range<usize>) -> Result<Self, ExprError> {
+    pub(crate) fn new(
+        text: &'t str,
+        range: Range<usize>,
+        syntax: &'t dyn Syntax,
+    ) -> Result<Self, ExprError> {
         let toks = lex(text, range.clone())?;
         Ok(ExprParser {
             text,
             toks,
             at: 0,
             end: range.end,
+            syntax,
+            depth: 0,
         })
+    }
+
+    /// Enters one more level of nesting, or refuses past [`MAX_EXPRESSION_DEPTH`].
+    fn deeper(&mut self) -> Result<(), ExprError> {
+        self.depth += 1;
+        if self.depth > MAX_EXPRESSION_DEPTH {
+            return Err(ExprError {
+                range: self.here(),
+                message: format!("the expression nests more than {MAX_EXPRESSION_DEPTH} deep"),
+                hint: Some("assign parts of it to variables first".into()),
+            });
+        }
+        Ok(())
     }
 
     fn peek(&self) -> Option<&Tok> {
@@ -218,6 +243,13 @@ impl<'t> ExprParser<'t> {
 
     /// An expression with its filters.
     pub(crate) fn expr(&mut self) -> Result<Expr, ExprError> {
+        self.deeper()?;
+        let e = self.filtered();
+        self.depth -= 1;
+        e
+    }
+
+    fn filtered(&mut self) -> Result<Expr, ExprError> {
         let base = self.primary()?;
         let mut filters = Vec::new();
         while self.peek() == Some(&Tok::Pipe) {
@@ -242,10 +274,14 @@ impl<'t> ExprParser<'t> {
                 return Err(self.error("expected a filter name after `|`"));
             }
         };
-        if !filters::is_known(&name) {
-            let hint = match did_you_mean(&name, filters::NAMES.iter().copied()) {
+        if filters::lookup(&name).is_none() && !self.syntax.has_filter(&name) {
+            let host = self.syntax.filter_names();
+            let known = filters::names().chain(host.iter().copied());
+            let hint = match did_you_mean(&name, known) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => "see the filters Portolan knows in README.md (standard Liquid, Jekyll's, and Kong's `indent`, `liquify`...)".into(),
+                None => {
+                    "filters are standard Liquid's, Jekyll's, and the ones this site adds".into()
+                }
             };
             return Err(ExprError {
                 range,
@@ -278,6 +314,13 @@ impl<'t> ExprParser<'t> {
 
     /// A value: literal, variable or range.
     pub(crate) fn primary(&mut self) -> Result<Expr, ExprError> {
+        self.deeper()?;
+        let e = self.value();
+        self.depth -= 1;
+        e
+    }
+
+    fn value(&mut self) -> Result<Expr, ExprError> {
         let Some((tok, range)) = self.next() else {
             return Err(self.error("expected a value"));
         };
@@ -305,7 +348,7 @@ impl<'t> ExprParser<'t> {
                 let key = self.expr()?;
                 self.expect_bracket()?;
                 let root = match &key {
-                    Expr::Literal(v) => v.render(),
+                    Expr::Literal(v) => v.scalar_text(),
                     _ => return Err(self.error("a variable name in brackets must be quoted text")),
                 };
                 self.path_rest(root, range)
@@ -374,14 +417,19 @@ impl<'t> ExprParser<'t> {
 
     /// A condition: comparisons joined by `and`/`or`, grouped from the right.
     pub(crate) fn condition(&mut self) -> Result<Condition, ExprError> {
+        self.deeper()?;
         let left = self.comparison()?;
-        if self.eat_word("and") {
-            return Ok(Condition::And(Box::new(left), Box::new(self.condition()?)));
-        }
-        if self.eat_word("or") {
-            return Ok(Condition::Or(Box::new(left), Box::new(self.condition()?)));
-        }
-        Ok(left)
+        let c = if self.eat_word("and") {
+            self.condition()
+                .map(|right| Condition::And(Box::new(left), Box::new(right)))
+        } else if self.eat_word("or") {
+            self.condition()
+                .map(|right| Condition::Or(Box::new(left), Box::new(right)))
+        } else {
+            Ok(left)
+        };
+        self.depth -= 1;
+        c
     }
 
     fn comparison(&mut self) -> Result<Condition, ExprError> {
@@ -531,8 +579,12 @@ fn lex(text: &str, range: Range<usize>) -> Result<Vec<(Tok, Range<usize>)>, Expr
 }
 
 /// Parses a whole expression (an output's inside) from `text[range]`.
-pub(crate) fn parse_output(text: &str, range: Range<usize>) -> Result<Expr, ExprError> {
-    let mut p = ExprParser::new(text, range.clone())?;
+pub(crate) fn parse_output(
+    text: &str,
+    range: Range<usize>,
+    syntax: &dyn Syntax,
+) -> Result<Expr, ExprError> {
+    let mut p = ExprParser::new(text, range.clone(), syntax)?;
     if p.at_end() {
         return Err(ExprError {
             range,
@@ -550,7 +602,7 @@ mod tests {
     use super::*;
 
     fn parse(s: &str) -> Result<Expr, ExprError> {
-        parse_output(s, 0..s.len())
+        parse_output(s, 0..s.len(), &crate::host::PlainLiquid)
     }
 
     #[test]
@@ -593,9 +645,32 @@ mod tests {
     #[test]
     fn conditions_group_from_the_right() {
         let s = "a == 1 or b and c contains 'x'";
-        let mut p = ExprParser::new(s, 0..s.len()).unwrap();
+        let mut p = ExprParser::new(s, 0..s.len(), &crate::host::PlainLiquid).unwrap();
         let c = p.condition().unwrap();
         assert!(matches!(c, Condition::Or(_, right) if matches!(*right, Condition::And(..))));
+    }
+
+    /// Nesting is bounded: a thousand parentheses or `and`s are an error, not a stack
+    /// overflow.
+    #[test]
+    fn deep_expressions_are_refused() {
+        let deep = format!("{}1..2{}", "(".repeat(1000), "..3)".repeat(1000));
+        assert!(parse(&deep)
+            .unwrap_err()
+            .message
+            .contains("nests more than"));
+        let index = format!("a{}0{}", "[a".repeat(1000), "]".repeat(1000));
+        assert!(parse(&index)
+            .unwrap_err()
+            .message
+            .contains("nests more than"));
+        let chain = vec!["a"; 2000].join(" and ");
+        let mut p = ExprParser::new(&chain, 0..chain.len(), &crate::host::PlainLiquid).unwrap();
+        assert!(p
+            .condition()
+            .unwrap_err()
+            .message
+            .contains("nests more than"));
     }
 
     #[test]

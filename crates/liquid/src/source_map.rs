@@ -6,30 +6,36 @@ use crate::diag::{FileId, Span};
 
 /// Maps offsets in expanded text back to the source.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct SourceMap {
+pub struct SourceMap {
     segs: Vec<Seg>,
 }
 
+/// One stretch of output and the source it came from.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Seg {
-    pub(crate) out_start: usize,
-    pub(crate) file: FileId,
-    pub(crate) src_start: usize,
-    pub(crate) src_end: usize,
-    pub(crate) verbatim: bool,
+pub struct Seg {
+    /// Where the stretch starts in the output.
+    pub out_start: usize,
+    /// The file it came from.
+    pub file: FileId,
+    /// Where its source starts in that file.
+    pub src_start: usize,
+    /// Where its source ends.
+    pub src_end: usize,
+    /// Copied as written, byte for byte (else made at the source span: a value, a tag).
+    pub verbatim: bool,
     /// HTML the Liquid pass generated from checked parts (a table, the calculator): its raw
     /// HTML was checked where it was written.
-    pub(crate) checked: bool,
+    pub checked: bool,
 }
 
 impl SourceMap {
     /// Records that the output from `seg.out_start` on comes from `seg`'s source.
-    pub(crate) fn push(&mut self, seg: Seg) {
+    pub fn push(&mut self, seg: Seg) {
         self.segs.push(seg);
     }
 
     /// Appends `other`, a map of text that was appended at output offset `at`.
-    pub(crate) fn append(&mut self, other: &SourceMap, at: usize) {
+    pub fn append(&mut self, other: &SourceMap, at: usize) {
         self.segs.extend(other.segs.iter().map(|s| Seg {
             out_start: s.out_start + at,
             ..*s
@@ -38,7 +44,7 @@ impl SourceMap {
 
     /// The map of output `range`, with offsets from the range's start (for text copied out
     /// of a rendered buffer).
-    pub(crate) fn slice(&self, range: std::ops::Range<usize>) -> SourceMap {
+    pub fn slice(&self, range: std::ops::Range<usize>) -> SourceMap {
         let mut segs = Vec::new();
         let first = self
             .segs
@@ -65,7 +71,7 @@ impl SourceMap {
 
     /// The source position of output offset `off`: exact inside copied text, the
     /// generating tag for generated text.
-    pub(crate) fn locate(&self, off: usize) -> Option<Span> {
+    pub fn locate(&self, off: usize) -> Option<Span> {
         let i = self
             .segs
             .partition_point(|s| s.out_start <= off)
@@ -82,20 +88,20 @@ impl SourceMap {
     /// True when output offset `off` is HTML the Liquid pass generated (a table, the
     /// calculator), whose raw HTML was checked where it was written. Text copied from a file
     /// or substituted from a variable is not.
-    pub(crate) fn is_checked_html(&self, off: usize) -> bool {
+    pub fn is_checked_html(&self, off: usize) -> bool {
         let i = self.segs.partition_point(|s| s.out_start <= off);
         i > 0 && self.segs[i - 1].checked
     }
 
     /// True when output offset `off` is text copied from `file` as written.
-    pub(crate) fn is_verbatim_from(&self, off: usize, file: FileId) -> bool {
+    pub fn is_verbatim_from(&self, off: usize, file: FileId) -> bool {
         let i = self.segs.partition_point(|s| s.out_start <= off);
         i > 0 && self.segs[i - 1].verbatim && self.segs[i - 1].file == file
     }
 
     /// True when any of output `range` was generated (a variable's value, a tag's output)
     /// rather than copied from a file.
-    pub(crate) fn has_generated(&self, range: std::ops::Range<usize>) -> bool {
+    pub fn has_generated(&self, range: std::ops::Range<usize>) -> bool {
         let first = self
             .segs
             .partition_point(|s| s.out_start <= range.start)
@@ -107,7 +113,7 @@ impl SourceMap {
     }
 
     /// The source span of output range `start..end`, when both ends are in the same file.
-    pub(crate) fn locate_range(&self, start: usize, end: usize) -> Option<Span> {
+    pub fn locate_range(&self, start: usize, end: usize) -> Option<Span> {
         let a = self.locate(start)?;
         if end <= start {
             return Some(a);
