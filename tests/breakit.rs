@@ -211,3 +211,63 @@ fn control_characters_in_content_do_not_reach_the_terminal() {
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
     assert!(err.contains("\\u{1b}"), "{err}");
 }
+
+/// The engine's reproducers through the whole build: 2,000 nested `if`s, an overflowing
+/// division, a terabyte join, a quadratic `uniq`, a 4 KB diagram chain. Each ends in a
+/// positioned error or a page, promptly.
+#[test]
+fn runaway_liquid_and_diagrams_end_in_errors_or_pages() {
+    let nested = format!(
+        "---\ntitle: N\n---\n{}x{}\n",
+        "{% if true %}".repeat(2000),
+        "{% endif %}".repeat(2000)
+    );
+    let bomb = format!(
+        "---\ntitle: B\n---\n{{% capture a %}}{}{{% endcapture %}}{{{{ a | split: \"\" | join: a }}}}\n",
+        "x".repeat(1 << 20)
+    );
+    let diagram = format!(
+        "---\ntitle: D\n---\n```mermaid\nflowchart LR\n{}A\n```\n",
+        "A-->".repeat(1000)
+    );
+    let (_tmp, site) = site(&[
+        ("nested.md", &nested),
+        (
+            "div.md",
+            "---\ntitle: D\n---\n{{ -9223372036854775808 | divided_by: -1 }}\n",
+        ),
+        ("bomb.md", &bomb),
+        (
+            "uniq.md",
+            "---\ntitle: U\n---\n{{ (1..199999) | uniq | size }}\n",
+        ),
+        ("diagram.md", &diagram),
+    ]);
+    let (ok, err) = build(&site, &["--keep-going"]);
+    assert!(!ok);
+    assert!(
+        err.contains("content/nested.md:4:1301") && err.contains("blocks nest more than 100 deep"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/bomb.md:4:1048627") && err.contains("builds more than 64 MiB"),
+        "{err}"
+    );
+    assert!(err.contains("1001 nodes and edges"), "{err}");
+    let div = std::fs::read_to_string(site.join("public/div/index.html")).unwrap();
+    assert!(div.contains("9223372036854776000"));
+    let uniq = std::fs::read_to_string(site.join("public/uniq/index.html")).unwrap();
+    assert!(uniq.contains("199999"));
+}
+
+/// A content folder nested deeper than any site's is reported, not walked.
+#[test]
+fn folders_nested_too_deep_are_reported() {
+    let (_tmp, site) = site(&[]);
+    let deep = (0..40).fold(site.join("content"), |p, i| p.join(format!("d{i}")));
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("x.md"), "---\ntitle: X\n---\n").unwrap();
+    let (ok, err) = build(&site, &[]);
+    assert!(!ok);
+    assert!(err.contains("nested more than 32 folders deep"), "{err}");
+}

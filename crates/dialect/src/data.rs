@@ -17,14 +17,14 @@ pub struct SiteValues {
 
 impl Default for SiteValues {
     fn default() -> Self {
-        SiteValues::new(&crate::Variables::new())
+        SiteValues::new(&crate::Variables::default())
     }
 }
 
 impl SiteValues {
     /// The site's variables.
     pub fn new(variables: &crate::Variables) -> SiteValues {
-        let site = match crate::yaml::mapping_value(variables) {
+        let site = match crate::yaml::to_value(variables) {
             v @ Value::Map(_) => v,
             _ => Value::map(Map::new()),
         };
@@ -84,23 +84,19 @@ impl SiteValues {
                 }
             }
         } else {
-            if let Err(deep) = crate::yaml::check_depth(text) {
-                return Err(Diagnostic::error(
-                    at(deep.offset),
-                    format!("data nests more than {MAX_YAML_DEPTH} levels deep"),
-                )
-                .with_label("one level too deep"));
-            }
-            match serde_yaml::from_str::<serde_yaml::Value>(text) {
-                Ok(v) => crate::yaml::to_value(&v),
-                Err(e) => {
-                    let offset = e.location().map_or(0, |l| l.index());
+            match crate::yaml::read(text) {
+                Ok(node) => crate::yaml::to_value(&node),
+                Err(e) if e.too_deep => {
                     return Err(Diagnostic::error(
-                        at(offset),
-                        format!(
-                            "invalid YAML data: {}",
-                            crate::yaml::yaml_message(&e, &|n| n)
-                        ),
+                        at(e.offset),
+                        format!("data nests more than {MAX_YAML_DEPTH} levels deep"),
+                    )
+                    .with_label("one level too deep"));
+                }
+                Err(e) => {
+                    return Err(Diagnostic::error(
+                        at(e.offset),
+                        format!("invalid YAML data: {}", e.message),
                     )
                     .with_label("here")
                     .with_hint("data files are read as `site.data.*`; fix the YAML"));

@@ -19,7 +19,7 @@ pub(crate) struct PageEnv<'a> {
     pub(crate) links: &'a dyn LinkRewriter,
     pub(crate) components: &'a dyn Components,
     /// The page's frontmatter, as YAML, and what the site adds (`url`, `path`).
-    pub(crate) page: &'a serde_yaml::Mapping,
+    pub(crate) page: &'a portolan_yaml::Node,
 }
 
 impl<'a> PageEnv<'a> {

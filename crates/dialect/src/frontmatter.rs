@@ -12,12 +12,11 @@ use std::ops::Range;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::diag::{did_you_mean, floor_char_boundary, is_full, line_col, push_limited};
+use crate::diag::{did_you_mean, floor_char_boundary, is_full, push_limited};
 use crate::diag::{Diagnostic, FileId, Finder, Span};
 use portolan_liquid::ValueMap;
 
 use crate::expand::{render_value, PageEnv};
-use crate::yaml::{check_depth, top_level_keys, yaml_message};
 
 /// A link in the "Related resources" or "Next steps" box.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,21 +80,13 @@ impl Breadcrumb {
     }
 }
 
-/// A version a page applies from (or up to), per product: `{gateway: '3.4'}`. Numbers are
-/// read as text (`3.10` stays `3.10`).
+/// A version a page applies from (or up to), per product: `{gateway: 3.10}`. Each is its
+/// text as written, quoted or not (`3.10` stays `3.10`, never the number 3.1).
 fn versions<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
-    let raw: BTreeMap<String, serde_yaml::Value> = Deserialize::deserialize(d)?;
+    let raw: BTreeMap<String, Option<String>> = Deserialize::deserialize(d)?;
     Ok(raw
         .into_iter()
-        .map(|(k, v)| {
-            let s = match v {
-                serde_yaml::Value::String(s) => s,
-                serde_yaml::Value::Number(n) => n.to_string(),
-                serde_yaml::Value::Bool(b) => b.to_string(),
-                _ => String::new(),
-            };
-            (k, s)
-        })
+        .map(|(k, v)| (k, v.unwrap_or_default()))
         .collect())
 }
 
@@ -184,7 +175,7 @@ pub struct FrontMatter {
     pub spans: FrontSpans,
     /// The frontmatter as written, every key: what pages read as `page.*`.
     #[serde(skip)]
-    pub raw: serde_yaml::Mapping,
+    pub raw: portolan_yaml::Node,
 }
 
 /// Where a page's frontmatter is written: what problems found after parsing (a layout the
@@ -369,8 +360,8 @@ pub(crate) fn from_heading(
         }
         let at = ls + indent + 1 + (heading.len() - heading.trim_start().len());
         let span = Span::new(file, at, at + title.len());
-        let mut raw = serde_yaml::Mapping::new();
-        raw.insert("title".into(), title.into());
+        let mut raw = portolan_yaml::Node::empty_map(0);
+        raw.set("title", portolan_yaml::Node::text(title));
         return Ok(FrontMatter {
             title: title.to_string(),
             raw,
@@ -402,45 +393,39 @@ pub(crate) fn parse(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FrontMatter> {
     let yaml = &text[raw.start..raw.end];
-    let error_at = |e: &serde_yaml::Error| {
-        let at = e
-            .location()
-            .map_or(raw.start, |l| raw.start + l.index().min(yaml.len()));
-        let at = floor_char_boundary(text, at);
+    let error_at = |offset: usize, message: &str| {
+        let at = floor_char_boundary(text, raw.start + offset.min(yaml.len()));
         Diagnostic::error(
             Span::new(file, at, at),
-            format!(
-                "invalid frontmatter: {}",
-                yaml_message(e, &|n| n + line_col(text, raw.start).0 - 1)
-            ),
+            format!("invalid frontmatter: {message}"),
         )
         .with_label("here")
     };
-    if let Err(deep) = check_depth(yaml) {
-        let at = floor_char_boundary(text, raw.start + deep.offset);
-        diags.push(
-            Diagnostic::error(
-                Span::new(file, at, at),
-                format!(
-                    "frontmatter nests more than {} levels deep",
-                    crate::limits::MAX_YAML_DEPTH
-                ),
-            )
-            .with_label("one level too deep")
-            .with_hint("frontmatter holds text, lists of text and lists of `key: value` maps"),
-        );
-        return None;
-    }
-    let value: serde_yaml::Value = match serde_yaml::from_str(yaml) {
-        Ok(v) => v,
+    let node = match crate::yaml::read(yaml) {
+        Ok(n) => n,
+        Err(e) if e.too_deep => {
+            let at = floor_char_boundary(text, raw.start + e.offset);
+            diags.push(
+                Diagnostic::error(
+                    Span::new(file, at, at),
+                    format!(
+                        "frontmatter nests more than {} levels deep",
+                        crate::limits::MAX_YAML_DEPTH
+                    ),
+                )
+                .with_label("one level too deep")
+                .with_hint("frontmatter holds text, lists of text and lists of `key: value` maps"),
+            );
+            return None;
+        }
         Err(e) => {
-            diags.push(error_at(&e).with_hint("frontmatter is YAML; a value holding `: ` or starting with `{`, `[`, `*` or `'` needs quotes"));
+            diags.push(error_at(e.offset, &e.message).with_hint("frontmatter is YAML; a value holding `: ` or starting with `{`, `[`, `*` or `'` needs quotes"));
             return None;
         }
     };
-    let map = match value {
-        serde_yaml::Value::Mapping(m) => m,
-        serde_yaml::Value::Null => serde_yaml::Mapping::new(),
+    let node = match &node.kind {
+        portolan_yaml::Kind::Map(_) => node,
+        _ if node.is_null() => portolan_yaml::Node::empty_map(0),
         _ => {
             diags.push(
                 Diagnostic::error(
@@ -452,15 +437,33 @@ pub(crate) fn parse(
             return None;
         }
     };
-    let keys = top_level_keys(file, text, raw.start..raw.end);
+    // Each top-level key where it is written (the first time), in order.
+    let mut keys: Vec<(String, Span)> = Vec::new();
+    for (k, _) in node.as_map().unwrap_or_default() {
+        let Some(name) = k.key_text() else { continue };
+        if !keys.iter().any(|(n, _)| n == name) {
+            // A quoted key's span is its name, without the quotes.
+            let quoted = k
+                .as_scalar()
+                .is_some_and(|s| s.style != portolan_yaml::Style::Plain);
+            let trim = usize::from(quoted && k.span.len() >= 2);
+            keys.push((
+                name.to_string(),
+                Span::new(
+                    file,
+                    raw.start + k.span.start + trim,
+                    raw.start + k.span.end - trim,
+                ),
+            ));
+        }
+    }
     let key_at = |k: &str| {
         keys.iter()
             .find(|(name, _)| name == k)
             .map_or(Span::new(file, raw.start, raw.start), |(_, s)| *s)
     };
-    for key in map.keys() {
-        let Some(k) = key.as_str() else { continue };
-        if KNOWN_KEYS.contains(&k) || KONG_KEYS.contains(&k) {
+    for (k, _) in &keys {
+        if KNOWN_KEYS.contains(&k.as_str()) || KONG_KEYS.contains(&k.as_str()) {
             continue;
         }
         if is_full(diags) {
@@ -484,17 +487,10 @@ pub(crate) fn parse(
             },
         );
     }
-    // From the parsed value (no second parse); only a failure parses again, for the position.
-    let value = serde_yaml::Value::Mapping(map);
-    let typed = FrontMatter::deserialize(&value).or_else(|_| serde_yaml::from_str(yaml));
-    let map = match value {
-        serde_yaml::Value::Mapping(m) => m,
-        _ => serde_yaml::Mapping::new(),
-    };
-    let mut front: FrontMatter = match typed {
+    let mut front: FrontMatter = match portolan_yaml::from_node(&node) {
         Ok(f) => f,
         Err(e) => {
-            diags.push(error_at(&e).with_hint("see the frontmatter keys in README.md: lists such as `breadcrumbs` and `faqs` hold `- ` items"));
+            diags.push(error_at(e.offset, &e.message).with_hint("see the frontmatter keys in docs/content/dialect.md: lists such as `breadcrumbs` and `faqs` hold `- ` items"));
             return None;
         }
     };
@@ -525,7 +521,7 @@ pub(crate) fn parse(
         keys,
         breadcrumbs,
     };
-    front.raw = map;
+    front.raw = node;
     Some(front)
 }
 
@@ -587,6 +583,7 @@ pub(crate) fn render_values(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::line_col;
 
     #[test]
     fn a_page_without_frontmatter_is_titled_by_its_first_heading() {
@@ -597,7 +594,7 @@ mod tests {
         let span = f.spans.key("title").unwrap();
         assert_eq!(&t[span.start..span.end], "Hello, *world*");
         assert_eq!(
-            f.raw.get("title").and_then(|v| v.as_str()),
+            f.raw.get("title").and_then(|v| v.key_text()),
             Some("Hello, *world*")
         );
         // A `#` that ends the text without a space before it is text.
@@ -689,5 +686,22 @@ mod tests {
         assert_eq!(f.min_version["mesh"], "2.10");
         assert_eq!(f.min_version["operator"], "2");
         assert_eq!(f.tags, ["ai"]);
+    }
+
+    /// A version keeps the text its author wrote, quoted or not: `3.10` is not 3.1.
+    #[test]
+    fn unquoted_versions_keep_their_text() {
+        for t in [
+            "---\ntitle: A\nmin_version: {gateway: 3.10}\nmax_version:\n  gateway: 3.11\n  mesh: 2.10.0\n---\n",
+            "---\ntitle: A\nmin_version:\n  gateway: '3.10'\nmax_version: {gateway: \"3.11\", mesh: 2.10.0}\n---\n",
+        ] {
+            let s = split(0, t).unwrap();
+            let mut d = Vec::new();
+            let f = parse(0, t, s.front.unwrap(), s.body_start, &mut d).unwrap();
+            assert!(d.is_empty(), "{d:?}");
+            assert_eq!(f.min_version["gateway"], "3.10", "{t}");
+            assert_eq!(f.max_version["gateway"], "3.11", "{t}");
+            assert_eq!(f.max_version["mesh"], "2.10.0", "{t}");
+        }
     }
 }

@@ -66,14 +66,14 @@ pub use host::{Highlighter, IncludeError, IncludeResolver, Included, KeepLinks, 
 pub use model::{BlockKind, Cell, Column, Heading, Link, LinkOrigin, RenderedFaq, RenderedPage};
 pub use model::{Row, SectionText, Table, TextBlock};
 pub use slug::{jekyll_slugify, slugify, RESERVED_IDS};
-pub use yaml::key_span;
 
 use diag::{push_limited, Finder};
 use markdown::{render_fragment_in, render_inline_in, unsafe_url_error, Inline};
 use slug::UniqueIds;
 
-/// Site variables, reachable from content as `{{site.NAME}}` (nested maps as `site.a.b`).
-pub type Variables = serde_yaml::Mapping;
+/// Site variables, reachable from content as `{{site.NAME}}` (nested maps as `site.a.b`):
+/// a YAML mapping as written.
+pub type Variables = portolan_yaml::Node;
 
 /// What pages are rendered with: the same for every page of a site.
 #[derive(Clone, Copy)]
@@ -105,7 +105,7 @@ pub struct PageInfo<'a> {
 
 impl Context<'_> {
     /// The page's `page.*`: its frontmatter as written, with `url` and `path`.
-    fn page_env<'p>(&'p self, page: &'p serde_yaml::Mapping) -> expand::PageEnv<'p> {
+    fn page_env<'p>(&'p self, page: &'p portolan_yaml::Node) -> expand::PageEnv<'p> {
         expand::PageEnv {
             site: self.site,
             includes: self.includes,
@@ -117,10 +117,10 @@ impl Context<'_> {
 }
 
 /// `page.*` for a page: its frontmatter as written, `url` and `path` added.
-fn page_values(front: &FrontMatter, info: PageInfo<'_>) -> serde_yaml::Mapping {
+fn page_values(front: &FrontMatter, info: PageInfo<'_>) -> portolan_yaml::Node {
     let mut m = front.raw.clone();
-    m.insert("url".into(), format!("/{}", info.url).into());
-    m.insert("path".into(), info.path.into());
+    m.set("url", portolan_yaml::Node::text(format!("/{}", info.url)));
+    m.set("path", portolan_yaml::Node::text(info.path));
     m
 }
 

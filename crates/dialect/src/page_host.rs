@@ -87,7 +87,7 @@ pub(crate) struct PageHost<'a> {
     pub(crate) includes: &'a dyn IncludeResolver,
     pub(crate) links: &'a dyn LinkRewriter,
     /// The page's frontmatter (with `url` and `path`), as written.
-    page_yaml: &'a serde_yaml::Mapping,
+    page_yaml: &'a portolan_yaml::Node,
     /// `page` as Liquid sees it and as components receive it, converted on first use: most
     /// frontmatter values, and many pages, never look at `page`.
     page: OnceCell<Value>,
@@ -110,7 +110,7 @@ impl<'a> PageHost<'a> {
         components: &'a dyn Components,
         includes: &'a dyn IncludeResolver,
         links: &'a dyn LinkRewriter,
-        page_yaml: &'a serde_yaml::Mapping,
+        page_yaml: &'a portolan_yaml::Node,
     ) -> Self {
         PageHost {
             syntax: DialectSyntax { components },
@@ -144,7 +144,7 @@ impl Host for PageHost<'_> {
 
     fn page(&self) -> Value {
         self.page
-            .get_or_init(|| crate::yaml::mapping_value(self.page_yaml))
+            .get_or_init(|| crate::yaml::to_value(self.page_yaml))
             .clone()
     }
 

@@ -22,8 +22,8 @@ use crate::host::LinkRewriter;
 use crate::limits::{MAX_TABLE_BYTES, MAX_TABLE_CELLS_PER_PAGE, MAX_TABLE_COLUMNS, MAX_YAML_DEPTH};
 use crate::markdown::{render_inline_in, Inline};
 use crate::model::{Cell, Column, Link, LinkOrigin, Row, Table};
-use crate::yaml::{check_depth, yaml_message};
 use portolan_liquid::SourceMap;
+use portolan_yaml::{Kind, Node, Resolved};
 
 /// A rendered `{% table %}`: its data, its HTML and the links in its cells.
 pub(crate) struct RenderedTable {
@@ -32,14 +32,12 @@ pub(crate) struct RenderedTable {
     pub(crate) links: Vec<Link>,
 }
 
-/// A table's body, rendered: its text, where each part of it was written, the tag, and the
-/// file line of each of the body's lines (for YAML messages that name lines).
+/// A table's body, rendered: its text, where each part of it was written, and the tag.
 #[derive(Clone, Copy)]
 pub(crate) struct TableSource<'t> {
     pub(crate) text: &'t str,
     pub(crate) map: &'t SourceMap,
     pub(crate) tag: Span,
-    pub(crate) line_of: &'t dyn Fn(usize) -> usize,
 }
 
 impl TableSource<'_> {
@@ -65,13 +63,24 @@ pub(crate) struct TableContext<'a> {
     pub(crate) cells_left: &'a Budget<usize>,
 }
 
+/// A table body's shape, read with serde (so unknown and missing keys are reported as
+/// serde says them); the rows are taken from the YAML as written.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Spec {
+struct Shape {
     columns: Vec<Column>,
-    rows: Vec<serde_yaml::Mapping>,
+    #[allow(dead_code)]
+    rows: serde::de::IgnoredAny,
     /// Where cells sit in a row taller than they are (Kong's tables take it).
     #[serde(default)]
+    vertical_align: VerticalAlign,
+}
+
+/// A table body, read.
+struct Spec {
+    columns: Vec<Column>,
+    /// Each row as written: a map of column key to cell.
+    rows: Vec<Node>,
     vertical_align: VerticalAlign,
 }
 
@@ -157,42 +166,62 @@ fn read_spec(
             .with_hint(YAML_SHAPE_HINT);
         return refuse(diags, d);
     }
-    if let Err(deep) = check_depth(body) {
-        let at = floor_char_boundary(body, deep.offset);
-        let d = Diagnostic::error(
-            src.point(at),
-            format!("table YAML nests more than {MAX_YAML_DEPTH} levels deep"),
-        )
-        .with_label("one level too deep")
-        .with_related(tag, "in this table")
-        .with_hint(YAML_SHAPE_HINT);
-        return refuse(diags, d);
-    }
-    let spec: Spec = match serde_yaml::from_str(body) {
-        Ok(s) => s,
-        Err(e) => {
-            let off = e.location().map(|l| floor_char_boundary(body, l.index()));
-            let at = off.map_or(tag, |o| src.point(o));
-            // Liquid ran before the YAML was read: a value with quotes or `: ` in it can
-            // break the YAML it lands in.
-            let from_liquid = off.is_some_and(|o| {
-                let line = body[..o].rfind('\n').map_or(0, |n| n + 1);
-                src.map.has_generated(line..o + 1)
-            });
-            let hint = if from_liquid {
-                LIQUID_IN_YAML_HINT
-            } else {
-                YAML_SHAPE_HINT
-            };
-            let d = Diagnostic::error(
-                at,
-                format!("invalid table YAML: {}", yaml_message(&e, src.line_of)),
-            )
+    let invalid = |at: usize, message: String| {
+        // Liquid ran before the YAML was read: a value with quotes or `: ` in it can break
+        // the YAML it lands in.
+        let line = body[..at].rfind('\n').map_or(0, |n| n + 1);
+        let hint = if src.map.has_generated(line..at + 1) {
+            LIQUID_IN_YAML_HINT
+        } else {
+            YAML_SHAPE_HINT
+        };
+        Diagnostic::error(src.point(at), format!("invalid table YAML: {message}"))
             .with_label("here")
             .with_related(tag, "in this table")
-            .with_hint(hint);
+            .with_hint(hint)
+    };
+    let node = match crate::yaml::read(body) {
+        Ok(n) => n,
+        Err(e) if e.too_deep => {
+            let d = Diagnostic::error(
+                src.point(floor_char_boundary(body, e.offset)),
+                format!("table YAML nests more than {MAX_YAML_DEPTH} levels deep"),
+            )
+            .with_label("one level too deep")
+            .with_related(tag, "in this table")
+            .with_hint(YAML_SHAPE_HINT);
             return refuse(diags, d);
         }
+        Err(e) => {
+            let d = invalid(floor_char_boundary(body, e.offset), e.message);
+            return refuse(diags, d);
+        }
+    };
+    let shape: Shape = match portolan_yaml::from_node(&node) {
+        Ok(s) => s,
+        Err(e) => {
+            let d = invalid(
+                floor_char_boundary(body, e.offset.min(body.len())),
+                e.message,
+            );
+            return refuse(diags, d);
+        }
+    };
+    let rows = match node.get("rows").map(|r| &r.kind) {
+        Some(Kind::Seq(rows)) => rows.clone(),
+        _ => Vec::new(),
+    };
+    if let Some(bad) = rows.iter().find(|r| r.as_map().is_none()) {
+        let d = invalid(
+            bad.span.start.min(body.len()),
+            "each row is a map of column key to cell".into(),
+        );
+        return refuse(diags, d);
+    }
+    let spec = Spec {
+        columns: shape.columns,
+        rows,
+        vertical_align: shape.vertical_align,
     };
     if spec.columns.is_empty() {
         let d = Diagnostic::error(tag, "table has no columns")
@@ -311,24 +340,18 @@ impl Writer<'_, '_> {
         out
     }
 
-    fn rows(
-        &mut self,
-        rows: &[serde_yaml::Mapping],
-        keys: &[&str],
-        seen: &HashSet<&str>,
-    ) -> Vec<Row> {
+    fn rows(&mut self, rows: &[Node], keys: &[&str], seen: &HashSet<&str>) -> Vec<Row> {
         let mut out = Vec::with_capacity(rows.len());
-        // Where the current row starts in the body: its values are looked for from here.
-        let mut row_at = 0;
         for row in rows {
-            let id = self.row_id_and_unknown_keys(row, keys, seen, row_at);
+            let entries = row.as_map().unwrap_or_default();
+            let id = self.row_id_and_unknown_keys(entries, keys, seen);
             let _ = match &id {
                 Some(id) => write!(self.html, "<tr id=\"{}\">", escape_html(id)),
                 None => write!(self.html, "<tr>"),
             };
             let mut cells = BTreeMap::new();
             for k in keys {
-                let cell = self.cell(k, row.get(*k), row_at);
+                let cell = self.cell(k, row.get(k), entries, row.span.start);
                 match &cell {
                     Cell::Flag(true) => self.html.push_str("<td><span class=\"cell-icon cell-yes\" aria-hidden=\"true\">✓</span><span class=\"sr-only\">Supported</span></td>"),
                     Cell::Flag(false) => self.html.push_str("<td><span class=\"cell-icon cell-no\" aria-hidden=\"true\">✗</span><span class=\"sr-only\">Not supported</span></td>"),
@@ -339,14 +362,6 @@ impl Writer<'_, '_> {
                 cells.insert((*k).to_string(), cell);
             }
             self.html.push_str("</tr>\n");
-            if let Some(first) = row.iter().next().and_then(|(k, _)| k.as_str()) {
-                if let Some(o) = self
-                    .finder
-                    .find_from(row_at, &format!("{first}:"), ROW_WINDOW)
-                {
-                    row_at = o + 1;
-                }
-            }
             out.push(Row { id, cells });
         }
         self.html.push_str("</tbody>\n</table>\n</div>");
@@ -356,25 +371,26 @@ impl Writer<'_, '_> {
     /// The row's `id`, warning about keys that are not columns.
     fn row_id_and_unknown_keys(
         &mut self,
-        row: &serde_yaml::Mapping,
+        row: &[(Node, Node)],
         keys: &[&str],
         seen: &HashSet<&str>,
-        row_at: usize,
     ) -> Option<String> {
         let mut id = None;
         for (k, v) in row {
-            let Some(k) = k.as_str() else { continue };
-            if k == "id" {
-                id = v
-                    .as_str()
-                    .map(str::to_string)
-                    .or_else(|| v.as_u64().map(|n| n.to_string()));
-            } else if !seen.contains(k) {
-                let at = self.key_span(k, row_at);
-                let mut d =
-                    Diagnostic::warning(at, format!("row key `{k}` is not a column of this table"))
-                        .with_label("its value is not shown");
-                d = match did_you_mean(k, keys.iter().copied()) {
+            let Some(name) = k.key_text() else { continue };
+            if name == "id" {
+                id = v.as_scalar().and_then(|s| match s.resolve() {
+                    Resolved::Str(_) | Resolved::Int(_) => Some(s.text.clone()),
+                    _ => None,
+                });
+            } else if !seen.contains(name) {
+                let at = self.src.span(k.span.start, k.span.len());
+                let mut d = Diagnostic::warning(
+                    at,
+                    format!("row key `{name}` is not a column of this table"),
+                )
+                .with_label("its value is not shown");
+                d = match did_you_mean(name, keys.iter().copied()) {
                     Some(s) => d.with_hint(format!("did you mean `{s}`?")),
                     None => d.with_hint(format!("the columns are: {}", keys.join(", "))),
                 };
@@ -384,26 +400,25 @@ impl Writer<'_, '_> {
         id
     }
 
-    /// The span of key `k` (written `k:`) in the row at `row_at`.
-    fn key_span(&mut self, k: &str, row_at: usize) -> Span {
-        self.finder
-            .find_from(row_at, &format!("{k}:"), ROW_WINDOW)
-            .map_or(self.src.tag, |o| self.src.span(o, k.len()))
-    }
-
-    fn cell(&mut self, k: &str, value: Option<&serde_yaml::Value>, row_at: usize) -> Cell {
+    /// Cell `k` of a row (its entries), read where it is written: a boolean is a flag, a
+    /// scalar its text as written (a version `3.10` stays `3.10`), rendered as markdown.
+    fn cell(&mut self, k: &str, value: Option<&Node>, row: &[(Node, Node)], row_at: usize) -> Cell {
         let empty = || Cell::Text {
             markdown: String::new(),
             text: String::new(),
             html: String::new(),
         };
-        let raw = match value {
-            None | Some(serde_yaml::Value::Null) => return empty(),
-            Some(serde_yaml::Value::Bool(b)) => return Cell::Flag(*b),
-            Some(serde_yaml::Value::String(s)) => s.clone(),
-            Some(serde_yaml::Value::Number(n)) => n.to_string(),
-            Some(_) => {
-                let at = self.key_span(k, row_at);
+        let Some(value) = value else { return empty() };
+        let markdown = match value.as_scalar().map(|s| (s, s.resolve())) {
+            Some((_, Resolved::Null)) => return empty(),
+            Some((_, Resolved::Bool(b))) => return Cell::Flag(b),
+            Some((s, _)) => s.text.clone(),
+            None => {
+                let key = row
+                    .iter()
+                    .find(|(n, _)| n.key_text() == Some(k))
+                    .map(|(n, _)| n);
+                let at = key.map_or(self.src.tag, |n| self.src.span(n.span.start, n.span.len()));
                 push_limited(
                     self.diags,
                     Diagnostic::error(at, format!("cell `{k}` is a list or map; a cell must be text, a number or true/false"))
@@ -413,10 +428,9 @@ impl Writer<'_, '_> {
                 return empty();
             }
         };
-        let markdown = raw;
         let r = self.inline(
             &markdown,
-            row_at,
+            value.span.start.max(row_at),
             ROW_WINDOW,
             &format!("{k}:"),
             Some(LinkOrigin::Table),

@@ -11,7 +11,7 @@ use portolan_liquid::{Buf, Flow, Renderer, TagCall};
 use crate::component::{
     BodyKind, ComponentBody, ComponentCall, ComponentRef, OutputKind, BODY_MARKER,
 };
-use crate::diag::{line_col, Diagnostic, Span};
+use crate::diag::{Diagnostic, Span};
 use crate::expanded::TableText;
 use crate::page_host::{Frame, PageHost};
 use crate::place::{emit_block, wrap};
@@ -234,64 +234,35 @@ fn yaml_body(
     rendered: &Buf,
 ) -> Option<serde_json::Value> {
     let text = rendered.text();
-    if let Err(deep) = crate::yaml::check_depth(text) {
-        let at = rendered.map().locate(deep.offset).unwrap_or(tag);
-        r.error(
-            Diagnostic::error(
-                at,
-                format!(
-                    "`{name}` YAML nests more than {} levels deep",
-                    crate::limits::MAX_YAML_DEPTH
-                ),
-            )
-            .with_label("one level too deep")
-            .with_related(tag, "in this block"),
-        );
-        return None;
-    }
     if text.trim().is_empty() {
         return Some(serde_json::Value::Null);
     }
-    match serde_yaml::from_str::<serde_yaml::Value>(text) {
-        Ok(v) => Some(crate::yaml::to_value(&v).to_json_tree()),
+    match crate::yaml::read(text) {
+        Ok(node) => Some(crate::yaml::to_value(&node).to_json_tree()),
         Err(e) => {
-            let at = e.location().map_or(tag, |l| {
-                rendered
-                    .map()
-                    .locate(l.index().min(text.len()))
-                    .unwrap_or(tag)
-            });
-            let message = crate::yaml::yaml_message(&e, &|n| body_line(r, rendered, n));
-            r.error(
-                Diagnostic::error(at, format!("invalid `{name}` YAML: {message}"))
+            let at = rendered.map().locate(e.offset).unwrap_or(tag);
+            let d = if e.too_deep {
+                Diagnostic::error(
+                    at,
+                    format!(
+                        "`{name}` YAML nests more than {} levels deep",
+                        crate::limits::MAX_YAML_DEPTH
+                    ),
+                )
+                .with_label("one level too deep")
+                .with_related(tag, "in this block")
+            } else {
+                Diagnostic::error(at, format!("invalid `{name}` YAML: {}", e.message))
                     .with_label("here")
                     .with_related(tag, "in this block")
                     .with_hint(format!(
                         "the body of `{{% {name} %}}` is YAML, after Liquid"
-                    )),
-            );
+                    ))
+            };
+            r.error(d);
             None
         }
     }
-}
-
-/// For a body rendered into `rendered`: the file line of its line `n` (from 1), for
-/// messages that name lines. Only asked when there is an error to report.
-fn body_line(r: &R<'_, '_, '_>, rendered: &Buf, n: usize) -> usize {
-    let at = if n <= 1 {
-        Some(0)
-    } else {
-        rendered
-            .text()
-            .match_indices('\n')
-            .nth(n - 2)
-            .map(|(i, _)| i + 1)
-    };
-    let Some(span) = at.and_then(|o| rendered.map().locate(o)) else {
-        return n;
-    };
-    r.file_text(span.file)
-        .map_or(n, |t| line_col(t, span.start).0)
 }
 
 /// `{% table %}`: its body, rendered as data, read as YAML and written as an HTML table.
@@ -308,7 +279,6 @@ pub(crate) fn table(
         return Flow::Halt;
     }
     let tag = call.span;
-    let line_of = |n: usize| body_line(r, &rendered, n);
     let mut diags = Vec::new();
     let result = {
         let ctx = TableContext {
@@ -319,7 +289,6 @@ pub(crate) fn table(
             text: rendered.text(),
             map: rendered.map(),
             tag,
-            line_of: &line_of,
         };
         table::render(&ctx, source, &mut diags)
     };

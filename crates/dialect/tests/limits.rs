@@ -51,7 +51,9 @@ const INFO: PageInfo<'static> = PageInfo {
 };
 
 fn render_with(body: &str, files: &Files) -> (Option<RenderedPage>, Vec<Diagnostic>) {
-    let site = SiteValues::new(&serde_yaml::from_str("product: Kong Gateway\n").unwrap());
+    let site = SiteValues::new(
+        &portolan_yaml::load("product: Kong Gateway\n", Default::default()).unwrap(),
+    );
     let ctx = Context {
         site: &site,
         includes: files,

@@ -235,8 +235,13 @@ fn component_errors_point_at_the_page() {
         diags[1].starts_with("page:4:1 raw HTML that can run script"),
         "{diags:?}"
     );
-    // YAML errors name the page's lines.
-    assert!(diags[2].starts_with("page:8:1 invalid `facts` YAML: did not find expected ',' or ']' at line 8 column 1, while parsing a flow sequence at line 7 column 4"), "{diags:?}");
+    // YAML errors are at the page's line.
+    assert!(
+        diags[2].starts_with(
+            "page:8:1 invalid `facts` YAML: while parsing a flow sequence, expected ',' or ']'"
+        ),
+        "{diags:?}"
+    );
 }
 
 #[test]

@@ -268,7 +268,7 @@ pub(crate) fn register(tera: &mut tera::Tera, site: &crate::Site) {
     tera.register_filter(
         "yaml",
         |v: &tera::Value, _: &HashMap<String, tera::Value>| {
-            let s = serde_yaml::to_string(v).map_err(|e| tera::Error::msg(e.to_string()))?;
+            let s = portolan_yaml::to_string(v);
             Ok(tera::Value::String(s.trim_end().to_string()))
         },
     );

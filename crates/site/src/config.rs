@@ -20,8 +20,8 @@ pub struct Config {
     /// Path the site is served under, e.g. `/` or `/docs/`.
     #[serde(default = "default_base")]
     pub base_url: String,
-    /// Variables reachable as `{{site.NAME}}`.
-    #[serde(default)]
+    /// Variables reachable as `{{site.NAME}}` (read as YAML, not with serde: see `parse`).
+    #[serde(default, deserialize_with = "skipped")]
     pub variables: Variables,
     /// Display names for product, tool and works_on ids.
     #[serde(default)]
@@ -85,7 +85,7 @@ impl Default for Config {
             title: "Documentation".into(),
             description: String::new(),
             base_url: default_base(),
-            variables: Variables::new(),
+            variables: Variables::default(),
             labels: BTreeMap::new(),
             upstream_url: None,
             url: None,
@@ -101,24 +101,34 @@ impl Default for Config {
 impl Config {
     /// Parses the config text of file `file`.
     pub fn parse(file: FileId, text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let mut c: Config = serde_yaml::from_str(text).map_err(|e| {
-            let at = e.location().map_or(0, |l| l.index().min(text.len()));
-            let msg = e.to_string();
-            let msg = match e.location() {
-                Some(l) => msg.strip_suffix(&format!(" at line {} column {}", l.line(), l.column())).map(str::to_string).unwrap_or(msg),
-                None => msg,
-            };
-            Diagnostic::error(Span::new(file, at, at), format!("invalid {CONFIG_FILE}: {msg}"))
+        let invalid = |offset: usize, message: &str| {
+            let at = offset.min(text.len());
+            Diagnostic::error(Span::new(file, at, at), format!("invalid {CONFIG_FILE}: {message}"))
                 .with_label("here")
                 .with_hint("keys: title, description, base_url, url, upstream_url, minify, compress, content_security_policy, variables, labels, undefined_variables, time")
-        })
-        .map_err(|d| vec![d])?;
+        };
+        let limits = portolan_yaml::Limits {
+            depth: portolan_dialect::limits::MAX_YAML_DEPTH,
+            ..portolan_yaml::Limits::default()
+        };
+        let node =
+            portolan_yaml::load(text, limits).map_err(|e| vec![invalid(e.offset, &e.message)])?;
+        let mut c: Config =
+            portolan_yaml::from_node(&node).map_err(|e| vec![invalid(e.offset, &e.message)])?;
+        // The variables stay YAML as written (pages read them as Liquid reads YAML).
+        if let Some(v) = node.get("variables") {
+            c.variables = if v.is_null() {
+                Variables::default()
+            } else {
+                v.clone()
+            };
+        }
         // These reach every page's links: checked here, since no later pass sees them.
         let mut errors = Vec::new();
         if !c.base_url.chars().all(is_path_char) {
             errors.push(bad_value(
                 file,
-                text,
+                &node,
                 "base_url",
                 "`base_url` must be a path such as `/` or `/docs/`",
                 "letters, digits and `-._~/%` only",
@@ -128,7 +138,7 @@ impl Config {
             if value.as_deref().is_some_and(|v| !is_web_origin(v)) {
                 errors.push(bad_value(
                     file,
-                    text,
+                    &node,
                     key,
                     &format!("`{key}` must be an http:// or https:// URL"),
                     "for example `https://docs.konghq.com`; no spaces, quotes or `<>`",
@@ -139,9 +149,9 @@ impl Config {
             return Err(errors);
         }
         c.base_url = normalize_base(&c.base_url);
-        let title_key = serde_yaml::Value::from("title");
-        if !c.variables.contains_key(&title_key) {
-            c.variables.insert(title_key, c.title.clone().into());
+        if c.variables.get("title").is_none() {
+            c.variables
+                .set("title", portolan_yaml::Node::text(c.title.clone()));
         }
         Ok(c)
     }
@@ -204,22 +214,26 @@ fn is_web_origin(v: &str) -> bool {
 }
 
 /// An error at the value of top-level key `key` (or at the file's start when it cannot be
-/// found: a flow mapping, say).
-fn bad_value(file: FileId, text: &str, key: &str, message: &str, hint: &str) -> Diagnostic {
-    let span = match portolan_dialect::key_span(file, text, 0..text.len(), key) {
-        Some(k) => {
-            // After the key's `:`, to the end of its line, without the blanks around the value.
-            let colon = k.end + text[k.end..].find(':').map_or(0, |c| c + 1);
-            let line = &text[colon..text[colon..].find('\n').map_or(text.len(), |e| colon + e)];
-            let value = line.trim_end();
-            let lead = value.len() - value.trim_start().len();
-            Span::new(file, colon + lead, colon + value.len())
-        }
-        None => Span::new(file, 0, 0),
-    };
+/// found).
+fn bad_value(
+    file: FileId,
+    node: &portolan_yaml::Node,
+    key: &str,
+    message: &str,
+    hint: &str,
+) -> Diagnostic {
+    let span = node.get(key).map_or(Span::new(file, 0, 0), |v| {
+        Span::new(file, v.span.start, v.span.end)
+    });
     Diagnostic::error(span, message.to_string())
         .with_label("this value")
         .with_hint(hint.to_string())
+}
+
+/// A field read apart from serde (the variables): its value is skipped here.
+fn skipped<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Variables, D::Error> {
+    serde::de::IgnoredAny::deserialize(d)?;
+    Ok(Variables::default())
 }
 
 /// `docs` → `/docs/`; `` → `/`.

@@ -12,6 +12,10 @@ use crate::sources::{self, Sources};
 use crate::{config, links, page_url_key, statics, Config, Options, PageSource, Site, Theme};
 use crate::{CONTENT_DIR, DATA_DIR, INCLUDES_DIR};
 
+/// How deep folders may nest in content/ (walking deeper holds a file descriptor and a
+/// path per level).
+const MAX_FOLDER_DEPTH: usize = 32;
+
 /// Reads the site folder. Errors are collected, not returned at the first one. When the
 /// site cannot be read at all (no `content/`, no theme), the error holds the files read so
 /// far, which the diagnostics point into.
@@ -63,6 +67,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
 
     let walker = WalkDir::new(&content)
         .follow_links(false)
+        .max_depth(MAX_FOLDER_DEPTH + 1)
         .sort_by_file_name()
         .into_iter();
     for entry in walker.filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.')) {
@@ -77,6 +82,15 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
         let path = entry.path();
         let display = display_rel(site, path);
         let ft = entry.file_type();
+        if entry.depth() > MAX_FOLDER_DEPTH {
+            diags.push(
+                Diagnostic::global(format!(
+                    "`{display}` is nested more than {MAX_FOLDER_DEPTH} folders deep in content/, and is not read"
+                ))
+                .with_hint("move it up: URLs that deep are not a site's"),
+            );
+            continue;
+        }
         if ft.is_symlink() {
             match symlink_target(&content, path) {
                 Ok(true) => {}

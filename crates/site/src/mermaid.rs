@@ -36,6 +36,13 @@ const MAX_DRAWN_WIDTH: f32 = 2000.0;
 /// grows faster than the source).
 pub(crate) const MAX_SOURCE_BYTES: usize = 32 << 10;
 
+/// The most nodes and edges (together) laid out at build time; larger diagrams go to the
+/// browser, with a warning. The renderer's layout time grows much faster than its input
+/// (measured with `examples/diagram_layout_bench.rs`, release build: 25 nodes with 50
+/// edges took 0.6 s, 50 with 100 took 2.2 s, 200 with 400 took 15 s; a hub with 400
+/// spokes 24 s), and a build must not wait on one diagram.
+pub(crate) const MAX_LAID_OUT_ITEMS: usize = 80;
+
 /// What drawing one diagram gave.
 #[derive(Debug)]
 pub(crate) enum Drawn {
@@ -86,6 +93,13 @@ pub(crate) fn draw(source: &str) -> Result<Drawn, DiagramError> {
     // Parsed, so its mistakes are reported; drawn by mermaid.js where it draws better.
     if !forced && drawn_better_in_browser(source) {
         return Ok(Drawn::Browser(None));
+    }
+    // Even when its author asks: a diagram this large would hold the build for seconds.
+    let items = parsed.graph.nodes.len() + parsed.graph.edges.len();
+    if items > MAX_LAID_OUT_ITEMS {
+        return Ok(Drawn::Browser(Some(format!(
+            "it has {items} nodes and edges; laying out more than {MAX_LAID_OUT_ITEMS} at build time takes seconds"
+        ))));
     }
     let drawn = quietly(|| {
         let layout = compute_layout(&parsed.graph, &options.theme, &options.layout);
@@ -472,9 +486,27 @@ mod tests {
         ));
     }
 
+    /// A 4 KB chain `A-->A-->...` took 15 s to lay out; now it goes to the browser with a
+    /// warning, before any layout.
+    #[test]
+    fn a_diagram_too_large_to_lay_out_goes_to_the_browser() {
+        let chain = format!(
+            "flowchart LR\n{}A\n%% portolan: build\n",
+            "A-->".repeat(1000)
+        );
+        match draw(&chain).unwrap() {
+            Drawn::Browser(Some(why)) => {
+                assert!(why.contains("1001 nodes and edges"), "{why}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let small = "flowchart LR\nA-->B\nB-->C\n";
+        assert!(matches!(draw(small).unwrap(), Drawn::Svg(_)));
+    }
+
     #[test]
     fn a_drawing_too_wide_to_read_goes_to_the_browser() {
-        let chain: String = (0..40)
+        let chain: String = (0..30)
             .map(|i| {
                 format!(
                     "  N{i}[A long label number {i}] --> N{}[A long label number {}]\n",

@@ -156,7 +156,7 @@ impl IncludeResolver for Includes {
 
 /// The site variables and data the fuzzed pages can use.
 pub fn variables() -> SiteValues {
-    let vars = serde_yaml::from_str("product: Kong Gateway\nnum: 3\nflag: true\nempty: null\nnested:\n  name: Nested\n  deeper:\n    x: y\nlist: [a, b]\n").unwrap();
+    let vars = portolan_yaml::load("product: Kong Gateway\nnum: 3\nflag: true\nempty: null\nnested:\n  name: Nested\n  deeper:\n    x: y\nlist: [a, b]\n", Default::default()).unwrap();
     let mut site = SiteValues::new(&vars).at_time(1_700_000_000);
     site.insert_data_file(
         &["products".into(), "gateway".into(), "releases".into()],

@@ -373,9 +373,12 @@ pub(super) fn split(c: &mut FilterCall<'_>) -> Out {
     let s = c.input_text()?;
     let sep = c.arg_text(0)?;
     if sep.is_empty() {
-        let n = s.chars().count();
-        c.budget.items(n)?;
+        // Each character's text, then the array (which takes its items' bytes).
         c.budget.bytes(s.len())?;
+        let n = s.chars().count();
+        if n.saturating_mul(crate::budget::ITEM_BYTES) > c.budget.bytes_left() {
+            return Err(Exceeded::Bytes);
+        }
         return c.array(s.chars().map(|ch| Value::str(ch.to_string())).collect());
     }
     // Ruby's split drops trailing empty parts.

@@ -697,7 +697,7 @@ mod tests {
                 })
             }
         }
-        let site = portolan_dialect::SiteValues::new(&portolan_dialect::Variables::new());
+        let site = portolan_dialect::SiteValues::new(&portolan_dialect::Variables::default());
         let ctx = portolan_dialect::Context {
             site: &site,
             includes: &NoIncludes,
