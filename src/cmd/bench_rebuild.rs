@@ -27,7 +27,15 @@ pub(crate) fn run(args: Args) -> ExitCode {
     let mut session = portolan_site::Session::new(options(site_dir));
     let full = started.elapsed();
     if session.has_errors() {
-        eprint!("{}", session.sources().render(&session.diagnostics()));
+        eprint!(
+            "{}",
+            portolan_site::messages::render(
+                &session.sources(),
+                &session.diagnostics(),
+                Some("build"),
+                portolan_site::MessageFormat::Human
+            )
+        );
         return ExitCode::FAILURE;
     }
     let Ok(original) = std::fs::read_to_string(&page) else {

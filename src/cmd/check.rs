@@ -39,13 +39,23 @@ pub(crate) fn run(args: Args) -> ExitCode {
     };
     let format = args.message_format;
     let Some(report) = session.check(check) else {
-        format.print(&sources.render_as(&diags, "build", format.site()));
+        format.print(&portolan_site::messages::render(
+            &sources,
+            &diags,
+            Some("build"),
+            format.site(),
+        ));
         format.print_summary(&diags, "build");
         return ExitCode::FAILURE;
     };
     diags.extend(report.diagnostics);
     if !diags.is_empty() {
-        format.print(&sources.render_as(&diags, "check", format.site()));
+        format.print(&portolan_site::messages::render(
+            &sources,
+            &diags,
+            Some("check"),
+            format.site(),
+        ));
     }
     if args.verbose {
         // On stdout, unless stdout carries machine-readable diagnostics.

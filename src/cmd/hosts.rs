@@ -90,7 +90,15 @@ pub(crate) fn run(args: Args) -> ExitCode {
     let spec = match spec {
         Ok(s) => s,
         Err(d) => {
-            eprint!("{}", session.sources().render(&[d]));
+            eprint!(
+                "{}",
+                portolan_site::messages::render(
+                    &session.sources(),
+                    &[d],
+                    Some("build"),
+                    portolan_site::MessageFormat::Human
+                )
+            );
             return ExitCode::FAILURE;
         }
     };

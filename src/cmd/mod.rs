@@ -63,7 +63,7 @@ impl MessageFormat {
         if matches!(self, MessageFormat::Human) {
             return;
         }
-        if let Some(line) = portolan_site::sources::summary(diags, job) {
+        if let Some(line) = portolan_site::messages::summary(diags, job) {
             eprintln!("{line}");
         }
     }

@@ -2,7 +2,9 @@
 //! them. Event handlers (`on...`) and script URLs in URL attributes are refused here, where
 //! they are written.
 
-use portolan_htmlscan::{is_unsafe_url, URL_ATTRIBUTES};
+use std::fmt::Write as _;
+
+use portolan_htmlscan::{escape_html, is_unsafe_url, URL_ATTRIBUTES};
 
 use crate::model::Attrs;
 
@@ -70,6 +72,25 @@ pub(crate) fn parse_attrs(s: &str) -> Result<Attrs, String> {
         }
     }
     Ok(attrs)
+}
+
+/// ` id="…" class="…" k="v"` for an attribute list, `extra_class` first among the classes.
+pub(crate) fn attr_string(a: &Attrs, extra_class: Option<&str>) -> String {
+    let mut s = String::new();
+    if let Some(id) = &a.id {
+        let _ = write!(s, " id=\"{}\"", escape_html(id));
+    }
+    let classes: Vec<&str> = extra_class
+        .into_iter()
+        .chain(a.classes.iter().map(String::as_str))
+        .collect();
+    if !classes.is_empty() {
+        let _ = write!(s, " class=\"{}\"", escape_html(&classes.join(" ")));
+    }
+    for (k, v) in &a.pairs {
+        let _ = write!(s, " {}=\"{}\"", k, escape_html(v));
+    }
+    s
 }
 
 #[cfg(test)]

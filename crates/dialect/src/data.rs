@@ -9,6 +9,10 @@ use portolan_liquid::{Env, Map, Value};
 use crate::diag::{floor_char_boundary, Diagnostic, FileId, Span};
 use crate::limits::MAX_YAML_DEPTH;
 
+/// Site variables, reachable from content as `{{site.NAME}}` (nested maps as `site.a.b`):
+/// a YAML mapping as written.
+pub type Variables = portolan_yaml::Node;
+
 /// The `site` object and how unknown names in it behave.
 #[derive(Debug, Clone)]
 pub struct SiteValues {
@@ -17,13 +21,13 @@ pub struct SiteValues {
 
 impl Default for SiteValues {
     fn default() -> Self {
-        SiteValues::new(&crate::Variables::default())
+        SiteValues::new(&Variables::default())
     }
 }
 
 impl SiteValues {
     /// The site's variables.
-    pub fn new(variables: &crate::Variables) -> SiteValues {
+    pub fn new(variables: &Variables) -> SiteValues {
         let site = match crate::yaml::to_value(variables) {
             v @ Value::Map(_) => v,
             _ => Value::map(Map::new()),

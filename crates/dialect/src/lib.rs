@@ -36,7 +36,6 @@ mod data;
 mod diagram;
 mod expand;
 mod expanded;
-mod filters;
 mod frontmatter;
 mod host;
 mod lines;
@@ -46,7 +45,6 @@ mod page_host;
 mod place;
 mod slug;
 mod table;
-mod tags;
 mod yaml;
 
 use std::cell::Cell as Budget;
@@ -56,24 +54,20 @@ use portolan_htmlscan::{is_unsafe_url, text as html_text};
 pub use calculator::CALCULATOR_MARKER;
 pub use component::{BodyKind, ComponentBody, ComponentCall, ComponentError, ComponentOutput};
 pub use component::{ComponentRef, OutputKind, BODY_MARKER};
-pub use data::SiteValues;
+pub use data::{SiteValues, Variables};
 pub use diag::{Diagnostic, FileId, Severity, Span};
 pub use diagram::{DiagramError, Drawing};
-pub use frontmatter::{Breadcrumb, Faq, FrontMatter, FrontSpans, RelatedResource};
 pub use host::NoComponents;
 pub use host::{BrowserDiagrams, Components, Diagrams, DirectHighlighter, Highlighted};
 pub use host::{Highlighter, IncludeError, IncludeResolver, Included, KeepLinks, LinkRewriter};
 pub use model::{BlockKind, Cell, Column, Heading, Link, LinkOrigin, RenderedFaq, RenderedPage};
+pub use model::{Breadcrumb, Faq, FrontMatter, FrontSpans, RelatedResource};
 pub use model::{Row, SectionText, Table, TextBlock};
 pub use slug::{jekyll_slugify, slugify, RESERVED_IDS};
 
 use diag::{push_limited, Finder};
 use markdown::{render_fragment_in, render_inline_in, unsafe_url_error, Inline};
 use slug::UniqueIds;
-
-/// Site variables, reachable from content as `{{site.NAME}}` (nested maps as `site.a.b`):
-/// a YAML mapping as written.
-pub type Variables = portolan_yaml::Node;
 
 /// What pages are rendered with: the same for every page of a site.
 #[derive(Clone, Copy)]

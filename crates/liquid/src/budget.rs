@@ -34,8 +34,9 @@ impl Default for Budget {
     }
 }
 
-/// What one item of an array costs (the item itself; its text is counted as text).
-pub(crate) const ITEM_BYTES: usize = std::mem::size_of::<crate::Value>();
+/// What one item of an array costs (the item itself; its text is counted as text): at
+/// least a `Value`'s size (checked where `Value` is defined).
+pub(crate) const ITEM_BYTES: usize = 32;
 
 impl Budget {
     /// A budget of `bytes` and `work`, for tests and for hosts with their own limits.

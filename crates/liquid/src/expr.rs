@@ -9,8 +9,8 @@ use std::ops::Range;
 
 use crate::diag::did_you_mean;
 use crate::filters;
-use crate::host::Syntax;
 use crate::limits::MAX_EXPRESSION_DEPTH;
+use crate::syntax::Syntax;
 use crate::value::Value;
 
 /// An expression.
@@ -602,7 +602,7 @@ mod tests {
     use super::*;
 
     fn parse(s: &str) -> Result<Expr, ExprError> {
-        parse_output(s, 0..s.len(), &crate::host::PlainLiquid)
+        parse_output(s, 0..s.len(), &crate::syntax::PlainLiquid)
     }
 
     #[test]
@@ -645,7 +645,7 @@ mod tests {
     #[test]
     fn conditions_group_from_the_right() {
         let s = "a == 1 or b and c contains 'x'";
-        let mut p = ExprParser::new(s, 0..s.len(), &crate::host::PlainLiquid).unwrap();
+        let mut p = ExprParser::new(s, 0..s.len(), &crate::syntax::PlainLiquid).unwrap();
         let c = p.condition().unwrap();
         assert!(matches!(c, Condition::Or(_, right) if matches!(*right, Condition::And(..))));
     }
@@ -665,7 +665,7 @@ mod tests {
             .message
             .contains("nests more than"));
         let chain = vec!["a"; 2000].join(" and ");
-        let mut p = ExprParser::new(&chain, 0..chain.len(), &crate::host::PlainLiquid).unwrap();
+        let mut p = ExprParser::new(&chain, 0..chain.len(), &crate::syntax::PlainLiquid).unwrap();
         assert!(p
             .condition()
             .unwrap_err()

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::syntax::{find_open, NextClose};
+use crate::delimiters::{find_open, NextClose};
 
 /// One token. Ranges are byte offsets into the template's text.
 #[derive(Debug, Clone, PartialEq, Eq)]

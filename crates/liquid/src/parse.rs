@@ -6,11 +6,11 @@
 
 use std::ops::Range;
 
+use crate::delimiters::{quoted, split_args};
 use crate::expr::{parse_output, Condition, Expr, ExprError, ExprParser};
-use crate::host::{BodyMode, Syntax};
 use crate::lex::{tokens, TagToken, Token};
 use crate::limits::MAX_BLOCK_DEPTH;
-use crate::syntax::{quoted, split_args};
+use crate::syntax::{BodyMode, Syntax};
 use crate::value::Value;
 
 /// The tags the engine knows: Liquid's, and Jekyll's `include`.

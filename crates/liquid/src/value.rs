@@ -103,6 +103,9 @@ fn shape_of_map(map: &Map) -> Shape {
     Shape::of(map.values(), keys)
 }
 
+// An array item costs the budget what a value takes.
+const _: () = assert!(std::mem::size_of::<Value>() <= crate::budget::ITEM_BYTES);
+
 /// A Liquid value.
 #[derive(Debug, Clone, Default)]
 pub enum Value {

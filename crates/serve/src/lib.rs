@@ -28,7 +28,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use axum::Router;
 use notify::Watcher as _;
-use portolan_site::{Options, OutFile, Session};
+use portolan_site::{MessageFormat, Options, OutFile, Session};
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamExt as _;
@@ -131,7 +131,12 @@ impl Drop for Server {
 fn snapshot_of(session: &Session, last_good: Option<&Snapshot>) -> Snapshot {
     let base = session_base(session);
     if session.has_errors() {
-        let text = session.sources().render(&session.diagnostics());
+        let text = portolan_site::messages::render(
+            &session.sources(),
+            &session.diagnostics(),
+            Some("build"),
+            MessageFormat::Human,
+        );
         let outputs = last_good.map(|s| s.outputs.clone()).unwrap_or_default();
         Snapshot {
             outputs,

@@ -10,14 +10,16 @@ use std::time::Instant;
 use portolan_dialect::{Diagnostic, RenderedPage};
 use rayon::prelude::*;
 
-use crate::context::Templates;
+use crate::content::PageSource;
+use crate::content::CONTENT_DIR;
+use crate::extras::{site_files, sitemap_files};
 use crate::links::Target;
 use crate::output::{self, OutFile};
 use crate::progress::{record_time, Ticker};
-use crate::publish::{site_files, sitemap_files};
+use crate::site::{Failure, Options, Report, Site};
 use crate::sources::Sources;
-use crate::CONTENT_DIR;
-use crate::{index, load, page, search, Failure, Options, PageSource, Report, Site};
+use crate::templates::Templates;
+use crate::{index, load, page, search};
 
 /// Builds the site: load, render, write atomically. On failure the previous output is left
 /// as it was.
@@ -83,7 +85,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let t = Instant::now();
     let diagrams = crate::diagrams::SiteDiagrams::new(&opts.site_dir);
     let highlighter = crate::highlight_cache::HighlightCache::load(&opts.site_dir);
-    let ctx = loaded.dialect_context(&templates, &diagrams, &highlighter);
+    let ctx = templates.dialect_context(&loaded, &diagrams, &highlighter);
     let read: Vec<(Option<portolan_dialect::FrontMatter>, Vec<Diagnostic>)> = loaded
         .pages
         .par_iter()
@@ -281,16 +283,12 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         warnings: if diags.is_empty() {
             String::new()
         } else {
-            loaded
-                .sources
-                .render_as(&diags, "build", opts.message_format)
+            crate::messages::render(&loaded.sources, &diags, Some("build"), opts.message_format)
         },
         warning_count: diags.len(),
         left_out: left_out_count,
         files_left_out: files_left,
-        errors: loaded
-            .sources
-            .render_list_as(&page_errors, opts.message_format),
+        errors: crate::messages::render(&loaded.sources, &page_errors, None, opts.message_format),
         error_count: page_errors.iter().filter(|d| d.is_error()).count(),
         elapsed: started.elapsed(),
         out_dir: out,
@@ -423,7 +421,12 @@ fn write_file(
 
 pub(crate) fn failure(opts: &Options, sources: &Sources, diagnostics: Vec<Diagnostic>) -> Failure {
     Failure {
-        rendered: sources.render_as(&diagnostics, "build", opts.message_format),
+        rendered: crate::messages::render(
+            sources,
+            &diagnostics,
+            Some("build"),
+            opts.message_format,
+        ),
         diagnostics,
     }
 }

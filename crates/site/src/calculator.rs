@@ -6,9 +6,10 @@ use portolan_endpoints::{
     CalculatorSpec, ContentFacts, FactColumn, FactParagraph, FactRow, FactTable,
 };
 
-use crate::context::Templates;
-use crate::page::{script_json, template_error};
-use crate::PageSource;
+use crate::content::PageSource;
+use crate::json::script_json;
+use crate::templates::template_error;
+use crate::templates::Templates;
 
 /// What the calculator reads from a page: its tables, list items and paragraphs as text.
 pub(crate) fn facts(page: &RenderedPage) -> ContentFacts {

@@ -12,8 +12,9 @@ use std::time::Duration;
 use portolan_dialect::diag::did_you_mean;
 use portolan_dialect::{Diagnostic, LinkOrigin, RenderedPage, Span};
 
+use crate::content::PageSource;
 use crate::links::Target;
-use crate::{PageSource, Site};
+use crate::site::Site;
 
 /// What check was asked to do beyond reading the pages.
 #[derive(Debug, Clone, Copy)]

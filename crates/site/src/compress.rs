@@ -18,7 +18,7 @@ const BROTLI_QUALITY: u32 = 6;
 
 /// True for an output path whose contents are text (or WebAssembly, which compresses as
 /// well): the files a server would compress.
-pub fn is_compressible(rel: &str) -> bool {
+pub(crate) fn is_compressible(rel: &str) -> bool {
     let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
     matches!(
         ext.to_ascii_lowercase().as_str(),
@@ -43,13 +43,13 @@ pub fn is_compressible(rel: &str) -> bool {
 }
 
 /// True when a file at `rel` of `len` bytes gets precompressed copies.
-pub fn worth_compressing(rel: &str, len: usize) -> bool {
+pub(crate) fn worth_compressing(rel: &str, len: usize) -> bool {
     len >= MIN_SIZE && is_compressible(rel)
 }
 
 /// The gzip and brotli encodings of `bytes`, or `None` when `rel` is not worth
 /// compressing.
-pub fn encodings(rel: &str, bytes: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+pub(crate) fn encodings(rel: &str, bytes: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     worth_compressing(rel, bytes.len()).then(|| (gzip(bytes), brotli(bytes)))
 }
 

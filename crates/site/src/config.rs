@@ -6,7 +6,7 @@ use portolan_dialect::{Diagnostic, FileId, Span, Variables};
 use serde::Deserialize;
 
 /// The config file's name, at the root of the site folder.
-pub const CONFIG_FILE: &str = "portolan.yaml";
+pub(crate) const CONFIG_FILE: &str = "portolan.yaml";
 
 /// Site configuration.
 #[derive(Debug, Clone, Deserialize)]
@@ -65,7 +65,7 @@ pub enum UndefinedVariables {
 
 /// Scripts and styles only from the site's own files (no inline script), WebAssembly
 /// allowed to compile (the calculator), images from the site or data: URLs.
-pub const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+pub(crate) const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
 
 fn default_csp() -> String {
     DEFAULT_CSP.to_string()
@@ -237,7 +237,7 @@ fn skipped<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Variables, D::Error
 }
 
 /// `docs` → `/docs/`; `` → `/`.
-pub fn normalize_base(b: &str) -> String {
+pub(crate) fn normalize_base(b: &str) -> String {
     let t = b.trim().trim_matches('/');
     if t.is_empty() {
         "/".to_string()

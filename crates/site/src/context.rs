@@ -2,50 +2,48 @@
 //! lists the same fields for theme authors; a field added here is documented there.
 //!
 //! What is the same on every page (`site`, `assets`) is serialized once per build into a
-//! base context ([`Templates`]); each page adds `page`, `nav_html`, `prev`, `next` and, on
-//! the home page only, `sections`.
+//! base context (`crate::templates::Templates`); each page adds `page`, `nav_html`, `prev`,
+//! `next` and, on the home page only, `sections`. Types only: rendering is in
+//! `templates.rs`.
 
 use portolan_dialect::{Heading, RenderedFaq, Variables};
 use serde::Serialize;
 
-use crate::nav::{NavItem, PageNav};
 use crate::safe_url::SafeUrl;
-use crate::theme::error_chain;
-use crate::Site;
 
 /// `site`: the site's settings.
 #[derive(Serialize)]
-struct SiteContext<'a> {
+pub(crate) struct SiteContext<'a> {
     /// portolan.yaml `title`.
-    title: &'a str,
+    pub(crate) title: &'a str,
     /// portolan.yaml `description`.
-    description: &'a str,
+    pub(crate) description: &'a str,
     /// The path the site is served under; ends with `/`.
-    base_url: &'a str,
+    pub(crate) base_url: &'a str,
     /// portolan.yaml `variables`, as `site.variables.NAME`.
-    variables: &'a Variables,
+    pub(crate) variables: &'a Variables,
     /// The Content-Security-Policy pages declare; empty for none.
-    csp: &'a str,
+    pub(crate) csp: &'a str,
 }
 
 /// `assets`: URLs of the theme's files, fingerprinted; empty when the theme lacks one.
 #[derive(Serialize)]
-struct AssetUrls {
-    style_css: String,
-    portolan_js: String,
-    calculator_css: String,
-    calculator_js: String,
-    search_js: String,
+pub(crate) struct AssetUrls {
+    pub(crate) style_css: String,
+    pub(crate) portolan_js: String,
+    pub(crate) calculator_css: String,
+    pub(crate) calculator_js: String,
+    pub(crate) search_js: String,
     /// The tabs' script: loaded only on pages with tabs (see `page.components`).
-    tabs_js: String,
+    pub(crate) tabs_js: String,
     /// The copy buttons' script: loaded only on pages with code blocks.
-    copy_js: String,
+    pub(crate) copy_js: String,
     /// The loader of mermaid.js: only on pages with a diagram left to the browser.
-    diagrams_js: String,
+    pub(crate) diagrams_js: String,
     /// mermaid.js itself (self-hosted), which the loader loads.
-    mermaid_js: String,
+    pub(crate) mermaid_js: String,
     /// The site's icon (the theme's `static/favicon.svg`).
-    favicon: String,
+    pub(crate) favicon: String,
 }
 
 /// `page`: the page being rendered.
@@ -177,168 +175,25 @@ pub(crate) struct SectionPage {
     pub(crate) description: String,
 }
 
-/// A template that failed: its file name and why.
-#[derive(Debug)]
-pub(crate) struct TemplateError {
-    pub(crate) template: String,
-    pub(crate) message: String,
+/// One entry of the nav as the theme's `nav.html` sees it (see theme/README.md).
+#[derive(Debug, Serialize)]
+pub(crate) struct NavItem<'a> {
+    pub(crate) title: &'a str,
+    /// None for a folder without a page.
+    pub(crate) url: Option<&'a str>,
+    /// On the branch that leads to the current page.
+    pub(crate) open: bool,
+    /// The current page.
+    pub(crate) current: bool,
+    pub(crate) has_children: bool,
+    /// Filled only when `open`.
+    pub(crate) children: Vec<NavItem<'a>>,
 }
 
-/// The theme's templates, with what every page shows of the site serialized once, and its
-/// components.
-pub(crate) struct Templates {
-    tera: std::sync::Arc<tera::Tera>,
-    base: tera::Context,
-    components: crate::components::ThemeComponents,
-    /// The theme's own layouts: templates that extend another.
-    layouts: Vec<String>,
-    has_404: bool,
-}
-
-impl Templates {
-    /// The theme of `site`, ready to render; an error names the template that does not parse.
-    pub(crate) fn new(site: &Site) -> Result<Templates, String> {
-        let mut tera = site.theme.tera()?;
-        crate::components::register(&mut tera, site);
-        let tera = std::sync::Arc::new(tera);
-        let config = &site.config;
-        let mut base = tera::Context::new();
-        base.insert(
-            "site",
-            &SiteContext {
-                title: &config.title,
-                description: &config.description,
-                base_url: &config.base_url,
-                variables: &config.variables,
-                csp: &config.content_security_policy,
-            },
-        );
-        let url = |n: &str| {
-            site.theme
-                .asset(n)
-                .map_or(String::new(), |a| format!("{}assets/{a}", config.base_url))
-        };
-        base.insert(
-            "assets",
-            &AssetUrls {
-                style_css: url("style.css"),
-                portolan_js: url("portolan.js"),
-                calculator_css: url("calculator.css"),
-                calculator_js: url("calculator-loader.js"),
-                search_js: url("search.js"),
-                tabs_js: url("tabs.js"),
-                copy_js: url("copy.js"),
-                diagrams_js: url("diagrams.js"),
-                mermaid_js: url("vendor/mermaid.min.js"),
-                favicon: url("favicon.svg"),
-            },
-        );
-        let components =
-            crate::components::ThemeComponents::new(&site.theme, tera.clone(), base.clone())?;
-        Ok(Templates {
-            tera,
-            base,
-            components,
-            layouts: site.theme.layouts().map(str::to_string).collect(),
-            has_404: site.theme.has_template("404.html"),
-        })
-    }
-
-    /// The theme's components, for the dialect.
-    pub(crate) fn components(&self) -> &crate::components::ThemeComponents {
-        &self.components
-    }
-
-    /// The layouts a page may name.
-    pub(crate) fn layouts(&self) -> &[String] {
-        &self.layouts
-    }
-
-    /// A content page in `layout`, with its nav (and the home page's `sections`).
-    pub(crate) fn page(
-        &self,
-        layout: &str,
-        page: &PageContext<'_>,
-        nav: &PageNav<'_>,
-        sections: Option<&[Section]>,
-    ) -> Result<String, TemplateError> {
-        let mut ctx = self.base.clone();
-        ctx.insert("page", page);
-        if let Some(s) = sections {
-            ctx.insert("sections", s);
-        }
-        let nav_html = self.nav(&nav.items)?;
-        // `has_nav` for templates to test, not `nav_html`: Tera escapes a string to test it.
-        ctx.insert("has_nav", &!nav_html.trim().is_empty());
-        ctx.insert("nav_html", &nav_html);
-        ctx.insert("prev", &nav.prev);
-        ctx.insert("next", &nav.next);
-        self.render(&format!("{layout}.html"), &ctx)
-    }
-
-    /// The site navigation, from the theme's `nav.html`.
-    fn nav(&self, items: &[NavItem<'_>]) -> Result<String, TemplateError> {
-        let mut ctx = tera::Context::new();
-        ctx.insert("nav", items);
-        self.render("nav.html", &ctx)
-    }
-
-    /// The 404 page, or `None` when the theme has no `404.html`.
-    pub(crate) fn not_found(&self, site: &Site) -> Option<Result<String, TemplateError>> {
-        if !self.has_404 {
-            return None;
-        }
-        let mut ctx = self.base.clone();
-        let page = PageContext {
-            url: format!("{}404.html", site.config.base_url),
-            title: "Page not found",
-            ..PageContext::default()
-        };
-        ctx.insert("page", &page);
-        Some(self.render("404.html", &ctx))
-    }
-
-    /// The calculator widget for a page's spec.
-    pub(crate) fn calculator(
-        &self,
-        spec: &impl Serialize,
-        spec_json: &str,
-    ) -> Result<String, TemplateError> {
-        let mut ctx = self.base.clone();
-        // Keys sorted, as a theme's `json_encode` has always written them (JSON maps keep
-        // the order they are built in, and a struct's is its fields').
-        let spec = serde_json::to_value(spec)
-            .map(sorted_keys)
-            .unwrap_or_default();
-        ctx.insert("calculator", &spec);
-        ctx.insert("calculator_json", spec_json);
-        self.render("calculator.html", &ctx)
-    }
-
-    fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, TemplateError> {
-        self.tera.render(name, ctx).map_err(|e| TemplateError {
-            template: name.to_string(),
-            message: error_chain(&e),
-        })
-    }
-}
-
-/// `v` with every map's keys in sorted order.
-fn sorted_keys(v: serde_json::Value) -> serde_json::Value {
-    match v {
-        serde_json::Value::Object(m) => {
-            let mut entries: Vec<(String, serde_json::Value)> = m.into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            serde_json::Value::Object(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k, sorted_keys(v)))
-                    .collect(),
-            )
-        }
-        serde_json::Value::Array(a) => {
-            serde_json::Value::Array(a.into_iter().map(sorted_keys).collect())
-        }
-        other => other,
-    }
+/// What a page's nav shows: the tree with the branch to the page expanded, and the pages
+/// before and after it in reading order.
+pub(crate) struct PageNav<'a> {
+    pub(crate) items: Vec<NavItem<'a>>,
+    pub(crate) prev: Option<PageLink<'a>>,
+    pub(crate) next: Option<PageLink<'a>>,
 }

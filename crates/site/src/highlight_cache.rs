@@ -15,7 +15,7 @@ use portolan_dialect::{Highlighted, Highlighter};
 use sha2::{Digest, Sha256};
 
 /// Where the cache is kept, under the site folder.
-pub const CACHE_FILE: &str = ".portolan/cache/highlight";
+pub(crate) const CACHE_FILE: &str = ".portolan/cache/highlight";
 
 /// What a cached block depends on besides its text: the highlighter and its grammars.
 const HIGHLIGHT_VERSION: &[u8] = b"portolan-highlight 1; two-face 0.5.2\n";
@@ -23,7 +23,7 @@ const HIGHLIGHT_VERSION: &[u8] = b"portolan-highlight 1; two-face 0.5.2\n";
 type Key = [u8; 16];
 
 /// Highlighted blocks, kept between builds.
-pub struct HighlightCache {
+pub(crate) struct HighlightCache {
     file: Option<PathBuf>,
     kept: HashMap<Key, Arc<str>>,
     /// What this build highlighted or used: what the file keeps.
@@ -32,7 +32,7 @@ pub struct HighlightCache {
 
 impl HighlightCache {
     /// The cache of the site in `site_dir` (empty when it has none yet).
-    pub fn load(site_dir: &Path) -> HighlightCache {
+    pub(crate) fn load(site_dir: &Path) -> HighlightCache {
         let file = site_dir.join(CACHE_FILE);
         let kept = std::fs::read(&file)
             .map(|b| read_entries(&b))
@@ -44,18 +44,9 @@ impl HighlightCache {
         }
     }
 
-    /// A cache that keeps nothing on disk.
-    pub fn in_memory() -> HighlightCache {
-        HighlightCache {
-            file: None,
-            kept: HashMap::new(),
-            used: Mutex::new(HashMap::new()),
-        }
-    }
-
     /// Writes what this build used for the next one. A cache that cannot be written costs
     /// the next build time, not correctness: no error.
-    pub fn save(&self) {
+    pub(crate) fn save(&self) {
         let (Some(file), Ok(used)) = (&self.file, self.used.lock()) else {
             return;
         };

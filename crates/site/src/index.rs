@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use portolan_dialect::{Breadcrumb, Diagnostic, FrontMatter};
 
+use crate::content::PageSource;
 use crate::context::{Crumb, Section, SectionPage};
 use crate::links::{url_key, Target};
 use crate::nav::{nav_title, Nav};
-use crate::{PageSource, Site};
+use crate::site::Site;
 
 /// What pages need to know about each other.
 pub(crate) struct SiteIndex {

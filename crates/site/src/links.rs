@@ -11,8 +11,10 @@ use std::collections::HashSet;
 
 use portolan_dialect::LinkRewriter;
 
+use crate::config::Config;
+use crate::content::{PageSource, StaticFile};
 use crate::publish::GENERATED_FILES;
-use crate::Site;
+use crate::theme::Theme;
 
 /// What the site owns, for rewriting links.
 #[derive(Debug, Clone, Default)]
@@ -58,30 +60,22 @@ pub(crate) fn url_key(path: &str) -> String {
 }
 
 impl LinkMap {
-    /// The map for a loaded site's pages, static files and theme assets.
-    pub fn new(loaded: &Site) -> LinkMap {
-        let mut files: HashSet<String> = loaded.statics.iter().map(|s| s.rel.clone()).collect();
-        files.extend(
-            loaded
-                .theme
-                .assets
-                .iter()
-                .map(|(n, _)| format!("assets/{n}")),
-        );
-        files.extend(
-            loaded
-                .theme
-                .asset_names
-                .keys()
-                .map(|n| format!("assets/{n}")),
-        );
+    /// The map for a site's pages, static files and theme assets.
+    pub(crate) fn new(
+        config: &Config,
+        pages: &[PageSource],
+        statics: &[StaticFile],
+        theme: &Theme,
+    ) -> LinkMap {
+        let mut files: HashSet<String> = statics.iter().map(|s| s.rel.clone()).collect();
+        files.extend(theme.assets.iter().map(|(n, _)| format!("assets/{n}")));
+        files.extend(theme.asset_names.keys().map(|n| format!("assets/{n}")));
         files.extend(GENERATED_FILES.map(String::from));
         LinkMap {
-            base: loaded.config.base_url.clone(),
-            pages: loaded.pages.iter().map(|p| p.url.clone()).collect(),
+            base: config.base_url.clone(),
+            pages: pages.iter().map(|p| p.url.clone()).collect(),
             files,
-            upstream: loaded
-                .config
+            upstream: config
                 .upstream_url
                 .clone()
                 .map(|u| u.trim_end_matches('/').to_string()),

@@ -1,16 +1,21 @@
 //! Reading a site folder: `portolan.yaml`, `content/` (pages, includes, other files) and
 //! the theme, into a [`Site`]. Every problem is collected, not just the first.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use portolan_dialect::{Diagnostic, FileId, IncludeError, IncludeResolver, Included, Span};
+use portolan_dialect::{Diagnostic, Span};
 use walkdir::WalkDir;
 
+use crate::config::{self, Config};
+use crate::content::PageSource;
+use crate::content::{CONTENT_DIR, DATA_DIR, INCLUDES_DIR};
+use crate::includes::Includes;
+use crate::page_url::page_url_key;
+use crate::site::{Options, Site};
 use crate::sources::{self, Sources};
-use crate::{config, links, page_url_key, statics, Config, Options, PageSource, Site, Theme};
-use crate::{CONTENT_DIR, DATA_DIR, INCLUDES_DIR};
+use crate::theme::Theme;
+use crate::{links, statics};
 
 /// How deep folders may nest in content/ (walking deeper holds a file descriptor and a
 /// path per level).
@@ -155,7 +160,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
         if rel.split('/').any(|c| c.starts_with('_')) {
             continue;
         }
-        if crate::is_page_path(&rel) {
+        if crate::page_url::is_page_path(&rel) {
             match sources::read_text(&mut sources, display, path) {
                 Ok(id) => match page_url_key(&rel, &sources.get(id).text) {
                     Ok(url) => pages.push(PageSource { file: id, url, rel }),
@@ -204,7 +209,12 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
         links: links::LinkMap::default(),
         values,
     };
-    loaded.links = links::LinkMap::new(&loaded);
+    loaded.links = links::LinkMap::new(
+        &loaded.config,
+        &loaded.pages,
+        &loaded.statics,
+        &loaded.theme,
+    );
     Ok(loaded)
 }
 
@@ -248,69 +258,10 @@ fn read_data(
     values
 }
 
-/// A page's `permalink:` as written, and the byte range of its value in `text` (a
-/// top-level key of its frontmatter, read without parsing the YAML: the URL is needed
-/// before any page is rendered).
-pub(crate) fn permalink_of(text: &str) -> Option<(String, std::ops::Range<usize>)> {
-    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let rest = text[bom..]
-        .strip_prefix("---")?
-        .trim_start_matches([' ', '\t', '\r'])
-        .strip_prefix('\n')?;
-    let mut at = text.len() - rest.len();
-    for line in rest.split_inclusive('\n') {
-        let start = at;
-        at += line.len();
-        let line = line.trim_end();
-        if line == "---" || line == "..." {
-            return None;
-        }
-        if let Some(v) = line.strip_prefix("permalink:") {
-            let lead = v.len() - v.trim_start().len();
-            let value = v.trim();
-            let from = start + "permalink:".len() + lead;
-            let unquoted = value.trim_matches(['"', '\'']).trim();
-            return Some((unquoted.to_string(), from..from + value.len()));
-        }
-    }
-    None
-}
-
 /// A path for messages: relative to `base`, `/`-separated.
 pub(crate) fn display_rel(base: &Path, p: &Path) -> String {
     p.strip_prefix(base)
         .unwrap_or(p)
         .to_string_lossy()
         .replace('\\', "/")
-}
-
-/// Include files, read up front so that rendering can resolve them from many threads.
-#[derive(Debug, Default)]
-pub struct Includes {
-    pub(crate) by_path: HashMap<String, (FileId, Arc<str>)>,
-}
-
-impl IncludeResolver for Includes {
-    fn resolve(&self, path: &str) -> Result<Included, IncludeError> {
-        match self.by_path.get(path) {
-            Some((file, text)) => Ok(Included {
-                file: *file,
-                text: text.clone(),
-            }),
-            None => {
-                let known: Vec<&str> = self.by_path.keys().map(String::as_str).collect();
-                Err(IncludeError {
-                    message: format!("include `{path}` not found in {CONTENT_DIR}/{INCLUDES_DIR}/"),
-                    hint: Some(
-                        match portolan_dialect::diag::did_you_mean(path, known.iter().copied()) {
-                            Some(s) => format!("did you mean `/{s}`?"),
-                            None => format!(
-                                "create {CONTENT_DIR}/{INCLUDES_DIR}/{path}, or fix the path"
-                            ),
-                        },
-                    ),
-                })
-            }
-        }
-    }
 }

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 
 use portolan_dialect::FrontMatter;
-use serde::Serialize;
 
-use crate::context::PageLink;
-use crate::{PageSource, Site};
+use crate::content::PageSource;
+use crate::context::{NavItem, PageLink, PageNav};
+use crate::site::Site;
 
 /// The navigation tree.
 pub(crate) struct Nav {
@@ -27,29 +27,6 @@ struct NavNode {
     weight: i64,
     parent: Option<usize>,
     children: Vec<usize>,
-}
-
-/// One entry of the nav as the theme's `nav.html` sees it (see theme/README.md).
-#[derive(Debug, Serialize)]
-pub(crate) struct NavItem<'a> {
-    title: &'a str,
-    /// None for a folder without a page.
-    url: Option<&'a str>,
-    /// On the branch that leads to the current page.
-    open: bool,
-    /// The current page.
-    current: bool,
-    has_children: bool,
-    /// Filled only when `open`.
-    children: Vec<NavItem<'a>>,
-}
-
-/// What a page's nav shows: the tree with the branch to the page expanded, and the pages
-/// before and after it in reading order.
-pub(crate) struct PageNav<'a> {
-    pub(crate) items: Vec<NavItem<'a>>,
-    pub(crate) prev: Option<PageLink<'a>>,
-    pub(crate) next: Option<PageLink<'a>>,
 }
 
 fn parent_key(key: &str) -> Option<String> {

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use crate::{Options, Progress};
+use crate::site::{Options, Progress};
 
 /// Counts finished items of a phase and reports them, at most every 64 items.
 pub(crate) struct Ticker<'a> {

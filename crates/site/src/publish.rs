@@ -2,16 +2,9 @@
 //! sitemap and robots.txt, and HTML minification.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
-
-use portolan_dialect::Diagnostic;
-
-use crate::context::Templates;
-use crate::output::OutFile;
-use crate::{page, PageSource, Site};
 
 /// Files every build writes besides the pages, the theme's assets and the search index.
-pub const GENERATED_FILES: [&str; 3] = ["sitemap.xml", "robots.txt", "404.html"];
+pub(crate) const GENERATED_FILES: [&str; 3] = ["sitemap.xml", "robots.txt", "404.html"];
 
 /// FNV-1a, 64 bits: a stable content hash (std's hasher may change between releases).
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -27,13 +20,13 @@ fn is_text(name: &str) -> bool {
 }
 
 /// A theme asset: its path under `assets/` and its bytes.
-pub type Asset = (String, Vec<u8>);
+pub(crate) type Asset = (String, Vec<u8>);
 
 /// Gives every asset a name with its content hash (`style.css` → `style.3f9a1c2e.css`),
 /// rewriting references between assets (a loader importing `./calculator.js`, a bundle
 /// fetching `calculator_bg.wasm`) so the names stay consistent. Returns the renamed assets
 /// and the map from original to new name.
-pub fn fingerprint(assets: &[Asset]) -> (Vec<Asset>, BTreeMap<String, String>) {
+pub(crate) fn fingerprint(assets: &[Asset]) -> (Vec<Asset>, BTreeMap<String, String>) {
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut contents: BTreeMap<String, Vec<u8>> = assets.iter().cloned().collect();
     // References form a shallow acyclic chain; each pass settles one more level.
@@ -101,7 +94,7 @@ fn substitute(text: &str, own: &str, names: &BTreeMap<String, String>) -> String
 
 /// sitemap.xml for the given page URLs (already with the base path); `origin` makes them
 /// absolute as the sitemap protocol asks.
-pub fn sitemap(origin: Option<&str>, urls: &[String]) -> String {
+pub(crate) fn sitemap(origin: Option<&str>, urls: &[String]) -> String {
     let origin = origin.unwrap_or("").trim_end_matches('/');
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for u in urls {
@@ -115,7 +108,7 @@ pub fn sitemap(origin: Option<&str>, urls: &[String]) -> String {
 
 /// robots.txt pointing at the sitemap.
 /// (The sitemap line needs an absolute URL, so it is there only when `url` is configured.)
-pub fn robots(origin: Option<&str>, base: &str) -> String {
+pub(crate) fn robots(origin: Option<&str>, base: &str) -> String {
     match origin {
         Some(o) => format!(
             "User-agent: *\nAllow: {base}\nSitemap: {}{base}sitemap.xml\n",
@@ -128,7 +121,7 @@ pub fn robots(origin: Option<&str>, base: &str) -> String {
 /// Removes indentation and blank lines outside `<pre>`, `<textarea>`, `<script>` and
 /// `<style>`. Whitespace at a line start is never significant in HTML flow content (it
 /// collapses with the line break before it), so the page renders the same.
-pub fn minify(html: &str) -> String {
+pub(crate) fn minify(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut verbatim = 0i32;
     for line in html.split_inclusive('\n') {
@@ -176,71 +169,6 @@ fn verbatim_delta(line: &[u8]) -> i32 {
         }
     }
     delta
-}
-
-/// The files every build writes besides the pages: the 404 page, the theme's assets and
-/// the static files of content/.
-pub(crate) fn site_files(
-    loaded: &Site,
-    templates: &Templates,
-    with_mermaid: bool,
-) -> (Vec<(String, OutFile)>, Option<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut diag = None;
-    match page::render_404(loaded, templates) {
-        Ok(html) if !html.is_empty() => files.push((
-            "404.html".to_string(),
-            OutFile::Bytes(html.into_bytes().into()),
-        )),
-        Ok(_) => {}
-        Err(d) => diag = Some(d),
-    }
-    files.extend(asset_files(loaded, |rel| {
-        with_mermaid || !is_mermaid_asset(rel)
-    }));
-    for s in &loaded.statics {
-        let file = match &s.checked {
-            Some(text) => OutFile::Bytes(Arc::from(text.as_bytes())),
-            None => OutFile::Disk(s.disk.clone()),
-        };
-        files.push((s.rel.clone(), file));
-    }
-    (files, diag)
-}
-
-/// The theme's assets that `keep` (given the path under assets/) keeps, as output files.
-pub(crate) fn asset_files<'a>(
-    loaded: &'a Site,
-    keep: impl Fn(&str) -> bool + 'a,
-) -> impl Iterator<Item = (String, OutFile)> + 'a {
-    loaded
-        .theme
-        .assets()
-        .filter(move |(rel, _)| keep(rel))
-        .map(|(rel, bytes)| (format!("assets/{rel}"), OutFile::Bytes(bytes.into())))
-}
-
-/// Whether `rel` (under assets/) is self-hosted mermaid.js or its loader, which only a site
-/// with a diagram left to the browser publishes.
-pub(crate) fn is_mermaid_asset(rel: &str) -> bool {
-    rel.starts_with("vendor/mermaid") || rel.starts_with("diagrams.")
-}
-
-/// sitemap.xml and robots.txt for the pages that were written.
-pub(crate) fn sitemap_files(loaded: &Site, pages: &[&PageSource]) -> Vec<(String, OutFile)> {
-    let base = &loaded.config.base_url;
-    let urls: Vec<String> = pages.iter().map(|p| format!("{base}{}", p.url)).collect();
-    let origin = loaded.config.url.as_deref();
-    vec![
-        (
-            "sitemap.xml".to_string(),
-            OutFile::Bytes(sitemap(origin, &urls).into_bytes().into()),
-        ),
-        (
-            "robots.txt".to_string(),
-            OutFile::Bytes(robots(origin, base).into_bytes().into()),
-        ),
-    ]
 }
 
 #[cfg(test)]

@@ -17,14 +17,17 @@ use portolan_dialect::{Diagnostic, FileId, RenderedPage};
 use rayon::prelude::*;
 
 use crate::check::{CheckOptions, CheckReport};
-use crate::context::Templates;
+use crate::content::PageSource;
+use crate::content::{CONTENT_DIR, INCLUDES_DIR};
+use crate::extras::{asset_files, is_mermaid_asset, site_files, sitemap_files};
 use crate::index::SiteIndex;
 use crate::load::display_rel;
 use crate::output::OutFile;
 use crate::progress::{record_time, Ticker};
-use crate::publish::{asset_files, is_mermaid_asset, site_files, sitemap_files};
-use crate::{calculator, load, page, sources, Options, PageSource, Site, Sources};
-use crate::{CONTENT_DIR, INCLUDES_DIR};
+use crate::site::{Options, Site};
+use crate::sources::{self, Sources};
+use crate::templates::Templates;
+use crate::{calculator, load, page};
 
 /// What an update did.
 #[derive(Debug, Clone, Default)]
@@ -169,7 +172,7 @@ impl Session {
         let (Some(loaded), Some(templates)) = (&self.loaded, &self.templates) else {
             return;
         };
-        let ctx = loaded.dialect_context(templates, &self.diagrams, &self.highlighter);
+        let ctx = templates.dialect_context(loaded, &self.diagrams, &self.highlighter);
         let progress = Ticker::new(&self.opts, "Rendering markdown", which.len());
         let results: Vec<(usize, Option<RenderedPage>, Vec<Diagnostic>)> = which
             .par_iter()
@@ -357,7 +360,7 @@ impl Session {
                 .ok()?
                 .to_string_lossy()
                 .replace('\\', "/");
-            if rel.split('/').any(|c| c.starts_with('_')) || !crate::is_page_path(&rel) {
+            if rel.split('/').any(|c| c.starts_with('_')) || !crate::page_url::is_page_path(&rel) {
                 return None; // static files and other folders: rare, reload
             }
             plan.push(Change::Page {
@@ -419,7 +422,7 @@ impl Session {
                             continue;
                         };
                         // The URL comes from the file's name or its `permalink`.
-                        let Ok(url) = crate::page_url_key(&rel, &text) else {
+                        let Ok(url) = crate::page_url::page_url_key(&rel, &text) else {
                             // A permalink that cannot name a page: the full load reports it.
                             needs_reload = true;
                             continue;
@@ -483,7 +486,12 @@ impl Session {
         if page_set_changed {
             // Links elsewhere may now point at (or away from) these pages; the templates'
             // `link` filter holds the map too.
-            loaded.links = crate::links::LinkMap::new(loaded);
+            loaded.links = crate::links::LinkMap::new(
+                &loaded.config,
+                &loaded.pages,
+                &loaded.statics,
+                &loaded.theme,
+            );
             match Templates::new(loaded) {
                 Ok(t) => self.templates = Some(t),
                 Err(_) => {

@@ -14,9 +14,11 @@ use std::sync::Arc;
 use portolan_dialect::diag::{ceil_char_boundary, push_limited};
 use portolan_dialect::{Diagnostic, Span};
 
+use crate::content::CONTENT_DIR;
+use crate::content::{PageSource, StaticFile};
 use crate::publish::GENERATED_FILES;
 use crate::sources::{self, Sources};
-use crate::{PageSource, StaticFile, Theme, CONTENT_DIR};
+use crate::Theme;
 
 /// What a file in content/ that is not a page may be, by its extension. A reader can open
 /// any published file on the site's origin, where no page's CSP applies, and hosts pick its

@@ -199,7 +199,7 @@ fn escape_html(s: &str) -> String {
 }
 
 /// Tera's error with its causes, on one line.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut cur = e.source();
     while let Some(c) = cur {

@@ -27,7 +27,14 @@ fn assert_same_as_fresh(session: &mut Session, step: &str) {
     session.refresh_search();
     let session = &*session;
     let fresh = Session::new(session.options().clone());
-    let render = |s: &Session| s.sources().render(&s.diagnostics());
+    let render = |s: &Session| {
+        portolan_site::messages::render(
+            &s.sources(),
+            &s.diagnostics(),
+            Some("build"),
+            portolan_site::MessageFormat::Human,
+        )
+    };
     assert_eq!(
         render(session),
         render(&fresh),

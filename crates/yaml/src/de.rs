@@ -13,7 +13,7 @@ use crate::node::{Kind, Node, Resolved};
 
 /// Reads `node` as a `T`.
 pub fn from_node<'de, T: serde::Deserialize<'de>>(node: &'de Node) -> Result<T, Error> {
-    T::deserialize(NodeDe(node))
+    T::deserialize(NodeDe(node)).map_err(Error::with_path)
 }
 
 /// A node being read.
@@ -38,7 +38,7 @@ impl<'de> Deserializer<'de> for NodeDe<'de> {
                 Resolved::Float(f) => visitor.visit_f64(f),
                 Resolved::Str(t) => visitor.visit_borrowed_str(t),
             },
-            Kind::Seq(items) => visitor.visit_seq(Items(items.iter())),
+            Kind::Seq(items) => visitor.visit_seq(Items(items.iter().enumerate())),
             Kind::Map(entries) => visitor.visit_map(Entries {
                 iter: entries.iter(),
                 value: None,
@@ -148,7 +148,7 @@ impl<'de> Deserializer<'de> for KeyDe<'de> {
     }
 }
 
-struct Items<'de>(std::slice::Iter<'de, Node>);
+struct Items<'de>(std::iter::Enumerate<std::slice::Iter<'de, Node>>);
 
 impl<'de> SeqAccess<'de> for Items<'de> {
     type Error = Error;
@@ -158,10 +158,10 @@ impl<'de> SeqAccess<'de> for Items<'de> {
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
         match self.0.next() {
-            Some(node) => seed
+            Some((i, node)) => seed
                 .deserialize(NodeDe(node))
                 .map(Some)
-                .map_err(|e| e.within(node.span.start)),
+                .map_err(|e| e.within(node.span.start).in_item(i)),
             None => Ok(None),
         }
     }
@@ -173,7 +173,7 @@ impl<'de> SeqAccess<'de> for Items<'de> {
 
 struct Entries<'de> {
     iter: std::slice::Iter<'de, (Node, Node)>,
-    value: Option<&'de Node>,
+    value: Option<(&'de Node, &'de Node)>,
 }
 
 impl<'de> MapAccess<'de> for Entries<'de> {
@@ -185,7 +185,7 @@ impl<'de> MapAccess<'de> for Entries<'de> {
     ) -> Result<Option<K::Value>, Error> {
         match self.iter.next() {
             Some((k, v)) => {
-                self.value = Some(v);
+                self.value = Some((k, v));
                 seed.deserialize(KeyDe(k))
                     .map(Some)
                     .map_err(|e| e.within(k.span.start))
@@ -195,12 +195,17 @@ impl<'de> MapAccess<'de> for Entries<'de> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let node = self
+        let (key, node) = self
             .value
             .take()
             .ok_or_else(|| <Error as de::Error>::custom("a value without its key"))?;
-        seed.deserialize(NodeDe(node))
-            .map_err(|e| e.within(node.span.start))
+        seed.deserialize(NodeDe(node)).map_err(|e| {
+            let e = e.within(node.span.start);
+            match key.key_text() {
+                Some(k) => e.in_key(k),
+                None => e,
+            }
+        })
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -301,7 +306,7 @@ mod tests {
         let e = read::<Page>(t).unwrap_err();
         assert!(
             e.message
-                .starts_with("invalid type: string \"heavy\", expected i64"),
+                .starts_with("weight: invalid type: string \"heavy\", expected i64"),
             "{e:?}"
         );
         assert_eq!(e.offset, t.find("heavy").unwrap());
@@ -314,7 +319,7 @@ mod tests {
         let e = read::<Page>("title: T\ntags: {a: 1}\n").unwrap_err();
         assert!(
             e.message
-                .starts_with("invalid type: map, expected a sequence"),
+                .starts_with("tags: invalid type: map, expected a sequence"),
             "{e:?}"
         );
     }

@@ -27,6 +27,8 @@ pub struct Error {
     /// Whether `offset` was set by the reader (a deserializer's own errors get the offset of
     /// the node they are about once they leave it).
     placed: bool,
+    /// Where in the document a typed read failed (`rows[0].key`), as serde_yaml said it.
+    path: String,
 }
 
 impl Error {
@@ -42,7 +44,38 @@ impl Error {
             message: message.into(),
             offset,
             placed: true,
+            path: String::new(),
         }
+    }
+
+    /// This error, inside map entry `key`.
+    pub(crate) fn in_key(mut self, key: &str) -> Self {
+        self.path = match self.path.as_str() {
+            "" => key.to_string(),
+            p if p.starts_with('[') => format!("{key}{p}"),
+            p => format!("{key}.{p}"),
+        };
+        self
+    }
+
+    /// This error, inside sequence item `i`.
+    pub(crate) fn in_item(mut self, i: usize) -> Self {
+        self.path = match self.path.as_str() {
+            "" => format!("[{i}]"),
+            p if p.starts_with('[') => format!("[{i}]{p}"),
+            p => format!("[{i}].{p}"),
+        };
+        self
+    }
+
+    /// The message with where it is in the document in front (`rows[0].key: ...`), as a
+    /// typed read's errors are shown.
+    pub(crate) fn with_path(mut self) -> Self {
+        if !self.path.is_empty() {
+            self.message = format!("{}: {}", self.path, self.message);
+            self.path.clear();
+        }
+        self
     }
 
     /// This error, placed at `offset` unless it has a place already.
@@ -70,6 +103,7 @@ impl serde::de::Error for Error {
             message: msg.to_string(),
             offset: 0,
             placed: false,
+            path: String::new(),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use portolan_htmlscan::{escape_html, escape_html_into};
 
-use super::render::attr_string;
+use crate::attrs::attr_string;
 use crate::diag::{Diagnostic, Span};
 use crate::diagram::{DiagramError, Drawing};
 use crate::host::Highlighter;

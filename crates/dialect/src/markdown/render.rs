@@ -8,7 +8,6 @@
 //! [`Renderer::transform`] (ids, classes, links) and [`Renderer::emit`].
 
 use std::cell::Cell;
-use std::fmt::Write as _;
 use std::ops::Range;
 
 use portolan_htmlscan::{escape_html, ids, is_unsafe_url, unsafe_html, without_comments};
@@ -17,6 +16,7 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use super::code::{self, OpenCode};
 use super::guards::{too_deep_line, too_many_cells};
 use super::{unsafe_html_error, unsafe_url_error, Body, Inline, Refusal};
+use crate::attrs::attr_string;
 use crate::diag::{ceil_char_boundary, floor_char_boundary, is_full, push_limited};
 use crate::diag::{Diagnostic, Span};
 use crate::diagram::Drawing;
@@ -1004,23 +1004,4 @@ fn alert_name(k: pulldown_cmark::BlockQuoteKind) -> &'static str {
         Warning => "warning",
         Caution => "caution",
     }
-}
-
-/// ` id="…" class="…" k="v"` for an attribute list, `extra_class` first among the classes.
-pub(super) fn attr_string(a: &Attrs, extra_class: Option<&str>) -> String {
-    let mut s = String::new();
-    if let Some(id) = &a.id {
-        let _ = write!(s, " id=\"{}\"", escape_html(id));
-    }
-    let classes: Vec<&str> = extra_class
-        .into_iter()
-        .chain(a.classes.iter().map(String::as_str))
-        .collect();
-    if !classes.is_empty() {
-        let _ = write!(s, " class=\"{}\"", escape_html(&classes.join(" ")));
-    }
-    for (k, v) in &a.pairs {
-        let _ = write!(s, " {}=\"{}\"", k, escape_html(v));
-    }
-    s
 }

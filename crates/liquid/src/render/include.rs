@@ -6,10 +6,10 @@
 
 use std::sync::Arc;
 
+use super::host::Host;
 use super::{Flow, Parsed, Renderer};
 use crate::buf::Buf;
 use crate::diag::Diagnostic;
-use crate::host::Host;
 use crate::limits::{MAX_INCLUDES_PER_PAGE, MAX_INCLUDE_DEPTH, MAX_PAGE_BYTES};
 use crate::parse::{parse, Include};
 use crate::source::{Place, Source};

@@ -13,6 +13,7 @@
 //! checked before the work it allows. `include.rs` expands includes, `tag.rs` calls the
 //! host's tags.
 
+pub(crate) mod host;
 pub(crate) mod include;
 mod tag;
 
@@ -25,7 +26,6 @@ use crate::buf::Buf;
 use crate::diag::{did_you_mean, is_full, push_limited, Diagnostic, FileId, Span};
 use crate::expr::{Condition, Expr, ExprParser, Op, Segment};
 use crate::filters::{self, Filter, FilterCall};
-use crate::host::{Host, HostFilterCall};
 use crate::limits::{
     MAX_EXPANDED_BYTES, MAX_LOOP_ITERATIONS, MAX_RENDERED_BYTES, MAX_RENDER_DEPTH,
     MAX_RENDER_NESTING, MAX_VALUE_DEPTH, MAX_WALK_WORK,
@@ -33,6 +33,7 @@ use crate::limits::{
 use crate::parse::{parse, Arg, ForLoop, Node, Template};
 use crate::source::{Place, Source};
 use crate::value::{Map, Value};
+use host::{Host, HostFilterCall};
 
 /// What every page of a site renders with: the `site` object and how it behaves.
 #[derive(Debug, Clone)]

@@ -2,13 +2,14 @@
 //! text), the body of a block tag rendered in its mode one level deeper, then the host
 //! writes what the tag makes.
 
+use super::host::{Host, TagCall};
 use super::{Flow, Renderer};
 use crate::buf::Buf;
 use crate::diag::Diagnostic;
-use crate::host::{BodyMode, Host, TagCall};
 use crate::limits::MAX_RENDER_DEPTH;
 use crate::parse::HostTag;
 use crate::source::Source;
+use crate::syntax::BodyMode;
 
 impl<H: Host> Renderer<'_, '_, H> {
     pub(super) fn host_tag(&mut self, src: &Source<'_>, t: &HostTag, buf: &mut Buf) -> Flow {

@@ -188,7 +188,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     });
     files.push((
         "search/meta.json".to_string(),
-        crate::page::html_safe_json(meta.to_string()).into_bytes(),
+        crate::json::html_safe_json(meta.to_string()).into_bytes(),
     ));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
@@ -285,7 +285,7 @@ fn chunk_json(docs: &[SearchDoc]) -> Vec<u8> {
                 .collect(),
         })
         .collect();
-    crate::page::script_json(&v).into_bytes()
+    crate::json::script_json(&v).into_bytes()
 }
 
 #[cfg(test)]

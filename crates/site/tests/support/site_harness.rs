@@ -229,7 +229,14 @@ fn build_keeps_previous_output(opts: &Options, out: &Path) {
 fn assert_same_as_fresh(session: &mut Session, step: usize) {
     session.refresh_search();
     let fresh = Session::new(session.options().clone());
-    let render = |s: &Session| s.sources().render(&s.diagnostics());
+    let render = |s: &Session| {
+        portolan_site::messages::render(
+            &s.sources(),
+            &s.diagnostics(),
+            Some("build"),
+            portolan_site::MessageFormat::Human,
+        )
+    };
     assert_eq!(
         render(session),
         render(&fresh),

@@ -1,25 +1,13 @@
 //! Diagnostics for machines: one JSON object per line (`--message-format json`) or GitHub
 //! Actions workflow commands (`--message-format github`), which a pull request shows as
-//! annotations on the offending lines. The human text is [`Sources::render`]'s; these
-//! carry the same facts (severity, message, position, label, hint, notes) in a form a CI
-//! step can read without parsing prose.
+//! annotations on the offending lines. They carry the same facts as the human text
+//! (severity, message, position, label, hint, notes) in a form a CI step can read without
+//! parsing prose.
 
 use portolan_dialect::{Diagnostic, Severity};
 use serde_json::json;
 
 use crate::sources::Sources;
-
-/// How diagnostics are printed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum MessageFormat {
-    /// For eyes: each diagnostic with its source line, then a summary.
-    #[default]
-    Human,
-    /// One JSON object per line.
-    Json,
-    /// GitHub Actions annotations: `::error file=...,line=...::message`.
-    Github,
-}
 
 /// Where a diagnostic is, in the units a machine reader expects: 1-based lines and
 /// columns (columns count characters, as in the human text).

@@ -3,17 +3,18 @@
 //! filters); everything else is asked of the host by name, so a dialect adds tags, block
 //! tags and filters without the engine knowing them.
 //!
-//! Parsing asks a [`Syntax`] which names are tags (and whether they have a body) and which
-//! are filters. Rendering calls the [`Host`]: its functions take the renderer, so a host's
+//! Parsing asks a `Syntax` (`syntax.rs`) which names are tags (and whether they have a
+//! body) and which are filters. Rendering calls the [`Host`]: its functions take the renderer, so a host's
 //! tag or filter can report errors at their place, spend the page's budget, and render
 //! Liquid it made.
 
 use std::sync::Arc;
 
+use super::{Flow, Renderer};
 use crate::budget::Exceeded;
 use crate::buf::Buf;
 use crate::diag::{FileId, Span};
-use crate::render::{Flow, Renderer};
+use crate::syntax::Syntax;
 use crate::value::Value;
 
 /// A file an include resolved to.
@@ -39,36 +40,6 @@ pub struct IncludeError {
 pub trait IncludeResolver: Sync {
     /// Resolves `path` (relative to the includes folder, no leading `/`).
     fn resolve(&self, path: &str) -> Result<Included, IncludeError>;
-}
-
-/// How a host's block tag takes its body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyMode {
-    /// Rendered as Liquid, written as it is: text or markdown.
-    Text,
-    /// Data (YAML, say) after Liquid: every `{{ }}` that gives text is rendered as Liquid
-    /// again, as Jekyll sites do with data values that hold `{{ site.x }}`.
-    Data,
-}
-
-/// The shape of a host's tag: whether it has a body (`{% name %}...{% endname %}`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TagShape {
-    /// `None` for a tag without a body.
-    pub body: Option<BodyMode>,
-}
-
-/// What the parser asks of a host.
-pub trait Syntax {
-    /// The shape of the host's tag `name`; `None` when it has none of that name.
-    fn tag(&self, name: &str) -> Option<TagShape>;
-    /// The hint for an unknown tag `name` (the engine's own tags are `built_in`): what it
-    /// may have meant, and which tags there are.
-    fn unknown_tag_hint(&self, name: &str, built_in: &[&str]) -> String;
-    /// Whether the host has a filter `name`.
-    fn has_filter(&self, name: &str) -> bool;
-    /// Every filter the host has, for suggestions.
-    fn filter_names(&self) -> Vec<&'static str>;
 }
 
 /// One call of a host's tag, its arguments rendered.
@@ -139,31 +110,5 @@ pub trait Host: Sized {
     /// include tag starts its line.
     fn splice_include(&self, _file: FileId, rendered: &Buf, _at_line_start: bool, out: &mut Buf) {
         out.append(rendered);
-    }
-}
-
-/// Liquid alone: no tags or filters besides the engine's.
-pub struct PlainLiquid;
-
-impl Syntax for PlainLiquid {
-    fn tag(&self, _: &str) -> Option<TagShape> {
-        None
-    }
-
-    fn unknown_tag_hint(&self, name: &str, built_in: &[&str]) -> String {
-        let mut tags = built_in.to_vec();
-        tags.sort_unstable();
-        match crate::diag::did_you_mean(name, tags.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`? Liquid's tags are {}", tags.join(", ")),
-            None => format!("Liquid's tags are {}", tags.join(", ")),
-        }
-    }
-
-    fn has_filter(&self, _: &str) -> bool {
-        false
-    }
-
-    fn filter_names(&self) -> Vec<&'static str> {
-        Vec::new()
     }
 }

@@ -1,7 +1,7 @@
 //! The Liquid engine's host for one page: what the dialect adds to Liquid (`{% table %}`,
-//! `{% hostname_calculator %}`, the theme's components, and the filters in
-//! [`crate::filters`]), where includes come from, what `page` is, and what rendering
-//! gathers for the markdown pass.
+//! `{% hostname_calculator %}` and the theme's components in `tags.rs`, its filters in
+//! `filters.rs`), where includes come from, what `page` is, and what rendering gathers for
+//! the markdown pass.
 
 use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
@@ -15,7 +15,10 @@ use crate::component::{BodyKind, ComponentRef};
 use crate::expanded::Gathered;
 use crate::host::{Components, IncludeResolver, LinkRewriter};
 use crate::limits::MAX_TABLE_CELLS_PER_PAGE;
-use crate::{filters, place, tags};
+use crate::place;
+
+mod filters;
+mod tags;
 
 /// The dialect's own tags, besides the theme's components.
 pub(crate) const TAGS: [&str; 2] = ["hostname_calculator", "table"];

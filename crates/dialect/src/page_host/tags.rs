@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use portolan_htmlscan::unsafe_html;
 use portolan_liquid::{Buf, Flow, Renderer, TagCall};
 
+use super::{Frame, PageHost};
 use crate::component::{
     BodyKind, ComponentBody, ComponentCall, ComponentRef, OutputKind, BODY_MARKER,
 };
 use crate::diag::{Diagnostic, Span};
 use crate::expanded::TableText;
-use crate::page_host::{Frame, PageHost};
 use crate::place::{emit_block, wrap};
 use crate::table::{self, TableContext, TableSource};
 use crate::CALCULATOR_MARKER;

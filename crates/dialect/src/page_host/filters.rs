@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use portolan_liquid::{Bounded, BoundedWriter, Exceeded, HostFilterCall, Renderer, Value};
 
+use super::PageHost;
 use crate::markdown::{render_fragment_in, render_inline_in};
-use crate::page_host::PageHost;
 use crate::place::indent_mapped;
 
 type R<'r, 'a, 'd> = Renderer<'a, 'd, PageHost<'r>>;

@@ -1,12 +1,16 @@
 //! The page model: what rendering a page produces, read by the site (templates, links,
-//! search, the calculator) and written beside each page as `index.json`. Types only.
+//! search, the calculator) and written beside each page as `index.json`. Types only: the
+//! page's (`RenderedPage`) and its frontmatter's (`front.rs`).
+
+mod front;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{FileId, Span};
-use crate::frontmatter::FrontMatter;
+
+pub use front::{Breadcrumb, Faq, FrontMatter, FrontSpans, RelatedResource};
 
 /// A heading of the body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
