@@ -357,6 +357,19 @@ async fn tick(ms: i32) {
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
+/// The status text once it is not `before`, polled every 25 ms until a generous deadline
+/// (a loaded machine takes its time; a fixed wait either wastes it or is too short).
+async fn status_after(before: &str) -> String {
+    for _ in 0..400 {
+        let now = text("calc-status");
+        if now != before && !now.is_empty() {
+            return now;
+        }
+        tick(25).await;
+    }
+    text("calc-status")
+}
+
 #[wasm_bindgen_test]
 async fn copy_buttons_report() {
     mount("geo=eu&prefix=abc123");
@@ -368,9 +381,9 @@ async fn copy_buttons_report() {
         button.get_attribute("aria-label").as_deref(),
         Some("Copy cloud.konghq.com:443")
     );
+    let before = text("calc-status");
     button.unchecked_into::<HtmlElement>().click();
-    tick(300).await;
-    let status = text("calc-status");
+    let status = status_after(&before).await;
     // Headless Chrome may refuse the clipboard (no user gesture/permission): then the text is
     // offered for manual copying.
     assert!(
@@ -379,9 +392,9 @@ async fn copy_buttons_report() {
         "{status}"
     );
 
+    let before = text("calc-status");
     el("calc-copy-all").unchecked_into::<HtmlElement>().click();
-    tick(300).await;
-    let status = text("calc-status");
+    let status = status_after(&before).await;
     assert!(
         status == "Copied 6 hosts."
             || status.starts_with("Could not copy to the clipboard. The text is selected"),

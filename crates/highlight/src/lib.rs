@@ -5,10 +5,10 @@
 //!
 //! Grammars are Sublime Text's, as bat keeps them (the `two-face` crate), parsed by
 //! syntect. A tree-sitter highlighter was the other candidate: its parses are exact, but
-//! each language is a separate C grammar crate with its own highlight queries, several of
-//! the ones Kong's pages need (HCL, nginx, Dockerfile, HTTP, INI) are thinly kept, and
-//! twenty of them cost more binary size and build time than the whole grammar set here.
-//! ARCHITECTURE.md records the measurements.
+//! each language is a separate C grammar crate with its own highlight queries, and several
+//! of the ones Kong's pages need (HCL, nginx, Dockerfile, HTTP, INI) are thinly kept.
+//! ARCHITECTURE.md records the choice (tree-sitter's speed on bash and YAML was not
+//! measured for it).
 //!
 //! - [`language`]: what a fence's info string names (with the aliases docs use: `sh`,
 //!   `shell`, `tf`, `ts`…), or `None`, which renders as plain text.

@@ -38,6 +38,8 @@ use crate::paths::{content_type, resolve, Served};
 /// The live-reload client, injected into every HTML page the server sends.
 const LIVE_JS: &str = r#"(() => {
   const events = new EventSource("/__portolan/events");
+  // Says on the page when the connection is open (what tests, and the curious, wait for).
+  events.addEventListener("open", () => { document.documentElement.dataset.portolanLive = "open"; });
   events.addEventListener("reload", () => location.reload());
 })();
 "#;

@@ -63,7 +63,7 @@ pub(crate) fn calculator_spec(
         let span = page.calculator_span.unwrap_or(Span::new(src.file, 0, 0));
         let mut d = Diagnostic::error(span, "the hostname calculator cannot read this page's content")
             .with_label("calculator placed here")
-            .with_hint("the calculator reads the page's hostname and port tables and its list of geos; see README.md, \"The hostname calculator\"");
+            .with_hint("the calculator reads the page's hostname and port tables and its list of geos; see docs/content/calculator.md");
         for e in errors {
             d = d.with_note(e.to_string());
         }

@@ -37,6 +37,7 @@ mod out_path;
 pub mod output;
 mod page;
 mod page_url;
+mod probe;
 mod progress;
 mod publish;
 mod safe_url;

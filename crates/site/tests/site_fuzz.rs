@@ -25,13 +25,21 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn crash_reproducers_stay_fixed() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
-    for path in files(&dir) {
-        if path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with("site-"))
-        {
-            harness::site(&std::fs::read(&path).unwrap());
-        }
+    let reproducers: Vec<_> = files(&dir)
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("site-"))
+        })
+        .collect();
+    // An empty folder would pass: the kept reproducers must be there to replay.
+    assert!(
+        !reproducers.is_empty(),
+        "no reproducers in {}",
+        dir.display()
+    );
+    for path in reproducers {
+        harness::site(&std::fs::read(&path).unwrap());
     }
 }
 

@@ -82,10 +82,27 @@ pub fn load(text: &str, limits: Limits) -> Result<Node, Error> {
     let mut nodes = 0usize;
     let mut document: Option<Node> = None;
     let mut documents = 0;
+    // Where the last event ended: the scanner reads ahead of the events.
+    let mut read_to = 0;
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| scan_error(&e, &mut offsets))?;
+        let (event, span) = match event {
+            Ok(e) => e,
+            Err(e) => {
+                let mut error = scan_error(&e, &mut offsets);
+                if error.kind == ErrorKind::TooDeep {
+                    // The scanner refused flow nesting past its own limit, far ahead of the
+                    // events: point at the collection one level past this reader's limit.
+                    let room = limits.depth.saturating_sub(stack.len());
+                    error.offset = too_deep_at(text, read_to, error.offset, room);
+                    error.message =
+                        format!("collections nest more than {} levels deep", limits.depth);
+                }
+                return Err(error);
+            }
+        };
         let start = offsets.byte(span.start.index());
         let end = offsets.byte(span.end.index()).max(start);
+        read_to = end;
         let done = match event {
             Event::DocumentStart(_) => {
                 documents += 1;
@@ -213,6 +230,34 @@ pub fn load(text: &str, limits: Limits) -> Result<Node, Error> {
             tag: None,
         }),
     }))
+}
+
+/// In `text[from..to]`, where flow collections (`[`, `{`) first nest `room` + 1 deep,
+/// quoted text skipped; `to` when they do not.
+fn too_deep_at(text: &str, from: usize, to: usize, room: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = from.min(bytes.len());
+    while i < to.min(bytes.len()) {
+        match bytes[i] {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > room {
+                    return i;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q {
+                    i += if bytes[i] == b'\\' && q == b'"' { 2 } else { 1 };
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    to
 }
 
 /// How many nodes `node` holds.

@@ -1,8 +1,7 @@
 //! Error text is a contract: the broken fixture's full report is snapshotted, and a failed
 //! build leaves the previous output as it was.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn broken_site_reports_every_error_with_positions() {

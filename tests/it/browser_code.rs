@@ -3,9 +3,8 @@
 //! a block opts out; build-time diagrams and the one mermaid.js draws; axe-core over both
 //! pages, light and dark, desktop and phone.
 
-mod common;
-use common::browser::{color_scheme, serve, Browser};
-use common::*;
+use crate::common::browser::{color_scheme, serve, Browser};
+use crate::common::*;
 
 /// Replaces the clipboard with a recorder: the real one needs a permission prompt to be
 /// read back, and what matters here is what the button hands it.
@@ -13,6 +12,7 @@ const RECORD_CLIPBOARD: &str = "window.copied = []; navigator.clipboard.writeTex
 
 #[tokio::test(flavor = "multi_thread")]
 async fn copy_buttons_work_by_keyboard_and_copy_commands_only() {
+    crate::common::tools::requires!(Chromium, ChromeDriver, Axe);
     let (_server, url) = serve(&fixture("code"));
     let b = Browser::start(1200, 900, &[]).await;
     b.client.goto(&format!("{url}/guide/code/")).await.unwrap();
@@ -94,6 +94,7 @@ async fn copy_buttons_work_by_keyboard_and_copy_commands_only() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn diagrams_show_and_pages_pass_axe_light_and_dark() {
+    crate::common::tools::requires!(Chromium, ChromeDriver, Axe);
     let (_server, url) = serve(&fixture("code"));
     for (width, height, dark) in [(1280, 900, false), (390, 844, true)] {
         let extra = color_scheme(dark);

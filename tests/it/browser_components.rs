@@ -3,9 +3,8 @@
 //! a heading inside a tab, every panel without JavaScript; and axe-core over the component
 //! pages, light and dark, desktop and phone.
 
-mod common;
-use common::browser::{color_scheme, serve, Browser};
-use common::*;
+use crate::common::browser::{color_scheme, serve, Browser};
+use crate::common::*;
 
 /// The selected tab's text of each tab set on the page.
 const SELECTED: &str = "return [...document.querySelectorAll('.tabs')].map(s => { const t = s.querySelector(':scope > .tabs-list [aria-selected=true]'); return t ? t.textContent : null; })";
@@ -15,6 +14,7 @@ const VISIBLE_PANELS: &str = "return [...document.querySelectorAll('.tabs-panel'
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tabs_work_by_mouse_and_keyboard_and_switch_together() {
+    crate::common::tools::requires!(Chromium, ChromeDriver, Axe);
     let (_server, url) = serve(&fixture("components"));
     let b = Browser::start(1200, 900, &[]).await;
     b.client.goto(&format!("{url}/guide/tabs/")).await.unwrap();
@@ -131,6 +131,7 @@ async fn tabs_work_by_mouse_and_keyboard_and_switch_together() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_link_to_a_heading_in_a_tab_opens_the_tab() {
+    crate::common::tools::requires!(Chromium, ChromeDriver, Axe);
     let (_server, url) = serve(&fixture("components"));
     let b = Browser::start(1200, 900, &[]).await;
     // Remember macOS first, so the link has to win over the remembered choice.
@@ -168,6 +169,7 @@ async fn a_link_to_a_heading_in_a_tab_opens_the_tab() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_javascript_every_panel_shows_under_its_title() {
+    crate::common::tools::requires!(Chromium, ChromeDriver, Axe);
     let (_server, url) = serve(&fixture("components"));
     let b = Browser::start(1200, 900, &["--blink-settings=scriptEnabled=false"]).await;
     b.client.goto(&format!("{url}/guide/tabs/")).await.unwrap();
@@ -215,6 +217,7 @@ async fn without_javascript_every_panel_shows_under_its_title() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn component_pages_pass_axe_light_and_dark_desktop_and_phone() {
+    crate::common::tools::requires!(Chromium, ChromeDriver, Axe);
     let (_server, url) = serve(&fixture("components"));
     for (width, height, dark) in [(1280, 900, false), (390, 844, true)] {
         let extra = color_scheme(dark);
@@ -253,10 +256,11 @@ async fn component_pages_pass_axe_light_and_dark_desktop_and_phone() {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs AXE_SITE, a built site, and AXE_PAGES"]
 async fn axe_over_a_built_site() {
+    crate::common::tools::requires!(Chromium, ChromeDriver, Axe);
     let dir = std::env::var("AXE_SITE").expect("AXE_SITE: a built output folder");
     let pages = std::env::var("AXE_PAGES").expect("AXE_PAGES: URL paths, space-separated");
-    let port = common::browser::free_port();
-    let _server = common::browser::Proc(
+    let port = crate::common::browser::free_port();
+    let _server = crate::common::browser::Proc(
         std::process::Command::new("python3")
             .args([
                 "-m",

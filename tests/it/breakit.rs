@@ -2,11 +2,9 @@
 //! in a positioned error or safe output, never a write outside the output folder, a repo
 //! that deletes itself, a panic, a hang or gigabytes of memory or text.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::portolan;
+use crate::common::portolan;
 
 /// A minimal site (`portolan.yaml` with a title, `content/index.md`) plus `pages`.
 fn site(pages: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {

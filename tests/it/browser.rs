@@ -1,14 +1,14 @@
 //! What a reader clicks and types, in headless Chromium: the FAQ accordion and its anchors,
 //! the menu on a phone, dark mode, and live reload in `portolan serve`.
 
-mod common;
-use common::browser::{color_scheme, serve, Browser};
-use common::*;
+use crate::common::browser::{color_scheme, serve, Browser};
+use crate::common::*;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn faq_items_open_from_their_anchor_and_by_click() {
+    crate::common::tools::requires!(Chromium, ChromeDriver, Axe);
     let (_server, url) = serve(&repo());
     let b = Browser::start(1400, 1000, &[]).await;
     let id = "how-do-the-control-plane-and-data-plane-communicate";
@@ -37,7 +37,6 @@ async fn faq_items_open_from_their_anchor_and_by_click() {
     }
     let first = "what-types-of-data-travel-between-the-konnect-control-plane-and-the-data-plane-nodes-and-how";
     b.eval(&format!("document.querySelector('#{first} > summary').scrollIntoView({{block: 'center', behavior: 'instant'}}); return true")).await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
     let summary = b
         .client
         .find(fantoccini::Locator::Css(&format!("#{first} > summary")))
@@ -73,6 +72,7 @@ async fn faq_items_open_from_their_anchor_and_by_click() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn phone_menu_opens_and_navigates() {
+    crate::common::tools::requires!(Chromium, ChromeDriver, Axe);
     let (_server, url) = serve(&repo());
     let b = Browser::start(390, 844, &[]).await;
     b.client
@@ -129,6 +129,7 @@ async fn phone_menu_opens_and_navigates() {
 /// the system setting, and axe-core finds nothing on it.
 #[tokio::test(flavor = "multi_thread")]
 async fn dark_mode_follows_the_system_setting() {
+    crate::common::tools::requires!(Chromium, ChromeDriver, Axe);
     let (_server, url) = serve(&repo());
     let bg = |dark: bool| {
         let url = url.clone();
@@ -153,6 +154,7 @@ async fn dark_mode_follows_the_system_setting() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn live_reload_shows_an_edit_and_recovers_from_an_error() {
+    crate::common::tools::requires!(Chromium, ChromeDriver, Axe);
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
     copy_tree(&fixture("dialect"), &site);
@@ -162,8 +164,11 @@ async fn live_reload_shows_an_edit_and_recovers_from_an_error() {
         .goto(&format!("{url}/guide/dialect/"))
         .await
         .unwrap();
-    b.until("the live-reload connection", "return performance.getEntriesByType('resource').some(r => r.name.includes('/__portolan/live.js'))").await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    b.until(
+        "the live-reload connection to open",
+        "return document.documentElement.dataset.portolanLive === 'open'",
+    )
+    .await;
 
     let page = site.join("content/guide/dialect.md");
     let text = std::fs::read_to_string(&page).unwrap();
@@ -193,7 +198,6 @@ async fn live_reload_shows_an_edit_and_recovers_from_an_error() {
         start - saved,
         ready - saved
     );
-    let _ = Instant::now();
 
     std::fs::write(
         &page,
@@ -221,6 +225,7 @@ async fn live_reload_shows_an_edit_and_recovers_from_an_error() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn calculator_follows_what_the_reader_types() {
+    crate::common::tools::requires!(Chromium, ChromeDriver, Axe);
     let (_server, url) = serve(&repo());
     let b = Browser::start(1300, 1000, &[]).await;
     b.client
@@ -358,6 +363,7 @@ async fn calculator_follows_what_the_reader_types() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_javascript_the_tables_remain() {
+    crate::common::tools::requires!(Chromium, ChromeDriver, Axe);
     let (_server, url) = serve(&repo());
     let b = Browser::start(1200, 900, &["--blink-settings=scriptEnabled=false"]).await;
     b.client
@@ -379,6 +385,7 @@ async fn without_javascript_the_tables_remain() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn search_finds_pages_sections_and_works_from_the_keyboard() {
+    crate::common::tools::requires!(Chromium, ChromeDriver, Axe);
     let (_server, url) = serve(&repo());
     let b = Browser::start(1300, 1000, &[]).await;
     b.client

@@ -1,8 +1,7 @@
 //! HTML and page-model snapshots of fixture sites: the dialect fixture exercises every
 //! construct; the shipped networking page is checked as a whole.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn dialect_fixture_html() {
@@ -15,7 +14,12 @@ fn dialect_fixture_html() {
     let html = read(&out.path().join("guide/dialect/index.html"));
     insta::assert_snapshot!("dialect_page", article(&html));
     let json = read(&out.path().join("guide/dialect/index.json"));
-    insta::assert_snapshot!("dialect_model", json);
+    // Pretty-printed, so that a change reads as a diff of lines.
+    let model: serde_json::Value = serde_json::from_str(&json).unwrap();
+    insta::assert_snapshot!(
+        "dialect_model",
+        serde_json::to_string_pretty(&model).unwrap()
+    );
 }
 
 #[test]

@@ -3,8 +3,7 @@
 //! (snapshotted: error text is a contract), `--keep-going`, a site theme that adds and
 //! overrides components, and hostile text inside components.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::Path;
 

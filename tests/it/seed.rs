@@ -3,8 +3,7 @@
 //! the Liquid or kramdown syntax left. The expectations are derived here from the seed
 //! file read as plain YAML data, independently of the dialect crate.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use serde_json::{Map, Value};
 

@@ -1,8 +1,7 @@
 //! Portolan's own documentation (docs/) is a Portolan site: it builds without a warning and
 //! every link and anchor in it resolves.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn the_docs_site_builds_clean_and_its_links_resolve() {

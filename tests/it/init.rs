@@ -1,8 +1,7 @@
 //! `portolan init` as a new user meets it: an empty folder becomes a site that builds,
 //! checks and serves at once; a folder with files in it is refused unless asked.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn a_new_site_builds_checks_and_serves_at_once() {

@@ -1,8 +1,7 @@
 //! `portolan hosts`: the calculator's answers on the command line, from the same content,
 //! with the same validation; and following the content when an author edits it.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn hosts(site: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     let mut all = vec!["hosts", site.to_str().unwrap()];

@@ -2,8 +2,7 @@
 //! installed by scripts/install-test-deps) on 127.0.0.1, and crawled: every page, asset and
 //! sitemap entry reached from the home page must answer 200.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::io::{Read, Write};
@@ -128,6 +127,7 @@ fn references(html: &str) -> Vec<String> {
 
 #[test]
 fn site_under_a_sub_path_crawls_clean_through_nginx() {
+    crate::common::tools::requires!(Nginx);
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     let o = portolan(&[
@@ -238,6 +238,7 @@ fn get_encoded(addr: SocketAddr, path: &str, accept: &str) -> (u16, String, Vec<
 
 #[test]
 fn precompressed_output_is_served_with_content_encoding() {
+    crate::common::tools::requires!(Nginx);
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     let o = portolan(&[

@@ -8,8 +8,7 @@
 //! output byte for byte (the `.portolan-output` marker included). The hidden siblings a
 //! build keeps (`.public.trash-*`, `.public.staging-*`) are not the output and are ignored.
 
-mod common;
-use common::{http_get, spawn_serve};
+use crate::common::{http_get, spawn_serve};
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -234,13 +233,14 @@ fn killed_builds_leave_the_previous_or_the_new_site() {
         "many kills should land mid-build: {kept_old} of {builds}"
     );
     // Killed builds leave hidden staging folders beside the output (the next build removes
-    // them); nothing else appears there.
+    // them), and the lock file builds take turns with; nothing else appears there.
     for e in std::fs::read_dir(tmp.path()).unwrap().flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         assert!(
-            ["a", "b", "public"].contains(&name.as_str())
+            ["a", "b", "public", ".public.lock"].contains(&name.as_str())
                 || name.starts_with(".public.trash-")
-                || name.starts_with(".public.staging-"),
+                || name.starts_with(".public.staging-")
+                || name.starts_with(".public.old-"),
             "left behind: {name}"
         );
     }

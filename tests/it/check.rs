@@ -1,8 +1,7 @@
 //! `portolan check`: the shipped site passes (its links to pages it does not ship go
 //! upstream); planted broken links and anchors are each reported at file:line:column.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn shipped_site_passes_and_lists_upstream_links() {

@@ -4,8 +4,7 @@
 //! refused is added to a temporary copy of it. Symlinks, invalid UTF-8, CRLF files, BOMs and
 //! the 50 MB page are made at test time.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
