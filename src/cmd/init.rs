@@ -39,7 +39,7 @@ const STARTER: &[(&str, &str)] = &[
         include_str!("../starter/content/_data/releases.yml"),
     ),
     // The output folder is built, not written by hand.
-    (".gitignore", "public/\n.portolan/\n"),
+    (".gitignore", "public/\n.public.*\n.portolan/\n"),
 ];
 
 pub(crate) fn run(args: Args) -> ExitCode {
