@@ -61,13 +61,24 @@ pub(crate) fn read(text: &str) -> Result<Node, YamlError> {
                         inserted.sort_unstable();
                         fixed = std::borrow::Cow::Owned(next);
                     }
-                    None => return Err(yaml_error(e, &inserted, text)),
+                    None => return Err(yaml_error(unclosed_quote(e, &fixed), &inserted, text)),
                 }
             }
             Err(e) => return Err(yaml_error(e, &inserted, text)),
         }
     }
     portolan_yaml::load(&fixed, limits).map_err(|e| yaml_error(e, &inserted, text))
+}
+
+/// `e` (bad indentation in the quoted scalar it points at) said as what it is when that
+/// quote is never closed: the lines after it are the rest of the text, not a continuation.
+fn unclosed_quote(mut e: portolan_yaml::Error, text: &str) -> portolan_yaml::Error {
+    let bytes = text.as_bytes();
+    if matches!(bytes.get(e.offset), Some(b'"' | b'\'')) && closing_quote(bytes, e.offset).is_none()
+    {
+        e.message = "while scanning a quoted scalar, found unexpected end of stream".to_string();
+    }
+    e
 }
 
 /// How many quoted scalars one text may have indented for it (each is a read again).
@@ -269,8 +280,12 @@ mod tests {
         assert_eq!(rows[0].get("b").unwrap().key_text(), Some("x y"));
         let c = rows[0].get("c").unwrap();
         assert_eq!(&t[c.span.clone()], "z");
+        // A quote never closed is said to be, at the quote.
         let e = read("a:\n  - \"open\nnever closed\n").unwrap_err();
-        assert!(!e.message.is_empty());
+        assert_eq!(
+            (e.message.as_str(), e.offset),
+            ("while scanning a quoted scalar, found unexpected end of stream", 7)
+        );
         // A value that ends in a line break: its closing quote starts a line.
         let t = "rows:\n  - a: \"one\n\"\n    b: \"[x](/y/)\n\"\n";
         let n = read(t).unwrap();
