@@ -284,7 +284,10 @@ mod tests {
         let e = read("a:\n  - \"open\nnever closed\n").unwrap_err();
         assert_eq!(
             (e.message.as_str(), e.offset),
-            ("while scanning a quoted scalar, found unexpected end of stream", 7)
+            (
+                "while scanning a quoted scalar, found unexpected end of stream",
+                7
+            )
         );
         // A value that ends in a line break: its closing quote starts a line.
         let t = "rows:\n  - a: \"one\n\"\n    b: \"[x](/y/)\n\"\n";
