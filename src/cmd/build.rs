@@ -40,6 +40,10 @@ pub(crate) struct Args {
     /// to stdout, one per line.
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
+    /// Settings the site builds on, whatever its portolan.yaml names: `kong` for a copy of
+    /// Kong's docs repository (see docs: "Publish a Kong-style repository").
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
 }
 
 pub(crate) fn run(args: Args) -> ExitCode {
@@ -50,6 +54,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
         compress: args.compress.then_some(true),
         keep_going: args.keep_going,
         message_format: args.message_format.site(),
+        preset: args.preset,
         ..options(args.site_dir)
     };
     let bar = if args.quiet { None } else { progress_bar() };

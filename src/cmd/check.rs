@@ -27,10 +27,17 @@ pub(crate) struct Args {
     /// to stdout, one per line.
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
+    /// Settings the site builds on, whatever its portolan.yaml names: `kong` for a copy of
+    /// Kong's docs repository (see docs: "Publish a Kong-style repository").
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
 }
 
 pub(crate) fn run(args: Args) -> ExitCode {
-    let session = portolan_site::Session::new(options(args.site_dir));
+    let session = portolan_site::Session::new(portolan_site::Options {
+        preset: args.preset,
+        ..options(args.site_dir)
+    });
     let sources = session.sources();
     let mut diags = session.diagnostics();
     let check = CheckOptions {

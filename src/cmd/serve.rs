@@ -25,11 +25,16 @@ pub(crate) struct Args {
     /// DNS rebinding.
     #[arg(long = "allow-host", value_name = "NAME")]
     allow_host: Vec<String>,
+    /// Settings the site builds on, whatever its portolan.yaml names: `kong` for a copy of
+    /// Kong's docs repository (see docs: "Publish a Kong-style repository").
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
 }
 
 pub(crate) fn run(args: Args) -> ExitCode {
     let site = portolan_site::Options {
         base_url: args.base_url,
+        preset: args.preset,
         ..options(args.site_dir)
     };
     let opts = portolan_serve::ServeOptions {

@@ -36,17 +36,45 @@ pub(crate) fn expand(
     start: usize,
     diags: &mut Vec<Diagnostic>,
 ) -> Expanded {
-    let host = p.host();
-    let template = parse(text, start, &host.syntax);
     let src = Source {
         file,
         text,
         place: Place::File,
     };
+    expand_source(p, &src, start, text, diags)
+}
+
+/// Renders `value`, markdown written as a YAML value of `file` (a landing page's text
+/// block, a how-to's prerequisite), placed through `map`, as [`expand`] renders a body.
+pub(crate) fn expand_value(
+    p: &PageEnv<'_>,
+    file: FileId,
+    page_text: &str,
+    map: &ValueMap,
+    value: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Expanded {
+    let src = Source {
+        file,
+        text: value,
+        place: Place::Value(map),
+    };
+    expand_source(p, &src, 0, page_text, diags)
+}
+
+fn expand_source(
+    p: &PageEnv<'_>,
+    src: &Source<'_>,
+    start: usize,
+    page_text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Expanded {
+    let host = p.host();
+    let template = parse(src.text, start, &host.syntax);
     let mut renderer = Renderer::new(host, &p.site.env, diags);
-    renderer.set_page_text(file, text);
+    renderer.set_page_text(src.file, page_text);
     let mut buf = Buf::default();
-    renderer.render_template(&src, &template, &mut buf);
+    renderer.render_template(src, &template, &mut buf);
     let (host, includes) = renderer.finish();
     let mut gathered = host.gathered;
     gathered.includes = includes;

@@ -193,6 +193,7 @@ pub(crate) fn parse(
     text: &str,
     raw: RawFront,
     body_start: usize,
+    defaults: Option<&portolan_yaml::Node>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FrontMatter> {
     let yaml = &text[raw.start..raw.end];
@@ -290,6 +291,10 @@ pub(crate) fn parse(
             },
         );
     }
+    let node = match defaults {
+        Some(d) => with_defaults(node, d),
+        None => node,
+    };
     let mut front: FrontMatter = match portolan_yaml::from_node(&node) {
         Ok(f) => f,
         Err(e) => {
@@ -326,6 +331,61 @@ pub(crate) fn parse(
     };
     front.raw = node;
     Some(front)
+}
+
+/// A page titled by its first heading (no frontmatter), with its collection's defaults.
+pub(crate) fn heading_page_with_defaults(
+    front: FrontMatter,
+    defaults: &portolan_yaml::Node,
+) -> FrontMatter {
+    let node = with_defaults(front.raw.clone(), defaults);
+    match portolan_yaml::from_node::<FrontMatter>(&node) {
+        Ok(mut typed) => {
+            typed.title = front.title;
+            typed.spans = front.spans;
+            typed.raw = node;
+            typed
+        }
+        // Defaults are the site's settings, read when the site is: they fit.
+        Err(_) => front,
+    }
+}
+
+/// `node` with every top-level key of `defaults` it does not have (Jekyll's front matter
+/// defaults: what a page writes wins, a list included). The defaults are placed at the
+/// frontmatter's start: they are not written in this file.
+fn with_defaults(
+    mut node: portolan_yaml::Node,
+    defaults: &portolan_yaml::Node,
+) -> portolan_yaml::Node {
+    let at = node.span.start;
+    for (k, v) in defaults.as_map().unwrap_or_default() {
+        let Some(key) = k.key_text() else { continue };
+        if node.get(key).is_none() {
+            let mut v = v.clone();
+            place_at(&mut v, at);
+            node.set(key, v);
+        }
+    }
+    node
+}
+
+/// Every span of `node` set to `at`.
+fn place_at(node: &mut portolan_yaml::Node, at: usize) {
+    let mut todo = vec![node];
+    while let Some(n) = todo.pop() {
+        n.span = at..at;
+        match &mut n.kind {
+            portolan_yaml::Kind::Scalar(_) => {}
+            portolan_yaml::Kind::Seq(items) => todo.extend(items.iter_mut()),
+            portolan_yaml::Kind::Map(entries) => {
+                for (k, v) in entries.iter_mut() {
+                    todo.push(k);
+                    todo.push(v);
+                }
+            }
+        }
+    }
 }
 
 /// Renders the Liquid of the frontmatter's text values (as Kong's site does), each placed
@@ -446,7 +506,7 @@ mod tests {
         let t = "---\ntitle: A\ndescriptoin: b\n---\n";
         let s = split(0, t).unwrap();
         let mut d = Vec::new();
-        let f = parse(0, t, s.front.unwrap(), s.body_start, &mut d).unwrap();
+        let f = parse(0, t, s.front.unwrap(), s.body_start, None, &mut d).unwrap();
         assert_eq!(f.title, "A");
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].hint.as_deref(), Some("did you mean `description`?"));
@@ -454,10 +514,38 @@ mod tests {
     }
 
     #[test]
+    fn collection_defaults_fill_what_the_page_leaves_out() {
+        let t = "---\ntitle: A\nlayout: mine\n---\n";
+        let s = split(0, t).unwrap();
+        let defaults = portolan_yaml::load(
+            "layout: how-to\nbreadcrumbs: [/how-to/]\nproducts: [gateway]\n",
+            portolan_yaml::Limits::default(),
+        )
+        .unwrap();
+        let mut d = Vec::new();
+        let f = parse(
+            0,
+            t,
+            s.front.unwrap(),
+            s.body_start,
+            Some(&defaults),
+            &mut d,
+        )
+        .unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(f.layout.as_deref(), Some("mine"));
+        assert_eq!(f.products, ["gateway"]);
+        assert_eq!(f.breadcrumbs, [Breadcrumb::Url("/how-to/".into())]);
+        // Not written in the page: placed at the start of its frontmatter, never elsewhere.
+        assert_eq!(f.spans.key("products"), None);
+        assert_eq!(f.raw.get("products").unwrap().span, 0..0);
+    }
+
+    #[test]
     fn spans_of_keys_and_breadcrumbs() {
         let t = "---\ntitle: A\nbreadcrumbs:\n  - /a/\n  - /b/\n  - /a/\n\"layout\": x\n---\nbody";
         let s = split(0, t).unwrap();
-        let f = parse(0, t, s.front.unwrap(), s.body_start, &mut Vec::new()).unwrap();
+        let f = parse(0, t, s.front.unwrap(), s.body_start, None, &mut Vec::new()).unwrap();
         let at = |span: Span| &t[span.start..span.end];
         assert_eq!(at(f.spans.key("layout").unwrap()), "layout");
         assert_eq!(
@@ -479,7 +567,7 @@ mod tests {
         let t = "---\ntitle: A\nbreadcrumbs:\n  - /gateway/\n  - index: kubernetes-ingress-controller\n    section: How To\nmin_version:\n  gateway: '3.4'\n  mesh: '2.10'\n  operator: 2\ntags: [ai]\nprereqs: {x: 1}\nrelated_resources:\n  - text: R\n    url: /r/\n    icon: r.svg\n---\n";
         let s = split(0, t).unwrap();
         let mut d = Vec::new();
-        let f = parse(0, t, s.front.unwrap(), s.body_start, &mut d).unwrap();
+        let f = parse(0, t, s.front.unwrap(), s.body_start, None, &mut d).unwrap();
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(
             f.breadcrumbs[1].url(),
@@ -500,7 +588,7 @@ mod tests {
         ] {
             let s = split(0, t).unwrap();
             let mut d = Vec::new();
-            let f = parse(0, t, s.front.unwrap(), s.body_start, &mut d).unwrap();
+            let f = parse(0, t, s.front.unwrap(), s.body_start, None, &mut d).unwrap();
             assert!(d.is_empty(), "{d:?}");
             assert_eq!(f.min_version["gateway"], "3.10", "{t}");
             assert_eq!(f.max_version["gateway"], "3.11", "{t}");

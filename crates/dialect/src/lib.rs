@@ -38,14 +38,17 @@ mod expand;
 mod expanded;
 mod frontmatter;
 mod host;
+mod landing;
 mod lines;
 mod markdown;
 mod model;
 mod page_host;
+mod parts;
 mod place;
 mod slug;
 mod table;
 mod yaml;
+mod yaml_tree;
 
 use std::cell::Cell as Budget;
 
@@ -95,6 +98,8 @@ pub struct PageInfo<'a> {
     pub url: &'a str,
     /// Its source file, relative to the content folder, e.g. `gateway/network.md`.
     pub path: &'a str,
+    /// Frontmatter the page has unless it says otherwise (its collection's defaults).
+    pub defaults: Option<&'a portolan_yaml::Node>,
 }
 
 impl Context<'_> {
@@ -130,9 +135,12 @@ fn read_frontmatter(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FrontMatter> {
     let mut front = match raw {
-        Some(raw) => frontmatter::parse(file, text, raw, body_start, diags)?,
+        Some(raw) => frontmatter::parse(file, text, raw, body_start, info.defaults, diags)?,
         None => match frontmatter::from_heading(file, text, body_start) {
-            Ok(front) => front,
+            Ok(front) => match info.defaults {
+                Some(d) => frontmatter::heading_page_with_defaults(front, d),
+                None => front,
+            },
             Err(no_title) => {
                 diags.push(no_title);
                 return None;
@@ -256,6 +264,109 @@ pub fn render_page(
     }
 }
 
+/// Reads only a landing page's `metadata:` (its frontmatter, Liquid expanded), as
+/// [`render_frontmatter`] reads a page's.
+pub fn render_landing_frontmatter(
+    ctx: Context<'_>,
+    file: FileId,
+    text: &str,
+    info: PageInfo<'_>,
+) -> (Option<FrontMatter>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    match landing_front(ctx, file, text, info, &mut diags) {
+        Some((front, _)) if !diags.iter().any(Diagnostic::is_error) => (Some(front), diags),
+        _ => (None, Vec::new()),
+    }
+}
+
+/// Renders a landing page (see `landing.rs`): YAML `metadata:` and `rows:` of blocks.
+pub fn render_landing(
+    ctx: Context<'_>,
+    file: FileId,
+    text: &str,
+    info: PageInfo<'_>,
+) -> (Option<RenderedPage>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let Some((front, doc)) = landing_front(ctx, file, text, info, &mut diags) else {
+        return (None, diags);
+    };
+    let page = page_values(&front, info);
+    let cells = Budget::new(limits::MAX_TABLE_CELLS_PER_PAGE);
+    let tools = yaml_tree::Tools {
+        env: ctx.page_env(&page),
+        links: ctx.links,
+        diagrams: ctx.diagrams,
+        highlighter: ctx.highlighter,
+        cells: &cells,
+    };
+    let body = landing::render_rows(&tools, file, text, &doc, &mut diags);
+    let mut values = FrontValues::new(file, text, &front.spans);
+    let mut links = body.gathered.links;
+    for r in &front.related_resources {
+        let span = values.resource(LinkOrigin::RelatedResource, &r.url);
+        if is_unsafe_url(&r.url, false) {
+            push_limited(&mut diags, unsafe_url_error(span, &r.url));
+        }
+        links.push(Link {
+            url: r.url.clone(),
+            text: r.text.clone(),
+            span,
+            origin: LinkOrigin::RelatedResource,
+        });
+    }
+    links.retain(|l| !l.url.is_empty());
+    let page = RenderedPage {
+        front,
+        html: body.html,
+        headings: body.headings,
+        faqs: Vec::new(),
+        tables: body.gathered.tables,
+        links,
+        blocks: Vec::new(),
+        sections: body.sections,
+        anchors: body.gathered.anchors,
+        includes: body.gathered.includes,
+        has_calculator: false,
+        browser_diagrams: body.gathered.browser_diagrams,
+        components: body.gathered.components.into_iter().collect(),
+        calculator_span: None,
+        parts: Default::default(),
+    };
+    (Some(page), diags)
+}
+
+/// A landing page's frontmatter (its `metadata:`, the layout `landing` unless it names
+/// one) and its YAML.
+fn landing_front(
+    ctx: Context<'_>,
+    file: FileId,
+    text: &str,
+    info: PageInfo<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(FrontMatter, portolan_yaml::Node)> {
+    if text.len() > limits::MAX_PAGE_BYTES {
+        diags.push(
+            Diagnostic::error(
+                Span::new(file, 0, 0),
+                format!(
+                    "landing page is {} bytes; the limit is {} MiB",
+                    text.len(),
+                    limits::MAX_PAGE_BYTES >> 20
+                ),
+            )
+            .with_label("this page")
+            .with_hint("split the page"),
+        );
+        return None;
+    }
+    let (doc, raw) = landing::metadata(file, text, diags)?;
+    let mut front = read_frontmatter(ctx, file, text, info, Some(raw), text.len(), diags)?;
+    if front.layout.is_none() {
+        front.layout = Some("landing".to_string());
+    }
+    Some((front, doc))
+}
+
 /// Renders the body of a page whose frontmatter is read, then its FAQs and related
 /// resources, and checks the result as a whole.
 fn render_body(
@@ -315,6 +426,22 @@ fn render_body(
 
     let mut anchors: Vec<String> = body.headings.iter().map(|h| h.id.clone()).collect();
     anchors.extend(body.anchors);
+    let tools = yaml_tree::Tools {
+        env: ctx.page_env(&page),
+        links: ctx.links,
+        diagrams: ctx.diagrams,
+        highlighter: ctx.highlighter,
+        cells: &cells,
+    };
+    let (parts, extra) = parts::render(&tools, file, text, &front, anchors.clone(), &mut diags);
+    anchors.extend(extra.anchors);
+    links.extend(extra.links);
+    let mut components = expanded.gathered.components;
+    components.extend(extra.components);
+    let mut tables = expanded.gathered.tables;
+    tables.extend(extra.tables);
+    let mut includes = expanded.gathered.includes;
+    includes.extend(extra.includes);
     if !faqs.is_empty() {
         anchors.push("faq".into());
     }
@@ -335,16 +462,17 @@ fn render_body(
         html: body.html,
         headings: body.headings,
         faqs: faqs.rendered,
-        tables: expanded.gathered.tables,
+        tables,
         links,
         blocks: body.blocks,
         sections,
         anchors,
-        includes: expanded.gathered.includes,
+        includes,
         has_calculator: expanded.gathered.has_calculator,
-        browser_diagrams: body.browser_diagrams,
-        components: expanded.gathered.components.into_iter().collect(),
+        browser_diagrams: body.browser_diagrams || extra.browser_diagrams,
+        components: components.into_iter().collect(),
         calculator_span: expanded.gathered.calculator_span,
+        parts,
     };
     (Some(page), diags)
 }

@@ -3,13 +3,17 @@
 use std::collections::{HashMap, HashSet};
 
 /// Ids the theme gives its own elements; headings and FAQs never take them.
-pub const RESERVED_IDS: [&str; 6] = [
+pub const RESERVED_IDS: [&str; 10] = [
     "faq",
     "toc-title",
     "related-title",
     "next-steps-title",
     "main",
     "portolan-calculator",
+    "tldr-title",
+    "prerequisites",
+    "cleanup",
+    "series-title",
 ];
 
 /// Jekyll's `slugify` (default mode), as the engine's filter computes it: breadcrumbs name

@@ -48,6 +48,7 @@ const BOUND: Duration = Duration::from_secs(60);
 const INFO: PageInfo<'static> = PageInfo {
     url: "/limits/",
     path: "limits.md",
+    defaults: None,
 };
 
 fn render_with(body: &str, files: &Files) -> (Option<RenderedPage>, Vec<Diagnostic>) {

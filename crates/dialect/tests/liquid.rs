@@ -12,6 +12,7 @@ use portolan_dialect::{render_page, Context, Diagnostic, KeepLinks, PageInfo};
 const INFO: PageInfo<'static> = PageInfo {
     url: "guide/liquid/",
     path: "guide/liquid.md",
+    defaults: None,
 };
 
 /// A page with `front` (YAML, without fences) and `body`, rendered with the test

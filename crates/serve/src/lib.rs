@@ -80,6 +80,8 @@ struct Snapshot {
     outputs: BTreeMap<String, OutFile>,
     errors: Option<String>,
     base: String,
+    /// The site's redirect rules, answered with their status.
+    redirects: portolan_site::Redirects,
     /// Where the outputs copied from disk are: read only from inside it.
     content_dir: PathBuf,
 }
@@ -143,6 +145,7 @@ fn snapshot_of(session: &Session, last_good: Option<&Snapshot>) -> Snapshot {
         Snapshot {
             outputs,
             errors: Some(text),
+            redirects: last_good.map(|s| s.redirects.clone()).unwrap_or_default(),
             base,
             content_dir: session.content_dir(),
         }
@@ -150,6 +153,7 @@ fn snapshot_of(session: &Session, last_good: Option<&Snapshot>) -> Snapshot {
         Snapshot {
             outputs: session.outputs().clone(),
             errors: None,
+            redirects: session.redirects(),
             base,
             content_dir: session.content_dir(),
         }
@@ -437,6 +441,19 @@ async fn page(State(app): State<App>, uri: Uri) -> Response<Body> {
         Served::NotFound => return not_found(&snap),
         Served::File(k) => k,
     };
+    // An old URL a rule moved (no page holds it, and no file): its rule's status and new
+    // place.
+    if key.ends_with("index.html") || !snap.outputs.contains_key(&key) {
+        let site_path = format!("/{}", key.strip_suffix("index.html").unwrap_or(&key));
+        if let Some((to, code)) = snap.redirects.for_path(&site_path) {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::MOVED_PERMANENTLY);
+            let mut r = text_response(status, "text/plain; charset=utf-8", Vec::new());
+            if let Ok(v) = HeaderValue::from_str(&to) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            return r;
+        }
+    }
     if let (Some(errors), true) = (&snap.errors, key.ends_with(".html")) {
         return text_response(
             StatusCode::INTERNAL_SERVER_ERROR,

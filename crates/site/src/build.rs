@@ -89,20 +89,26 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let read: Vec<(Option<portolan_dialect::FrontMatter>, Vec<Diagnostic>)> = loaded
         .pages
         .par_iter()
-        .map(|p| {
-            portolan_dialect::render_frontmatter(
-                ctx,
-                p.file,
-                &loaded.sources.get(p.file).text,
-                p.info(),
-            )
-        })
+        .map(|p| crate::dialect_pass::frontmatter(ctx, &loaded, p))
         .collect();
     let mut fronts = Vec::with_capacity(read.len());
     for (f, d) in read {
         diags.extend(d);
         fronts.push(f);
     }
+    let known: Vec<(&PageSource, &portolan_dialect::FrontMatter)> = loaded
+        .pages
+        .iter()
+        .zip(&fronts)
+        .filter_map(|(p, f)| f.as_ref().map(|f| (p, f)))
+        .collect();
+    loaded.directory.set(crate::directory::cards(
+        &loaded.config,
+        &loaded.structure,
+        &loaded.links,
+        &known,
+    ));
+    drop(known);
     timer("frontmatter", t);
     let index_of = |failed: &HashSet<usize>,
                     left_out: &HashMap<String, String>,
@@ -124,14 +130,14 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     };
     let t = Instant::now();
     let progress = Ticker::new(opts, "Building pages", loaded.pages.len());
-    let (results, left_out) = if opts.keep_going {
+    let (results, left_out, index) = if opts.keep_going {
         // Every page rendered first, so the pages with errors are known, and left out of
         // the nav, the index and the sitemap, before any page is written.
         let rendered: Vec<(Option<RenderedPage>, Vec<Diagnostic>)> = loaded
             .pages
             .par_iter()
             .zip(&fronts)
-            .map(|(src, front)| render_markdown(ctx, &loaded, src, front.as_ref()))
+            .map(|(src, front)| crate::dialect_pass::render(ctx, &loaded, src, front.as_ref()))
             .collect();
         let mut failed: HashSet<usize> = rendered
             .iter()
@@ -204,7 +210,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
                 result
             })
             .collect();
-        (results, failed)
+        (results, failed, index)
     } else {
         let index = index_of(&HashSet::new(), &HashMap::new(), &mut diags);
         timer("index", t);
@@ -213,7 +219,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
             .par_iter()
             .zip(&fronts)
             .map(|(src, front)| {
-                let (rendered, d) = render_markdown(ctx, &loaded, src, front.as_ref());
+                let (rendered, d) = crate::dialect_pass::render(ctx, &loaded, src, front.as_ref());
                 let result = match rendered {
                     Some(r) => page_ctx.write(&index, src, &r, d),
                     None => PageResult::left_out(d),
@@ -222,7 +228,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
                 result
             })
             .collect();
-        (results, HashSet::new())
+        (results, HashSet::new(), index)
     };
     let mut written = Vec::new();
     let mut docs = Vec::with_capacity(results.len());
@@ -253,6 +259,9 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
 
     let t = Instant::now();
     let (mut files, d) = site_files(&loaded, &templates, diagrams.any_for_browser());
+    diags.extend(d);
+    let (generated, d) = crate::hub_pages::render(&loaded, &index, &templates);
+    files.extend(generated);
     diags.extend(d);
     files.extend(sitemap_files(&loaded, &written));
     files.extend(
@@ -366,22 +375,6 @@ impl PageCtx<'_> {
             doc,
         }
     }
-}
-
-/// A page's markdown rendered (its frontmatter read already, when it could be).
-fn render_markdown(
-    ctx: portolan_dialect::Context<'_>,
-    site: &Site,
-    src: &PageSource,
-    front: Option<&portolan_dialect::FrontMatter>,
-) -> (Option<RenderedPage>, Vec<Diagnostic>) {
-    portolan_dialect::render_page_with_frontmatter(
-        ctx,
-        src.file,
-        &site.sources.get(src.file).text,
-        src.info(),
-        front,
-    )
 }
 
 /// Warnings for the links of `page` to pages left out of the build (`--keep-going`).

@@ -26,7 +26,7 @@
 //! prints; the dialect checks the HTML it writes like raw HTML, so a component cannot ship
 //! script. theme/README.md (and docs/content/components.md) says how to write one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use portolan_dialect::{
@@ -109,6 +109,8 @@ pub(crate) struct ThemeComponents {
     /// By name: how each takes its body, what it writes, and its template's name.
     kinds: BTreeMap<String, (Kind, String)>,
     base: tera::Context,
+    /// The components that show other pages' cards.
+    read_pages: BTreeSet<String>,
 }
 
 impl ThemeComponents {
@@ -118,19 +120,46 @@ impl ThemeComponents {
         base: tera::Context,
     ) -> Result<Self, String> {
         let mut kinds = BTreeMap::new();
+        let lists = |source: &str| LISTING_FUNCTIONS.iter().any(|f| source.contains(f));
+        // Partials that list pages: a component importing one lists them too.
+        let listing_partials: Vec<&str> = theme
+            .components
+            .iter()
+            .filter(|(file, source)| file.starts_with('_') && lists(source))
+            .map(|(file, _)| file.as_str())
+            .collect();
+        let mut read_pages = BTreeSet::new();
         for (file, source) in &theme.components {
             let name = component_name(file);
             if name.starts_with('_') {
                 continue; // a partial
+            }
+            if lists(source) || listing_partials.iter().any(|p| source.contains(p)) {
+                read_pages.insert(name.to_string());
             }
             kinds.insert(
                 name.to_string(),
                 (kind_of(file, source)?, format!("components/{file}")),
             );
         }
-        Ok(ThemeComponents { tera, kinds, base })
+        Ok(ThemeComponents {
+            tera,
+            kinds,
+            base,
+            read_pages,
+        })
+    }
+
+    /// True when one of `components` shows other pages' cards (calls `pages()`,
+    /// `page_card()` or `collection_page()`): a page that calls it is rendered again when a
+    /// card changes.
+    pub(crate) fn read_pages(&self, components: &[String]) -> bool {
+        components.iter().any(|c| self.read_pages.contains(c))
     }
 }
+
+/// The template functions that read other pages' cards.
+const LISTING_FUNCTIONS: [&str; 3] = ["pages(", "page_card(", "collection_page("];
 
 #[derive(Serialize)]
 struct CallContext<'a> {

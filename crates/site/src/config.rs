@@ -1,9 +1,13 @@
-//! `portolan.yaml`: the site's title, base URL, labels and the `site.*` variables.
+//! `portolan.yaml`: the site's title, base URL, labels, the `site.*` variables and its
+//! structure (collections, landing pages, redirects), over a preset when it names one.
 
 use std::collections::BTreeMap;
 
 use portolan_dialect::{Diagnostic, FileId, Span, Variables};
 use serde::Deserialize;
+
+use crate::presets;
+use crate::structure::{Collection, Structure};
 
 /// The config file's name, at the root of the site folder.
 pub(crate) const CONFIG_FILE: &str = "portolan.yaml";
@@ -50,6 +54,26 @@ pub struct Config {
     /// `SOURCE_DATE_EPOCH` environment variable, else now.
     #[serde(default)]
     pub time: Option<i64>,
+    /// Settings this file builds on (see `presets.rs`), e.g. `kong`; its own keys win.
+    #[serde(default)]
+    pub preset: Option<String>,
+    /// Where display names of ids come from in the data folder: `products` makes a
+    /// product id `gateway` show as `site.data.products.gateway.name`. `labels` win.
+    #[serde(default)]
+    pub names_from_data: Vec<String>,
+    /// Folders of pages with their own URLs and frontmatter defaults.
+    #[serde(default)]
+    pub collections: Vec<Collection>,
+    /// Where an icon written as a bare file name (`graph.svg`) is looked for, in order:
+    /// folders of published files, e.g. `/assets/icons/`.
+    #[serde(default)]
+    pub icon_folders: Vec<String>,
+    /// A folder of landing pages written as YAML.
+    #[serde(default)]
+    pub landing_pages: Option<String>,
+    /// A redirects file (`FROM TO [CODE]` a line).
+    #[serde(default)]
+    pub redirects: Option<String>,
 }
 
 /// What an unknown `{{site.NAME}}` renders as.
@@ -94,27 +118,86 @@ impl Default for Config {
             content_security_policy: default_csp(),
             undefined_variables: UndefinedVariables::Error,
             time: None,
+            preset: None,
+            names_from_data: Vec::new(),
+            collections: Vec::new(),
+            icon_folders: Vec::new(),
+            landing_pages: None,
+            redirects: None,
         }
     }
 }
 
 impl Config {
-    /// Parses the config text of file `file`.
-    pub fn parse(file: FileId, text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let invalid = |offset: usize, message: &str| {
-            let at = offset.min(text.len());
-            Diagnostic::error(Span::new(file, at, at), format!("invalid {CONFIG_FILE}: {message}"))
-                .with_label("here")
-                .with_hint("keys: title, description, base_url, url, upstream_url, minify, compress, content_security_policy, variables, labels, undefined_variables, time")
+    /// Parses the config text of file `file`, over the preset it names (or `preset`, which
+    /// wins: `--preset`).
+    pub fn parse_with_preset(
+        file: FileId,
+        text: &str,
+        preset: Option<&str>,
+    ) -> Result<Config, Vec<Diagnostic>> {
+        let node = Self::read(file, text)?;
+        // Read alone first, so an error is placed in this file.
+        let own = Self::from_node(file, text, &node)?;
+        let name = match preset.or(own.preset.as_deref()) {
+            Some(name) => name,
+            None => return Ok(own),
         };
+        let Some(preset_text) = presets::text(name) else {
+            let span = node
+                .get("preset")
+                .filter(|_| preset.is_none())
+                .map_or(Span::new(file, 0, 0), |v| {
+                    Span::new(file, v.span.start, v.span.end)
+                });
+            return Err(vec![Diagnostic::error(span, format!("no preset `{name}`"))
+                .with_label("this preset")
+                .with_hint(format!("presets: {}", presets::NAMES.join(", ")))]);
+        };
+        let base = Self::read(file, preset_text).map_err(|mut e| {
+            e.iter_mut()
+                .for_each(|d| d.message = format!("preset `{name}`: {}", d.message));
+            e
+        })?;
+        let merged = presets::overlay(base, &node);
+        let mut c = Self::from_node(file, text, &merged).map_err(|mut e| {
+            e.iter_mut()
+                .for_each(|d| d.message = format!("preset `{name}`: {}", d.message));
+            e
+        })?;
+        c.preset = Some(name.to_string());
+        Ok(c)
+    }
+
+    /// Parses the config text of file `file` (and the preset it names).
+    pub fn parse(file: FileId, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Self::parse_with_preset(file, text, None)
+    }
+
+    fn invalid(file: FileId, text: &str, offset: usize, message: &str) -> Diagnostic {
+        let at = offset.min(text.len());
+        Diagnostic::error(Span::new(file, at, at), format!("invalid {CONFIG_FILE}: {message}"))
+            .with_label("here")
+            .with_hint("keys: title, description, base_url, url, upstream_url, minify, compress, content_security_policy, variables, labels, names_from_data, undefined_variables, time, preset, collections, icon_folders, landing_pages, redirects")
+    }
+
+    fn read(file: FileId, text: &str) -> Result<portolan_yaml::Node, Vec<Diagnostic>> {
         let limits = portolan_yaml::Limits {
             depth: portolan_dialect::limits::MAX_YAML_DEPTH,
             ..portolan_yaml::Limits::default()
         };
-        let node =
-            portolan_yaml::load(text, limits).map_err(|e| vec![invalid(e.offset, &e.message)])?;
+        portolan_yaml::load(text, limits)
+            .map_err(|e| vec![Self::invalid(file, text, e.offset, &e.message)])
+    }
+
+    fn from_node(
+        file: FileId,
+        text: &str,
+        node: &portolan_yaml::Node,
+    ) -> Result<Config, Vec<Diagnostic>> {
+        let invalid = |offset: usize, message: &str| Self::invalid(file, text, offset, message);
         let mut c: Config =
-            portolan_yaml::from_node(&node).map_err(|e| vec![invalid(e.offset, &e.message)])?;
+            portolan_yaml::from_node(node).map_err(|e| vec![invalid(e.offset, &e.message)])?;
         // The variables stay YAML as written (pages read them as Liquid reads YAML).
         if let Some(v) = node.get("variables") {
             c.variables = if v.is_null() {
@@ -123,12 +206,21 @@ impl Config {
                 v.clone()
             };
         }
+        // So do the collections' frontmatter defaults.
+        if let Some(portolan_yaml::Kind::Seq(items)) = node.get("collections").map(|n| &n.kind) {
+            for (c, item) in c.collections.iter_mut().zip(items) {
+                c.defaults = item
+                    .get("defaults")
+                    .filter(|d| !d.is_null())
+                    .map(|d| std::sync::Arc::new(d.clone()));
+            }
+        }
         // These reach every page's links: checked here, since no later pass sees them.
         let mut errors = Vec::new();
         if !c.base_url.chars().all(is_path_char) {
             errors.push(bad_value(
                 file,
-                &node,
+                node,
                 "base_url",
                 "`base_url` must be a path such as `/` or `/docs/`",
                 "letters, digits and `-._~/%` only",
@@ -138,7 +230,7 @@ impl Config {
             if value.as_deref().is_some_and(|v| !is_web_origin(v)) {
                 errors.push(bad_value(
                     file,
-                    &node,
+                    node,
                     key,
                     &format!("`{key}` must be an http:// or https:// URL"),
                     "for example `https://docs.konghq.com`; no spaces, quotes or `<>`",
@@ -154,6 +246,15 @@ impl Config {
                 .set("title", portolan_yaml::Node::text(c.title.clone()));
         }
         Ok(c)
+    }
+
+    /// Where pages come from besides content/'s plain folders.
+    pub(crate) fn structure(&self) -> Structure {
+        Structure {
+            collections: self.collections.clone(),
+            landing_pages: self.landing_pages.clone(),
+            redirects: self.redirects.clone(),
+        }
     }
 
     /// The build's time, Unix seconds: `time`, else `SOURCE_DATE_EPOCH`, else now.

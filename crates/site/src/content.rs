@@ -22,6 +22,21 @@ pub struct PageSource {
     pub rel: String,
     /// Its URL path relative to the base, e.g. `konnect-platform/network/` (`` for home).
     pub url: String,
+    /// Markdown, or a landing page written as YAML.
+    pub kind: PageKind,
+    /// The collection it is an entry of (an index into the settings' collections).
+    pub collection: Option<usize>,
+    /// The frontmatter its collection gives it unless it says otherwise.
+    pub defaults: Option<Arc<portolan_yaml::Node>>,
+}
+
+/// What a page is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// Markdown with frontmatter.
+    Markdown,
+    /// A landing page: YAML `metadata:` and `rows:` of blocks.
+    Landing,
 }
 
 /// A static file copied as is.
@@ -42,6 +57,7 @@ impl PageSource {
         portolan_dialect::PageInfo {
             url: &self.url,
             path: &self.rel,
+            defaults: self.defaults.as_deref(),
         }
     }
 }

@@ -36,6 +36,8 @@ pub(crate) struct AssetUrls {
     pub(crate) search_js: String,
     /// The tabs' script: loaded only on pages with tabs (see `page.components`).
     pub(crate) tabs_js: String,
+    /// The hubs' filters: loaded only on a hub with filters.
+    pub(crate) hub_js: String,
     /// The copy buttons' script: loaded only on pages with code blocks.
     pub(crate) copy_js: String,
     /// The loader of mermaid.js: only on pages with a diagram left to the browser.
@@ -109,6 +111,10 @@ pub(crate) struct PageContext<'a> {
     /// The API specifications the page is about, each linked to its reference
     /// (`/api/ID/`).
     pub(crate) api_specs: Vec<ResourceLink<'a>>,
+    /// Frontmatter shown as content, rendered: `tldr` (`q`, `a`, `a_html`), `prereqs` and
+    /// `cleanup` (`inline` items with `title_html`, `content_html`), `overview` (`text`,
+    /// `html`), `series`. Empty for pages without them.
+    pub(crate) parts: Option<&'a std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// The versions of one product a page applies to.

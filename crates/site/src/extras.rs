@@ -33,6 +33,35 @@ pub(crate) fn site_files(
     files.extend(asset_files(loaded, |rel| {
         with_mermaid || !is_mermaid_asset(rel)
     }));
+    // Redirects: a page at each old URL no page holds, and the rules for the host.
+    if !loaded.redirect_rules.is_empty() {
+        for r in loaded.redirect_rules.iter().filter(|r| r.is_plain()) {
+            let key = crate::page_url::url_key(&r.from);
+            if loaded.links.moved_to(&key).is_none()
+                || files.iter().any(|(p, _)| *p == format!("{key}index.html"))
+            {
+                continue;
+            }
+            let to = portolan_dialect::LinkRewriter::rewrite(&loaded.links, &r.to)
+                .unwrap_or_else(|| r.to.clone());
+            files.push((
+                format!("{key}index.html"),
+                OutFile::Bytes(crate::redirects::stub(&to).into_bytes().into()),
+            ));
+        }
+        files.push((
+            "_redirects".to_string(),
+            OutFile::Bytes(
+                crate::redirects::rules_file(
+                    &loaded.redirect_rules,
+                    &loaded.config.base_url,
+                    &loaded.links,
+                )
+                .into_bytes()
+                .into(),
+            ),
+        ));
+    }
     for s in &loaded.statics {
         let file = match &s.checked {
             Some(text) => OutFile::Bytes(Arc::from(text.as_bytes())),
@@ -64,7 +93,9 @@ pub(crate) fn is_mermaid_asset(rel: &str) -> bool {
 /// sitemap.xml and robots.txt for the pages that were written.
 pub(crate) fn sitemap_files(loaded: &Site, pages: &[&PageSource]) -> Vec<(String, OutFile)> {
     let base = &loaded.config.base_url;
-    let urls: Vec<String> = pages.iter().map(|p| format!("{base}{}", p.url)).collect();
+    let mut urls: Vec<String> = pages.iter().map(|p| format!("{base}{}", p.url)).collect();
+    urls.extend(loaded.generated.iter().map(|g| format!("{base}{}", g.key)));
+    urls.sort();
     let origin = loaded.config.url.as_deref();
     vec![
         (

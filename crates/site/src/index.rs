@@ -7,8 +7,9 @@ use portolan_dialect::{Breadcrumb, Diagnostic, FrontMatter};
 
 use crate::content::PageSource;
 use crate::context::{Crumb, Section, SectionPage};
-use crate::links::{url_key, Target};
+use crate::links::Target;
 use crate::nav::{nav_title, Nav};
+use crate::page_url::url_key;
 use crate::site::Site;
 
 /// What pages need to know about each other.
@@ -32,6 +33,11 @@ impl SiteIndex {
         let titles: HashMap<&str, String> = pages
             .iter()
             .map(|(s, p)| (s.url.as_str(), nav_title(p)))
+            .chain(
+                site.generated
+                    .iter()
+                    .map(|g| (g.key.as_str(), g.title.clone())),
+            )
             .collect();
         let mut crumbs = HashMap::new();
         for (src, page) in pages {

@@ -13,6 +13,7 @@ use portolan_dialect::LinkRewriter;
 
 use crate::config::Config;
 use crate::content::{PageSource, StaticFile};
+use crate::page_url::url_key;
 use crate::publish::GENERATED_FILES;
 use crate::theme::Theme;
 
@@ -22,6 +23,8 @@ pub struct LinkMap {
     base: String,
     pages: HashSet<String>,
     files: HashSet<String>,
+    /// Old URLs a redirect rule moved, by URL key: where they went.
+    moved: std::collections::HashMap<String, String>,
     upstream: Option<String>,
 }
 
@@ -44,26 +47,14 @@ pub enum Target {
     Other,
 }
 
-/// The key of the page a site-absolute path names, relative to the base: `/x`, `x/` and
-/// `/x/?a#b` are all `x/`; the home page is ``.
-pub(crate) fn url_key(path: &str) -> String {
-    let t = path
-        .split(['#', '?'])
-        .next()
-        .unwrap_or("")
-        .trim_matches('/');
-    if t.is_empty() {
-        String::new()
-    } else {
-        format!("{t}/")
-    }
-}
-
 impl LinkMap {
-    /// The map for a site's pages, static files and theme assets.
+    /// The map for a site's pages (those generated too), redirects, static files and
+    /// theme assets.
     pub(crate) fn new(
         config: &Config,
         pages: &[PageSource],
+        generated: &[crate::generated::GeneratedPage],
+        rules: &[crate::redirects::Rule],
         statics: &[StaticFile],
         theme: &Theme,
     ) -> LinkMap {
@@ -71,15 +62,27 @@ impl LinkMap {
         files.extend(theme.assets.iter().map(|(n, _)| format!("assets/{n}")));
         files.extend(theme.asset_names.keys().map(|n| format!("assets/{n}")));
         files.extend(GENERATED_FILES.map(String::from));
+        let pages: HashSet<String> = pages
+            .iter()
+            .map(|p| p.url.clone())
+            .chain(generated.iter().map(|g| g.key.clone()))
+            .collect();
+        let moved = crate::redirects::by_source(rules, |k| pages.contains(k));
         LinkMap {
             base: config.base_url.clone(),
-            pages: pages.iter().map(|p| p.url.clone()).collect(),
+            pages,
             files,
+            moved,
             upstream: config
                 .upstream_url
                 .clone()
                 .map(|u| u.trim_end_matches('/').to_string()),
         }
+    }
+
+    /// Where the page at URL key `key` moved to, when a redirect rule moved it.
+    pub(crate) fn moved_to(&self, key: &str) -> Option<&str> {
+        self.moved.get(key).map(String::as_str)
     }
 
     /// `path` (site-absolute) on the upstream site, when one is configured: where the
@@ -116,6 +119,17 @@ impl LinkMap {
         if self.files.contains(path.trim_start_matches('/')) {
             return Target::File;
         }
+        // A page that moved: where it went (one step; a fragment written wins).
+        if let Some(to) = self.moved.get(&key) {
+            if to.starts_with('/') && !self.moved.contains_key(&url_key(to)) {
+                return match (self.target(to), frag) {
+                    (Target::Page(k, f), frag) => {
+                        Target::Page(k, frag.filter(|f| !f.is_empty()).or(f))
+                    }
+                    (other, _) => other,
+                };
+            }
+        }
         match &self.upstream {
             Some(up) => Target::Upstream(format!("{up}{url}")),
             None => Target::Missing(key),
@@ -127,9 +141,13 @@ impl LinkRewriter for LinkMap {
     fn rewrite(&self, url: &str) -> Option<String> {
         let rewritten = match self.target(url) {
             // A page's canonical URL, with its trailing slash: no redirect on the way.
-            Target::Page(key, _) => {
+            Target::Page(key, frag) => {
                 let tail = url.find(['?', '#']).map_or("", |i| &url[i..]);
-                format!("{}{key}{tail}", self.base)
+                match frag {
+                    // A moved page's anchor comes from its redirect.
+                    Some(f) if !tail.contains('#') => format!("{}{key}{tail}#{f}", self.base),
+                    _ => format!("{}{key}{tail}", self.base),
+                }
             }
             Target::File => format!("{}{}", self.base, url.trim().trim_start_matches('/')),
             Target::Upstream(u) => u,
@@ -150,6 +168,7 @@ mod tests {
                 .into_iter()
                 .collect(),
             files: ["assets/style.css".to_string()].into_iter().collect(),
+            moved: Default::default(),
             upstream: upstream.map(String::from),
         }
     }

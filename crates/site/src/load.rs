@@ -4,16 +4,17 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use portolan_dialect::{Diagnostic, Span};
+use portolan_dialect::{Diagnostic, FileId, Span};
 use walkdir::WalkDir;
 
 use crate::config::{self, Config};
-use crate::content::PageSource;
+use crate::content::{PageKind, PageSource};
 use crate::content::{CONTENT_DIR, DATA_DIR, INCLUDES_DIR};
 use crate::includes::Includes;
 use crate::page_url::page_url_key;
 use crate::site::{Options, Site};
 use crate::sources::{self, Sources};
+use crate::structure::{SourceKind, Structure};
 use crate::theme::Theme;
 use crate::{links, statics};
 
@@ -31,7 +32,11 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
     let config_path = site.join(config::CONFIG_FILE);
     let mut config = if config_path.exists() {
         match sources::read_text(&mut sources, config::CONFIG_FILE.to_string(), &config_path) {
-            Ok(id) => match Config::parse(id, &sources.get(id).text.clone()) {
+            Ok(id) => match Config::parse_with_preset(
+                id,
+                &sources.get(id).text.clone(),
+                opts.preset.as_deref(),
+            ) {
                 Ok(c) => c,
                 Err(ds) => {
                     diags.extend(ds);
@@ -44,6 +49,16 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
             }
         }
     } else {
+        if let Some(p) = &opts.preset {
+            diags.push(
+                Diagnostic::global(format!(
+                    "preset `{p}` builds on the site's {}, and {} has none",
+                    config::CONFIG_FILE,
+                    site.display()
+                ))
+                .with_hint("write one with a `title:`"),
+            );
+        }
         Config::default()
     };
     if let Some(b) = &opts.base_url {
@@ -69,6 +84,8 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
     let mut pages = Vec::new();
     let mut statics = Vec::new();
     let mut includes = Includes::default();
+    let structure = config.structure();
+    let mut redirects = None;
 
     let walker = WalkDir::new(&content)
         .follow_links(false)
@@ -157,19 +174,27 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
             data_files.push((display, path.to_path_buf(), data_rel.to_path_buf()));
             continue;
         }
-        if rel.split('/').any(|c| c.starts_with('_')) {
-            continue;
-        }
-        if crate::page_url::is_page_path(&rel) {
-            match sources::read_text(&mut sources, display, path) {
-                Ok(id) => match page_url_key(&rel, &sources.get(id).text) {
-                    Ok(url) => pages.push(PageSource { file: id, url, rel }),
-                    Err(bad) => diags.push(bad.diagnostic(id)),
-                },
-                Err(d) => diags.push(d),
+        match structure.classify(&rel) {
+            SourceKind::Markdown { .. } | SourceKind::Landing => {
+                match sources::read_text(&mut sources, display, path) {
+                    Ok(id) => {
+                        match page_source(&structure, &config, id, rel, &sources.get(id).text) {
+                            Ok(Some(page)) => pages.push(page),
+                            Ok(None) => {}
+                            Err(d) => diags.push(d),
+                        }
+                    }
+                    Err(d) => diags.push(d),
+                }
             }
-        } else {
-            statics::add(&mut sources, diags, &mut statics, display, rel, path);
+            SourceKind::Redirects => match sources::read_text(&mut sources, display, path) {
+                Ok(id) => redirects = Some(id),
+                Err(d) => diags.push(d),
+            },
+            SourceKind::Other if rel.split('/').any(|c| c.starts_with('_')) => {}
+            SourceKind::Other => {
+                statics::add(&mut sources, diags, &mut statics, display, rel, path);
+            }
         }
     }
     pages.sort_by(|a, b| a.url.cmp(&b.url));
@@ -198,8 +223,15 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
     };
     statics::refuse_generated_names(&mut sources, diags, &statics, &pages, &theme);
     let values = read_data(&config, &mut sources, diags, &data_files);
+    names_from_data(&mut config, &values);
+    let redirect_rules = redirects
+        .map(|id| crate::redirects::parse(id, &sources.get(id).text.clone(), diags))
+        .unwrap_or_default();
     let mut loaded = Site {
         config,
+        structure,
+        redirects,
+        redirect_rules,
         sources,
         pages,
         statics,
@@ -208,14 +240,67 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
         theme,
         links: links::LinkMap::default(),
         values,
+        directory: Default::default(),
+        generated: Vec::new(),
     };
+    loaded.generated = crate::generated::plan(&loaded.config, &loaded.structure, &loaded.pages);
     loaded.links = links::LinkMap::new(
         &loaded.config,
         &loaded.pages,
+        &loaded.generated,
+        &loaded.redirect_rules,
         &loaded.statics,
         &loaded.theme,
     );
     Ok(loaded)
+}
+
+/// The page file `rel` (text `text`) makes, with its URL; `None` when it says
+/// `published: false`.
+pub(crate) fn page_source(
+    structure: &Structure,
+    config: &Config,
+    file: FileId,
+    rel: String,
+    text: &str,
+) -> Result<Option<PageSource>, Diagnostic> {
+    let (kind, collection) = match structure.classify(&rel) {
+        SourceKind::Landing => (PageKind::Landing, None),
+        SourceKind::Markdown { collection } => (PageKind::Markdown, collection),
+        _ => return Ok(None),
+    };
+    let url = match (kind, collection) {
+        (PageKind::Landing, _) => {
+            crate::landing_source::url(structure, &rel, text).map_err(|bad| bad.diagnostic(file))?
+        }
+        (_, Some(c)) if crate::page_url::permalink_of(text).is_none() => {
+            structure.collection_url(c, &rel).map_err(|bad| {
+                Diagnostic::error(
+                    Span::new(file, 0, 0),
+                    format!(
+                        "collection `{}`: {}",
+                        structure.collections[c].name, bad.message
+                    ),
+                )
+                .with_label("")
+                .with_hint(
+                    "the collection's `permalink:` in portolan.yaml names a page outside the site",
+                )
+            })?
+        }
+        _ => page_url_key(&rel, text).map_err(|bad| bad.diagnostic(file))?,
+    };
+    if kind == PageKind::Markdown && crate::page_url::is_unpublished(text) {
+        return Ok(None);
+    }
+    Ok(Some(PageSource {
+        file,
+        url,
+        rel,
+        kind,
+        collection,
+        defaults: collection.and_then(|c| config.collections[c].defaults.clone()),
+    }))
 }
 
 fn symlink_target(content: &Path, path: &Path) -> std::io::Result<bool> {
@@ -256,6 +341,21 @@ fn read_data(
         }
     }
     values
+}
+
+/// The display names `names_from_data` points at (`products` → each
+/// `site.data.products.ID.name`), added to the labels portolan.yaml does not set.
+fn names_from_data(config: &mut Config, values: &portolan_dialect::SiteValues) {
+    for source in config.names_from_data.clone() {
+        let serde_json::Value::Object(entries) = values.get_json(&format!("data.{source}")) else {
+            continue;
+        };
+        for (id, entry) in entries {
+            if let Some(name) = entry.get("name").and_then(serde_json::Value::as_str) {
+                config.labels.entry(id).or_insert_with(|| name.to_string());
+            }
+        }
+    }
 }
 
 /// A path for messages: relative to `base`, `/`-separated.

@@ -66,6 +66,13 @@ impl Nav {
             nav.nodes[i].title = nav_title(page);
             nav.nodes[i].weight = page.weight.unwrap_or(0);
         }
+        // Pages no file holds (hubs, folder pages) are nodes with links too; the home
+        // page stays the site's root.
+        for g in site.generated.iter().filter(|g| !g.key.is_empty()) {
+            let i = nav.node(&g.key, None, String::new(), 0);
+            nav.nodes[i].href = Some(site.config.page_url(&g.key));
+            nav.nodes[i].title = g.title.clone();
+        }
         // Link each node to its parent, creating folder nodes that have no page.
         let mut i = 0;
         while i < nav.nodes.len() {

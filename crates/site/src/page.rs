@@ -153,6 +153,16 @@ fn inline_styles_allowed(csp: &str) -> Option<String> {
     )
 }
 
+/// Every string in `v`, appended to `out`.
+fn strings_of(v: &serde_json::Value, out: &mut String) {
+    match v {
+        serde_json::Value::String(s) => out.push_str(s),
+        serde_json::Value::Array(items) => items.iter().for_each(|i| strings_of(i, out)),
+        serde_json::Value::Object(m) => m.values().for_each(|i| strings_of(i, out)),
+        _ => {}
+    }
+}
+
 pub(crate) fn render<'p>(
     site: &Site,
     index: &SiteIndex,
@@ -189,6 +199,11 @@ pub(crate) fn render<'p>(
             .collect()
     };
     let html = content(templates, src, page)?;
+    // What the parts hold decides which scripts the page loads, as its body's does.
+    let mut parts_html = String::new();
+    for v in page.parts.values() {
+        strings_of(v, &mut parts_html);
+    }
     let context = PageContext {
         json_ld: json_ld(page, crumbs, &url),
         url: url.clone(),
@@ -206,8 +221,8 @@ pub(crate) fn render<'p>(
             .iter()
             .filter(|h| (2..=3).contains(&h.level))
             .collect(),
-        tabs: html.contains(TAB_LIST),
-        code: html.contains(CODE_BLOCK),
+        tabs: html.contains(TAB_LIST) || parts_html.contains(TAB_LIST),
+        code: html.contains(CODE_BLOCK) || parts_html.contains(CODE_BLOCK),
         browser_diagrams: page.browser_diagrams,
         csp: page
             .browser_diagrams
@@ -230,6 +245,7 @@ pub(crate) fn render<'p>(
         next_steps: resource_links(site, &f.next_steps),
         plugins: linked(site, &f.plugins, "/plugins/"),
         api_specs: linked(site, &f.api_specs, "/api/"),
+        parts: (!page.parts.is_empty()).then_some(&page.parts),
     };
     // Only the home page lists every page; elsewhere that would make the build quadratic.
     let sections = src.url.is_empty().then_some(index.sections.as_slice());

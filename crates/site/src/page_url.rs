@@ -25,6 +25,11 @@ pub struct PermalinkError {
 }
 
 impl PermalinkError {
+    /// `bad`, written at `range`.
+    pub(crate) fn new(range: std::ops::Range<usize>, bad: out_path::BadPermalink) -> Self {
+        PermalinkError { range, bad }
+    }
+
     /// The error at the permalink's value in `file`.
     pub fn diagnostic(&self, file: FileId) -> Diagnostic {
         Diagnostic::error(
@@ -62,6 +67,17 @@ pub fn url_for(rel: &str) -> String {
 /// top-level key of its frontmatter, read without parsing the YAML: the URL is needed
 /// before any page is rendered).
 pub(crate) fn permalink_of(text: &str) -> Option<(String, std::ops::Range<usize>)> {
+    frontmatter_scalar(text, "permalink")
+}
+
+/// True when the page says `published: false`: it is not part of the site.
+pub(crate) fn is_unpublished(text: &str) -> bool {
+    frontmatter_scalar(text, "published").is_some_and(|(v, _)| v == "false")
+}
+
+/// The value of top-level frontmatter key `key` written on its key's line, unquoted, and
+/// its byte range in `text`.
+fn frontmatter_scalar(text: &str, key: &str) -> Option<(String, std::ops::Range<usize>)> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = text[bom..]
         .strip_prefix("---")?
@@ -75,15 +91,30 @@ pub(crate) fn permalink_of(text: &str) -> Option<(String, std::ops::Range<usize>
         if line == "---" || line == "..." {
             return None;
         }
-        if let Some(v) = line.strip_prefix("permalink:") {
+        if let Some(v) = line.strip_prefix(key).and_then(|v| v.strip_prefix(':')) {
             let lead = v.len() - v.trim_start().len();
             let value = v.trim();
-            let from = start + "permalink:".len() + lead;
+            let from = start + key.len() + 1 + lead;
             let unquoted = value.trim_matches(['"', '\'']).trim();
             return Some((unquoted.to_string(), from..from + value.len()));
         }
     }
     None
+}
+
+/// The key of the page a site-absolute path names, relative to the base: `/x`, `x/` and
+/// `/x/?a#b` are all `x/`; the home page is ``.
+pub(crate) fn url_key(path: &str) -> String {
+    let t = path
+        .split(['#', '?'])
+        .next()
+        .unwrap_or("")
+        .trim_matches('/');
+    if t.is_empty() {
+        String::new()
+    } else {
+        format!("{t}/")
+    }
 }
 
 #[cfg(test)]
@@ -97,6 +128,20 @@ mod tests {
         assert_eq!(
             url_for("konnect-platform/network.md"),
             "konnect-platform/network/"
+        );
+    }
+
+    #[test]
+    fn published_false_is_read_from_the_frontmatter() {
+        assert!(is_unpublished("---\ntitle: A\npublished: false\n---\n"));
+        assert!(!is_unpublished("---\ntitle: A\npublished: true\n---\n"));
+        assert!(!is_unpublished("---\ntitle: A\n---\npublished: false\n"));
+        assert!(!is_unpublished("---\ntitle: A\npublished_at: false\n---\n"));
+        assert_eq!(
+            permalink_of("---\npermalink: '/a/'\n---\n")
+                .map(|p| p.0)
+                .as_deref(),
+            Some("/a/")
         );
     }
 }

@@ -43,6 +43,8 @@ pub struct RebuildStats {
 }
 
 struct PageState {
+    /// Its frontmatter, read as the build reads it first (`None` when it has errors).
+    front: Option<portolan_dialect::FrontMatter>,
     rendered: Option<RenderedPage>,
     diags: Vec<Diagnostic>,
     search: Option<crate::search::SearchDoc>,
@@ -70,6 +72,11 @@ pub struct Session {
     diagrams: crate::diagrams::SiteDiagrams,
     /// Code highlighted so far (and by the last build).
     highlighter: crate::highlight_cache::HighlightCache,
+    /// A page's card changed since the generated pages were rendered.
+    cards_changed: bool,
+    /// The generated pages written, and what rendering them reported.
+    generated_keys: Vec<String>,
+    generated_diags: Vec<Diagnostic>,
 }
 
 impl Session {
@@ -93,6 +100,9 @@ impl Session {
             outputs: BTreeMap::new(),
             search_stale: true,
             index: None,
+            cards_changed: true,
+            generated_keys: Vec::new(),
+            generated_diags: Vec::new(),
         };
         s.reload();
         s.refresh_search();
@@ -131,6 +141,8 @@ impl Session {
     fn reload(&mut self) {
         self.load_diags.clear();
         self.outputs.clear();
+        self.generated_keys.clear();
+        self.cards_changed = true;
         let t = Instant::now();
         (self.loaded, self.unreadable) = match load(&self.opts, &mut self.load_diags) {
             Ok(site) => (Some(site), Sources::default()),
@@ -149,6 +161,7 @@ impl Session {
         let all: Vec<usize> = (0..n).collect();
         self.states = (0..n)
             .map(|_| PageState {
+                front: None,
                 rendered: None,
                 diags: Vec::new(),
                 search: None,
@@ -168,22 +181,74 @@ impl Session {
         }
     }
 
-    fn render_markdown(&mut self, which: &[usize]) {
+    /// Renders pages `which`: their frontmatter first, then (the cards of every page
+    /// updated, as a build has them before it renders) each page. When a card changed,
+    /// the pages whose components list pages are rendered again too. Returns every page
+    /// rendered.
+    fn render_markdown(&mut self, which: &[usize]) -> Vec<usize> {
         let (Some(loaded), Some(templates)) = (&self.loaded, &self.templates) else {
-            return;
+            return Vec::new();
         };
         let ctx = templates.dialect_context(loaded, &self.diagrams, &self.highlighter);
+        let read_fronts = |which: &[usize]| -> Vec<(
+            usize,
+            Option<portolan_dialect::FrontMatter>,
+            Vec<Diagnostic>,
+        )> {
+            which
+                .par_iter()
+                .map(|&i| {
+                    let (f, d) = crate::dialect_pass::frontmatter(ctx, loaded, &loaded.pages[i]);
+                    (i, f, d)
+                })
+                .collect()
+        };
+        let mut front_diags: BTreeMap<usize, Vec<Diagnostic>> = BTreeMap::new();
+        for (i, f, d) in read_fronts(which) {
+            self.states[i].front = f;
+            front_diags.insert(i, d);
+        }
+        let known: Vec<(&PageSource, &portolan_dialect::FrontMatter)> = loaded
+            .pages
+            .iter()
+            .zip(&self.states)
+            .filter_map(|(p, s)| s.front.as_ref().map(|f| (p, f)))
+            .collect();
+        let mut which = which.to_vec();
+        if loaded.directory.set(crate::directory::cards(
+            &loaded.config,
+            &loaded.structure,
+            &loaded.links,
+            &known,
+        )) {
+            self.cards_changed = true;
+            // Pages whose components list other pages show the cards: rendered again.
+            let listed: Vec<usize> = self
+                .states
+                .iter()
+                .enumerate()
+                .filter(|(i, s)| {
+                    !front_diags.contains_key(i)
+                        && s.rendered
+                            .as_ref()
+                            .is_some_and(|r| templates.components().read_pages(&r.components))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            for (i, f, d) in read_fronts(&listed) {
+                self.states[i].front = f;
+                front_diags.insert(i, d);
+            }
+            which.extend(listed);
+            which.sort_unstable();
+        }
         let progress = Ticker::new(&self.opts, "Rendering markdown", which.len());
+        let states = &self.states;
         let results: Vec<(usize, Option<RenderedPage>, Vec<Diagnostic>)> = which
             .par_iter()
             .map(|&i| {
                 let p = &loaded.pages[i];
-                let (r, d) = portolan_dialect::render_page(
-                    ctx,
-                    p.file,
-                    &loaded.sources.get(p.file).text,
-                    p.info(),
-                );
+                let (r, d) = crate::dialect_pass::render(ctx, loaded, p, states[i].front.as_ref());
                 progress.tick();
                 (i, r, d)
             })
@@ -193,11 +258,12 @@ impl Session {
             let search = rendered
                 .as_ref()
                 .map(|r| crate::search::doc_for(&format!("{base}{}", loaded.pages[i].url), r));
-            self.states[i] = PageState {
-                rendered,
-                diags,
-                search,
-            };
+            let mut all = front_diags.remove(&i).unwrap_or_default();
+            all.extend(diags);
+            let state = &mut self.states[i];
+            state.rendered = rendered;
+            state.diags = all;
+            state.search = search;
         }
         self.search_stale = true;
         // An edit that leaves a diagram to the browser publishes mermaid.js, as a build
@@ -210,6 +276,7 @@ impl Session {
             .collect();
             self.outputs.extend(missing);
         }
+        which
     }
 
     /// Recomputes the site index and re-templates `dirty` pages (all pages when anything
@@ -276,6 +343,21 @@ impl Session {
                 }
                 None => remove_page_output(&mut self.outputs, url),
             }
+        }
+        if all || self.cards_changed {
+            // What the generated pages list: every card, and where the nav goes.
+            self.cards_changed = false;
+            // A folder page that a page of its own has replaced keeps that page's output.
+            let pages: HashSet<&str> = loaded.pages.iter().map(|p| p.url.as_str()).collect();
+            for key in std::mem::take(&mut self.generated_keys) {
+                if !pages.contains(key.as_str()) {
+                    remove_page_output(&mut self.outputs, &key);
+                }
+            }
+            let (files, diags) = crate::hub_pages::render(loaded, index, templates);
+            self.generated_diags = diags;
+            self.generated_keys = loaded.generated.iter().map(|g| g.key.clone()).collect();
+            self.outputs.extend(files);
         }
     }
 
@@ -360,8 +442,13 @@ impl Session {
                 .ok()?
                 .to_string_lossy()
                 .replace('\\', "/");
-            if rel.split('/').any(|c| c.starts_with('_')) || !crate::page_url::is_page_path(&rel) {
-                return None; // static files and other folders: rare, reload
+            let structure = &self.loaded.as_ref()?.structure;
+            if !matches!(
+                structure.classify(&rel),
+                crate::structure::SourceKind::Markdown { .. }
+                    | crate::structure::SourceKind::Landing
+            ) {
+                return None; // static files, data, redirects and other folders: reload
             }
             plan.push(Change::Page {
                 rel,
@@ -421,12 +508,25 @@ impl Session {
                             needs_reload = true;
                             continue;
                         };
-                        // The URL comes from the file's name or its `permalink`.
-                        let Ok(url) = crate::page_url::page_url_key(&rel, &text) else {
+                        // The URL comes from the file's name or its `permalink`; a page
+                        // that stops being published is gone.
+                        let source = load::page_source(
+                            &loaded.structure,
+                            &loaded.config,
+                            pos.map_or(0, |i| loaded.pages[i].file),
+                            rel.clone(),
+                            &text,
+                        );
+                        let Ok(source) = source else {
                             // A permalink that cannot name a page: the full load reports it.
                             needs_reload = true;
                             continue;
                         };
+                        let Some(source) = source else {
+                            needs_reload = true;
+                            continue;
+                        };
+                        let url = source.url.clone();
                         let taken = loaded.pages.iter().any(|p| p.url == url && p.rel != rel);
                         match pos {
                             Some(i) if loaded.pages[i].url == url => {
@@ -444,11 +544,12 @@ impl Session {
                                     text,
                                 );
                                 let at = loaded.pages.partition_point(|p| p.url < url);
-                                loaded.pages.insert(at, PageSource { file, rel, url });
+                                loaded.pages.insert(at, PageSource { file, ..source });
                                 page_set_changed = true;
                                 self.states.insert(
                                     at,
                                     PageState {
+                                        front: None,
                                         rendered: None,
                                         diags: Vec::new(),
                                         search: None,
@@ -486,9 +587,13 @@ impl Session {
         if page_set_changed {
             // Links elsewhere may now point at (or away from) these pages; the templates'
             // `link` filter holds the map too.
+            loaded.generated =
+                crate::generated::plan(&loaded.config, &loaded.structure, &loaded.pages);
             loaded.links = crate::links::LinkMap::new(
                 &loaded.config,
                 &loaded.pages,
+                &loaded.generated,
+                &loaded.redirect_rules,
                 &loaded.statics,
                 &loaded.theme,
             );
@@ -517,7 +622,7 @@ impl Session {
         }
         let mut dirty: Vec<usize> = dirty.into_iter().collect();
         dirty.sort_unstable();
-        self.render_markdown(&dirty);
+        let dirty = self.render_markdown(&dirty);
         let before = self.nav_key;
         // A page added or removed changes where breadcrumbs and links go (here or
         // upstream) even when no rendered page's title did.
@@ -538,6 +643,7 @@ impl Session {
         }
         all.extend(self.index_diags.iter().cloned());
         all.extend(self.template_diags.iter().flatten().cloned());
+        all.extend(self.generated_diags.iter().cloned());
         all
     }
 
@@ -610,6 +716,22 @@ impl Session {
         self.loaded
             .as_ref()
             .map_or("/", |l| l.config.base_url.as_str())
+    }
+
+    /// The site's redirect rules, as `serve` answers them.
+    pub fn redirects(&self) -> crate::redirects::Redirects {
+        match &self.loaded {
+            Some(l) => crate::redirects::Redirects::new(
+                l.redirect_rules.clone(),
+                l.pages
+                    .iter()
+                    .map(|p| p.url.clone())
+                    .chain(l.generated.iter().map(|g| g.key.clone()))
+                    .collect(),
+                &l.config.base_url,
+            ),
+            None => Default::default(),
+        }
     }
 
     /// The content folder: the only place the outputs copied from disk are read from.

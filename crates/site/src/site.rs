@@ -5,14 +5,17 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use portolan_dialect::Diagnostic;
+use portolan_dialect::{Diagnostic, FileId};
 
 use crate::config::Config;
 use crate::content::{PageSource, StaticFile};
+use crate::directory::Directory;
+use crate::generated::GeneratedPage;
 use crate::includes::Includes;
 use crate::links::LinkMap;
 use crate::messages::MessageFormat;
 use crate::sources::Sources;
+use crate::structure::Structure;
 use crate::theme::{Embedded, Theme};
 
 /// Reports progress: (phase, done, total). Called from many threads.
@@ -44,6 +47,8 @@ pub struct Options {
     pub keep_going: bool,
     /// How the report's and the failure's diagnostics are rendered.
     pub message_format: MessageFormat,
+    /// Settings the site's `portolan.yaml` builds on, whatever it names (`--preset`).
+    pub preset: Option<String>,
 }
 
 impl std::fmt::Debug for Options {
@@ -70,6 +75,7 @@ impl Options {
             timings: None,
             keep_going: false,
             message_format: MessageFormat::Human,
+            preset: None,
         }
     }
 
@@ -85,6 +91,12 @@ impl Options {
 pub struct Site {
     /// The config.
     pub config: Config,
+    /// Where pages come from: collections, landing pages, the redirects file.
+    pub structure: Structure,
+    /// The redirects file, when the settings name one and it exists.
+    pub redirects: Option<FileId>,
+    /// Its rules.
+    pub redirect_rules: Vec<crate::redirects::Rule>,
     /// Every source file read.
     pub sources: Sources,
     /// Pages, sorted by URL.
@@ -101,6 +113,10 @@ pub struct Site {
     pub links: LinkMap,
     /// The `site` object pages see: variables and the data folder.
     pub values: portolan_dialect::SiteValues,
+    /// Every page's card, once the frontmatter pass has read them (lists, hubs, blocks).
+    pub directory: Directory,
+    /// Pages no file holds: hubs, the home page, folder pages.
+    pub generated: Vec<GeneratedPage>,
 }
 
 /// A build's outcome.

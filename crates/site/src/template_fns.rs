@@ -3,11 +3,12 @@
 //! Generic helpers templates cannot express: shell quoting, HCL, fences no text can close
 //! early, placeholders, maps with keys set or left out.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use portolan_dialect::LinkRewriter;
 
+use crate::directory::Directory;
 use crate::links::{LinkMap, Target};
 
 /// Registers the filters and functions component templates use:
@@ -34,8 +35,24 @@ use crate::links::{LinkMap, Target};
 /// - `upstream(path=)`: `path` on the upstream site (`upstream_url`), else empty;
 /// - `warn(message=)`: a warning at the tag (the component went without something);
 /// - `static_text(path=, drop_title=)`: the text of a file the site publishes from content/
-///   (`assets/x.md`), else null; `drop_title` drops a first `# Title` line.
+///   (`assets/x.md`), else null; `drop_title` drops a first `# Title` line;
+/// - `icon`: the href of an icon as written (a path, or a bare name in the settings'
+///   `icon_folders`), else empty;
+/// - `pages(collection=, content_type=, products=, tools=, tags=, plugins=, works_on=,
+///   urls=, limit=)`: the cards (`url`, `title`, `description`, `icon`, `facets`...) of the
+///   pages that pass every filter given, by title (`urls` keeps that order instead);
+/// - `page_card(url=)`, `collection_page(collection=, name=)`: one page's card, else null.
 pub(crate) fn register(tera: &mut tera::Tera, site: &crate::Site) {
+    tera.register_filter(
+        "icon",
+        Icon {
+            links: site.links.clone(),
+            folders: site.config.icon_folders.clone(),
+        },
+    );
+    tera.register_function("pages", Pages(site.directory.clone()));
+    tera.register_function("page_card", PageCardOf(site.directory.clone()));
+    tera.register_function("collection_page", CollectionPage(site.directory.clone()));
     for (name, inline) in [("markdown", false), ("markdown_inline", true)] {
         let links = site.links.clone();
         tera.register_filter(name, Markdown { links, inline });
@@ -244,6 +261,98 @@ impl tera::Function for SiteData {
             tera::Value::Null => Ok(args.get("default").cloned().unwrap_or(tera::Value::Null)),
             v => Ok(v),
         }
+    }
+}
+
+/// `icon`: the href of an icon as written, else empty.
+struct Icon {
+    links: LinkMap,
+    folders: Vec<String>,
+}
+
+impl tera::Filter for Icon {
+    fn filter(&self, v: &tera::Value, _: &Args) -> tera::Result<tera::Value> {
+        Ok(tera::Value::String(crate::directory::icon_href(
+            &self.links,
+            &self.folders,
+            None,
+            &text_of(v),
+        )))
+    }
+}
+
+/// A list argument: a list of strings, or one string.
+fn list_arg(args: &Args, key: &str) -> Vec<String> {
+    match args.get(key) {
+        Some(tera::Value::Array(items)) => items.iter().map(text_of).collect(),
+        Some(tera::Value::Null) | None => Vec::new(),
+        Some(v) => vec![text_of(v)],
+    }
+}
+
+/// `pages(...)`: the cards of the pages that pass every filter given.
+struct Pages(Directory);
+
+impl tera::Function for Pages {
+    fn call(&self, args: &Args) -> tera::Result<tera::Value> {
+        let cards = self.0.cards();
+        let text = |k: &str| args.get(k).map(text_of).filter(|t| !t.is_empty());
+        // Every other argument filters by the frontmatter key it names.
+        let mut filters = BTreeMap::new();
+        for key in args.keys() {
+            if ["collection", "content_type", "urls", "limit"].contains(&key.as_str()) {
+                continue;
+            }
+            let ids = list_arg(args, key);
+            if !ids.is_empty() {
+                filters.insert(key.clone(), ids);
+            }
+        }
+        let urls = list_arg(args, "urls");
+        let mut found: Vec<&crate::directory::PageCard> = if urls.is_empty() {
+            let mut found = crate::directory::matching(
+                &cards,
+                text("collection").as_deref(),
+                text("content_type").as_deref(),
+                &filters,
+            );
+            found.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
+            found
+        } else {
+            urls.iter()
+                .filter_map(|u| crate::directory::by_url(&cards, u))
+                .collect()
+        };
+        if let Some(limit) = args.get("limit").and_then(tera::Value::as_u64) {
+            found.truncate(limit as usize);
+        }
+        tera::to_value(found).map_err(tera::Error::msg)
+    }
+}
+
+/// `page_card(url=)`: the card of the page at `url`, else null.
+struct PageCardOf(Directory);
+
+impl tera::Function for PageCardOf {
+    fn call(&self, args: &Args) -> tera::Result<tera::Value> {
+        let url = args.get("url").map(text_of).unwrap_or_default();
+        let cards = self.0.cards();
+        tera::to_value(crate::directory::by_url(&cards, &url)).map_err(tera::Error::msg)
+    }
+}
+
+/// `collection_page(collection=, name=)`: the card of entry `name` of a collection.
+struct CollectionPage(Directory);
+
+impl tera::Function for CollectionPage {
+    fn call(&self, args: &Args) -> tera::Result<tera::Value> {
+        let collection = args.get("collection").map(text_of).unwrap_or_default();
+        let name = args.get("name").map(text_of).unwrap_or_default();
+        let cards = self.0.cards();
+        let card = cards
+            .iter()
+            .find(|c| c.collection.as_deref() == Some(collection.as_str()) && c.name == name);
+        tera::to_value(card).map_err(tera::Error::msg)
     }
 }
 

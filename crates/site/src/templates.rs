@@ -34,6 +34,7 @@ pub(crate) struct Templates {
     /// The theme's own layouts: templates that extend another.
     layouts: Vec<String>,
     has_404: bool,
+    has_hub: bool,
 }
 
 impl Templates {
@@ -68,6 +69,7 @@ impl Templates {
                 calculator_js: url("calculator-loader.js"),
                 search_js: url("search.js"),
                 tabs_js: url("tabs.js"),
+                hub_js: url("hub.js"),
                 copy_js: url("copy.js"),
                 diagrams_js: url("diagrams.js"),
                 mermaid_js: url("vendor/mermaid.min.js"),
@@ -80,14 +82,26 @@ impl Templates {
             tera,
             base,
             components,
-            layouts: site.theme.layouts().map(str::to_string).collect(),
+            // `hub` draws the pages the site generates: no page names it.
+            layouts: site
+                .theme
+                .layouts()
+                .filter(|l| *l != "hub")
+                .map(str::to_string)
+                .collect(),
             has_404: site.theme.has_template("404.html"),
+            has_hub: site.theme.has_template("hub.html"),
         })
     }
 
     /// The theme's components, for the dialect.
     pub(crate) fn components(&self) -> &crate::components::ThemeComponents {
         &self.components
+    }
+
+    /// Whether the theme draws generated pages (`hub.html`).
+    pub(crate) fn has_hub(&self) -> bool {
+        self.has_hub
     }
 
     /// The layouts a page may name.
@@ -115,6 +129,25 @@ impl Templates {
         ctx.insert("prev", &nav.prev);
         ctx.insert("next", &nav.next);
         self.render(&format!("{layout}.html"), &ctx)
+    }
+
+    /// A generated page (a hub, the home page, a folder's page) in the `hub` layout:
+    /// `page`, its nav, and `hub`, what it lists.
+    pub(crate) fn generated(
+        &self,
+        page: &PageContext<'_>,
+        nav: &PageNav<'_>,
+        hub: &impl Serialize,
+    ) -> Result<String, TemplateError> {
+        let mut ctx = self.base.clone();
+        ctx.insert("page", page);
+        ctx.insert("hub", hub);
+        let nav_html = self.nav(&nav.items)?;
+        ctx.insert("has_nav", &!nav_html.trim().is_empty());
+        ctx.insert("nav_html", &nav_html);
+        ctx.insert("prev", &nav.prev);
+        ctx.insert("next", &nav.next);
+        self.render("hub.html", &ctx)
     }
 
     /// The site navigation, from the theme's `nav.html`.

@@ -14,6 +14,9 @@ pub(crate) fn component_name(file: &str) -> &str {
     file.rsplit_once('.').map_or(file, |(stem, _)| stem)
 }
 
+/// The folder of components (`landing/<type>`) that draw landing pages' blocks.
+pub(crate) const LANDING_BLOCKS: &str = "landing/";
+
 /// Templates and assets.
 #[derive(Debug, Clone, Default)]
 pub struct Theme {
@@ -79,10 +82,15 @@ impl Theme {
 
     fn add(&mut self, rel: &str, bytes: Vec<u8>) -> Result<(), String> {
         if let Some(name) = rel.strip_prefix("components/") {
+            // Landing pages' blocks live in `components/landing/`: named `landing/card`,
+            // which no Liquid tag can call.
             let Some(stem) = name
                 .strip_suffix(".html")
                 .or_else(|| name.strip_suffix(".md"))
-                .filter(|n| !n.contains('/') && !n.is_empty())
+                .filter(|n| {
+                    let plain = n.strip_prefix(LANDING_BLOCKS).unwrap_or(n);
+                    !plain.contains('/') && !plain.is_empty()
+                })
             else {
                 return Ok(());
             };

@@ -207,4 +207,8 @@ pub struct RenderedPage {
     pub components: Vec<String>,
     /// Where the body places it.
     pub calculator_span: Option<Span>,
+    /// Frontmatter the layout shows as content (a how-to's `tldr`, `prereqs`, `cleanup`;
+    /// a cookbook's `overview`), Liquid rendered and markdown fields beside their text as
+    /// `*_html` (see `parts.rs`).
+    pub parts: std::collections::BTreeMap<String, serde_json::Value>,
 }

@@ -45,7 +45,13 @@ impl Syntax for DialectSyntax<'_> {
     fn unknown_tag_hint(&self, name: &str, built_in: &[&str]) -> String {
         let mut tags: Vec<&str> = built_in.iter().copied().chain(TAGS).collect();
         tags.sort_unstable();
-        let components = self.components.names();
+        // Only tags: a name with a `/` (a landing page's block) cannot be written as one.
+        let components: Vec<String> = self
+            .components
+            .names()
+            .into_iter()
+            .filter(|n| !n.contains('/'))
+            .collect();
         let lists = if components.is_empty() {
             format!(
                 "Liquid's tags are {}; the theme has no components (theme/components/NAME.html)",

@@ -105,6 +105,7 @@ impl Components for TestComponents {
 const INFO: PageInfo<'static> = PageInfo {
     url: "/fuzz/",
     path: "fuzz.md",
+    defaults: None,
 };
 
 /// The page's file id; includes are 1, 2, ...

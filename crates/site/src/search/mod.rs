@@ -709,6 +709,7 @@ mod tests {
         let info = portolan_dialect::PageInfo {
             url: "",
             path: "index.md",
+            defaults: None,
         };
         let (page, diags) = portolan_dialect::render_page(ctx, 0, md, info);
         assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");

@@ -1,0 +1,40 @@
+//! A page source through the dialect, as its kind asks: markdown pages with
+//! `render_page`, landing pages (YAML) with `render_landing`. The streaming build and the
+//! session both call these, so they render every kind alike.
+
+use portolan_dialect::{Context, Diagnostic, FrontMatter, RenderedPage};
+
+use crate::content::{PageKind, PageSource};
+use crate::site::Site;
+
+/// The page's frontmatter alone (Liquid expanded), for what pages need to know about each
+/// other before any renders.
+pub(crate) fn frontmatter(
+    ctx: Context<'_>,
+    site: &Site,
+    src: &PageSource,
+) -> (Option<FrontMatter>, Vec<Diagnostic>) {
+    let text = &site.sources.get(src.file).text;
+    match src.kind {
+        PageKind::Markdown => portolan_dialect::render_frontmatter(ctx, src.file, text, src.info()),
+        PageKind::Landing => {
+            portolan_dialect::render_landing_frontmatter(ctx, src.file, text, src.info())
+        }
+    }
+}
+
+/// The page rendered; `front` is its frontmatter when [`frontmatter`] read it already.
+pub(crate) fn render(
+    ctx: Context<'_>,
+    site: &Site,
+    src: &PageSource,
+    front: Option<&FrontMatter>,
+) -> (Option<RenderedPage>, Vec<Diagnostic>) {
+    let text = &site.sources.get(src.file).text;
+    match src.kind {
+        PageKind::Markdown => {
+            portolan_dialect::render_page_with_frontmatter(ctx, src.file, text, src.info(), front)
+        }
+        PageKind::Landing => portolan_dialect::render_landing(ctx, src.file, text, src.info()),
+    }
+}

@@ -1,0 +1,274 @@
+//! Every page's card: what hubs, lists and landing blocks show of a page (its title,
+//! description, icon, collection and the ids it is tagged with), made once every page's
+//! frontmatter is read and shared with the templates (`pages()`, `page_card()`,
+//! `collection_page()` in `template_fns.rs`) and the generated pages.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use portolan_dialect::FrontMatter;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::PageSource;
+use crate::links::{LinkMap, Target};
+use crate::page_url::url_key;
+use crate::structure::Structure;
+
+/// Frontmatter keys whose ids lists and hubs filter by, besides each collection's own
+/// `filters`.
+const FACETS: [&str; 6] = [
+    "products",
+    "tools",
+    "tags",
+    "plugins",
+    "works_on",
+    "categories",
+];
+
+/// What lists and hubs show of one page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct PageCard {
+    /// Its URL key (`how-to/x/`).
+    pub(crate) key: String,
+    /// Its URL, base path included.
+    pub(crate) url: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    /// The href of its icon when it names one the site publishes, else empty.
+    pub(crate) icon: String,
+    /// The collection it is an entry of.
+    pub(crate) collection: Option<String>,
+    /// Its name in its collection: its file's name, or its folder's for `index.md`.
+    pub(crate) name: String,
+    pub(crate) content_type: String,
+    /// Ids by frontmatter key (`products`, `tags`...).
+    pub(crate) facets: BTreeMap<String, Vec<String>>,
+    /// Order among siblings (smaller first).
+    pub(crate) weight: i64,
+}
+
+/// Every page's card, by URL key order; empty until the frontmatter pass fills it.
+#[derive(Debug, Clone, Default)]
+pub struct Directory(Arc<RwLock<Arc<Vec<PageCard>>>>);
+
+impl Directory {
+    /// The cards now.
+    pub(crate) fn cards(&self) -> Arc<Vec<PageCard>> {
+        self.0.read().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Replaces the cards; true when they changed.
+    pub(crate) fn set(&self, cards: Vec<PageCard>) -> bool {
+        let Ok(mut now) = self.0.write() else {
+            return false;
+        };
+        if **now == cards {
+            return false;
+        }
+        *now = Arc::new(cards);
+        true
+    }
+}
+
+/// The cards of `pages` (each with its frontmatter) of a site with these settings and links.
+pub(crate) fn cards(
+    config: &Config,
+    structure: &Structure,
+    links: &LinkMap,
+    pages: &[(&PageSource, &FrontMatter)],
+) -> Vec<PageCard> {
+    let filters: Vec<&str> = structure
+        .collections
+        .iter()
+        .flat_map(|c| c.filters.iter().map(|f| f.split('=').next().unwrap_or(f)))
+        .collect();
+    let mut cards: Vec<PageCard> = pages
+        .iter()
+        .map(|(src, f)| {
+            let collection = src.collection.map(|c| &structure.collections[c]);
+            let mut facets = BTreeMap::new();
+            for key in FACETS.iter().copied().chain(filters.iter().copied()) {
+                let ids = ids_of(f.raw.get(key));
+                if !ids.is_empty() {
+                    facets.insert(key.to_string(), ids);
+                }
+            }
+            let icon = f
+                .raw
+                .get("icon")
+                .and_then(portolan_yaml::Node::key_text)
+                .map(|i| {
+                    icon_href(
+                        links,
+                        &config.icon_folders,
+                        collection.and_then(|c| c.icon_folder.as_deref()),
+                        i,
+                    )
+                })
+                .unwrap_or_default();
+            PageCard {
+                key: src.url.clone(),
+                url: config.page_url(&src.url),
+                title: f.title.clone(),
+                description: f.description.clone().unwrap_or_default(),
+                icon,
+                collection: collection.map(|c| c.name.clone()),
+                name: entry_name(&src.rel),
+                content_type: f.content_type.clone().unwrap_or_default(),
+                facets,
+                weight: f.weight.unwrap_or(0),
+            }
+        })
+        .collect();
+    cards.sort_by(|a, b| a.key.cmp(&b.key));
+    cards
+}
+
+/// The ids a frontmatter value lists: a list of scalars, or one scalar.
+fn ids_of(node: Option<&portolan_yaml::Node>) -> Vec<String> {
+    match node.map(|n| &n.kind) {
+        Some(portolan_yaml::Kind::Seq(items)) => items
+            .iter()
+            .filter_map(portolan_yaml::Node::key_text)
+            .map(str::to_string)
+            .collect(),
+        Some(portolan_yaml::Kind::Scalar(s)) if !s.text.is_empty() => vec![s.text.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// A page's name in its collection: `acl` for `_plugins/acl/index.md`, `service` for
+/// `_entities/service.md`.
+fn entry_name(rel: &str) -> String {
+    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    let stem = stem.strip_suffix("/index").unwrap_or(stem);
+    stem.rsplit('/').next().unwrap_or(stem).to_string()
+}
+
+/// The href of icon `icon` as written: a path of a file the site publishes, or a bare
+/// file name found in `folder` (the collection's) or one of `folders`; else empty.
+pub(crate) fn icon_href(
+    links: &LinkMap,
+    folders: &[String],
+    folder: Option<&str>,
+    icon: &str,
+) -> String {
+    let icon = icon.trim();
+    let published = |path: &str| match links.target(path) {
+        Target::File => Some(
+            portolan_dialect::LinkRewriter::rewrite(links, path)
+                .unwrap_or_else(|| path.to_string()),
+        ),
+        _ => None,
+    };
+    if icon.is_empty() {
+        return String::new();
+    }
+    if icon.contains('/') {
+        return published(icon).unwrap_or_default();
+    }
+    folder
+        .into_iter()
+        .chain(folders.iter().map(String::as_str))
+        .find_map(|f| published(&format!("/{}/{icon}", f.trim_matches('/'))))
+        .unwrap_or_default()
+}
+
+/// The cards that pass a list's filters: every filter given must share an id with the
+/// card (`products: [gateway]` keeps pages about Kong Gateway).
+pub(crate) fn matching<'c>(
+    cards: &'c [PageCard],
+    collection: Option<&str>,
+    content_type: Option<&str>,
+    filters: &BTreeMap<String, Vec<String>>,
+) -> Vec<&'c PageCard> {
+    cards
+        .iter()
+        .filter(|c| collection.is_none_or(|name| c.collection.as_deref() == Some(name)))
+        .filter(|c| content_type.is_none_or(|t| c.content_type == t))
+        .filter(|c| {
+            filters.iter().all(|(key, wanted)| {
+                wanted.is_empty()
+                    || c.facets
+                        .get(key)
+                        .is_some_and(|ids| ids.iter().any(|id| wanted.contains(id)))
+            })
+        })
+        .collect()
+}
+
+/// The card of the page at `url` (site-absolute, as content writes it).
+pub(crate) fn by_url<'c>(cards: &'c [PageCard], url: &str) -> Option<&'c PageCard> {
+    let key = url_key(url);
+    cards
+        .binary_search_by(|c| c.key.as_str().cmp(&key))
+        .ok()
+        .map(|i| &cards[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(key: &str, collection: Option<&str>, tags: &[&str]) -> PageCard {
+        PageCard {
+            key: key.into(),
+            url: format!("/{key}"),
+            title: key.into(),
+            description: String::new(),
+            icon: String::new(),
+            collection: collection.map(String::from),
+            name: entry_name(&format!("{}.md", key.trim_end_matches('/'))),
+            content_type: String::new(),
+            facets: [(
+                "tags".to_string(),
+                tags.iter().map(|t| t.to_string()).collect(),
+            )]
+            .into_iter()
+            .collect(),
+            weight: 0,
+        }
+    }
+
+    #[test]
+    fn lists_filter_by_collection_and_ids() {
+        let cards = vec![
+            card("how-to/a/", Some("how-tos"), &["ai", "security"]),
+            card("how-to/b/", Some("how-tos"), &["security"]),
+            card("support/c/", Some("support"), &["ai"]),
+        ];
+        let tags = |t: &[&str]| -> BTreeMap<String, Vec<String>> {
+            [(
+                "tags".to_string(),
+                t.iter().map(|s| s.to_string()).collect(),
+            )]
+            .into_iter()
+            .collect()
+        };
+        let keys = |found: Vec<&PageCard>| found.iter().map(|c| c.key.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            keys(matching(&cards, Some("how-tos"), None, &tags(&["ai"]))),
+            ["how-to/a/"]
+        );
+        assert_eq!(
+            keys(matching(&cards, None, None, &tags(&["ai"]))),
+            ["how-to/a/", "support/c/"]
+        );
+        assert_eq!(
+            keys(matching(&cards, Some("how-tos"), None, &tags(&[]))).len(),
+            2
+        );
+        assert_eq!(
+            by_url(&cards, "/support/c/#x").map(|c| c.title.as_str()),
+            Some("support/c/")
+        );
+        assert!(by_url(&cards, "/nope/").is_none());
+    }
+
+    #[test]
+    fn entry_names() {
+        assert_eq!(entry_name("_kong_plugins/acl/index.md"), "acl");
+        assert_eq!(entry_name("_gateway_entities/service.md"), "service");
+    }
+}
