@@ -44,6 +44,13 @@ pub(crate) struct Args {
     /// Kong's docs repository (see docs: "Publish a Kong-style repository").
     #[arg(long, value_name = "NAME")]
     preset: Option<String>,
+    /// Keep caches (highlighted code, drawn diagrams) in this folder instead of the site
+    /// folder's .portolan/cache/: for a site folder that must not change.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache_dir: Option<PathBuf>,
+    /// Keep no cache: every build starts cold and writes nothing beside its output.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 pub(crate) fn run(args: Args) -> ExitCode {
@@ -55,6 +62,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
         keep_going: args.keep_going,
         message_format: args.message_format.site(),
         preset: args.preset,
+        cache: super::cache(args.cache_dir, args.no_cache),
         ..options(args.site_dir)
     };
     let bar = if args.quiet { None } else { progress_bar() };

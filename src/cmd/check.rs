@@ -31,11 +31,19 @@ pub(crate) struct Args {
     /// Kong's docs repository (see docs: "Publish a Kong-style repository").
     #[arg(long, value_name = "NAME")]
     preset: Option<String>,
+    /// Keep caches (highlighted code, drawn diagrams) in this folder instead of the site
+    /// folder's .portolan/cache/: for a site folder that must not change.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache_dir: Option<PathBuf>,
+    /// Keep no cache: every build starts cold and writes nothing beside its output.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 pub(crate) fn run(args: Args) -> ExitCode {
     let session = portolan_site::Session::new(portolan_site::Options {
         preset: args.preset,
+        cache: super::cache(args.cache_dir, args.no_cache),
         ..options(args.site_dir)
     });
     let sources = session.sources();

@@ -18,6 +18,15 @@ pub(crate) fn options(site_dir: PathBuf) -> portolan_site::Options {
     }
 }
 
+/// Where caches go, from `--cache-dir` and `--no-cache`.
+pub(crate) fn cache(dir: Option<PathBuf>, off: bool) -> portolan_site::Cache {
+    match (dir, off) {
+        (_, true) => portolan_site::Cache::Off,
+        (Some(d), false) => portolan_site::Cache::At(d),
+        (None, false) => portolan_site::Cache::InSite,
+    }
+}
+
 /// `s` when `n` is not 1.
 pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 {

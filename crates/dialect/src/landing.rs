@@ -417,7 +417,7 @@ impl Landing<'_, '_> {
         *n += 1;
         let this = ComponentRef {
             name: name.to_string(),
-            id: format!("{}-{n}", name.replace('_', "-")),
+            id: format!("{}-{n}", name.replace(['_', '/'], "-")),
             index: *n - 1,
             args: Vec::new(),
             params,

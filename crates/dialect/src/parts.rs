@@ -60,7 +60,61 @@ pub(crate) fn render(
         if let Some(html) = html {
             data = serde_json::json!({ "text": data, "html": html });
         }
+        if *key == "prereqs" {
+            entities(&mut values, node, &mut data);
+        }
         parts.insert(key.to_string(), data);
     }
     (parts, values.gathered)
+}
+
+/// Kong's `prereqs.entities` (`services: [name]`, `routes: [name]`): the entities a guide
+/// starts from, each an example in the data folder (`entity_examples/gateway/services/
+/// NAME.yaml`), as the decK file to apply, in `entities_html` (and its text in
+/// `entities_markdown`). A name without an example is a warning at the list.
+fn entities(values: &mut TreeRenderer<'_, '_>, prereqs: &portolan_yaml::Node, data: &mut Value) {
+    let Some(list) = prereqs.get("entities") else {
+        return;
+    };
+    let mut config = serde_json::Map::new();
+    config.insert("_format_version".into(), Value::String("3.0".into()));
+    for kind in ["services", "routes"] {
+        let Some(portolan_yaml::Kind::Seq(names)) = list.get(kind).map(|n| &n.kind) else {
+            continue;
+        };
+        let mut found = Vec::new();
+        for name in names.iter().filter_map(portolan_yaml::Node::key_text) {
+            let example = values
+                .tools
+                .env
+                .site
+                .get_json(&format!("data.entity_examples.gateway.{kind}.{name}"));
+            if example.is_null() {
+                let span = values.span(&list.span);
+                crate::diag::push_limited(
+                    values.diags,
+                    Diagnostic::warning(span, format!("no example of the {kind} entity `{name}`"))
+                        .with_label("in these entities")
+                        .with_hint(format!(
+                            "add content/_data/entity_examples/gateway/{kind}/{name}.yaml"
+                        )),
+                );
+                continue;
+            }
+            found.push(example);
+        }
+        if !found.is_empty() {
+            config.insert(kind.into(), Value::Array(found));
+        }
+    }
+    if config.len() == 1 {
+        return;
+    }
+    let yaml = portolan_yaml::to_string(&Value::Object(config));
+    let markdown = format!("```yaml\n{yaml}```\n\n```sh\ndeck gateway apply prereqs.yaml\n```\n");
+    let (_, html) = values.block_part(&markdown, &list.span);
+    if let Value::Object(m) = data {
+        m.insert("entities_markdown".into(), Value::String(markdown));
+        m.insert("entities_html".into(), Value::String(html));
+    }
 }

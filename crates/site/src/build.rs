@@ -83,8 +83,8 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let trash = output::take_out_trash(&out);
 
     let t = Instant::now();
-    let diagrams = crate::diagrams::SiteDiagrams::new(&opts.site_dir);
-    let highlighter = crate::highlight_cache::HighlightCache::load(&opts.site_dir);
+    let diagrams = crate::diagrams::SiteDiagrams::new(opts.cache_dir().as_deref());
+    let highlighter = crate::highlight_cache::HighlightCache::load(opts.cache_dir().as_deref());
     let ctx = templates.dialect_context(&loaded, &diagrams, &highlighter);
     let read: Vec<(Option<portolan_dialect::FrontMatter>, Vec<Diagnostic>)> = loaded
         .pages

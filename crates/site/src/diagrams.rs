@@ -1,7 +1,7 @@
 //! The site's [`Diagrams`]: Mermaid drawn at build time ([`crate::mermaid`], then
 //! [`crate::diagram_svg`]), each drawing kept by the hash of its source, in memory for the
 //! life of the process (`serve` redraws only what an edit changed) and on disk under the
-//! site's `.portolan/cache/diagrams/` (a fresh build redraws only what changed since the
+//! cache folder's `diagrams/` (`.portolan/cache/diagrams/` by default) (a fresh build redraws only what changed since the
 //! last one). A diagram that cannot be drawn here is left to mermaid.js in the browser, with
 //! a warning that says why.
 
@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 
 use crate::mermaid::{self, Drawn};
 
-/// Where drawings are kept, under the site folder.
-pub const CACHE_DIR: &str = ".portolan/cache/diagrams";
+/// The drawings' folder in the cache folder.
+pub const CACHE_DIR: &str = "diagrams";
 
 /// What a cached drawing depends on besides its source: the renderer and this file's
 /// finishing (bump when either changes what is drawn).
@@ -33,21 +33,22 @@ pub struct SiteDiagrams {
 }
 
 impl SiteDiagrams {
-    /// Keeps drawings under `site_dir`'s cache folder (and in memory).
-    pub fn new(site_dir: &Path) -> SiteDiagrams {
+    /// Keeps drawings in cache folder `cache_dir` (and in memory; in memory only without
+    /// a folder).
+    pub fn new(cache_dir: Option<&Path>) -> SiteDiagrams {
         SiteDiagrams {
-            dir: Some(site_dir.join(CACHE_DIR)),
+            dir: cache_dir.map(|d| d.join(CACHE_DIR)),
             writes: true,
             memory: Mutex::new(HashMap::new()),
             for_browser: AtomicBool::new(false),
         }
     }
 
-    /// Reads drawings from `site_dir`'s cache folder, keeps new ones in memory only (for
+    /// Reads drawings from cache folder `cache_dir`, keeps new ones in memory only (for
     /// `serve`, `check` and `hosts`, which write nothing to disk).
-    pub fn reading(site_dir: &Path) -> SiteDiagrams {
+    pub fn reading(cache_dir: Option<&Path>) -> SiteDiagrams {
         SiteDiagrams {
-            dir: Some(site_dir.join(CACHE_DIR)),
+            dir: cache_dir.map(|d| d.join(CACHE_DIR)),
             writes: false,
             memory: Mutex::new(HashMap::new()),
             for_browser: AtomicBool::new(false),
@@ -226,7 +227,7 @@ mod tests {
     fn a_drawing_is_kept_and_reused_from_disk() {
         let dir = tempfile::tempdir().expect("tempdir");
         let src = "flowchart LR\n  A[Client] --> B[Kong]\n";
-        let first = SiteDiagrams::new(dir.path());
+        let first = SiteDiagrams::new(Some(dir.path()));
         let Ok(Drawing::Svg(svg)) = first.draw(src, "diagram-1") else {
             panic!("not drawn")
         };
@@ -243,7 +244,7 @@ mod tests {
             .expect("cached")
             .replace("Kong", "Kept");
         std::fs::write(&cached, kept).expect("write");
-        let second = SiteDiagrams::new(dir.path());
+        let second = SiteDiagrams::new(Some(dir.path()));
         let Ok(Drawing::Svg(again)) = second.draw(src, "diagram-3") else {
             panic!("not drawn")
         };
@@ -267,7 +268,7 @@ mod tests {
             b"<svg><script>x()</script></svg>",
         )
         .expect("write");
-        let d = SiteDiagrams::new(dir.path());
+        let d = SiteDiagrams::new(Some(dir.path()));
         let Ok(Drawing::Svg(svg)) = d.draw(src, "d") else {
             panic!("not drawn")
         };

@@ -1,5 +1,6 @@
 //! The site's [`Highlighter`]: what a build highlighted, kept for the next one in one file,
-//! `.portolan/cache/highlight`, by the hash of each block's language and text. Syntax
+//! `highlight` in the cache folder (`.portolan/cache/` by default), by the hash of each
+//! block's language and text. Syntax
 //! highlighting is the costliest step of rendering a page of code (tens of microseconds a
 //! line), and between two builds almost every block is unchanged.
 //!
@@ -14,8 +15,8 @@ use std::sync::{Arc, Mutex};
 use portolan_dialect::{Highlighted, Highlighter};
 use sha2::{Digest, Sha256};
 
-/// Where the cache is kept, under the site folder.
-pub(crate) const CACHE_FILE: &str = ".portolan/cache/highlight";
+/// The cache's file in the cache folder.
+pub(crate) const CACHE_FILE: &str = "highlight";
 
 /// What a cached block depends on besides its text: the highlighter and its grammars.
 const HIGHLIGHT_VERSION: &[u8] = b"portolan-highlight 1; two-face 0.5.2\n";
@@ -31,14 +32,17 @@ pub(crate) struct HighlightCache {
 }
 
 impl HighlightCache {
-    /// The cache of the site in `site_dir` (empty when it has none yet).
-    pub(crate) fn load(site_dir: &Path) -> HighlightCache {
-        let file = site_dir.join(CACHE_FILE);
-        let kept = std::fs::read(&file)
+    /// The cache kept in folder `cache_dir` (empty when it has none yet); in memory only
+    /// without a folder.
+    pub(crate) fn load(cache_dir: Option<&Path>) -> HighlightCache {
+        let file = cache_dir.map(|d| d.join(CACHE_FILE));
+        let kept = file
+            .as_ref()
+            .and_then(|f| std::fs::read(f).ok())
             .map(|b| read_entries(&b))
             .unwrap_or_default();
         HighlightCache {
-            file: Some(file),
+            file,
             kept,
             used: Mutex::new(HashMap::new()),
         }
@@ -163,10 +167,10 @@ mod tests {
     #[test]
     fn blocks_are_kept_for_the_next_build() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let first = HighlightCache::load(dir.path());
+        let first = HighlightCache::load(Some(dir.path()));
         let h = first.highlight("bash", "echo hi\n");
         first.save();
-        let second = HighlightCache::load(dir.path());
+        let second = HighlightCache::load(Some(dir.path()));
         assert_eq!(second.kept.len(), 1);
         assert_eq!(second.highlight("bash", "echo hi\n"), h);
         assert_eq!(

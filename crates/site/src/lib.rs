@@ -72,7 +72,7 @@ pub use page::PageModel;
 pub use page_url::{is_page_path, page_url_key, url_for, PermalinkError};
 pub use redirects::{Redirects, Rule};
 pub use session::{RebuildStats, Session};
-pub use site::{Failure, Options, Progress, Report, Site, Timings};
+pub use site::{Cache, Failure, Options, Progress, Report, Site, Timings, SITE_CACHE_DIR};
 pub use sources::Sources;
 pub use structure::{Collection, Structure};
 pub use theme::{Embedded, Theme};

@@ -25,6 +25,8 @@ pub struct LinkMap {
     files: HashSet<String>,
     /// Old URLs a redirect rule moved, by URL key: where they went.
     moved: std::collections::HashMap<String, String>,
+    /// The rules that move many URLs at once (`/old/*`, `/x/:version/y`).
+    patterns: Vec<crate::redirects::Rule>,
     upstream: Option<String>,
 }
 
@@ -68,7 +70,9 @@ impl LinkMap {
             .chain(generated.iter().map(|g| g.key.clone()))
             .collect();
         let moved = crate::redirects::by_source(rules, |k| pages.contains(k));
+        let patterns = rules.iter().filter(|r| !r.is_plain()).cloned().collect();
         LinkMap {
+            patterns,
             base: config.base_url.clone(),
             pages,
             files,
@@ -91,6 +95,23 @@ impl LinkMap {
         let up = self.upstream.as_ref()?;
         let path = path.trim();
         path.starts_with('/').then(|| format!("{up}{path}"))
+    }
+
+    /// Classifies a redirect's target: a page of the site, else upstream (a redirect is
+    /// followed once, never to another).
+    fn target_once(&self, url: &str) -> Target {
+        let (path, frag) = match url.split_once('#') {
+            Some((p, f)) => (p, Some(f.to_string())),
+            None => (url, None),
+        };
+        let key = url_key(path);
+        if self.pages.contains(&key) {
+            return Target::Page(key, frag.filter(|f| !f.is_empty()));
+        }
+        match &self.upstream {
+            Some(up) => Target::Upstream(format!("{up}{url}")),
+            None => Target::Missing(key),
+        }
     }
 
     /// Classifies a link as written.
@@ -120,15 +141,16 @@ impl LinkMap {
             return Target::File;
         }
         // A page that moved: where it went (one step; a fragment written wins).
-        if let Some(to) = self.moved.get(&key) {
-            if to.starts_with('/') && !self.moved.contains_key(&url_key(to)) {
-                return match (self.target(to), frag) {
-                    (Target::Page(k, f), frag) => {
-                        Target::Page(k, frag.filter(|f| !f.is_empty()).or(f))
-                    }
-                    (other, _) => other,
-                };
-            }
+        let moved = self
+            .moved
+            .get(&key)
+            .cloned()
+            .or_else(|| self.patterns.iter().find_map(|r| r.target(path)));
+        if let Some(to) = moved.filter(|to| to.starts_with('/')) {
+            return match (self.target_once(&to), frag) {
+                (Target::Page(k, f), frag) => Target::Page(k, frag.filter(|f| !f.is_empty()).or(f)),
+                (other, _) => other,
+            };
         }
         match &self.upstream {
             Some(up) => Target::Upstream(format!("{up}{url}")),
@@ -169,6 +191,7 @@ mod tests {
                 .collect(),
             files: ["assets/style.css".to_string()].into_iter().collect(),
             moved: Default::default(),
+            patterns: Vec::new(),
             upstream: upstream.map(String::from),
         }
     }

@@ -83,8 +83,8 @@ impl Session {
     /// Loads and renders the whole site.
     pub fn new(opts: Options) -> Session {
         // Caches are read, never written: a session writes nothing to disk.
-        let diagrams = crate::diagrams::SiteDiagrams::reading(&opts.site_dir);
-        let highlighter = crate::highlight_cache::HighlightCache::load(&opts.site_dir);
+        let diagrams = crate::diagrams::SiteDiagrams::reading(opts.cache_dir().as_deref());
+        let highlighter = crate::highlight_cache::HighlightCache::load(opts.cache_dir().as_deref());
         let mut s = Session {
             opts,
             diagrams,

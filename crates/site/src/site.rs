@@ -49,7 +49,24 @@ pub struct Options {
     pub message_format: MessageFormat,
     /// Settings the site's `portolan.yaml` builds on, whatever it names (`--preset`).
     pub preset: Option<String>,
+    /// Where the build keeps what it can reuse next time (highlighted code, drawings).
+    pub cache: Cache,
 }
+
+/// Where caches are kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Cache {
+    /// In the site folder, `.portolan/cache/` (the default).
+    #[default]
+    InSite,
+    /// In this folder (`--cache-dir`): a site folder that must not change, or cannot.
+    At(PathBuf),
+    /// Nowhere (`--no-cache`): every build starts cold.
+    Off,
+}
+
+/// The cache folder inside a site folder.
+pub const SITE_CACHE_DIR: &str = ".portolan/cache";
 
 impl std::fmt::Debug for Options {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -76,6 +93,16 @@ impl Options {
             keep_going: false,
             message_format: MessageFormat::Human,
             preset: None,
+            cache: Cache::InSite,
+        }
+    }
+
+    /// The folder caches go in, if any.
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        match &self.cache {
+            Cache::InSite => Some(self.site_dir.join(SITE_CACHE_DIR)),
+            Cache::At(dir) => Some(dir.clone()),
+            Cache::Off => None,
         }
     }
 
