@@ -68,12 +68,25 @@ pub(crate) struct TableContext<'a> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Shape {
-    columns: Vec<Column>,
+    columns: Vec<ColumnSpec>,
     #[allow(dead_code)]
     rows: serde::de::IgnoredAny,
     /// Where cells sit in a row taller than they are (Kong's tables take it).
     #[serde(default)]
     vertical_align: VerticalAlign,
+}
+
+/// A column as written: its title and key; a `width` (the share of the table Kong's theme
+/// gives it) is read, so Kong's tables build, and not used: the theme's tables size their
+/// columns by what they hold.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ColumnSpec {
+    title: String,
+    key: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    width: serde::de::IgnoredAny,
 }
 
 /// A table body, read.
@@ -219,7 +232,14 @@ fn read_spec(
         return refuse(diags, d);
     }
     let spec = Spec {
-        columns: shape.columns,
+        columns: shape
+            .columns
+            .into_iter()
+            .map(|c| Column {
+                title: c.title,
+                key: c.key,
+            })
+            .collect(),
         rows,
         vertical_align: shape.vertical_align,
     };

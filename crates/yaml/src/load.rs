@@ -33,8 +33,13 @@ impl Default for Limits {
 /// A collection being read.
 enum Open {
     Seq(Vec<Node>),
-    /// Entries so far, and a key waiting for its value.
-    Map(Vec<(Node, Node)>, Option<Node>),
+    /// Entries so far, a key waiting for its value, and the keys' names (a duplicate is
+    /// found in constant time: a map of a million keys is checked in linear time).
+    Map(
+        Vec<(Node, Node)>,
+        Option<Node>,
+        std::collections::HashSet<String>,
+    ),
 }
 
 struct Frame {
@@ -140,7 +145,7 @@ pub fn load(text: &str, limits: Limits) -> Result<Node, Error> {
                 nodes += 1;
                 let open = match event {
                     Event::SequenceStart(..) => Open::Seq(Vec::new()),
-                    _ => Open::Map(Vec::new(), None),
+                    _ => Open::Map(Vec::new(), None, Default::default()),
                 };
                 stack.push(Frame {
                     open,
@@ -155,7 +160,7 @@ pub fn load(text: &str, limits: Limits) -> Result<Node, Error> {
                 };
                 let kind = match frame.open {
                     Open::Seq(items) => Kind::Seq(items),
-                    Open::Map(entries, _) => Kind::Map(entries),
+                    Open::Map(entries, _, _) => Kind::Map(entries),
                 };
                 let node = Node {
                     span: frame.start..end.max(frame.start),
@@ -202,13 +207,13 @@ pub fn load(text: &str, limits: Limits) -> Result<Node, Error> {
                     ..
                 }) => items.push(node),
                 Some(Frame {
-                    open: Open::Map(entries, pending),
+                    open: Open::Map(entries, pending, names),
                     ..
                 }) => match pending.take() {
                     None => *pending = Some(node),
                     Some(key) => {
                         if let Some(name) = key.key_text() {
-                            if entries.iter().any(|(k, _)| k.key_text() == Some(name)) {
+                            if !names.insert(name.to_string()) {
                                 return Err(Error::at(
                                     key.span.start,
                                     format!("duplicate entry with key \"{name}\""),

@@ -1,7 +1,7 @@
 //! The dialect's filters, added to Liquid's: the ones that need the site (`markdownify` and
 //! `markdown` with the dialect's markdown and links, `relative_url`/`absolute_url` with the
 //! site's link map) and Kong's own (`liquify`, `indent`, `escape_env_variables`,
-//! `json_prettify`, `to_check`). One table, [`FILTERS`], from each name to its code.
+//! `json_prettify`, `to_check`, `base64`). One table, [`FILTERS`], from each name to its code.
 //!
 //! Like Liquid's, they are lenient (odd input comes back as it is) and take what they build
 //! from the page's budget before building it.
@@ -22,6 +22,7 @@ pub(crate) type DialectFilter = fn(&mut R<'_, '_, '_>, HostFilterCall) -> Result
 /// Every filter the dialect adds, by name.
 const FILTERS: &[(&str, DialectFilter)] = &[
     ("absolute_url", site_url),
+    ("base64", base64),
     ("escape_env_variables", escape_env_variables),
     ("indent", indent),
     ("json_prettify", json_prettify),
@@ -163,7 +164,54 @@ fn json_prettify(r: &mut R<'_, '_, '_>, call: HostFilterCall) -> Result<Value, E
     Ok(Value::str(out.into_string()))
 }
 
+/// Kong's `base64`: the text's UTF-8 bytes in standard base64, padded (what a Basic
+/// `Authorization` header holds).
+fn base64(r: &mut R<'_, '_, '_>, call: HostFilterCall) -> Result<Value, Exceeded> {
+    let s = text(r, &call.input)?;
+    built(r, |out| {
+        for c in base64_chars(s.as_bytes()) {
+            out.push(c)?;
+        }
+        Ok(())
+    })
+}
+
+/// `bytes` in standard base64 (RFC 4648, with padding).
+fn base64_chars(bytes: &[u8]) -> impl Iterator<Item = char> + '_ {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    bytes.chunks(3).flat_map(|chunk| {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        (0..4).map(move |i| {
+            if i > chunk.len() {
+                '='
+            } else {
+                char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize])
+            }
+        })
+    })
+}
+
 /// Kong's `to_check`: a check mark for a truthy value, a cross otherwise.
 fn to_check(_: &mut R<'_, '_, '_>, call: HostFilterCall) -> Result<Value, Exceeded> {
     Ok(Value::str(if call.input.truthy() { "✓" } else { "✗" }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_is_rfc_4648() {
+        let enc = |s: &str| base64_chars(s.as_bytes()).collect::<String>();
+        assert_eq!(enc(""), "");
+        assert_eq!(enc("f"), "Zg==");
+        assert_eq!(enc("fo"), "Zm8=");
+        assert_eq!(enc("foo"), "Zm9v");
+        assert_eq!(enc("foobar"), "Zm9vYmFy");
+        assert_eq!(enc("kong:secret"), "a29uZzpzZWNyZXQ=");
+        assert_eq!(enc("é"), "w6k=");
+    }
 }
