@@ -15,6 +15,13 @@ pub(crate) struct Args {
     /// Number of edits.
     #[arg(long, default_value_t = 20)]
     runs: usize,
+    /// Settings the site builds on (`kong` for a copy of Kong's repository).
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
+    /// Time the rebuilds of a site with errors too (its pages with errors are left out,
+    /// as `build --keep-going` leaves them out).
+    #[arg(long)]
+    keep_going: bool,
 }
 
 pub(crate) fn run(args: Args) -> ExitCode {
@@ -22,11 +29,16 @@ pub(crate) fn run(args: Args) -> ExitCode {
         site_dir,
         page,
         runs,
+        preset,
+        keep_going,
     } = args;
     let started = std::time::Instant::now();
-    let mut session = portolan_site::Session::new(options(site_dir));
+    let mut session = portolan_site::Session::new(portolan_site::Options {
+        preset,
+        ..options(site_dir)
+    });
     let full = started.elapsed();
-    if session.has_errors() {
+    if session.has_errors() && !keep_going {
         eprint!(
             "{}",
             portolan_site::messages::render(

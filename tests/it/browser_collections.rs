@@ -74,7 +74,9 @@ async fn a_hub_filters_from_the_query_and_the_form() {
 async fn without_javascript_a_hub_lists_every_entry_and_steps_open() {
     crate::common::tools::requires!(Chromium, ChromeDriver, Axe);
     let (_server, url) = serve(&fixture("collections"));
-    let b = Browser::start(1200, 900, &["--blink-settings=scriptEnabled=false"]).await;
+    // Tall enough that the steps are in view: without scripts, WebDriver cannot scroll to
+    // them.
+    let b = Browser::start(1200, 1800, &["--blink-settings=scriptEnabled=false"]).await;
     b.client
         .goto(&format!("{url}/guides/?harbor_plugins=limiter"))
         .await
@@ -96,13 +98,12 @@ async fn without_javascript_a_hub_lists_every_entry_and_steps_open() {
         b.eval(open).await,
         serde_json::json!([false, false, false, false])
     );
-    b.client
+    let summary = b
+        .client
         .find(fantoccini::Locator::Css(".prereqs details.step summary"))
         .await
-        .unwrap()
-        .click()
-        .await
         .unwrap();
+    summary.click().await.unwrap();
     assert_eq!(
         b.eval(open).await,
         serde_json::json!([true, false, false, false])

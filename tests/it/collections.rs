@@ -175,6 +175,7 @@ fn the_kong_preset_builds_a_folder_laid_out_as_kongs_repository() {
         "cookbooks/index.html",
         "mesh/policies/index.html",
         "event-gateway/policies/index.html",
+        "index/gateway/index.html",
     ] {
         assert!(found.iter().any(|p| p == page), "{page} in {found:?}");
     }
@@ -195,10 +196,27 @@ fn the_kong_preset_builds_a_folder_laid_out_as_kongs_repository() {
         how_to.contains("href=\"/how-to/\""),
         "the collection's default breadcrumb goes to its hub"
     );
+    assert!(
+        how_to.contains("href=\"/index/gateway/#guides--caching\""),
+        "a breadcrumb to a section of an index goes to its anchor"
+    );
+    let index = read(&out.path().join("index/gateway/index.html"));
+    insta::assert_snapshot!("kong_layout_index", without_token_spans(article(&index)));
     let entity = read(&out.path().join("gateway/entities/route/index.html"));
     assert!(
         entity.contains("href=\"/gateway/entities/\""),
         "defaults: breadcrumbs"
+    );
+    // Tables drawn from the data in the folder: the entity's schema from the latest
+    // version of its OpenAPI specification, Konnect's roles, each plugin's topologies.
+    insta::assert_snapshot!("kong_layout_entity_schema", table(&entity, "schema-table"));
+    assert!(!entity.contains("old_field"), "the latest version is read");
+    let roles = read(&out.path().join("konnect/teams/index.html"));
+    insta::assert_snapshot!("kong_layout_roles", table(&roles, "roles-table"));
+    let topologies = read(&out.path().join("plugins/compatibility/index.html"));
+    insta::assert_snapshot!(
+        "kong_layout_topologies",
+        table(&topologies, "topologies-table")
     );
     let landing = read(&out.path().join("gateway/index.html"));
     for card in [
@@ -211,16 +229,25 @@ fn the_kong_preset_builds_a_folder_laid_out_as_kongs_repository() {
             "{card}: cards read their pages' frontmatter"
         );
     }
-    // Without the preset the folder's collections are not pages.
+    // Without the preset the folder's collections are not pages, and a component whose
+    // specification the site does not hold (no `api_specs`, no upstream) is an error.
     let plain = tempfile::tempdir().unwrap();
     let o = portolan(&[
         "build",
         site.to_str().unwrap(),
         "--no-cache",
+        "--keep-going",
         "--out",
         plain.path().to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("content/konnect/teams.md:7:1")
+            && stderr.contains("is not in this site's `api_specs` folder"),
+        "{stderr}"
+    );
+    assert!(plain.path().join("gateway/overview/index.html").exists());
     assert!(!plain
         .path()
         .join("how-to/cache-responses/index.html")
@@ -229,6 +256,15 @@ fn the_kong_preset_builds_a_folder_laid_out_as_kongs_repository() {
         !site.join(".portolan").exists(),
         "--no-cache keeps no cache"
     );
+}
+
+/// The table of class `class` in a page's HTML.
+fn table(html: &str, class: &str) -> String {
+    let start = html
+        .find(&format!("<table class=\"config-table {class}\">"))
+        .unwrap_or_else(|| panic!("no {class} in {html}"));
+    let end = html[start..].find("</table>").expect("a closed table") + start;
+    html[start..end + "</table>".len()].to_string()
 }
 
 #[test]

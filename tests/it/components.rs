@@ -257,9 +257,10 @@ fn a_component_whose_data_the_site_lacks_points_upstream_or_stops_the_build() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
     copy_tree(&fixture("components"), &site);
+    // The page names a schema of an OpenAPI specification the site does not keep.
     std::fs::write(
-        site.join("content/guide/topologies.md"),
-        "---\ntitle: Topologies\n---\nWhere each plugin runs:\n\n{% plugin_deployment_topologies %}\n",
+        site.join("content/guide/schema.md"),
+        "---\ntitle: Services\nschema:\n  api: gateway/admin-ee\n  path: /schemas/Service\n---\nThe fields:\n\n{% entity_schema %}\n",
     )
     .unwrap();
     let out = tmp.path().join("out");
@@ -267,17 +268,23 @@ fn a_component_whose_data_the_site_lacks_points_upstream_or_stops_the_build() {
     let stderr = build_ok(&site, &out);
     assert!(
         stderr.contains("warning")
-            && stderr.contains("content/guide/topologies.md:6:1")
-            && stderr.contains("the table of plugin deployment topologies is not drawn here"),
+            && stderr.contains("content/guide/schema.md:9:1")
+            && stderr.contains("the entity's schema is not drawn here: its OpenAPI specification `gateway/admin-ee` is not in this site's `api_specs` folder"),
         "{stderr}"
     );
-    let html = read(&out.join("guide/topologies/index.html"));
+    let html = read(&out.join("guide/schema/index.html"));
     assert!(
-        html.contains("<p class=\"upstream-pointer\">The table of plugin deployment topologies is on <a href=\"https://docs.example.com/guide/topologies/\">this page's upstream version</a>.</p>"),
+        html.contains("<p class=\"upstream-pointer\">The entity&#39;s schema is on <a href=\"https://docs.example.com/guide/schema/\">this page's upstream version</a>.</p>"),
         "{}",
         article(&html)
     );
-    // Without one, nothing can stand in for the table: an error at the tag.
+    // Without one, nothing can stand in for the table: an error at the tag. So is a table
+    // whose columns the data folder lacks.
+    std::fs::write(
+        site.join("content/guide/topologies.md"),
+        "---\ntitle: Topologies\n---\nWhere each plugin runs:\n\n{% plugin_deployment_topologies %}\n",
+    )
+    .unwrap();
     let config = site.join("portolan.yaml");
     let text = read(&config).replace("upstream_url: https://docs.example.com\n", "");
     std::fs::write(&config, text).unwrap();
@@ -285,8 +292,14 @@ fn a_component_whose_data_the_site_lacks_points_upstream_or_stops_the_build() {
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
+        stderr.contains("content/guide/schema.md:9:1")
+            && stderr.contains("the entity's schema cannot be drawn: its OpenAPI specification `gateway/admin-ee` is not in this site's `api_specs` folder"),
+        "{stderr}"
+    );
+    assert!(
         stderr.contains("content/guide/topologies.md:6:1")
-            && stderr.contains("the table of plugin deployment topologies cannot be drawn: the topologies come from each plugin's metadata"),
+            && stderr
+                .contains("the table's columns come from the data folder's `plugins/tables.yaml`"),
         "{stderr}"
     );
 }

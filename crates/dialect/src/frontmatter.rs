@@ -468,7 +468,27 @@ pub(crate) fn render_values(
         f.q = render(&mut at, &f.q, diags);
         f.a = render(&mut at, &f.a, diags);
     }
+    // Text other pages show of this one (a plugin's `notes` in a table of plugins): its
+    // Liquid rendered once, here, where its positions are known.
+    for key in RENDERED_RAW_KEYS {
+        let Some(value) = front
+            .raw
+            .get(key)
+            .and_then(|n| n.as_scalar())
+            .map(|s| s.text.clone())
+        else {
+            continue;
+        };
+        let mut at = key_start(key);
+        let rendered = render(&mut at, &value, diags);
+        if rendered != value {
+            front.raw.set(key, portolan_yaml::Node::text(rendered));
+        }
+    }
 }
+
+/// Frontmatter keys kept as written (`raw`) whose text has its Liquid rendered.
+const RENDERED_RAW_KEYS: [&str; 1] = ["notes"];
 
 #[cfg(test)]
 mod tests {

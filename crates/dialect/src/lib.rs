@@ -38,6 +38,7 @@ mod expand;
 mod expanded;
 mod frontmatter;
 mod host;
+mod indices;
 mod landing;
 mod lines;
 mod markdown;
@@ -333,6 +334,124 @@ pub fn render_landing(
         parts: Default::default(),
     };
     (Some(page), diags)
+}
+
+/// Reads only an index page's frontmatter (its `title`, `description`...), as
+/// [`render_frontmatter`] reads a page's.
+pub fn render_index_frontmatter(
+    ctx: Context<'_>,
+    file: FileId,
+    text: &str,
+    info: PageInfo<'_>,
+) -> (Option<FrontMatter>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    match index_front(ctx, file, text, info, &mut diags) {
+        Some((front, _)) if !diags.iter().any(Diagnostic::is_error) => (Some(front), diags),
+        _ => (None, Vec::new()),
+    }
+}
+
+/// Renders an index page (see `indices.rs`): YAML `title`, `description` and `sections:`
+/// or `groups:` of them.
+pub fn render_index(
+    ctx: Context<'_>,
+    file: FileId,
+    text: &str,
+    info: PageInfo<'_>,
+) -> (Option<RenderedPage>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let Some((front, doc)) = index_front(ctx, file, text, info, &mut diags) else {
+        return (None, diags);
+    };
+    let page = page_values(&front, info);
+    let cells = Budget::new(limits::MAX_TABLE_CELLS_PER_PAGE);
+    let tools = yaml_tree::Tools {
+        env: ctx.page_env(&page),
+        links: ctx.links,
+        diagrams: ctx.diagrams,
+        highlighter: ctx.highlighter,
+        cells: &cells,
+    };
+    let values = yaml_tree::TreeRenderer {
+        tools: &tools,
+        file,
+        text,
+        base: 0,
+        ids: Default::default(),
+        taken: Vec::new(),
+        gathered: Default::default(),
+        diags: &mut diags,
+    };
+    let body = indices::render(values, &doc);
+    let page = RenderedPage {
+        front,
+        html: body.html,
+        headings: body.headings,
+        faqs: Vec::new(),
+        tables: body.gathered.tables,
+        links: body.gathered.links,
+        blocks: Vec::new(),
+        sections: body.sections,
+        anchors: body.gathered.anchors,
+        includes: body.gathered.includes,
+        has_calculator: false,
+        browser_diagrams: body.gathered.browser_diagrams,
+        components: body.gathered.components.into_iter().collect(),
+        calculator_span: None,
+        parts: Default::default(),
+    };
+    (Some(page), diags)
+}
+
+/// An index page's frontmatter (the file's keys besides its groups and sections; the
+/// layout `index-page` unless it names one) and its YAML.
+fn index_front(
+    ctx: Context<'_>,
+    file: FileId,
+    text: &str,
+    info: PageInfo<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(FrontMatter, portolan_yaml::Node)> {
+    if text.len() > limits::MAX_PAGE_BYTES {
+        diags.push(
+            Diagnostic::error(
+                Span::new(file, 0, 0),
+                "index page is larger than a page may be",
+            )
+            .with_label("this page"),
+        );
+        return None;
+    }
+    let doc = match yaml::read(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let at = diag::floor_char_boundary(text, e.offset.min(text.len()));
+            diags.push(
+                Diagnostic::error(Span::new(file, at, at), format!("invalid index YAML: {}", e.message))
+                    .with_label("here")
+                    .with_hint("an index is YAML: `title`, `description` and `sections:` of `items:` (or `groups:` of sections)"),
+            );
+            return None;
+        }
+    };
+    let raw = frontmatter::RawFront {
+        start: 0,
+        end: text.len(),
+    };
+    let mut own = Vec::new();
+    let front = read_frontmatter(ctx, file, text, info, Some(raw), text.len(), &mut own);
+    // Its groups and sections are the body, not unknown frontmatter.
+    own.retain(|d| {
+        !indices::BODY_KEYS
+            .iter()
+            .any(|k| d.message == format!("unknown frontmatter key `{k}`"))
+    });
+    diags.extend(own);
+    let mut front = front?;
+    if front.layout.is_none() {
+        front.layout = Some("index-page".to_string());
+    }
+    Some((front, doc))
 }
 
 /// A landing page's frontmatter (its `metadata:`, the layout `landing` unless it names

@@ -63,9 +63,33 @@ pub(crate) fn render(
         if *key == "prereqs" {
             entities(&mut values, node, &mut data);
         }
+        if *key == "series" {
+            series_title(&mut values, node, &mut data);
+        }
         parts.insert(key.to_string(), data);
     }
     (parts, values.gathered)
+}
+
+/// A series' title and page, from the data folder's `series` (`ID: {title, url}`), Liquid
+/// in the title rendered; the id when the data folder has no such series.
+fn series_title(values: &mut TreeRenderer<'_, '_>, series: &portolan_yaml::Node, data: &mut Value) {
+    let Some(id) = series.get("id").and_then(portolan_yaml::Node::key_text) else {
+        return;
+    };
+    let entry = values.tools.env.site.get_json(&format!("data.series.{id}"));
+    let title = entry
+        .get("title")
+        .and_then(Value::as_str)
+        .unwrap_or(id)
+        .to_string();
+    let title = values.liquid(&title, &series.span);
+    if let Value::Object(m) = data {
+        m.insert("title".into(), Value::String(title));
+        if let Some(url) = entry.get("url").and_then(Value::as_str) {
+            m.insert("url".into(), Value::String(url.to_string()));
+        }
+    }
 }
 
 /// Kong's `prereqs.entities` (`services: [name]`, `routes: [name]`): the entities a guide

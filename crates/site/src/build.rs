@@ -263,6 +263,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let (generated, d) = crate::hub_pages::render(&loaded, &index, &templates);
     files.extend(generated);
     diags.extend(d);
+    files.extend(crate::extras::redirect_files(&loaded));
     files.extend(sitemap_files(&loaded, &written));
     files.extend(
         search::build_index(&docs)

@@ -74,6 +74,17 @@ pub struct Config {
     /// A redirects file (`FROM TO [CODE]` a line).
     #[serde(default)]
     pub redirects: Option<String>,
+    /// A folder of index pages written as YAML (`NAME.yaml` is `/index/NAME/`).
+    #[serde(default)]
+    pub indices: Option<String>,
+    /// A folder of OpenAPI specifications beside content/ (Kong's `api-specs/`), whose
+    /// schemas components draw: `NAME/openapi.yaml`, or `NAME/VERSION/openapi.yaml`.
+    #[serde(default)]
+    pub api_specs: Option<String>,
+    /// Frontmatter keys every page's card carries as they are written (`fields.KEY` in
+    /// `pages()`), for tables over many pages: a plugin's `topologies`.
+    #[serde(default)]
+    pub card_fields: Vec<String>,
 }
 
 /// What an unknown `{{site.NAME}}` renders as.
@@ -124,6 +135,9 @@ impl Default for Config {
             icon_folders: Vec::new(),
             landing_pages: None,
             redirects: None,
+            indices: None,
+            api_specs: None,
+            card_fields: Vec::new(),
         }
     }
 }
@@ -178,7 +192,7 @@ impl Config {
         let at = offset.min(text.len());
         Diagnostic::error(Span::new(file, at, at), format!("invalid {CONFIG_FILE}: {message}"))
             .with_label("here")
-            .with_hint("keys: title, description, base_url, url, upstream_url, minify, compress, content_security_policy, variables, labels, names_from_data, undefined_variables, time, preset, collections, icon_folders, landing_pages, redirects")
+            .with_hint("keys: title, description, base_url, url, upstream_url, minify, compress, content_security_policy, variables, labels, names_from_data, undefined_variables, time, preset, collections, icon_folders, landing_pages, indices, redirects, api_specs, card_fields")
     }
 
     fn read(file: FileId, text: &str) -> Result<portolan_yaml::Node, Vec<Diagnostic>> {
@@ -237,6 +251,15 @@ impl Config {
                 ));
             }
         }
+        if c.api_specs.as_deref().is_some_and(|f| !is_inner_folder(f)) {
+            errors.push(bad_value(
+                file,
+                node,
+                "api_specs",
+                "`api_specs` must be a folder inside the site folder",
+                "a relative path such as `api-specs`, without `..`",
+            ));
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -254,6 +277,7 @@ impl Config {
             collections: self.collections.clone(),
             landing_pages: self.landing_pages.clone(),
             redirects: self.redirects.clone(),
+            indices: self.indices.clone(),
         }
     }
 
@@ -296,6 +320,18 @@ impl Config {
                 .join(" ")
         })
     }
+}
+
+/// True for a relative path of folders that stays inside the folder it is read from.
+fn is_inner_folder(path: &str) -> bool {
+    let path = std::path::Path::new(path);
+    path.components().next().is_some()
+        && path.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
 }
 
 /// A character a `base_url` path may hold as written (anything else is percent-encoded).

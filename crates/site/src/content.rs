@@ -37,6 +37,8 @@ pub enum PageKind {
     Markdown,
     /// A landing page: YAML `metadata:` and `rows:` of blocks.
     Landing,
+    /// An index: YAML `title`, `description` and `sections:` of pages.
+    Index,
 }
 
 /// A static file copied as is.

@@ -115,6 +115,26 @@ pub(crate) struct PageContext<'a> {
     /// `cleanup` (`inline` items with `title_html`, `content_html`), `overview` (`text`,
     /// `html`), `series`. Empty for pages without them.
     pub(crate) parts: Option<&'a std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The series the page is a part of: its title, the page's place, every part.
+    pub(crate) series: Option<SeriesNav>,
+}
+
+/// A series of pages (a how-to's `series:`), as the page shows it.
+#[derive(Serialize)]
+pub(crate) struct SeriesNav {
+    pub(crate) title: String,
+    /// The page's place among the parts the site has, from 1.
+    pub(crate) position: usize,
+    pub(crate) total: usize,
+    pub(crate) steps: Vec<SeriesStep>,
+}
+
+/// One part of a series.
+#[derive(Serialize)]
+pub(crate) struct SeriesStep {
+    pub(crate) url: String,
+    pub(crate) title: String,
+    pub(crate) current: bool,
 }
 
 /// The versions of one product a page applies to.

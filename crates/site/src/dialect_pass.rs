@@ -1,5 +1,6 @@
 //! A page source through the dialect, as its kind asks: markdown pages with
-//! `render_page`, landing pages (YAML) with `render_landing`. The streaming build and the
+//! `render_page`, landing pages (YAML) with `render_landing`, index pages with
+//! `render_index`. The streaming build and the
 //! session both call these, so they render every kind alike.
 
 use portolan_dialect::{Context, Diagnostic, FrontMatter, RenderedPage};
@@ -20,6 +21,9 @@ pub(crate) fn frontmatter(
         PageKind::Landing => {
             portolan_dialect::render_landing_frontmatter(ctx, src.file, text, src.info())
         }
+        PageKind::Index => {
+            portolan_dialect::render_index_frontmatter(ctx, src.file, text, src.info())
+        }
     }
 }
 
@@ -36,5 +40,6 @@ pub(crate) fn render(
             portolan_dialect::render_page_with_frontmatter(ctx, src.file, text, src.info(), front)
         }
         PageKind::Landing => portolan_dialect::render_landing(ctx, src.file, text, src.info()),
+        PageKind::Index => portolan_dialect::render_index(ctx, src.file, text, src.info()),
     }
 }

@@ -46,6 +46,10 @@ pub(crate) struct PageCard {
     pub(crate) facets: BTreeMap<String, Vec<String>>,
     /// Order among siblings (smaller first).
     pub(crate) weight: i64,
+    /// The series it is a part of, and its place in it (`series: {id, position}`).
+    pub(crate) series: Option<(String, i64)>,
+    /// The frontmatter values the settings' `card_fields` name, as written.
+    pub(crate) fields: BTreeMap<String, serde_json::Value>,
 }
 
 /// Every page's card, by URL key order; empty until the frontmatter pass fills it.
@@ -68,6 +72,46 @@ impl Directory {
         }
         *now = Arc::new(cards);
         true
+    }
+
+    /// Puts `cards` in place of the cards of the same pages (a page's URL did not
+    /// change); true when any differs. What a one-page edit costs: the others are not made
+    /// again.
+    pub(crate) fn update(&self, cards: Vec<PageCard>) -> bool {
+        let Ok(mut now) = self.0.write() else {
+            return false;
+        };
+        let list = Arc::make_mut(&mut now);
+        let mut changed = false;
+        for card in cards {
+            match list.binary_search_by(|c| c.key.cmp(&card.key)) {
+                Ok(i) if list[i] == card => {}
+                Ok(i) => {
+                    list[i] = card;
+                    changed = true;
+                }
+                Err(i) => {
+                    list.insert(i, card);
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    /// Takes out the card of the page at URL key `key`; true when there was one.
+    pub(crate) fn remove(&self, key: &str) -> bool {
+        let Ok(mut now) = self.0.write() else {
+            return false;
+        };
+        let list = Arc::make_mut(&mut now);
+        match list.binary_search_by(|c| c.key.as_str().cmp(key)) {
+            Ok(i) => {
+                list.remove(i);
+                true
+            }
+            Err(_) => false,
+        }
     }
 }
 
@@ -118,11 +162,41 @@ pub(crate) fn cards(
                 content_type: f.content_type.clone().unwrap_or_default(),
                 facets,
                 weight: f.weight.unwrap_or(0),
+                series: series_of(f.raw.get("series")),
+                fields: config
+                    .card_fields
+                    .iter()
+                    .filter_map(|key| {
+                        let value = portolan_yaml::from_node(f.raw.get(key)?).ok()?;
+                        Some((key.clone(), value))
+                    })
+                    .collect(),
             }
         })
         .collect();
     cards.sort_by(|a, b| a.key.cmp(&b.key));
     cards
+}
+
+/// `series: {id, position}` as written.
+fn series_of(node: Option<&portolan_yaml::Node>) -> Option<(String, i64)> {
+    let node = node?;
+    let id = node.get("id")?.key_text()?.to_string();
+    let position = match node.get("position")?.as_scalar()?.resolve() {
+        portolan_yaml::Resolved::Int(n) => n,
+        _ => return None,
+    };
+    Some((id, position))
+}
+
+/// The parts of series `id`, in order: (URL, title) of each page.
+pub(crate) fn series_parts<'c>(cards: &'c [PageCard], id: &str) -> Vec<&'c PageCard> {
+    let mut parts: Vec<&PageCard> = cards
+        .iter()
+        .filter(|c| c.series.as_ref().is_some_and(|(s, _)| s == id))
+        .collect();
+    parts.sort_by_key(|c| c.series.as_ref().map_or(0, |(_, p)| *p));
+    parts
 }
 
 /// The ids a frontmatter value lists: a list of scalars, or one scalar.
@@ -198,6 +272,53 @@ pub(crate) fn matching<'c>(
         .collect()
 }
 
+/// The cards of the pages a glob names, in URL order: `/a/**/*` every page under `/a/`,
+/// `/a/*/` each page one folder below it; `*` in a name stands for any characters.
+pub(crate) fn globbed<'c>(cards: &'c [PageCard], glob: &str) -> Vec<&'c PageCard> {
+    let pattern: Vec<&str> = glob.split('/').filter(|s| !s.is_empty()).collect();
+    cards
+        .iter()
+        .filter(|c| {
+            let key: Vec<&str> = c.key.split('/').filter(|s| !s.is_empty()).collect();
+            glob_matches(&pattern, &key)
+        })
+        .collect()
+}
+
+/// True when path segments `key` fit `pattern` (`**` any number of segments, `*` any one,
+/// `*` inside a segment any characters). Iterative over the pattern's `**`s, so a long
+/// pattern costs linear work per candidate split, bounded by the key's depth.
+fn glob_matches(pattern: &[&str], key: &[&str]) -> bool {
+    match pattern.split_first() {
+        None => key.is_empty(),
+        Some((&"**", rest)) => (0..=key.len()).any(|skip| glob_matches(rest, &key[skip..])),
+        Some((p, rest)) => match key.split_first() {
+            Some((k, krest)) => name_matches(p, k) && glob_matches(rest, krest),
+            None => false,
+        },
+    }
+}
+
+/// `*` in `pattern` for any characters of `name`.
+fn name_matches(pattern: &str, name: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
+}
+
 /// The card of the page at `url` (site-absolute, as content writes it).
 pub(crate) fn by_url<'c>(cards: &'c [PageCard], url: &str) -> Option<&'c PageCard> {
     let key = url_key(url);
@@ -228,6 +349,8 @@ mod tests {
             .into_iter()
             .collect(),
             weight: 0,
+            series: None,
+            fields: BTreeMap::new(),
         }
     }
 
@@ -264,6 +387,31 @@ mod tests {
             Some("support/c/")
         );
         assert!(by_url(&cards, "/nope/").is_none());
+    }
+
+    #[test]
+    fn globs_name_pages_under_a_folder() {
+        let cards = vec![
+            card("a/", None, &[]),
+            card("a/b/", None, &[]),
+            card("a/b/c/", None, &[]),
+            card("a/x-1/", None, &[]),
+            card("z/", None, &[]),
+        ];
+        let keys = |g: &str| {
+            globbed(&cards, g)
+                .iter()
+                .map(|c| c.key.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(keys("/a/**/*"), ["a/b/", "a/b/c/", "a/x-1/"]);
+        assert_eq!(keys("/a/*/"), ["a/b/", "a/x-1/"]);
+        assert_eq!(keys("/a/x-*/"), ["a/x-1/"]);
+        assert_eq!(keys("/a/**"), ["a/", "a/b/", "a/b/c/", "a/x-1/"]);
+        assert!(keys("/q/**/*").is_empty());
+        assert!(
+            name_matches("*", "") && name_matches("a*c*e", "abcde") && !name_matches("a*c", "ab")
+        );
     }
 
     #[test]

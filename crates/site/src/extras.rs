@@ -33,35 +33,6 @@ pub(crate) fn site_files(
     files.extend(asset_files(loaded, |rel| {
         with_mermaid || !is_mermaid_asset(rel)
     }));
-    // Redirects: a page at each old URL no page holds, and the rules for the host.
-    if !loaded.redirect_rules.is_empty() {
-        for r in loaded.redirect_rules.iter().filter(|r| r.is_plain()) {
-            let key = crate::page_url::url_key(&r.from);
-            if loaded.links.moved_to(&key).is_none()
-                || files.iter().any(|(p, _)| *p == format!("{key}index.html"))
-            {
-                continue;
-            }
-            let to = portolan_dialect::LinkRewriter::rewrite(&loaded.links, &r.to)
-                .unwrap_or_else(|| r.to.clone());
-            files.push((
-                format!("{key}index.html"),
-                OutFile::Bytes(crate::redirects::stub(&to).into_bytes().into()),
-            ));
-        }
-        files.push((
-            "_redirects".to_string(),
-            OutFile::Bytes(
-                crate::redirects::rules_file(
-                    &loaded.redirect_rules,
-                    &loaded.config.base_url,
-                    &loaded.links,
-                )
-                .into_bytes()
-                .into(),
-            ),
-        ));
-    }
     for s in &loaded.statics {
         let file = match &s.checked {
             Some(text) => OutFile::Bytes(Arc::from(text.as_bytes())),
@@ -107,4 +78,36 @@ pub(crate) fn sitemap_files(loaded: &Site, pages: &[&PageSource]) -> Vec<(String
             OutFile::Bytes(robots(origin, base).into_bytes().into()),
         ),
     ]
+}
+
+/// The redirects' files: a page at each old URL no page holds, and the rules for the host
+/// (`_redirects`); where their targets go depends on the pages the site has.
+pub(crate) fn redirect_files(loaded: &Site) -> Vec<(String, OutFile)> {
+    let mut files: Vec<(String, OutFile)> = Vec::new();
+    if loaded.redirect_rules.is_empty() {
+        return files;
+    }
+    for r in loaded.redirect_rules.iter().filter(|r| r.is_plain()) {
+        let key = crate::page_url::url_key(&r.from);
+        let path = format!("{key}index.html");
+        if loaded.links.moved_to(&key).is_none() || files.iter().any(|(p, _)| *p == path) {
+            continue;
+        }
+        let to = portolan_dialect::LinkRewriter::rewrite(&loaded.links, &r.to)
+            .unwrap_or_else(|| r.to.clone());
+        files.push((
+            path,
+            OutFile::Bytes(crate::redirects::stub(&to).into_bytes().into()),
+        ));
+    }
+    let rules = crate::redirects::rules_file(
+        &loaded.redirect_rules,
+        &loaded.config.base_url,
+        &loaded.links,
+    );
+    files.push((
+        "_redirects".to_string(),
+        OutFile::Bytes(rules.into_bytes().into()),
+    ));
+    files
 }

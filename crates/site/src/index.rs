@@ -46,7 +46,14 @@ impl SiteIndex {
                 let url = b.url();
                 let key = url_key(&url);
                 if let Some(t) = titles.get(key.as_str()) {
-                    list.extend(Crumb::new(site.config.page_url(&key), t.clone()));
+                    // A place in an index (`#group--section`) keeps its anchor, and is
+                    // named by its section.
+                    let href = match url.split_once('#') {
+                        Some((_, frag)) => format!("{}#{frag}", site.config.page_url(&key)),
+                        None => site.config.page_url(&key),
+                    };
+                    let title = b.label().map_or_else(|| t.clone(), str::to_string);
+                    list.extend(Crumb::new(href, title));
                     continue;
                 }
                 let at = page

@@ -11,6 +11,7 @@
 //! Private modules behind this facade; the public ones are whole APIs (`check`, `messages`,
 //! `files`, `output`, `search`, `diagrams`). ARCHITECTURE.md maps every module.
 
+mod api_specs;
 mod asset_minify;
 mod build;
 mod calculator;

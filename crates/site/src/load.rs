@@ -175,7 +175,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
             continue;
         }
         match structure.classify(&rel) {
-            SourceKind::Markdown { .. } | SourceKind::Landing => {
+            SourceKind::Markdown { .. } | SourceKind::Landing | SourceKind::Index => {
                 match sources::read_text(&mut sources, display, path) {
                     Ok(id) => {
                         match page_source(&structure, &config, id, rel, &sources.get(id).text) {
@@ -227,6 +227,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
     let redirect_rules = redirects
         .map(|id| crate::redirects::parse(id, &sources.get(id).text.clone(), diags))
         .unwrap_or_default();
+    let config_api_specs = config.api_specs.clone();
     let mut loaded = Site {
         config,
         structure,
@@ -242,6 +243,9 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
         values,
         directory: Default::default(),
         generated: Vec::new(),
+        api_specs: crate::api_specs::ApiSpecs::new(
+            config_api_specs.map(|folder| site.join(folder)),
+        ),
     };
     loaded.generated = crate::generated::plan(&loaded.config, &loaded.structure, &loaded.pages);
     loaded.links = links::LinkMap::new(
@@ -266,6 +270,7 @@ pub(crate) fn page_source(
 ) -> Result<Option<PageSource>, Diagnostic> {
     let (kind, collection) = match structure.classify(&rel) {
         SourceKind::Landing => (PageKind::Landing, None),
+        SourceKind::Index => (PageKind::Index, None),
         SourceKind::Markdown { collection } => (PageKind::Markdown, collection),
         _ => return Ok(None),
     };
@@ -273,6 +278,7 @@ pub(crate) fn page_source(
         (PageKind::Landing, _) => {
             crate::landing_source::url(structure, &rel, text).map_err(|bad| bad.diagnostic(file))?
         }
+        (PageKind::Index, _) => structure.index_url(&rel),
         (_, Some(c)) if crate::page_url::permalink_of(text).is_none() => {
             structure.collection_url(c, &rel).map_err(|bad| {
                 Diagnostic::error(

@@ -153,6 +153,36 @@ fn inline_styles_allowed(csp: &str) -> Option<String> {
     )
 }
 
+/// The series `page` is a part of, with the parts the site has, in order.
+fn series_nav(
+    site: &Site,
+    src: &PageSource,
+    page: &RenderedPage,
+) -> Option<crate::context::SeriesNav> {
+    let series = page.parts.get("series")?;
+    let id = series.get("id")?.as_str()?;
+    let cards = site.directory.cards();
+    let parts = crate::directory::series_parts(&cards, id);
+    let position = parts.iter().position(|c| c.key == src.url)? + 1;
+    Some(crate::context::SeriesNav {
+        title: series
+            .get("title")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or(id)
+            .to_string(),
+        position,
+        total: parts.len(),
+        steps: parts
+            .iter()
+            .map(|c| crate::context::SeriesStep {
+                url: c.url.clone(),
+                title: c.title.clone(),
+                current: c.key == src.url,
+            })
+            .collect(),
+    })
+}
+
 /// Every string in `v`, appended to `out`.
 fn strings_of(v: &serde_json::Value, out: &mut String) {
     match v {
@@ -246,6 +276,7 @@ pub(crate) fn render<'p>(
         plugins: linked(site, &f.plugins, "/plugins/"),
         api_specs: linked(site, &f.api_specs, "/api/"),
         parts: (!page.parts.is_empty()).then_some(&page.parts),
+        series: series_nav(site, src, page),
     };
     // Only the home page lists every page; elsewhere that would make the build quadratic.
     let sections = src.url.is_empty().then_some(index.sections.as_slice());

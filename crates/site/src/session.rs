@@ -77,6 +77,8 @@ pub struct Session {
     /// The generated pages written, and what rendering them reported.
     generated_keys: Vec<String>,
     generated_diags: Vec<Diagnostic>,
+    /// The redirects' files written.
+    redirect_paths: Vec<String>,
 }
 
 impl Session {
@@ -103,6 +105,7 @@ impl Session {
             cards_changed: true,
             generated_keys: Vec::new(),
             generated_diags: Vec::new(),
+            redirect_paths: Vec::new(),
         };
         s.reload();
         s.refresh_search();
@@ -142,6 +145,7 @@ impl Session {
         self.load_diags.clear();
         self.outputs.clear();
         self.generated_keys.clear();
+        self.redirect_paths.clear();
         self.cards_changed = true;
         let t = Instant::now();
         (self.loaded, self.unreadable) = match load(&self.opts, &mut self.load_diags) {
@@ -169,7 +173,7 @@ impl Session {
             .collect();
         self.template_diags = vec![None; n];
         let t = Instant::now();
-        self.render_markdown(&all);
+        self.render_markdown(&all, true);
         self.time("markdown", t.elapsed());
         let t = Instant::now();
         self.finish(&all, true);
@@ -181,11 +185,11 @@ impl Session {
         }
     }
 
-    /// Renders pages `which`: their frontmatter first, then (the cards of every page
-    /// updated, as a build has them before it renders) each page. When a card changed,
-    /// the pages whose components list pages are rendered again too. Returns every page
-    /// rendered.
-    fn render_markdown(&mut self, which: &[usize]) -> Vec<usize> {
+    /// Renders pages `which`: their frontmatter first, then (their cards updated, every
+    /// card with `all_cards`, as a build has them before it renders) each page. When a
+    /// card changed, the pages whose components list pages are rendered again too.
+    /// Returns every page rendered.
+    fn render_markdown(&mut self, which: &[usize], all_cards: bool) -> Vec<usize> {
         let (Some(loaded), Some(templates)) = (&self.loaded, &self.templates) else {
             return Vec::new();
         };
@@ -208,19 +212,36 @@ impl Session {
             self.states[i].front = f;
             front_diags.insert(i, d);
         }
-        let known: Vec<(&PageSource, &portolan_dialect::FrontMatter)> = loaded
-            .pages
-            .iter()
-            .zip(&self.states)
-            .filter_map(|(p, s)| s.front.as_ref().map(|f| (p, f)))
-            .collect();
+        // Every card anew after a load or when pages came or went; else only the pages
+        // read again (a page whose frontmatter no longer reads has no card, as in a build).
+        let changed = if all_cards {
+            let known: Vec<(&PageSource, &portolan_dialect::FrontMatter)> = loaded
+                .pages
+                .iter()
+                .zip(&self.states)
+                .filter_map(|(p, s)| s.front.as_ref().map(|f| (p, f)))
+                .collect();
+            loaded.directory.set(crate::directory::cards(
+                &loaded.config,
+                &loaded.structure,
+                &loaded.links,
+                &known,
+            ))
+        } else {
+            let mut changed = false;
+            let mut known = Vec::new();
+            for &i in which {
+                match &self.states[i].front {
+                    Some(f) => known.push((&loaded.pages[i], f)),
+                    None => changed |= loaded.directory.remove(&loaded.pages[i].url),
+                }
+            }
+            let cards =
+                crate::directory::cards(&loaded.config, &loaded.structure, &loaded.links, &known);
+            loaded.directory.update(cards) || changed
+        };
         let mut which = which.to_vec();
-        if loaded.directory.set(crate::directory::cards(
-            &loaded.config,
-            &loaded.structure,
-            &loaded.links,
-            &known,
-        )) {
+        if changed {
             self.cards_changed = true;
             // Pages whose components list other pages show the cards: rendered again.
             let listed: Vec<usize> = self
@@ -294,7 +315,8 @@ impl Session {
         let fronts: Vec<(&PageSource, &portolan_dialect::FrontMatter)> =
             rendered.iter().map(|(p, r)| (*p, &r.front)).collect();
         let key = nav_key(&fronts);
-        let all = force || key != self.nav_key || self.index.is_none();
+        // A card changed (a series, a description): pages show each other's cards too.
+        let all = force || key != self.nav_key || self.index.is_none() || self.cards_changed;
         self.nav_key = key;
         if all {
             // Titles, order, URLs or breadcrumbs changed: what pages show of each other.
@@ -357,6 +379,16 @@ impl Session {
             let (files, diags) = crate::hub_pages::render(loaded, index, templates);
             self.generated_diags = diags;
             self.generated_keys = loaded.generated.iter().map(|g| g.key.clone()).collect();
+            self.outputs.extend(files);
+            // Where redirects go follows the pages the site has.
+            for path in std::mem::take(&mut self.redirect_paths) {
+                let key = path.strip_suffix("index.html").unwrap_or(&path);
+                if !pages.contains(key) {
+                    self.outputs.remove(&path);
+                }
+            }
+            let files = crate::extras::redirect_files(loaded);
+            self.redirect_paths = files.iter().map(|(p, _)| p.clone()).collect();
             self.outputs.extend(files);
         }
     }
@@ -622,7 +654,7 @@ impl Session {
         }
         let mut dirty: Vec<usize> = dirty.into_iter().collect();
         dirty.sort_unstable();
-        let dirty = self.render_markdown(&dirty);
+        let dirty = self.render_markdown(&dirty, page_set_changed);
         let before = self.nav_key;
         // A page added or removed changes where breadcrumbs and links go (here or
         // upstream) even when no rendered page's title did.

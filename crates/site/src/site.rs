@@ -144,6 +144,8 @@ pub struct Site {
     pub directory: Directory,
     /// Pages no file holds: hubs, the home page, folder pages.
     pub generated: Vec<GeneratedPage>,
+    /// The OpenAPI specifications `api_specs` names, read when a component asks.
+    pub(crate) api_specs: crate::api_specs::ApiSpecs,
 }
 
 /// A build's outcome.

@@ -71,6 +71,9 @@ pub struct Structure {
     /// A redirects file under content/ (Netlify's `_redirects` format: `FROM TO [CODE]`
     /// a line).
     pub redirects: Option<String>,
+    /// A folder under content/ of index pages written as YAML, e.g. `_indices`:
+    /// `NAME.yaml` is the page `/index/NAME/`.
+    pub indices: Option<String>,
 }
 
 /// What a file under content/ is.
@@ -84,6 +87,8 @@ pub(crate) enum SourceKind {
     },
     /// A landing page written as YAML.
     Landing,
+    /// An index page written as YAML.
+    Index,
     /// The redirects file.
     Redirects,
     /// Not a page (an include, a data file, a static file, or a file of a `_` folder no
@@ -101,6 +106,15 @@ impl Structure {
             if let Some(inner) = within(rel, folder) {
                 if (inner.ends_with(".yaml") || inner.ends_with(".yml")) && !hidden(inner) {
                     return SourceKind::Landing;
+                }
+                return SourceKind::Other;
+            }
+        }
+        if let Some(folder) = &self.indices {
+            if let Some(inner) = within(rel, folder) {
+                let yaml = inner.ends_with(".yaml") || inner.ends_with(".yml");
+                if yaml && !inner.contains('/') && !hidden(inner) {
+                    return SourceKind::Index;
                 }
                 return SourceKind::Other;
             }
@@ -142,6 +156,16 @@ impl Structure {
         let name = path.rsplit('/').next().unwrap_or(path);
         let url = coll.permalink.replace(":path", path).replace(":name", name);
         out_path::permalink_key(&url)
+    }
+
+    /// The URL key of index page `rel`: `index/NAME/`.
+    pub(crate) fn index_url(&self, rel: &str) -> String {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let stem = name
+            .strip_suffix(".yaml")
+            .or_else(|| name.strip_suffix(".yml"))
+            .unwrap_or(name);
+        format!("index/{stem}/")
     }
 
     /// The URL key of landing page `rel`: its path in the landing folder, without the
@@ -209,6 +233,7 @@ mod tests {
             ],
             landing_pages: Some("_landing_pages".into()),
             redirects: Some("_redirects".into()),
+            indices: Some("_indices".into()),
         }
     }
 
@@ -229,6 +254,9 @@ mod tests {
         assert_eq!(s.classify("_landing_pages/a/b.yml"), SourceKind::Landing);
         assert_eq!(s.classify("_landing_pages/readme.md"), SourceKind::Other);
         assert_eq!(s.classify("_redirects"), SourceKind::Redirects);
+        assert_eq!(s.classify("_indices/gateway.yaml"), SourceKind::Index);
+        assert_eq!(s.classify("_indices/a/b.yaml"), SourceKind::Other);
+        assert_eq!(s.index_url("_indices/gateway.yaml"), "index/gateway/");
         assert_eq!(s.classify("_includes/x.md"), SourceKind::Other);
         assert_eq!(s.classify("_how-tosx/y.md"), SourceKind::Other);
     }

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use portolan_dialect::LinkRewriter;
 
@@ -39,26 +40,32 @@ use crate::links::{LinkMap, Target};
 /// - `icon`: the href of an icon as written (a path, or a bare name in the settings'
 ///   `icon_folders`), else empty;
 /// - `pages(collection=, content_type=, products=, tools=, tags=, plugins=, works_on=,
-///   urls=, limit=)`: the cards (`url`, `title`, `description`, `icon`, `facets`...) of the
-///   pages that pass every filter given, by title (`urls` keeps that order instead);
-/// - `page_card(url=)`, `collection_page(collection=, name=)`: one page's card, else null.
+///   urls=, glob=, limit=)`: the cards (`url`, `title`, `description`, `icon`, `facets`...)
+///   of the pages that pass every filter given, by title (`urls` keeps their order; `glob`,
+///   `/a/**/*` for every page under `/a/`, URL order);
+/// - `page_card(url=)`, `collection_page(collection=, name=)`: one page's card, else null;
+/// - `api_schema(api=, path=)`: a schema of one of the site's OpenAPI specifications
+///   (`api_specs`), references resolved; null when the site holds no such specification.
 pub(crate) fn register(tera: &mut tera::Tera, site: &crate::Site) {
+    // One map for every filter and function: it holds every page's and file's path.
+    let links = Arc::new(site.links.clone());
     tera.register_filter(
         "icon",
         Icon {
-            links: site.links.clone(),
+            links: links.clone(),
             folders: site.config.icon_folders.clone(),
         },
     );
     tera.register_function("pages", Pages(site.directory.clone()));
     tera.register_function("page_card", PageCardOf(site.directory.clone()));
     tera.register_function("collection_page", CollectionPage(site.directory.clone()));
+    tera.register_function("api_schema", ApiSchema(site.api_specs.clone()));
     for (name, inline) in [("markdown", false), ("markdown_inline", true)] {
-        let links = site.links.clone();
+        let links = links.clone();
         tera.register_filter(name, Markdown { links, inline });
     }
-    tera.register_filter("link", Link(site.links.clone()));
-    tera.register_filter("site_file", SiteFile(site.links.clone()));
+    tera.register_filter("link", Link(links.clone()));
+    tera.register_filter("site_file", SiteFile(links.clone()));
     tera.register_filter("yaml", yaml);
     tera.register_filter("slug", slug);
     tera.register_filter("fenced", fenced_filter);
@@ -71,7 +78,7 @@ pub(crate) fn register(tera: &mut tera::Tera, site: &crate::Site) {
     tera.register_filter("fill_placeholders", fill_placeholders_filter);
     tera.register_filter("latest_version", latest_version_filter);
     tera.register_function("warn", warn);
-    tera.register_function("upstream", Upstream(site.links.clone()));
+    tera.register_function("upstream", Upstream(links.clone()));
     tera.register_function("label", Label(site.config.clone()));
     tera.register_function("site_data", SiteData(site.values.clone()));
     // Only files the site publishes (so checked like any other, and never outside
@@ -93,7 +100,7 @@ type Args = HashMap<String, tera::Value>;
 
 /// `markdown`, `markdown_inline`: the dialect's markdown (no Liquid), links rewritten.
 struct Markdown {
-    links: LinkMap,
+    links: Arc<LinkMap>,
     inline: bool,
 }
 
@@ -101,14 +108,14 @@ impl tera::Filter for Markdown {
     fn filter(&self, v: &tera::Value, _: &Args) -> tera::Result<tera::Value> {
         Ok(tera::Value::String(portolan_dialect::markdown_to_html(
             &text_of(v),
-            &self.links,
+            &*self.links,
             self.inline,
         )))
     }
 }
 
 /// `link`: a site link's href.
-struct Link(LinkMap);
+struct Link(Arc<LinkMap>);
 
 impl tera::Filter for Link {
     fn filter(&self, v: &tera::Value, _: &Args) -> tera::Result<tera::Value> {
@@ -118,7 +125,7 @@ impl tera::Filter for Link {
 }
 
 /// `site_file`: the href of a file the site publishes, else empty.
-struct SiteFile(LinkMap);
+struct SiteFile(Arc<LinkMap>);
 
 impl tera::Filter for SiteFile {
     fn filter(&self, v: &tera::Value, _: &Args) -> tera::Result<tera::Value> {
@@ -230,7 +237,7 @@ fn warn(args: &Args) -> tera::Result<tera::Value> {
 }
 
 /// `upstream(path=)`: `path` on the upstream site, else empty.
-struct Upstream(LinkMap);
+struct Upstream(Arc<LinkMap>);
 
 impl tera::Function for Upstream {
     fn call(&self, args: &Args) -> tera::Result<tera::Value> {
@@ -266,7 +273,7 @@ impl tera::Function for SiteData {
 
 /// `icon`: the href of an icon as written, else empty.
 struct Icon {
-    links: LinkMap,
+    links: Arc<LinkMap>,
     folders: Vec<String>,
 }
 
@@ -300,7 +307,7 @@ impl tera::Function for Pages {
         // Every other argument filters by the frontmatter key it names.
         let mut filters = BTreeMap::new();
         for key in args.keys() {
-            if ["collection", "content_type", "urls", "limit"].contains(&key.as_str()) {
+            if ["collection", "content_type", "urls", "glob", "limit"].contains(&key.as_str()) {
                 continue;
             }
             let ids = list_arg(args, key);
@@ -309,7 +316,10 @@ impl tera::Function for Pages {
             }
         }
         let urls = list_arg(args, "urls");
-        let mut found: Vec<&crate::directory::PageCard> = if urls.is_empty() {
+        let glob = text("glob");
+        let mut found: Vec<&crate::directory::PageCard> = if let Some(glob) = glob {
+            crate::directory::globbed(&cards, &glob)
+        } else if urls.is_empty() {
             let mut found = crate::directory::matching(
                 &cards,
                 text("collection").as_deref(),
@@ -353,6 +363,20 @@ impl tera::Function for CollectionPage {
             .iter()
             .find(|c| c.collection.as_deref() == Some(collection.as_str()) && c.name == name);
         tera::to_value(card).map_err(tera::Error::msg)
+    }
+}
+
+/// `api_schema(api=, path=)`: a schema of the site's OpenAPI specifications, else null.
+struct ApiSchema(crate::api_specs::ApiSpecs);
+
+impl tera::Function for ApiSchema {
+    fn call(&self, args: &Args) -> tera::Result<tera::Value> {
+        let api = args.get("api").map(text_of).unwrap_or_default();
+        let path = args.get("path").map(text_of).unwrap_or_default();
+        match self.0.schema(api.trim(), path.trim()) {
+            Ok(schema) => Ok(schema.unwrap_or(tera::Value::Null)),
+            Err(e) => Err(tera::Error::msg(e)),
+        }
     }
 }
 

@@ -14,8 +14,9 @@ pub(crate) fn component_name(file: &str) -> &str {
     file.rsplit_once('.').map_or(file, |(stem, _)| stem)
 }
 
-/// The folder of components (`landing/<type>`) that draw landing pages' blocks.
-pub(crate) const LANDING_BLOCKS: &str = "landing/";
+/// The folders of components no Liquid tag calls: landing pages' blocks
+/// (`landing/<type>`) and index pages' groups and sections (`index/group`...).
+const COMPONENT_FOLDERS: [&str; 2] = ["landing/", "index/"];
 
 /// Templates and assets.
 #[derive(Debug, Clone, Default)]
@@ -82,13 +83,16 @@ impl Theme {
 
     fn add(&mut self, rel: &str, bytes: Vec<u8>) -> Result<(), String> {
         if let Some(name) = rel.strip_prefix("components/") {
-            // Landing pages' blocks live in `components/landing/`: named `landing/card`,
-            // which no Liquid tag can call.
+            // Landing pages' blocks and index pages' parts live in `components/landing/`
+            // and `components/index/`: named `landing/card`, which no Liquid tag can call.
             let Some(stem) = name
                 .strip_suffix(".html")
                 .or_else(|| name.strip_suffix(".md"))
                 .filter(|n| {
-                    let plain = n.strip_prefix(LANDING_BLOCKS).unwrap_or(n);
+                    let plain = COMPONENT_FOLDERS
+                        .iter()
+                        .find_map(|f| n.strip_prefix(f))
+                        .unwrap_or(n);
                     !plain.contains('/') && !plain.is_empty()
                 })
             else {

@@ -4,7 +4,9 @@
 //! The input drives a small generator: a multi-page site on disk (valid and broken pages
 //! mixed: bad YAML, no frontmatter, invalid UTF-8; links and anchors across pages; includes,
 //! some missing or cyclic; breadcrumbs; tables; the calculator tag; raw text from the
-//! input; now and then a theme that cannot be read), then a list of edits, renames and deletions of pages and includes. Properties:
+//! input; a collection with a hub, drafts and TL;DRs; a landing page that lists the
+//! collection; redirects; now and then a theme that cannot be read), then a list of edits,
+//! renames and deletions of pages and includes. Properties:
 //!
 //! - nothing panics: the streaming build, `check`, `hosts` (the calculator specs, expanded)
 //!   and the incremental session;
@@ -91,10 +93,24 @@ impl Choices<'_> {
 const WORDS: [&str; 8] = [
     "Ports", "Gateway", "Mesh", "Tables", "Hosts", "Plugins", "FAQ", "Data",
 ];
-const PAGES: [&str; 6] = ["index.md", "a.md", "b/index.md", "b/c.md", "b/d.md", "e.md"];
+const PAGES: [&str; 9] = [
+    "index.md",
+    "a.md",
+    "b/index.md",
+    "b/c.md",
+    "b/d.md",
+    "e.md",
+    "_guides/x.md",
+    "_guides/y.md",
+    "_landing/l.yaml",
+];
 const INCLUDES: [&str; 3] = ["one.md", "two.md", "sub/three.md"];
 
 fn url_of(page: &str) -> String {
+    let page = page
+        .replace("_guides/", "guides/")
+        .replace("_landing/", "")
+        .replace(".yaml", ".md");
     let stem = page
         .trim_end_matches(".md")
         .trim_end_matches("index")
@@ -141,6 +157,21 @@ fn block(c: &mut Choices<'_>) -> Vec<u8> {
     s.into_bytes()
 }
 
+/// A landing page: rows of blocks, one listing the collection (so a guide's edit changes
+/// what it shows), well or badly written.
+fn landing_text(c: &mut Choices<'_>) -> Vec<u8> {
+    let word = WORDS[c.below(WORDS.len())];
+    let block = match c.below(6) {
+        0 => format!("          - type: card\n            config:\n              title: {word}\n              cta:\n                url: {}\n", url_of(PAGES[c.below(PAGES.len())])),
+        1 => "          - type: how_to_list\n            config:\n              tags: [t1]\n              allow_empty: true\n".to_string(),
+        2 => "          - type: crad\n            config: {}\n".to_string(),
+        3 => format!("          - type: text\n            config: |\n              {{{{site.product}}}} and [{word}](/old/).\n"),
+        4 => "          - type: tabs\n            config:\n              - title: T\n                include_content: one\n".to_string(),
+        _ => return b"metadata: [broken\n".to_vec(),
+    };
+    format!("metadata:\n  title: {word} landing\nrows:\n  - header:\n      type: h1\n      text: {word}\n  - columns:\n      - blocks:\n{block}").into_bytes()
+}
+
 /// A page's whole text: frontmatter (good, bad or absent) and a few blocks.
 fn page_text(c: &mut Choices<'_>) -> Vec<u8> {
     let title = WORDS[c.below(WORDS.len())];
@@ -152,6 +183,12 @@ fn page_text(c: &mut Choices<'_>) -> Vec<u8> {
         4 => format!(
             "---\ntitle: {title}\npermalink: /moved/{}/\n---\n",
             c.below(3)
+        )
+        .into_bytes(),
+        5 => format!(
+            "---\ntitle: {title}\ntags: [t{}]\npublished: {}\ntldr:\n  q: Why {{{{site.product}}}}?\n  a: Because [{title}](/guides/).\n---\n",
+            c.below(2),
+            c.below(3) != 0
         )
         .into_bytes(),
         _ => {
@@ -169,6 +206,15 @@ fn page_text(c: &mut Choices<'_>) -> Vec<u8> {
         text.push(b'\n');
     }
     text
+}
+
+/// The text of the file at `page`: a landing page's YAML, or a page's markdown.
+fn text_of(page: &str, c: &mut Choices<'_>) -> Vec<u8> {
+    if page.ends_with(".yaml") {
+        landing_text(c)
+    } else {
+        page_text(c)
+    }
 }
 
 /// The data folder's one file: a list, broken YAML now and then.
@@ -278,7 +324,11 @@ pub fn site(data: &[u8]) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("site");
     let content = dir.join("content");
-    write(&dir.join("portolan.yaml"), b"title: Fuzz\nupstream_url: https://docs.example.com\nvariables:\n  product: Kong Gateway\n");
+    write(&dir.join("portolan.yaml"), b"title: Fuzz\nupstream_url: https://docs.example.com\nvariables:\n  product: Kong Gateway\nlanding_pages: _landing\nredirects: _redirects\ncollections:\n  - name: how-tos\n    folder: _guides\n    permalink: /guides/:path/\n    hub: /guides/\n    filters: [tags]\n    defaults:\n      layout: how-to\n      breadcrumbs: [/guides/]\n");
+    write(
+        &dir.join("content/_redirects"),
+        b"/old/ /guides/x/\n/gone/* /b/:splat\n",
+    );
     if c.below(16) == 0 {
         // A theme of the site's own that cannot be read: the site does not load at all.
         write(
@@ -287,7 +337,7 @@ pub fn site(data: &[u8]) {
         );
     }
     for p in PAGES.iter().take(1 + c.below(PAGES.len())) {
-        write(&content.join(p), &page_text(&mut c));
+        write(&content.join(p), &text_of(p, &mut c));
     }
     for inc in INCLUDES.iter().take(c.below(INCLUDES.len() + 1)) {
         write(&content.join("_includes").join(inc), &include_text(&mut c));
@@ -316,7 +366,10 @@ pub fn site(data: &[u8]) {
                 .join("_includes")
                 .join(INCLUDES[c.below(INCLUDES.len())]);
             match c.below(6) {
-                0 | 1 => changed.push(write(&page, &page_text(&mut c))),
+                0 | 1 => {
+                    let text = text_of(page.to_str().unwrap_or(""), &mut c);
+                    changed.push(write(&page, &text));
+                }
                 2 => {
                     let _ = std::fs::remove_file(&page);
                     changed.push(page);
