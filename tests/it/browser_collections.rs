@@ -115,6 +115,16 @@ async fn without_javascript_a_hub_lists_every_entry_and_steps_open() {
         text.as_str().unwrap().contains("export HARBOR_TOKEN"),
         "{text}"
     );
+    // The steps (the body's sections) are open, and fold with a click on their heading.
+    let steps = "return [...document.querySelectorAll('details.step-section')].map(d => d.open)";
+    assert_eq!(b.eval(steps).await, serde_json::json!([true, true]));
+    let heading = b
+        .client
+        .find(fantoccini::Locator::Css("details.step-section > summary"))
+        .await
+        .unwrap();
+    heading.click().await.unwrap();
+    assert_eq!(b.eval(steps).await, serde_json::json!([false, true]));
     b.client.close().await.unwrap();
 }
 

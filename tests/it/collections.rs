@@ -200,6 +200,30 @@ fn the_kong_preset_builds_a_folder_laid_out_as_kongs_repository() {
         how_to.contains("href=\"/index/gateway/#guides--caching\""),
         "a breadcrumb to a section of an index goes to its anchor"
     );
+    // What works_on, products and tools imply, each titled and filled by its include.
+    let prereqs = how_to
+        .split_once("<section class=\"prereqs\"")
+        .and_then(|(_, rest)| rest.split_once("</section>"))
+        .map_or("", |(section, _)| section);
+    let summaries: Vec<&str> = prereqs
+        .split("<summary><span>")
+        .skip(1)
+        .filter_map(|s| s.split_once("</span></summary>").map(|(t, _)| t))
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "A Konnect account",
+            "Acme Gateway running",
+            "decK <span class=\"badge badge-new-in\" title=\"New in version 1.40\">v1.40+</span>"
+        ],
+        "{prereqs}"
+    );
+    assert!(prereqs.contains("Start a local Acme Gateway"), "{prereqs}");
+    assert!(
+        !how_to.contains("item-markup-the-theme-replaces"),
+        "the include's own markup is dropped"
+    );
     let index = read(&out.path().join("index/gateway/index.html"));
     insta::assert_snapshot!("kong_layout_index", without_token_spans(article(&index)));
     let entity = read(&out.path().join("gateway/entities/route/index.html"));

@@ -46,6 +46,7 @@ pub(crate) const KNOWN_KEYS: &[&str] = &[
     "cleanup",
     "overview",
     "series",
+    "implied_prereqs",
 ];
 
 /// Other keys of Kong's frontmatter schema: accepted without a warning, and read by pages

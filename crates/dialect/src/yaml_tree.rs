@@ -200,20 +200,27 @@ impl TreeRenderer<'_, '_> {
             Markdown::Block => self.block_part(&value, &node.span),
             Markdown::Inline => {
                 let text = self.liquid(&value, &node.span);
-                let inline: Inline = render_inline_in(&text, self.tools.links, self.tools.cells);
-                let span = self.span(&node.span);
-                for l in &inline.links {
-                    self.gathered.links.push(Link {
-                        span,
-                        origin: LinkOrigin::Body,
-                        ..l.clone()
-                    });
-                }
-                self.gathered.anchors.extend(inline.anchors.iter().cloned());
-                Inline::report_all(&[(&inline, &text)], &mut |_| span, self.diags);
-                (text, inline.html)
+                let html = self.inline(&text, &node.span);
+                (text, html)
             }
         }
+    }
+
+    /// One line of markdown (Liquid already rendered), written at `at`, as HTML: its
+    /// links checked like the page's.
+    pub(crate) fn inline(&mut self, text: &str, at: &Range<usize>) -> String {
+        let inline: Inline = render_inline_in(text, self.tools.links, self.tools.cells);
+        let span = self.span(at);
+        for l in &inline.links {
+            self.gathered.links.push(Link {
+                span,
+                origin: LinkOrigin::Body,
+                ..l.clone()
+            });
+        }
+        self.gathered.anchors.extend(inline.anchors.iter().cloned());
+        Inline::report_all(&[(&inline, text)], &mut |_| span, self.diags);
+        inline.html
     }
 
     /// Markdown with Liquid, written at `at` (a node's span; the text may be made from

@@ -77,6 +77,71 @@ pub fn ids(html: &str) -> Vec<String> {
     ids.0
 }
 
+/// Elements that hold blocks of their own: a heading inside one (a tab's, a list item's)
+/// is not one of the document's own.
+const CONTAINER_ELEMENTS: [&str; 16] = [
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "div",
+    "dl",
+    "figure",
+    "footer",
+    "header",
+    "li",
+    "nav",
+    "ol",
+    "section",
+    "svg",
+    "table",
+    "ul",
+];
+
+/// The byte ranges of the `<NAME ...>...</NAME>` elements of `html` that no container
+/// element holds (a body's own `h2`s, not those in a tab or a list), in order.
+pub fn top_level_elements(html: &str, name: &str) -> Vec<Range<usize>> {
+    struct TopLevel<'h> {
+        html: &'h str,
+        name: &'h str,
+        depth: usize,
+        open: Option<usize>,
+        found: Vec<Range<usize>>,
+    }
+    impl Visitor for TopLevel<'_> {
+        fn tag(&mut self, name: &str, closing: bool, at: usize) {
+            if CONTAINER_ELEMENTS.contains(&name) {
+                self.depth = if closing {
+                    self.depth.saturating_sub(1)
+                } else {
+                    self.depth + 1
+                };
+            } else if name == self.name && self.depth == 0 {
+                match (closing, self.open) {
+                    (false, None) => self.open = Some(at),
+                    (true, Some(start)) => {
+                        let end = self.html[at..]
+                            .find('>')
+                            .map_or(self.html.len(), |e| at + e + 1);
+                        self.found.push(start..end);
+                        self.open = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let mut top = TopLevel {
+        html,
+        name,
+        depth: 0,
+        open: None,
+        found: Vec::new(),
+    };
+    scan(html, false, &mut top);
+    top.found
+}
+
 /// Elements that do not separate words: text on both sides of them runs together.
 const INLINE_ELEMENTS: [&str; 16] = [
     "a", "abbr", "b", "code", "del", "em", "i", "kbd", "mark", "s", "samp", "small", "span",
@@ -99,7 +164,7 @@ pub fn text(html: &str) -> String {
                 self.out.push_str(&decode_references(&self.html[range]));
             }
         }
-        fn tag(&mut self, name: &str, closing: bool) {
+        fn tag(&mut self, name: &str, closing: bool, _at: usize) {
             match &self.skipping {
                 Some(open) if closing && open == name => self.skipping = None,
                 Some(_) => {}
@@ -131,6 +196,25 @@ pub fn text(html: &str) -> String {
 mod tests {
     use super::*;
     use crate::scan::{CODE_ELEMENTS, DENIED_ELEMENTS};
+
+    #[test]
+    fn top_level_headings_are_found_not_those_in_containers() {
+        let html = "<p>intro</p><h2 id=\"a\" title=\"1>0\">A <code>x</code></h2><p>one</p>\
+            <div class=\"tabs\"><h2>in a tab</h2></div><ul><li><h2>in a list</h2></li></ul>\
+            <!-- <h2>commented</h2> --><h2>B</h2><p>two</p>";
+        let found: Vec<&str> = top_level_elements(html, "h2")
+            .into_iter()
+            .map(|r| &html[r])
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "<h2 id=\"a\" title=\"1>0\">A <code>x</code></h2>",
+                "<h2>B</h2>"
+            ]
+        );
+        assert!(top_level_elements("<h2>never closed", "h2").is_empty());
+    }
 
     fn whats(h: &str) -> Vec<String> {
         unsafe_html(h).into_iter().map(|f| f.what).collect()

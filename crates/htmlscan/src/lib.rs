@@ -25,7 +25,9 @@ mod url;
 mod xml;
 
 pub use entities::{decode_references, escape_html, escape_html_into};
-pub use html::{comment_ranges, ends_in_text, ids, text, unsafe_html, without_comments};
+pub use html::{
+    comment_ranges, ends_in_text, ids, text, top_level_elements, unsafe_html, without_comments,
+};
 pub use url::{is_unsafe_url, URL_ATTRIBUTES};
 pub use xml::unsafe_xml;
 

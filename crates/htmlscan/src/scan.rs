@@ -44,8 +44,9 @@ pub(crate) trait Visitor {
     fn comment(&mut self, _range: Range<usize>) {}
     /// Text between constructs (character references not decoded).
     fn text(&mut self, _range: Range<usize>) {}
-    /// A start or end tag, its name lowercase as written (with any prefix).
-    fn tag(&mut self, _name: &str, _closing: bool) {}
+    /// A start or end tag, its name lowercase as written (with any prefix), its `<` at
+    /// byte `_at`.
+    fn tag(&mut self, _name: &str, _closing: bool, _at: usize) {}
     /// An attribute of a start or end tag: element and attribute names lowercase, the value
     /// as written (character references not decoded).
     fn attribute(&mut self, _element: &str, _attr: &str, _value: Option<&str>) {}
@@ -200,7 +201,7 @@ pub(crate) fn scan(html: &str, xml: bool, visit: &mut impl Visitor) -> Scan {
         if denied && !closing {
             found.push(Finding::new(lt, format!("a `<{name}>` element")));
         }
-        visit.tag(&name, closing);
+        visit.tag(&name, closing, lt);
         j = name_end;
         loop {
             while j < n && (b[j].is_ascii_whitespace() || b[j] == b'/') {

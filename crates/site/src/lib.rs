@@ -54,6 +54,7 @@ mod session;
 mod site;
 mod sources;
 mod statics;
+mod step_sections;
 mod structure;
 mod template_fns;
 mod templates;

@@ -22,6 +22,7 @@ use crate::links::{LinkMap, Target};
 /// - `yaml`, `hcl(ref_key=, ref=)`: a value written as YAML, as HashiCorp configuration
 ///   (`ref_key = ref` added, unquoted: a reference to another resource);
 /// - `fenced(lang=)`: a fenced code block no text can close early;
+/// - `step_sections`: a guide's body, each of its own `h2` sections an open disclosure;
 /// - `shell_quote`, `shell_dquote`: a shell word, single- or double-quoted (variables in a
 ///   double-quoted one expand);
 /// - `repeat(n=)`: text n times (at most 64), for indents;
@@ -69,6 +70,7 @@ pub(crate) fn register(tera: &mut tera::Tera, site: &crate::Site) {
     tera.register_filter("yaml", yaml);
     tera.register_filter("slug", slug);
     tera.register_filter("fenced", fenced_filter);
+    tera.register_filter("step_sections", step_sections_filter);
     tera.register_filter("shell_quote", shell_quote_filter);
     tera.register_filter("shell_dquote", shell_dquote_filter);
     tera.register_filter("hcl", hcl_filter);
@@ -378,6 +380,13 @@ impl tera::Function for ApiSchema {
             Err(e) => Err(tera::Error::msg(e)),
         }
     }
+}
+
+/// `step_sections`: see `step_sections.rs`.
+fn step_sections_filter(v: &tera::Value, _: &Args) -> tera::Result<tera::Value> {
+    Ok(tera::Value::String(crate::step_sections::step_sections(
+        &text_of(v),
+    )))
 }
 
 /// `static_text(path=, drop_title=)`: the text of a file the site publishes, else null.
