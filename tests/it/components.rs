@@ -305,6 +305,33 @@ fn a_component_whose_data_the_site_lacks_points_upstream_or_stops_the_build() {
 }
 
 #[test]
+fn a_key_given_twice_in_a_body_keeps_its_last_value_with_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&fixture("components"), &site);
+    // As Jekyll reads it: the page builds, the second `method` is used, the author is told.
+    std::fs::write(
+        site.join("content/guide/twice.md"),
+        "---\ntitle: Twice\nworks_on: [konnect]\n---\n{% konnect_api_request %}\nurl: /v3/apis\nmethod: GET\nmethod: DELETE\n{% endkonnect_api_request %}\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let stderr = build_ok(&site, &out);
+    let warning = stderr
+        .split("\n\n")
+        .find(|d| d.contains("duplicate entry"))
+        .unwrap_or_else(|| panic!("no warning in {stderr}"));
+    let warning = &warning[warning.find("warning:").unwrap_or(0)..];
+    insta::assert_snapshot!("components_duplicate_key", warning.trim());
+    let html = read(&out.join("guide/twice/index.html"));
+    assert!(
+        html.contains("DELETE") && !html.contains("GET"),
+        "{}",
+        article(&html)
+    );
+}
+
+#[test]
 fn mesh_install_commands_and_embedded_files() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");

@@ -32,20 +32,42 @@ pub(crate) struct YamlError {
 /// lines; since a continuation line's leading blanks are folded away anyway, they are
 /// indented here and the text read again, positions mapped back to the text as written.
 pub(crate) fn read(text: &str) -> Result<Node, YamlError> {
+    read_with(text, false).map(|(node, _)| node)
+}
+
+/// [`read`] for a component's body: a key given twice keeps its last value, as Jekyll's
+/// YAML reads it (Kong's pages have such bodies), and each repeated key is returned for a
+/// warning.
+pub(crate) fn read_body(text: &str) -> Result<(Node, Vec<YamlError>), YamlError> {
+    read_with(text, true)
+}
+
+fn read_with(text: &str, last_key_wins: bool) -> Result<(Node, Vec<YamlError>), YamlError> {
     let limits = Limits {
         depth: MAX_YAML_DEPTH,
         nodes: MAX_YAML_NODES,
+    };
+    let load = |text: &str| {
+        if last_key_wins {
+            portolan_yaml::load_last_key_wins(text, limits)
+        } else {
+            portolan_yaml::load(text, limits).map(|node| (node, Vec::new()))
+        }
     };
     let mut fixed = std::borrow::Cow::Borrowed(text);
     // (offset in `fixed`, bytes inserted there), in order.
     let mut inserted: Vec<(usize, usize)> = Vec::new();
     for _ in 0..MAX_REINDENTED_SCALARS {
-        match portolan_yaml::load(&fixed, limits) {
-            Ok(mut node) => {
+        match load(&fixed) {
+            Ok((mut node, repeated)) => {
                 if !inserted.is_empty() {
                     remap(&mut node, &inserted);
                 }
-                return Ok(node);
+                let repeated = repeated
+                    .into_iter()
+                    .map(|e| yaml_error(e, &inserted, text))
+                    .collect();
+                return Ok((node, repeated));
             }
             Err(e) if e.message == "invalid indentation in quoted scalar" => {
                 // The first time, every quoted scalar over several lines at once (a table
@@ -67,7 +89,17 @@ pub(crate) fn read(text: &str) -> Result<Node, YamlError> {
             Err(e) => return Err(yaml_error(e, &inserted, text)),
         }
     }
-    portolan_yaml::load(&fixed, limits).map_err(|e| yaml_error(e, &inserted, text))
+    match load(&fixed) {
+        Ok((mut node, repeated)) => {
+            remap(&mut node, &inserted);
+            let repeated = repeated
+                .into_iter()
+                .map(|e| yaml_error(e, &inserted, text))
+                .collect();
+            Ok((node, repeated))
+        }
+        Err(e) => Err(yaml_error(e, &inserted, text)),
+    }
 }
 
 /// `e` (bad indentation in the quoted scalar it points at) said as what it is when that

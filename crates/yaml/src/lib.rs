@@ -25,5 +25,5 @@ mod node;
 pub use de::from_node;
 pub use emit::to_string;
 pub use error::{Error, ErrorKind};
-pub use load::{load, Limits};
+pub use load::{load, load_last_key_wins, Limits};
 pub use node::{Kind, Node, Resolved, Scalar, Style};

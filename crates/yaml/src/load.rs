@@ -33,13 +33,10 @@ impl Default for Limits {
 /// A collection being read.
 enum Open {
     Seq(Vec<Node>),
-    /// Entries so far, a key waiting for its value, and the keys' names (a duplicate is
-    /// found in constant time: a map of a million keys is checked in linear time).
-    Map(
-        Vec<(Node, Node)>,
-        Option<Node>,
-        std::collections::HashSet<String>,
-    ),
+    /// Entries so far, a key waiting for its value, and the keys' names with their entry's
+    /// place (a duplicate is found in constant time: a map of a million keys is checked in
+    /// linear time).
+    Map(Vec<(Node, Node)>, Option<Node>, HashMap<String, usize>),
 }
 
 struct Frame {
@@ -77,6 +74,20 @@ impl Offsets<'_> {
 
 /// Reads the one document in `text` (an empty text is a null scalar).
 pub fn load(text: &str, limits: Limits) -> Result<Node, Error> {
+    read(text, limits, None)
+}
+
+/// Reads the one document in `text` as [`load`] does, but a key given twice in one map is
+/// not an error: its last value is kept, in the place of its first (as Ruby's YAML, and so
+/// Jekyll, reads it), and each repeated key is returned, at its offset, for a warning.
+pub fn load_last_key_wins(text: &str, limits: Limits) -> Result<(Node, Vec<Error>), Error> {
+    let mut repeated = Vec::new();
+    let node = read(text, limits, Some(&mut repeated))?;
+    Ok((node, repeated))
+}
+
+/// [`load`]; with `repeated`, duplicate keys are kept there instead of being an error.
+fn read(text: &str, limits: Limits, mut repeated: Option<&mut Vec<Error>>) -> Result<Node, Error> {
     let mut offsets = Offsets {
         text,
         ascii: text.is_ascii(),
@@ -212,15 +223,39 @@ pub fn load(text: &str, limits: Limits) -> Result<Node, Error> {
                 }) => match pending.take() {
                     None => *pending = Some(node),
                     Some(key) => {
-                        if let Some(name) = key.key_text() {
-                            if !names.insert(name.to_string()) {
+                        let first =
+                            key.key_text()
+                                .and_then(|name| match names.entry(name.to_string()) {
+                                    std::collections::hash_map::Entry::Occupied(at) => {
+                                        Some(*at.get())
+                                    }
+                                    std::collections::hash_map::Entry::Vacant(slot) => {
+                                        slot.insert(entries.len());
+                                        None
+                                    }
+                                });
+                        match (first, repeated.as_deref_mut()) {
+                            (None, _) => entries.push((key, node)),
+                            (Some(at), Some(repeated)) => {
+                                repeated.push(Error::at(
+                                    key.span.start,
+                                    format!(
+                                        "duplicate entry with key \"{}\"",
+                                        key.key_text().unwrap_or_default()
+                                    ),
+                                ));
+                                entries[at].1 = node;
+                            }
+                            (Some(_), None) => {
                                 return Err(Error::at(
                                     key.span.start,
-                                    format!("duplicate entry with key \"{name}\""),
+                                    format!(
+                                        "duplicate entry with key \"{}\"",
+                                        key.key_text().unwrap_or_default()
+                                    ),
                                 ));
                             }
                         }
-                        entries.push((key, node));
                     }
                 },
                 None => document = Some(node),
@@ -342,6 +377,24 @@ mod tests {
         assert_eq!(&t[v.span.start..v.span.start + 1], "[");
         let Kind::Seq(items) = &v.kind else { panic!() };
         assert_eq!(&t[items[1].span.clone()], "'b'");
+    }
+
+    #[test]
+    fn a_repeated_key_can_keep_its_last_value_in_its_first_place() {
+        let text = "a: 1\nb: 2\na: 3\n";
+        assert!(load(text, Limits::default()).is_err());
+        let (n, repeated) = load_last_key_wins(text, Limits::default()).unwrap();
+        let Kind::Map(entries) = &n.kind else {
+            panic!()
+        };
+        let pairs: Vec<(&str, &str)> = entries
+            .iter()
+            .map(|(k, v)| (k.key_text().unwrap(), v.key_text().unwrap()))
+            .collect();
+        assert_eq!(pairs, [("a", "3"), ("b", "2")]);
+        assert_eq!(repeated.len(), 1);
+        assert_eq!(repeated[0].offset, 10);
+        assert_eq!(repeated[0].message, "duplicate entry with key \"a\"");
     }
 
     #[test]

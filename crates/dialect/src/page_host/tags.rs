@@ -237,8 +237,20 @@ fn yaml_body(
     if text.trim().is_empty() {
         return Some(serde_json::Value::Null);
     }
-    match crate::yaml::read(text) {
-        Ok(node) => Some(crate::yaml::to_value(&node).to_json_tree()),
+    match crate::yaml::read_body(text) {
+        Ok((node, repeated)) => {
+            for e in repeated {
+                let at = rendered.map().locate(e.offset).unwrap_or(tag);
+                // Reported like every diagnostic at the tag (a warning: the page builds).
+                r.error(
+                    Diagnostic::warning(at, format!("`{name}` YAML: {}", e.message))
+                        .with_label("this value is the one used")
+                        .with_related(tag, "in this block")
+                        .with_hint("a key given twice keeps its last value, as Jekyll reads it; remove the one not meant"),
+                );
+            }
+            Some(crate::yaml::to_value(&node).to_json_tree())
+        }
         Err(e) => {
             let at = rendered.map().locate(e.offset).unwrap_or(tag);
             let d = if e.too_deep {
