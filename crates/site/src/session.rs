@@ -417,9 +417,7 @@ impl Session {
 
     /// Sorts changes into page and include edits; `None` when only a reload will do.
     fn plan(&self, changed: &[PathBuf]) -> Option<Vec<Change>> {
-        if self.loaded.is_none() || !self.load_diags.is_empty() {
-            return None;
-        }
+        let reported = self.files_the_load_reported()?;
         let content = self.opts.site_dir.join(CONTENT_DIR);
         let includes = content.join(INCLUDES_DIR);
         let mut plan = Vec::new();
@@ -432,6 +430,9 @@ impl Session {
                 .ok()?
                 .to_path_buf();
             let path = &self.opts.site_dir.join(&rel_site);
+            if reported.contains(&rel_site.to_string_lossy().replace('\\', "/")) {
+                return None; // an edit may mend what the load reported: only a load sees it
+            }
             if !rel_site.starts_with(CONTENT_DIR) {
                 if rel_site
                     .components()
@@ -489,6 +490,31 @@ impl Session {
             });
         }
         Some(plan)
+    }
+
+    /// The files (site-relative paths) the last load reported problems in, when an edit
+    /// elsewhere can leave those reports as they are: each is about a file that is not a
+    /// page (a static file that can run script, say), which no page or include edit
+    /// changes. `None` when only a reload will do: nothing is loaded, or a report belongs to
+    /// no file or to a page (two pages claiming one URL are mended by editing either).
+    fn files_the_load_reported(&self) -> Option<HashSet<String>> {
+        let loaded = self.loaded.as_ref()?;
+        let mut files = HashSet::new();
+        for d in &self.load_diags {
+            let spans = d.span.iter().chain(d.related.iter().map(|(s, _)| s));
+            let mut any = false;
+            for span in spans {
+                if loaded.pages.iter().any(|p| p.file == span.file) {
+                    return None;
+                }
+                files.insert(loaded.sources.get(span.file).path.clone());
+                any = true;
+            }
+            if !any {
+                return None;
+            }
+        }
+        Some(files)
     }
 
     fn apply(&mut self, plan: Vec<Change>) -> (usize, usize) {

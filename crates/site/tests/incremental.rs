@@ -158,6 +158,45 @@ fn incremental_rebuilds_match_clean_builds() {
 
 /// `build` streams pages instead of keeping a session; both must write the same site.
 #[test]
+fn a_problem_in_a_file_no_page_edit_changes_leaves_page_edits_incremental() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&repo().join("tests/fixtures/dialect"), &site);
+    copy_tree(&repo().join("theme"), &site.join("theme"));
+    let content = site.join("content");
+    // A drawing that can run script: the load refuses it (an error in its own file).
+    let drawing = content.join("assets/clicks.svg");
+    fs::create_dir_all(drawing.parent().unwrap()).unwrap();
+    fs::write(
+        &drawing,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect onclick=\"x()\"/></svg>",
+    )
+    .unwrap();
+    let mut session = Session::new(Options::new(&site));
+    assert!(session.has_errors());
+    let page = content.join("guide/dialect.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, format!("{text}\nOne more paragraph.\n")).unwrap();
+    let stats = session.update(std::slice::from_ref(&page));
+    assert!(
+        !stats.full,
+        "a page edit cannot mend the drawing: no reload"
+    );
+    assert_eq!(stats.rendered, 1);
+    assert_same_as_fresh(&mut session, "a page edit beside a refused drawing");
+    // Mending the drawing is seen: that file is reloaded with the rest.
+    fs::write(
+        &drawing,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>",
+    )
+    .unwrap();
+    let stats = session.update(std::slice::from_ref(&drawing));
+    assert!(stats.full);
+    assert!(!session.has_errors());
+    assert_same_as_fresh(&mut session, "the drawing mended");
+}
+
+#[test]
 fn streaming_build_writes_what_a_session_holds() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
