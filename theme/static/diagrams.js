@@ -12,7 +12,15 @@
     var mermaid = window.mermaid;
     if (!mermaid) return;
     var dark = window.matchMedia("(prefers-color-scheme: dark)").matches;
-    mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: dark ? "dark" : "default" });
+    // Edge labels sit on the page's own background: mermaid's dark theme gives them a
+    // translucent grey that leaves their text below 4.5:1 contrast.
+    var page = window.getComputedStyle(document.body).backgroundColor;
+    mermaid.initialize({
+      startOnLoad: false,
+      securityLevel: "strict",
+      theme: dark ? "dark" : "default",
+      themeVariables: dark ? { edgeLabelBackground: page } : {}
+    });
     blocks.forEach(function (block, i) {
       var source = block.querySelector("pre").textContent;
       mermaid.render("browser-diagram-" + (i + 1), source).then(function (out) {
