@@ -47,7 +47,7 @@ struct PageState {
     front: Option<portolan_dialect::FrontMatter>,
     rendered: Option<RenderedPage>,
     diags: Vec<Diagnostic>,
-    search: Option<crate::search::SearchDoc>,
+    search: Option<Arc<crate::search::SearchDoc>>,
 }
 
 /// A site in memory, kept up to date.
@@ -66,6 +66,8 @@ pub struct Session {
     outputs: BTreeMap<String, OutFile>,
     /// The search index is older than the pages (see [`Session::refresh_search`]).
     search_stale: bool,
+    /// The index as last refreshed, kept so an edit rewrites only its part of it.
+    search_index: Option<crate::search::LiveIndex>,
     /// What pages show of each other, kept while no title, order or URL changes.
     index: Option<SiteIndex>,
     /// Diagrams drawn so far, kept for the session: an edit redraws only what it changed.
@@ -101,6 +103,7 @@ impl Session {
             nav_key: 0,
             outputs: BTreeMap::new(),
             search_stale: true,
+            search_index: None,
             index: None,
             cards_changed: true,
             generated_keys: Vec::new(),
@@ -121,18 +124,36 @@ impl Session {
             return started.elapsed();
         }
         self.search_stale = false;
-        self.outputs.retain(|k, _| !k.starts_with("search/"));
         if self.loaded.is_none() {
+            self.outputs.retain(|k, _| !k.starts_with("search/"));
+            self.search_index = None;
             return started.elapsed();
         }
-        let docs: Vec<crate::search::SearchDoc> = self
+        let docs: Vec<Arc<crate::search::SearchDoc>> = self
             .states
             .iter()
             .filter_map(|s| s.search.clone())
             .collect();
-        for (path, bytes) in crate::search::build_index(&docs) {
+        // The same pages as before: only the shards and chunks of what changed.
+        if let Some(changes) = self
+            .search_index
+            .as_mut()
+            .and_then(|ix| ix.update(docs.clone()))
+        {
+            for path in changes.removed {
+                self.outputs.remove(&path);
+            }
+            for (path, bytes) in changes.written {
+                self.outputs.insert(path, OutFile::Bytes(bytes.into()));
+            }
+            return started.elapsed();
+        }
+        self.outputs.retain(|k, _| !k.starts_with("search/"));
+        let (index, files) = crate::search::LiveIndex::new(docs);
+        for (path, bytes) in files {
             self.outputs.insert(path, OutFile::Bytes(bytes.into()));
         }
+        self.search_index = Some(index);
         started.elapsed()
     }
 
@@ -144,6 +165,8 @@ impl Session {
     fn reload(&mut self) {
         self.load_diags.clear();
         self.outputs.clear();
+        // Its files went with the outputs: the next refresh writes a whole index.
+        self.search_index = None;
         self.generated_keys.clear();
         self.redirect_paths.clear();
         self.cards_changed = true;
@@ -276,9 +299,12 @@ impl Session {
             .collect();
         let base = &loaded.config.base_url;
         for (i, rendered, diags) in results {
-            let search = rendered
-                .as_ref()
-                .map(|r| crate::search::doc_for(&format!("{base}{}", loaded.pages[i].url), r));
+            let search = rendered.as_ref().map(|r| {
+                Arc::new(crate::search::doc_for(
+                    &format!("{base}{}", loaded.pages[i].url),
+                    r,
+                ))
+            });
             let mut all = front_diags.remove(&i).unwrap_or_default();
             all.extend(diags);
             let state = &mut self.states[i];

@@ -22,12 +22,14 @@
 //! `Σ ln(1 + N/df) · ln(1 + weight)`; the tests hold a reference implementation of that.
 
 mod hash;
+mod live;
 mod terms;
 
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::hash::Hasher;
 
 use hash::{key, Fx, Key, KeyMap};
+pub use live::LiveIndex;
 use terms::shard_prefix;
 pub use terms::{shard_name, terms};
 
@@ -103,25 +105,31 @@ struct Rec {
     len: u32,
 }
 
+/// Adds the weight of each term of `doc` to `w`: [`TITLE_BOOST`] per occurrence in its
+/// title or an alias, [`HEADING_BOOST`] in a heading, 1 in the text.
+fn weigh<'d>(doc: &'d SearchDoc, w: &mut KeyMap<'d, u32>) {
+    for t in std::iter::once(&doc.title)
+        .chain(&doc.aliases)
+        .flat_map(|s| terms(s))
+    {
+        *w.entry(key(t)).or_default() += TITLE_BOOST;
+    }
+    for s in &doc.sections {
+        for t in terms(&s.heading) {
+            *w.entry(key(t)).or_default() += HEADING_BOOST;
+        }
+        for t in terms(&s.text) {
+            *w.entry(key(t)).or_default() += 1;
+        }
+    }
+}
+
 /// Weighs the terms of `docs` (ids from `first`) and sorts them into buckets.
 fn part(docs: &[SearchDoc], first: usize) -> Vec<Part> {
     let mut parts: Vec<Part> = (0..BUCKETS).map(|_| Part::default()).collect();
     let mut w: KeyMap<'_, u32> = KeyMap::with_capacity_and_hasher(512, Default::default());
     for (i, doc) in docs.iter().enumerate() {
-        for t in std::iter::once(&doc.title)
-            .chain(&doc.aliases)
-            .flat_map(|s| terms(s))
-        {
-            *w.entry(key(t)).or_default() += TITLE_BOOST;
-        }
-        for s in &doc.sections {
-            for t in terms(&s.heading) {
-                *w.entry(key(t)).or_default() += HEADING_BOOST;
-            }
-            for t in terms(&s.text) {
-                *w.entry(key(t)).or_default() += 1;
-            }
-        }
+        weigh(doc, &mut w);
         for (k, weight) in w.drain() {
             let p = &mut parts[bucket_of(&k.term)];
             let start = p.arena.len() as u32;
@@ -165,33 +173,46 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     files.extend(chunks);
     files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
-    // The version names the content, so browsers never mix shards of two builds.
     let hashes: Vec<u64> = files
         .par_iter()
-        .map(|(path, bytes)| {
-            let mut h = Fx::default();
-            h.write(path.as_bytes());
-            h.write(bytes);
-            h.finish()
-        })
+        .map(|(path, bytes)| file_hash(path, bytes))
         .collect();
+    files.push(meta_file(docs.len(), &names, hashes));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// The hash of one index file, for the index's version.
+fn file_hash(path: &str, bytes: &[u8]) -> u64 {
+    let mut h = Fx::default();
+    h.write(path.as_bytes());
+    h.write(bytes);
+    h.finish()
+}
+
+/// `search/meta.json` for an index of `docs` documents with shards `names` (sorted) whose
+/// other files have `hashes`, in the order of their paths. The version names the content,
+/// so browsers never mix shards of two builds.
+fn meta_file(
+    docs: usize,
+    names: &[String],
+    hashes: impl IntoIterator<Item = u64>,
+) -> (String, Vec<u8>) {
     let mut version = Fx::default();
     for h in hashes {
         version.add(h);
     }
     let meta = serde_json::json!({
         "chunk": DOCS_PER_CHUNK,
-        "docs": docs.len(),
+        "docs": docs,
         "shards": names,
         "v": FORMAT,
         "version": format!("{:016x}", version.finish()),
     });
-    files.push((
+    (
         "search/meta.json".to_string(),
         crate::json::html_safe_json(meta.to_string()).into_bytes(),
-    ));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+    )
 }
 
 /// The shards of bucket `b`: (name, JSON).
@@ -235,20 +256,26 @@ fn bucket_shards(parts: &[Vec<Part>], b: usize) -> Vec<(String, Vec<u8>)> {
 }
 
 fn shard_json(terms: &[(Key<'_>, Vec<u32>)]) -> Vec<u8> {
+    write_shard(terms.iter().map(|(k, post)| (&*k.term, post.as_slice())))
+}
+
+/// A shard's JSON from its terms in order, each with its postings (`[doc, weight, ..]`,
+/// docs ascending).
+fn write_shard<'t>(terms: impl Iterator<Item = (&'t str, &'t [u32])> + Clone) -> Vec<u8> {
     let mut s = Vec::with_capacity(
         terms
-            .iter()
-            .map(|(k, p)| k.term.len() + 6 + p.len() * 3)
+            .clone()
+            .map(|(term, p)| term.len() + 6 + p.len() * 3)
             .sum(),
     );
     s.push(b'{');
-    for (i, (k, post)) in terms.iter().enumerate() {
+    for (i, (term, post)) in terms.enumerate() {
         if i > 0 {
             s.push(b',');
         }
         // Terms are alphanumeric: nothing to escape.
         s.push(b'"');
-        s.extend_from_slice(k.term.as_bytes());
+        s.extend_from_slice(term.as_bytes());
         s.extend_from_slice(b"\":[");
         let mut prev = 0;
         for (j, pair) in post.chunks_exact(2).enumerate() {
@@ -273,10 +300,11 @@ struct ChunkDoc<'a> {
     s: Vec<[&'a str; 3]>,
 }
 
-fn chunk_json(docs: &[SearchDoc]) -> Vec<u8> {
+fn chunk_json<D: std::borrow::Borrow<SearchDoc>>(docs: &[D]) -> Vec<u8> {
     let v: Vec<ChunkDoc<'_>> = docs
         .iter()
-        .map(|d| ChunkDoc {
+        .map(Borrow::borrow)
+        .map(|d: &SearchDoc| ChunkDoc {
             u: &d.url,
             t: &d.title,
             s: d.sections
