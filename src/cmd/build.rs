@@ -74,6 +74,12 @@ pub(crate) fn run(args: Args) -> ExitCode {
     if !args.quiet {
         eprintln!("Building {} ...", opts.site_dir.display());
     }
+    // A site folder that cannot hold the caches (a read-only checkout) still builds.
+    let (cache, note) = portolan_site::cache_dir::writable(opts.cache.clone(), &opts.site_dir);
+    opts.cache = cache;
+    if let Some(note) = note.filter(|_| !args.quiet) {
+        eprintln!("{note}");
+    }
     let result = portolan_site::build(&opts);
     if let Some((bar, _)) = bar {
         bar.finish_and_clear();

@@ -43,7 +43,7 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> ExitCode {
     let session = portolan_site::Session::new(portolan_site::Options {
         preset: args.preset,
-        cache: super::cache(args.cache_dir, args.no_cache),
+        cache: super::readable_cache(args.cache_dir, args.no_cache, &args.site_dir),
         ..options(args.site_dir)
     });
     let sources = session.sources();

@@ -27,6 +27,16 @@ pub(crate) fn cache(dir: Option<PathBuf>, off: bool) -> portolan_site::Cache {
     }
 }
 
+/// The caches `serve` and `check` read (they write none): where a build of this site
+/// keeps them, the user's cache folder when the site folder could not hold them.
+pub(crate) fn readable_cache(
+    dir: Option<PathBuf>,
+    off: bool,
+    site_dir: &std::path::Path,
+) -> portolan_site::Cache {
+    portolan_site::cache_dir::readable(cache(dir, off), site_dir)
+}
+
 /// `s` when `n` is not 1.
 pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 {

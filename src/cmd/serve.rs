@@ -42,7 +42,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
     let site = portolan_site::Options {
         base_url: args.base_url,
         preset: args.preset,
-        cache: super::cache(args.cache_dir, args.no_cache),
+        cache: super::readable_cache(args.cache_dir, args.no_cache, &args.site_dir),
         ..options(args.site_dir)
     };
     let opts = portolan_serve::ServeOptions {

@@ -282,6 +282,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         return Err(failure(opts, &loaded.sources, diags));
     }
     highlighter.save();
+    diagrams.prune();
     if let Some(trash) = trash {
         let _ = trash.join();
     }

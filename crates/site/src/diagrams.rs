@@ -5,7 +5,7 @@
 //! last one). A diagram that cannot be drawn here is left to mermaid.js in the browser, with
 //! a warning that says why.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -28,6 +28,8 @@ pub struct SiteDiagrams {
     /// Whether new drawings go to `dir` too (a build's do; `serve` writes nothing to disk).
     writes: bool,
     memory: Mutex<HashMap<String, Arc<str>>>,
+    /// The drawings this build asked for (what [`SiteDiagrams::prune`] keeps).
+    used: Mutex<HashSet<String>>,
     /// A diagram was left to the browser: the output needs mermaid.js.
     for_browser: AtomicBool,
 }
@@ -40,6 +42,7 @@ impl SiteDiagrams {
             dir: cache_dir.map(|d| d.join(CACHE_DIR)),
             writes: true,
             memory: Mutex::new(HashMap::new()),
+            used: Mutex::new(HashSet::new()),
             for_browser: AtomicBool::new(false),
         }
     }
@@ -51,6 +54,7 @@ impl SiteDiagrams {
             dir: cache_dir.map(|d| d.join(CACHE_DIR)),
             writes: false,
             memory: Mutex::new(HashMap::new()),
+            used: Mutex::new(HashSet::new()),
             for_browser: AtomicBool::new(false),
         }
     }
@@ -61,6 +65,7 @@ impl SiteDiagrams {
             dir: None,
             writes: false,
             memory: Mutex::new(HashMap::new()),
+            used: Mutex::new(HashSet::new()),
             for_browser: AtomicBool::new(false),
         }
     }
@@ -100,9 +105,32 @@ impl SiteDiagrams {
         }
     }
 
+    /// Takes out of the cache folder the drawings this build did not ask for, so the
+    /// cache holds what the site draws now, not every drawing it ever had. Only a build
+    /// that writes the folder does (call it once every page has rendered).
+    pub fn prune(&self) {
+        let (Some(dir), true, Ok(used)) = (&self.dir, self.writes, self.used.lock()) else {
+            return;
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(key) = name.strip_suffix(".svg") {
+                if !used.contains(key) {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+    }
+
     /// The finished drawing of `source`, from the cache or drawn now.
     fn finished(&self, source: &str) -> Result<Result<Arc<str>, Option<String>>, DiagramError> {
         let key = cache_key(source);
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(key.clone());
+        }
         if let Some(svg) = self.remembered(&key) {
             return Ok(Ok(svg));
         }
@@ -252,6 +280,31 @@ mod tests {
             again.contains("Kept") && again.contains("diagram-3-arrow-0"),
             "{again}"
         );
+    }
+
+    #[test]
+    fn a_build_keeps_only_the_drawings_it_asked_for() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let old = "flowchart LR\n  A[Old] --> B[Gone]\n";
+        let now = "flowchart LR\n  A[New] --> B[Kept]\n";
+        let first = SiteDiagrams::new(Some(dir.path()));
+        first.draw(old, "diagram-1").expect("drawn");
+        first.prune();
+        let cached = |src: &str| {
+            dir.path()
+                .join(CACHE_DIR)
+                .join(format!("{}.svg", cache_key(src)))
+        };
+        assert!(cached(old).is_file());
+        // The next build draws another diagram instead: the old drawing goes.
+        let second = SiteDiagrams::new(Some(dir.path()));
+        second.draw(now, "diagram-1").expect("drawn");
+        second.prune();
+        assert!(cached(now).is_file());
+        assert!(!cached(old).exists());
+        // A reader (serve) never deletes.
+        SiteDiagrams::reading(Some(dir.path())).prune();
+        assert!(cached(now).is_file());
     }
 
     #[test]

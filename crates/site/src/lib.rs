@@ -14,6 +14,7 @@
 mod api_specs;
 mod asset_minify;
 mod build;
+pub mod cache_dir;
 mod calculator;
 pub mod check;
 mod components;
