@@ -62,6 +62,27 @@ pub struct ComponentRef {
     pub params: BTreeMap<String, serde_json::Value>,
 }
 
+impl ComponentRef {
+    /// The next call of component `name` in a document drawn from YAML (a landing page, an
+    /// index), whose calls of each name are counted in `counts`: its id (`landing-card-3`)
+    /// unique on the page, its index its place among the calls of that name.
+    pub(crate) fn numbered(
+        counts: &mut BTreeMap<String, usize>,
+        name: &str,
+        params: BTreeMap<String, serde_json::Value>,
+    ) -> ComponentRef {
+        let n = counts.entry(name.to_string()).or_insert(0);
+        *n += 1;
+        ComponentRef {
+            name: name.to_string(),
+            id: format!("{}-{n}", name.replace(['_', '/'], "-")),
+            index: *n - 1,
+            args: Vec::new(),
+            params,
+        }
+    }
+}
+
 /// One call of a component.
 #[derive(Debug, Clone)]
 pub struct ComponentCall<'a> {

@@ -205,15 +205,7 @@ impl Index<'_, '_> {
             );
             return None;
         }
-        let n = self.counts.entry(name.to_string()).or_insert(0);
-        *n += 1;
-        let this = ComponentRef {
-            name: name.to_string(),
-            id: format!("{}-{n}", name.replace(['_', '/'], "-")),
-            index: *n - 1,
-            args: Vec::new(),
-            params,
-        };
+        let this = ComponentRef::numbered(&mut self.counts, name, params);
         let call = ComponentCall {
             this: &this,
             body,

@@ -413,15 +413,7 @@ impl Landing<'_, '_> {
         at: Range<usize>,
         inner: Option<&str>,
     ) -> Option<String> {
-        let n = self.counts.entry(name.to_string()).or_insert(0);
-        *n += 1;
-        let this = ComponentRef {
-            name: name.to_string(),
-            id: format!("{}-{n}", name.replace(['_', '/'], "-")),
-            index: *n - 1,
-            args: Vec::new(),
-            params,
-        };
+        let this = ComponentRef::numbered(&mut self.counts, name, params);
         let call = ComponentCall {
             this: &this,
             body,

@@ -104,6 +104,22 @@ pub struct PageInfo<'a> {
 }
 
 impl Context<'_> {
+    /// What renders YAML values (frontmatter parts, landing and index pages) of the page
+    /// whose `page.*` is `page`, its table cells counted in `cells`.
+    fn tools<'p>(
+        &'p self,
+        page: &'p portolan_yaml::Node,
+        cells: &'p Budget<usize>,
+    ) -> yaml_tree::Tools<'p> {
+        yaml_tree::Tools {
+            env: self.page_env(page),
+            links: self.links,
+            diagrams: self.diagrams,
+            highlighter: self.highlighter,
+            cells,
+        }
+    }
+
     /// The page's `page.*`: its frontmatter as written, with `url` and `path`.
     fn page_env<'p>(&'p self, page: &'p portolan_yaml::Node) -> expand::PageEnv<'p> {
         expand::PageEnv {
@@ -273,8 +289,16 @@ pub fn render_landing_frontmatter(
     text: &str,
     info: PageInfo<'_>,
 ) -> (Option<FrontMatter>, Vec<Diagnostic>) {
+    front_only(|diags| landing_front(ctx, file, text, info, diags))
+}
+
+/// The frontmatter `read` finds (with its warnings), when it has no errors; else nothing
+/// (the page's render reports them).
+fn front_only<T>(
+    read: impl FnOnce(&mut Vec<Diagnostic>) -> Option<(FrontMatter, T)>,
+) -> (Option<FrontMatter>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    match landing_front(ctx, file, text, info, &mut diags) {
+    match read(&mut diags) {
         Some((front, _)) if !diags.iter().any(Diagnostic::is_error) => (Some(front), diags),
         _ => (None, Vec::new()),
     }
@@ -293,13 +317,7 @@ pub fn render_landing(
     };
     let page = page_values(&front, info);
     let cells = Budget::new(limits::MAX_TABLE_CELLS_PER_PAGE);
-    let tools = yaml_tree::Tools {
-        env: ctx.page_env(&page),
-        links: ctx.links,
-        diagrams: ctx.diagrams,
-        highlighter: ctx.highlighter,
-        cells: &cells,
-    };
+    let tools = ctx.tools(&page, &cells);
     let body = landing::render_rows(&tools, file, text, &doc, &mut diags);
     let mut values = FrontValues::new(file, text, &front.spans);
     let mut links = body.gathered.links;
@@ -344,11 +362,7 @@ pub fn render_index_frontmatter(
     text: &str,
     info: PageInfo<'_>,
 ) -> (Option<FrontMatter>, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    match index_front(ctx, file, text, info, &mut diags) {
-        Some((front, _)) if !diags.iter().any(Diagnostic::is_error) => (Some(front), diags),
-        _ => (None, Vec::new()),
-    }
+    front_only(|diags| index_front(ctx, file, text, info, diags))
 }
 
 /// Renders an index page (see `indices.rs`): YAML `title`, `description` and `sections:`
@@ -365,13 +379,7 @@ pub fn render_index(
     };
     let page = page_values(&front, info);
     let cells = Budget::new(limits::MAX_TABLE_CELLS_PER_PAGE);
-    let tools = yaml_tree::Tools {
-        env: ctx.page_env(&page),
-        links: ctx.links,
-        diagrams: ctx.diagrams,
-        highlighter: ctx.highlighter,
-        cells: &cells,
-    };
+    let tools = ctx.tools(&page, &cells);
     let values = yaml_tree::TreeRenderer {
         tools: &tools,
         file,
@@ -545,13 +553,7 @@ fn render_body(
 
     let mut anchors: Vec<String> = body.headings.iter().map(|h| h.id.clone()).collect();
     anchors.extend(body.anchors);
-    let tools = yaml_tree::Tools {
-        env: ctx.page_env(&page),
-        links: ctx.links,
-        diagrams: ctx.diagrams,
-        highlighter: ctx.highlighter,
-        cells: &cells,
-    };
+    let tools = ctx.tools(&page, &cells);
     let (parts, extra) = parts::render(&tools, file, text, &front, anchors.clone(), &mut diags);
     anchors.extend(extra.anchors);
     links.extend(extra.links);
