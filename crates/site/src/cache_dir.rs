@@ -93,12 +93,17 @@ fn user_folder(base: &Path, site_dir: &Path) -> Option<PathBuf> {
     )
 }
 
-/// Whether a file can be made in `dir` (made if missing).
+/// Whether `dir` can be made (if missing) and written, found without making anything: a
+/// build that stops early leaves no folder behind. A probe file is made and removed in
+/// `dir`, or in the nearest folder above it that exists.
 fn can_write(dir: &Path) -> bool {
-    if std::fs::create_dir_all(dir).is_err() {
+    let Some(existing) = dir.ancestors().find(|a| a.symlink_metadata().is_ok()) else {
         return false;
+    };
+    if !existing.is_dir() {
+        return false; // a file where a folder must go
     }
-    let probe = dir.join(format!(".probe.{}", std::process::id()));
+    let probe = existing.join(format!(".portolan-probe.{}", std::process::id()));
     let ok = std::fs::write(&probe, b"").is_ok();
     let _ = std::fs::remove_file(&probe);
     ok
@@ -130,6 +135,11 @@ mod tests {
         assert!(note
             .unwrap()
             .contains("cannot be written: caches are kept in"));
+        assert!(
+            !dir.exists(),
+            "made by the build that writes to it, not here"
+        );
+        std::fs::create_dir_all(&dir).unwrap();
         assert_eq!(
             readable_in(Cache::InSite, &site, base()),
             Cache::At(dir.clone())
