@@ -93,20 +93,20 @@ fn user_folder(base: &Path, site_dir: &Path) -> Option<PathBuf> {
     )
 }
 
-/// Whether `dir` can be made (if missing) and written, found without making anything: a
-/// build that stops early leaves no folder behind. A probe file is made and removed in
-/// `dir`, or in the nearest folder above it that exists.
+/// Whether `dir` can be made (if missing) and written, asked of the system without
+/// making or writing anything (`access`, which also says a read-only mount is one): a
+/// build that stops early leaves nothing behind, and no other process sees a probe file.
+/// The nearest folder that exists is asked when `dir` does not.
 fn can_write(dir: &Path) -> bool {
     let Some(existing) = dir.ancestors().find(|a| a.symlink_metadata().is_ok()) else {
         return false;
     };
-    if !existing.is_dir() {
-        return false; // a file where a folder must go
-    }
-    let probe = existing.join(format!(".portolan-probe.{}", std::process::id()));
-    let ok = std::fs::write(&probe, b"").is_ok();
-    let _ = std::fs::remove_file(&probe);
-    ok
+    existing.is_dir()
+        && rustix::fs::access(
+            existing,
+            rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK,
+        )
+        .is_ok()
 }
 
 #[cfg(test)]
