@@ -13,6 +13,7 @@ mod browser;
 mod browser_code;
 mod browser_collections;
 mod browser_components;
+mod browser_search;
 mod caches;
 mod check;
 mod code;

@@ -163,7 +163,7 @@ fn site_under_a_sub_path_crawls_clean_through_nginx() {
         let refs = if is_html {
             references(&body)
         } else if path.ends_with("search/meta.json") {
-            // Every shard and document chunk of the index.
+            // Every file of the index.
             let meta: serde_json::Value = serde_json::from_str(&body).unwrap();
             let root = path.trim_end_matches("meta.json");
             let mut v: Vec<String> = meta["shards"]
@@ -177,6 +177,13 @@ fn site_under_a_sub_path_crawls_clean_through_nginx() {
                 .unwrap()
                 .div_ceil(meta["chunk"].as_u64().unwrap());
             v.extend((0..chunks).map(|c| format!("{root}d/{c}.json")));
+            // The files a visit loads once: vocabulary, priors and, when pages have
+            // facets, the facets.
+            v.push(format!("{root}v.json"));
+            v.push(format!("{root}p.json"));
+            if meta["facets"] == true {
+                v.push(format!("{root}f.json"));
+            }
             v
         } else if path.ends_with("sitemap.xml") {
             body.split("<loc>")

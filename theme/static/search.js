@@ -1,14 +1,26 @@
 /* Portolan site search. Progressive enhancement: without it, the header's form submits
  * ?search=term to the same page; with it, typing searches and any page opened with
- * ?search=term shows the results for that term.
+ * ?search=term (and facet parameters such as &product=gateway) shows those results.
  *
- * The index is built by the site (crates/site/src/search.rs), under data-search-root:
- *   meta.json        {v, version, docs, chunk, shards: [names]}
+ * The index is built by the site (crates/site/src/search/), under data-search-root:
+ *   meta.json        {v, version, docs, chunk, shards: [names], facets: bool}
  *   t/<shard>.json   {term: [docDelta, weight, docDelta, weight, ...]}, a shard per term prefix
- *   d/<n>.json       [{u: url, t: title, s: [[heading, anchor, text], ...]}], `chunk` docs each
- * A query fetches the shards of its terms, then the document chunks of the results shown.
- * Ranking: documents holding every term (the last one as a prefix while it is typed), by
- * sum of ln(1 + N/df) * ln(1 + weight); weights already count title and heading matches.
+ *   v.json           ["group of terms sharing a stem", ...]: other forms, typo tolerance
+ *   f.json           [{key, title, values: [{id, name, docs: [docDelta, ...]}]}]
+ *   p.json           [prior, ...]: per document, 4 log2(1 + pages linking to it)
+ *   d/<n>.json       [{u: url, t: title, s: [[heading, anchor, text], ...]}], `chunk` docs each,
+ *                    a section's text cut after 2,000 bytes (the snippet's; the index has it all)
+ * A weight packs title terms << 6 | place << 4 | relevance (1..15); place is 3 title,
+ * 2 alias, 1 heading, 0 text (search/weight.rs).
+ *
+ * A query word stands for itself, its other forms (same stem), the words it begins while
+ * it is the last one being typed, and, when the vocabulary does not have it, the words
+ * one edit away (four letters or more) or two (eight or more; a swap of two letters is
+ * one edit). Ranking, each criterion breaking the previous one's ties: more of the
+ * query's words; fewer typos; more words in the title; more of its neighbouring words
+ * written together in a title, then an alias or heading; more words in aliases and
+ * headings; more words as typed where they matched best; more of the title covered; more pages linking
+ * to it; then Σ idf × relevance. Common words ("how", "the") rank but never filter.
  *
  * Index text only ever reaches the page through textContent. */
 (function () {
@@ -26,18 +38,34 @@
   var ENDS_IN_WORD = new RegExp("[\\p{Alphabetic}\\p{N}]$", "u");
 
   var ROOT = form.getAttribute("data-search-root") || "search/";
+  var FORMAT = 2;         // search/mod.rs FORMAT
   var PAGE = 10;          // results shown at a time
-  var MAX_TERM = 40;      // longer terms are not indexed (search.rs MAX_TERM_CHARS)
-  var HEADING_BOOST = 5;  // search.rs HEADING_BOOST
+  var MAX_TERM = 40;      // longer terms are not indexed (search/mod.rs MAX_TERM_CHARS)
   var SNIPPET = 180;      // characters of text around the match
   var DEBOUNCE = 120;     // ms
+  var MAX_TYPO_VARIANTS = 8;
+  var MAX_COMPLETIONS = 40;
+  /* How much a match counts against the word as typed. */
+  var AS_TYPED = 1, OTHER_FORM = 0.85, COMPLETION = 0.6, ONE_TYPO = 0.7, TWO_TYPOS = 0.5;
+  var IN_TITLE = 3;       // search/weight.rs: 3 title, 2 alias, 1 heading, 0 text
+  /* A word the vocabulary has but that few pages use, when a spelling one edit away is
+   * used by many times more, is taken as a slip of that spelling too. */
+  var RARE = 3, COMMONER = 5;
+  var COMMON = new Set(("a about all an and any are as at be by can could do does for from " +
+    "have how i if in into is it its me my no not of on or our should so than that the " +
+    "their then there these this to us use using was we what when where which who why " +
+    "will with would you your").split(" "));
 
   var metaPromise = null;
   var meta = null;
+  var vocabPromise = null;
+  var priorsPromise = null;
+  var facetsPromise = null;
   var cache = new Map();  // URL -> promise of JSON
   var seq = 0;            // the latest search; older answers are dropped
   var timer = 0;
-  var shown = null;       // {query, terms, results, count}
+  var shown = null;       // {query, words, ranked, results, count}
+  var chosen = {};        // facet key -> value id, from the URL or the selects
 
   function getJSON(url, init) {
     var p = cache.get(url);
@@ -60,7 +88,7 @@
           return r.json();
         })
         .then(function (m) {
-          if (m.v !== 1) throw new Error("search index format " + m.v);
+          if (m.v !== FORMAT) throw new Error("search index format " + m.v);
           m.shardSet = new Set(m.shards);
           meta = m;
           return m;
@@ -68,6 +96,55 @@
       metaPromise.catch(function () { metaPromise = null; });
     }
     return metaPromise;
+  }
+
+  /* The vocabulary: term -> its group (terms sharing a stem), terms by length (for typo
+   * lookups) and sorted (for completions). Search works without it, as typed. */
+  function loadVocab() {
+    if (!vocabPromise) {
+      vocabPromise = getJSON(ROOT + "v.json?v=" + meta.version).then(function (lines) {
+        var group = new Map();
+        var byLength = [];
+        var sorted = [];
+        lines.forEach(function (line) {
+          var g = line.split(" ");
+          g.forEach(function (t) {
+            group.set(t, g);
+            var n = Array.from(t).length;
+            (byLength[n] = byLength[n] || []).push(t);
+            sorted.push(t);
+          });
+        });
+        sorted.sort();
+        return { group: group, byLength: byLength, sorted: sorted };
+      }).catch(function () { return null; });
+    }
+    return vocabPromise;
+  }
+
+  function loadPriors() {
+    if (!priorsPromise) {
+      priorsPromise = getJSON(ROOT + "p.json?v=" + meta.version).catch(function () { return null; });
+    }
+    return priorsPromise;
+  }
+
+  function loadFacets() {
+    if (!meta.facets) return Promise.resolve(null);
+    if (!facetsPromise) {
+      facetsPromise = getJSON(ROOT + "f.json?v=" + meta.version).then(function (facets) {
+        facets.forEach(function (f) {
+          f.values.forEach(function (v) {
+            var set = new Set();
+            var doc = 0;
+            v.docs.forEach(function (d) { doc += d; set.add(doc); });
+            v.set = set;
+          });
+        });
+        return facets;
+      }).catch(function () { return null; });
+    }
+    return facetsPromise;
   }
 
   /* Terms as the index has them: runs of letters and digits, lower cased. */
@@ -82,19 +159,115 @@
     return out;
   }
 
-  /* The query's exact terms, and the last one as a prefix while it is being typed (from two
-   * characters: one says too little). */
+  /* The query's words, each once; the last one is also a prefix while it is being typed
+   * (from two characters: one says too little). */
   function parse(query) {
     var ws = words(query);
-    var prefix = null;
+    var out = [];
+    ws.forEach(function (w) { if (out.indexOf(w.t) < 0) out.push(w.t); });
     var last = ws[ws.length - 1];
-    if (last && last.end === query.length && ENDS_IN_WORD.test(query)) {
-      ws.pop();
-      if (Array.from(last.t).length >= 2) prefix = last.t;
+    var typing = !!last && last.end === query.length && ENDS_IN_WORD.test(query) &&
+      Array.from(last.t).length >= 2;
+    return out.map(function (t) {
+      return { t: t, prefix: typing && t === last.t, common: COMMON.has(t), variants: new Map() };
+    });
+  }
+
+  function maxTypos(t) {
+    if (/[0-9]/.test(t)) return 0;
+    var n = Array.from(t).length;
+    return n >= 8 ? 2 : n >= 4 ? 1 : 0;
+  }
+
+  /* Edits from a to b (insert, delete, replace, swap two neighbours), or max + 1 when more. */
+  function distance(a, b, max) {
+    a = Array.from(a); b = Array.from(b);
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = null, prev = [], cur;
+    for (var j = 0; j <= b.length; j++) prev.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      cur = [i];
+      var low = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        cur.push(v);
+        if (v < low) low = v;
+      }
+      if (low > max) return max + 1;
+      prev2 = prev; prev = cur;
     }
-    var exact = [];
-    ws.forEach(function (w) { if (exact.indexOf(w.t) < 0) exact.push(w.t); });
-    return { exact: exact, prefix: prefix };
+    return prev[b.length];
+  }
+
+  /* The vocabulary's terms nearest to t within its typo budget: the fewest edits found. */
+  function nearTerms(vocab, t, shard) {
+    var max = maxTypos(t);
+    if (!max) return [];
+    var n = Array.from(t).length;
+    var found = [];
+    var best = max;
+    for (var len = n - max; len <= n + max; len++) {
+      (vocab.byLength[len] || []).forEach(function (v) {
+        if (v === t || (shard && shardName(v) !== shard)) return;
+        var d = distance(t, v, best);
+        if (d > best) return;
+        if (d < best) { best = d; found = found.filter(function (f) { return f.d <= d; }); }
+        found.push({ t: v, d: d });
+      });
+    }
+    found.sort(function (x, y) {
+      return x.d - y.d || (y.t[0] === t[0]) - (x.t[0] === t[0]) ||
+        Math.abs(x.t.length - n) - Math.abs(y.t.length - n) || (x.t < y.t ? -1 : 1);
+    });
+    return found.slice(0, MAX_TYPO_VARIANTS);
+  }
+
+  /* The first index of `sorted` not before `t`. */
+  function lowerBound(sorted, t) {
+    var lo = 0, hi = sorted.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (sorted[mid] < t) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  function addVariant(word, t, typos, factor, asTyped) {
+    var v = word.variants.get(t);
+    if (!v || typos < v.typos || (typos === v.typos && factor > v.factor)) {
+      word.variants.set(t, { typos: typos, factor: factor, asTyped: asTyped });
+    }
+  }
+
+  /* Fills each word's variants: term -> {typos, factor, asTyped}. */
+  function expand(qwords, vocab) {
+    qwords.forEach(function (w) {
+      addVariant(w, w.t, 0, AS_TYPED, true);
+      if (!vocab) return;
+      var g = vocab.group.get(w.t);
+      if (g) g.forEach(function (t) { addVariant(w, t, 0, OTHER_FORM, false); });
+      var completes = false;
+      if (w.prefix) {
+        var i = lowerBound(vocab.sorted, w.t);
+        completes = i < vocab.sorted.length && vocab.sorted[i].lastIndexOf(w.t, 0) === 0;
+      }
+      if (g) {
+        /* Maybe a slip that some page has too: its near spellings in the same shard, to be
+         * weighed once their use is known (correct()). */
+        w.near = nearTerms(vocab, w.t, shardName(w.t)).filter(function (n) { return n.d === 1; })
+          .map(function (n) { return { t: n.t, group: vocab.group.get(n.t) || [n.t] }; });
+        return;
+      }
+      if (completes) return;
+      nearTerms(vocab, w.t).forEach(function (near) {
+        var f = near.d === 1 ? ONE_TYPO : TWO_TYPOS;
+        (vocab.group.get(near.t) || [near.t]).forEach(function (t) {
+          addVariant(w, t, near.d, t === near.t ? f : f * OTHER_FORM, false);
+        });
+      });
+    });
   }
 
   function shardName(term) {
@@ -105,8 +278,7 @@
     return hex;
   }
 
-  function loadShard(term) {
-    var name = shardName(term);
+  function loadShard(name) {
     if (!meta.shardSet.has(name)) return Promise.resolve({});
     return getJSON(ROOT + "t/" + encodeURIComponent(name) + ".json?v=" + meta.version);
   }
@@ -118,63 +290,181 @@
 
   var own = Object.prototype.hasOwnProperty;
 
-  /* Adds a term's postings (delta-coded doc ids) to `into`, weights times `factor`. */
-  function addPostings(into, post, factor) {
-    var doc = 0;
-    for (var i = 0; i + 1 < post.length; i += 2) {
-      doc += post[i];
-      into.set(doc, (into.get(doc) || 0) + factor * post[i + 1]);
+  /* The shards the query needs: those of its words' variants. */
+  function shardsOf(qwords) {
+    var names = new Set();
+    qwords.forEach(function (w) {
+      names.add(shardName(w.t));
+      w.variants.forEach(function (_, t) { names.add(shardName(t)); });
+    });
+    return Array.from(names);
+  }
+
+  /* Completions of the word being typed, from its shard (it has every term with its first
+   * two characters, digits included), the commonest first. */
+  function complete(w, shards) {
+    if (!w.prefix) return;
+    var shard = shards.get(shardName(w.t)) || {};
+    var found = [];
+    Object.keys(shard).forEach(function (t) {
+      if (t !== w.t && t.lastIndexOf(w.t, 0) === 0) found.push({ t: t, df: shard[t].length });
+    });
+    found.sort(function (a, b) { return b.df - a.df || (a.t < b.t ? -1 : 1); });
+    found.slice(0, MAX_COMPLETIONS).forEach(function (c) { addVariant(w, c.t, 0, COMPLETION, false); });
+  }
+
+  /* A rare word whose near spelling is far commoner also stands for that spelling. */
+  function correct(w, shards) {
+    if (!w.near || !w.near.length) return;
+    var shard = shards.get(shardName(w.t)) || {};
+    var df = function (t) { return own.call(shard, t) ? shard[t].length / 2 : 0; };
+    var mine = 0;
+    (vocabGroup(w) || [w.t]).forEach(function (t) { mine = Math.max(mine, df(t)); });
+    if (mine > RARE) return;
+    w.near.forEach(function (n) {
+      if (df(n.t) < COMMONER * Math.max(mine, 1)) return;
+      n.group.forEach(function (t) { addVariant(w, t, 0, t === n.t ? ONE_TYPO : ONE_TYPO * OTHER_FORM, false); });
+    });
+  }
+
+  function vocabGroup(w) {
+    var g = [];
+    w.variants.forEach(function (v, t) { if (v.typos === 0 && v.factor === OTHER_FORM) g.push(t); });
+    g.push(w.t);
+    return g;
+  }
+
+  /* For one word: doc -> its best match {typos, place, tlen, score, asTyped}. */
+  function matches(w, shards) {
+    var n = meta.docs;
+    var out = new Map();
+    w.variants.forEach(function (v, t) {
+      var shard = shards.get(shardName(t)) || {};
+      if (!own.call(shard, t)) return;
+      var post = shard[t];
+      var df = post.length / 2;
+      var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      var doc = 0;
+      for (var i = 0; i + 1 < post.length; i += 2) {
+        doc += post[i];
+        var weight = post[i + 1];
+        var place = (weight >> 4) & 3;
+        var score = idf * (weight & 15) / 15 * v.factor;
+        var m = out.get(doc);
+        if (!m || v.typos < m.typos) {
+          out.set(doc, { typos: v.typos, place: place, tlen: weight >> 6, score: score, asTyped: v.asTyped });
+        } else if (v.typos === m.typos) {
+          if (place > m.place) {
+            m.place = place; m.tlen = weight >> 6; m.asTyped = v.asTyped;
+          } else if (place === m.place) {
+            m.asTyped = m.asTyped || v.asTyped;
+          }
+          if (score > m.score) m.score = score;
+        }
+      }
+    });
+    return out;
+  }
+
+  /* For the query's neighbouring words: doc -> how many of them a title (2 each) or an
+   * alias or heading (1 each) writes together (the index's phrase terms, `a b`, are in the
+   * first word's shard). */
+  function phrases(qwords, shards) {
+    var out = new Map();
+    var forms = function (w) {
+      var best = Infinity;
+      w.variants.forEach(function (v) { if (v.typos < best) best = v.typos; });
+      var ts = [];
+      w.variants.forEach(function (v, t) { if (v.typos === best) ts.push(t); });
+      return ts;
+    };
+    for (var i = 0; i + 1 < qwords.length; i++) {
+      var firsts = forms(qwords[i]);
+      var seconds = forms(qwords[i + 1]);
+      var found = new Map();
+      firsts.forEach(function (a) {
+        var shard = shards.get(shardName(a)) || {};
+        seconds.forEach(function (b) {
+          var pair = a + " " + b;
+          if (!own.call(shard, pair)) return;
+          var post = shard[pair];
+          var doc = 0;
+          for (var j = 0; j + 1 < post.length; j += 2) {
+            doc += post[j];
+            var worth = ((post[j + 1] >> 4) & 3) === IN_TITLE ? 2 : 1;
+            if (worth > (found.get(doc) || 0)) found.set(doc, worth);
+          }
+        });
+      });
+      found.forEach(function (worth, doc) { out.set(doc, (out.get(doc) || 0) + worth); });
     }
+    return out;
   }
 
   /* Document ids, best first. */
-  function rank(terms, shards) {
-    var lists = [];
-    for (var i = 0; i < terms.exact.length; i++) {
-      var shard = shards[i];
-      var t = terms.exact[i];
-      if (!own.call(shard, t)) return [];
-      var m = new Map();
-      addPostings(m, shard[t], 1);
-      lists.push(m);
-    }
-    if (terms.prefix) {
-      var p = terms.prefix;
-      var ps = shards[terms.exact.length];
-      var pm = new Map();
-      Object.keys(ps).forEach(function (t) {
-        if (t.lastIndexOf(p, 0) === 0) addPostings(pm, ps[t], t === p ? 1 : 0.5);
-      });
-      lists.push(pm);
-    }
-    if (!lists.length) return [];
-    var smallest = lists.reduce(function (a, b) { return b.size < a.size ? b : a; });
-    var n = meta.docs;
-    var out = [];
-    smallest.forEach(function (_, doc) {
-      var score = 0;
-      for (var j = 0; j < lists.length; j++) {
-        var w = lists[j].get(doc);
-        if (w === undefined) return;
-        score += Math.log(1 + n / lists[j].size) * Math.log(1 + w);
-      }
-      out.push({ doc: doc, score: score });
+  function rank(qwords, shards, priors) {
+    qwords.forEach(function (w) { complete(w, shards); correct(w, shards); });
+    var per = qwords.map(function (w) { return matches(w, shards); });
+    var together = phrases(qwords, shards);
+    var required = [];
+    qwords.forEach(function (w, i) { if (!w.common) required.push(i); });
+    if (!required.length) required = qwords.map(function (_, i) { return i; });
+    var rows = new Map();
+    required.forEach(function (i) {
+      per[i].forEach(function (_, doc) { if (!rows.has(doc)) rows.set(doc, null); });
     });
-    out.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    var out = [];
+    var most = 0;
+    rows.forEach(function (_, doc) {
+      var r = { doc: doc, words: 0, typos: 0, inTitle: 0, place: 0, asTyped: 0, tlen: 0, score: 0 };
+      qwords.forEach(function (w, i) {
+        var m = per[i].get(doc);
+        if (!m) return;
+        r.score += m.score;
+        if (w.common && required.length < qwords.length) return;
+        r.words++;
+        r.typos += m.typos;
+        r.place += m.place;
+        if (m.place === IN_TITLE) { r.inTitle++; r.tlen = m.tlen; }
+        if (m.asTyped) r.asTyped++;
+      });
+      if (r.words > most) most = r.words;
+      out.push(r);
+    });
+    out = out.filter(function (r) { return r.words === most; });
+    out.forEach(function (r) {
+      r.cover = r.tlen ? r.inTitle / r.tlen : 0;
+      r.phrase = together.get(r.doc) || 0;
+      r.prior = priors && priors[r.doc] || 0;
+    });
+    out.sort(function (a, b) {
+      return a.typos - b.typos || b.inTitle - a.inTitle || b.phrase - a.phrase || b.place - a.place ||
+        b.asTyped - a.asTyped || b.cover - a.cover || b.prior - a.prior ||
+        b.score - a.score || a.doc - b.doc;
+    });
     return out.map(function (r) { return r.doc; });
   }
 
-  /* Which query term a word matches, or null. */
-  function matcher(terms) {
+  /* Which query word a word of the text matches (as typed, another form, a completion or
+   * a near spelling), or null. */
+  function matcher(qwords) {
+    var of = new Map();
+    qwords.forEach(function (w) {
+      w.variants.forEach(function (_, t) { if (!of.has(t)) of.set(t, w.t); });
+    });
     return function (t) {
-      if (terms.exact.indexOf(t) >= 0) return t;
-      if (terms.prefix && t.lastIndexOf(terms.prefix, 0) === 0) return terms.prefix;
+      var q = of.get(t);
+      if (q) return q;
+      for (var i = 0; i < qwords.length; i++) {
+        if (qwords[i].prefix && t.lastIndexOf(qwords[i].t, 0) === 0) return qwords[i].t;
+      }
       return null;
     };
   }
 
-  /* The section with the most query terms (heading matches weigh more), the first on
+  /* The section with the most query words (heading matches weigh more), the first on
    * ties, with the positions of the matches in its text. */
+  var HEADING_MATCH = 3;
   function bestSection(doc, match) {
     var best = null;
     doc.s.forEach(function (s, i) {
@@ -182,7 +472,7 @@
       var score = 0;
       words(s[0]).forEach(function (w) {
         var q = match(w.t);
-        if (q) { found.add(q); score += HEADING_BOOST; }
+        if (q) { found.add(q); score += HEADING_MATCH; }
       });
       var hits = [];
       words(s[2]).forEach(function (w) {
@@ -296,7 +586,7 @@
   function showMore(id, from, focusFirst) {
     var s = shown;
     var ids = s.results.slice(from, from + PAGE);
-    var match = matcher(s.terms);
+    var match = matcher(s.words);
     return Promise.all(ids.map(loadDoc)).then(function (docs) {
       if (id !== seq) return;
       var old = list.querySelector(".search-more-item");
@@ -323,38 +613,156 @@
     });
   }
 
+  /* Facets: a select per facet the results have, each value with its count among the
+   * results the other facets' choices leave. The choices are in the URL. */
+  var facetBar = el("div", "search-facets");
+  facetBar.hidden = true;
+  panel.insertBefore(facetBar, list);
+  var urlChoicesRead = false;
+
+  function readChoices(facets) {
+    if (urlChoicesRead) return;
+    urlChoicesRead = true;
+    var params;
+    try { params = new URLSearchParams(location.search); } catch (e) { return; }
+    facets.forEach(function (f) {
+      var v = params.get(f.key);
+      if (v) chosen[f.key] = v;
+    });
+  }
+
+  function writeChoices() {
+    try {
+      var url = new URL(location.href);
+      (shown && shown.facets || []).forEach(function (f) {
+        if (chosen[f.key]) url.searchParams.set(f.key, chosen[f.key]);
+        else url.searchParams.delete(f.key);
+      });
+      if (shown) url.searchParams.set("search", shown.query);
+      history.replaceState(history.state, "", url.href);
+    } catch (err) { /* keep the URL */ }
+  }
+
+  function valueOf(f, id) {
+    for (var i = 0; i < f.values.length; i++) if (f.values[i].id === id) return f.values[i];
+    return null;
+  }
+
+  /* Whether doc has every chosen value, the facet `except` aside. */
+  function passes(facets, doc, except) {
+    for (var i = 0; i < facets.length; i++) {
+      var f = facets[i];
+      if (f.key === except || !chosen[f.key]) continue;
+      var v = valueOf(f, chosen[f.key]);
+      if (!v || !v.set.has(doc)) return false;
+    }
+    return true;
+  }
+
+  function drawFacets(s, focusKey) {
+    facetBar.textContent = "";
+    var any = false;
+    (s.facets || []).forEach(function (f) {
+      var counts = new Map();
+      s.ranked.forEach(function (doc) {
+        if (!passes(s.facets, doc, f.key)) return;
+        f.values.forEach(function (v) { if (v.set.has(doc)) counts.set(v.id, (counts.get(v.id) || 0) + 1); });
+      });
+      var values = f.values.filter(function (v) { return counts.has(v.id) || v.id === chosen[f.key]; });
+      if (values.length < 2 && !chosen[f.key]) return;
+      any = true;
+      var label = el("label", "search-facet");
+      label.appendChild(el("span", "search-facet-title", f.title));
+      var select = el("select", "");
+      select.setAttribute("data-facet", f.key);
+      var all = el("option", "", "All");
+      all.value = "";
+      select.appendChild(all);
+      values.forEach(function (v) {
+        var o = el("option", "", v.name + " (" + (counts.get(v.id) || 0) + ")");
+        o.value = v.id;
+        if (v.id === chosen[f.key]) o.selected = true;
+        select.appendChild(o);
+      });
+      select.addEventListener("change", function () {
+        if (select.value) chosen[f.key] = select.value; else delete chosen[f.key];
+        writeChoices();
+        show(seq, f.key);
+      });
+      label.appendChild(select);
+      facetBar.appendChild(label);
+    });
+    facetBar.hidden = !any;
+    if (focusKey) {
+      var again = facetBar.querySelector('select[data-facet="' + focusKey + '"]');
+      if (again) again.focus();
+    }
+  }
+
+  /* Shows the ranked results the chosen facet values leave; returns a promise. */
+  function show(id, focusKey) {
+    var s = shown;
+    var facets = s.facets || [];
+    s.results = s.ranked.filter(function (doc) { return passes(facets, doc, null); });
+    drawFacets(s, focusKey);
+    list.textContent = "";
+    var n = s.results.length;
+    var names = [];
+    facets.forEach(function (f) {
+      var v = chosen[f.key] && valueOf(f, chosen[f.key]);
+      if (v) names.push(v.name);
+    });
+    var where = names.length ? " in " + names.join(", ") : "";
+    var q = quoted(s.query.trim());
+    setStatus(n === 0 ? "No results for " + q + where :
+      (n === 1 ? "1 result" : n + " results") + " for " + q + where);
+    if (n) return showMore(id, 0, false);
+    return Promise.resolve();
+  }
+
   function search(query) {
     var id = ++seq;
     clearTimeout(timer);
-    var terms = parse(query);
-    if (!terms.exact.length && !terms.prefix) {
+    var qwords = parse(query);
+    if (!qwords.length) {
       shown = null;
       list.textContent = "";
+      facetBar.hidden = true;
       setStatus("");
       close();
       return Promise.resolve();
     }
     open();
     if (!shown || shown.query !== query) setStatus("Searching\u2026");
+    var facets = null;
+    var priors = null;
     return loadMeta()
       .then(function () {
-        var all = terms.exact.concat(terms.prefix ? [terms.prefix] : []);
-        return Promise.all(all.map(loadShard));
+        return Promise.all([loadVocab(), loadFacets(), loadPriors()]);
+      })
+      .then(function (loaded) {
+        expand(qwords, loaded[0]);
+        facets = loaded[1];
+        priors = loaded[2];
+        if (facets) readChoices(facets);
+        var names = shardsOf(qwords);
+        return Promise.all(names.map(loadShard)).then(function (shards) {
+          var byName = new Map();
+          names.forEach(function (name, i) { byName.set(name, shards[i]); });
+          return byName;
+        });
       })
       .then(function (shards) {
         if (id !== seq) return;
-        var results = rank(terms, shards);
-        shown = { query: query, terms: terms, results: results, count: 0 };
-        list.textContent = "";
-        var n = results.length;
-        setStatus(n === 0 ? "No results for " + quoted(query.trim()) :
-          (n === 1 ? "1 result" : n + " results") + " for " + quoted(query.trim()));
-        if (n) return showMore(id, 0, false);
+        var ranked = rank(qwords, shards, priors);
+        shown = { query: query, words: qwords, ranked: ranked, results: ranked, facets: facets, count: 0 };
+        return show(id, null);
       })
       .catch(function () {
         if (id !== seq) return;
         shown = null;
         list.textContent = "";
+        facetBar.hidden = true;
         setStatus("Search is not available right now.");
       });
   }
@@ -414,6 +822,7 @@
   });
 
   panel.addEventListener("keydown", function (e) {
+    if (e.target.tagName === "SELECT" && e.key !== "Escape") return;
     var items = focusables();
     var i = items.indexOf(document.activeElement);
     if (e.key === "ArrowDown") {

@@ -41,6 +41,7 @@ pub(crate) const KNOWN_KEYS: &[&str] = &[
     "api_specs",
     "plugins",
     "published",
+    "search",
     "tldr",
     "prereqs",
     "cleanup",

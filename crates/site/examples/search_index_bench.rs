@@ -76,7 +76,7 @@ fn main() {
                     text: sentence(45),
                 })
                 .collect(),
-            aliases: Vec::new(),
+            ..SearchDoc::default()
         })
         .collect();
     let text: usize = docs
@@ -121,6 +121,11 @@ fn main() {
     let mut sizes: Vec<usize> = shards.iter().map(|f| f.1.len()).collect();
     sizes.sort_unstable();
     let meta = files.iter().find(|f| f.0 == "search/meta.json").unwrap();
+    let vocab = files.iter().find(|f| f.0 == "search/v.json").unwrap();
+    println!(
+        "vocabulary (loaded once per visit): {} bytes",
+        vocab.1.len()
+    );
     println!("10k docs, {:.0} bytes of text per page", text as f64 / 1e4);
     println!("build_index: best of 5 (wall, CPU of all threads) {elapsed:?}, all {times:?}");
     println!(

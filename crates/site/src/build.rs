@@ -258,6 +258,11 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     }
 
     let t = Instant::now();
+    let search_files = search::build_index(&docs);
+    drop(docs);
+    timer("search", t);
+
+    let t = Instant::now();
     let (mut files, d) = site_files(&loaded, &templates, diagrams.any_for_browser());
     diags.extend(d);
     let (generated, d) = crate::hub_pages::render(&loaded, &index, &templates);
@@ -266,7 +271,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     files.extend(crate::extras::redirect_files(&loaded));
     files.extend(sitemap_files(&loaded, &written));
     files.extend(
-        search::build_index(&docs)
+        search_files
             .into_iter()
             .map(|(p, b)| (p, OutFile::Bytes(b.into()))),
     );
@@ -350,10 +355,15 @@ impl PageCtx<'_> {
         rendered: &RenderedPage,
         mut diags: Vec<Diagnostic>,
     ) -> PageResult {
-        let doc = Some(search::doc_for(
-            &format!("{}{}", self.site.config.base_url, src.url),
-            rendered,
-        ));
+        let doc = search::searchable(rendered).then(|| {
+            search::doc_for(
+                &self.site.links,
+                &self.site.config.base_url,
+                &src.url,
+                rendered,
+                |id| self.site.config.label(id),
+            )
+        });
         let mut written = false;
         let failed = diags.iter().any(Diagnostic::is_error);
         match page::render(self.site, index, self.templates, src, rendered) {

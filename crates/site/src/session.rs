@@ -299,12 +299,18 @@ impl Session {
             .collect();
         let base = &loaded.config.base_url;
         for (i, rendered, diags) in results {
-            let search = rendered.as_ref().map(|r| {
-                Arc::new(crate::search::doc_for(
-                    &format!("{base}{}", loaded.pages[i].url),
-                    r,
-                ))
-            });
+            let search = rendered
+                .as_ref()
+                .filter(|r| crate::search::searchable(r))
+                .map(|r| {
+                    Arc::new(crate::search::doc_for(
+                        &loaded.links,
+                        base,
+                        &loaded.pages[i].url,
+                        r,
+                        |id| loaded.config.label(id),
+                    ))
+                });
             let mut all = front_diags.remove(&i).unwrap_or_default();
             all.extend(diags);
             let state = &mut self.states[i];

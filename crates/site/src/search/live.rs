@@ -1,14 +1,18 @@
 //! The search index `serve` keeps between edits: the postings of every term by shard, so an
 //! edit writes again only the shards of the terms the edited pages had or have, and their
-//! document chunks, not the whole index. Its files are byte for byte those
+//! document chunks (and the vocabulary and facets when they change), not the whole index.
+//! Its files are byte for byte those
 //! [`build_index`](super::build_index) makes of the same documents.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::hash::KeyMap;
+use super::vocab::{self, Groups};
 use super::DOCS_PER_CHUNK;
-use super::{chunk_json, file_hash, meta_file, shard_name, weigh, write_shard, SearchDoc};
+use super::{
+    chunk_json, facets, file_hash, meta_file, priors, shard_name, weigh, write_shard, SearchDoc,
+};
 
 /// Postings of one shard: each term's `[doc, weight, ..]`, docs ascending, terms sorted.
 type Shard = BTreeMap<String, Vec<u32>>;
@@ -18,6 +22,10 @@ type Shard = BTreeMap<String, Vec<u32>>;
 pub struct LiveIndex {
     docs: Vec<Arc<SearchDoc>>,
     shards: BTreeMap<String, Shard>,
+    /// The vocabulary's terms by stem.
+    groups: Groups,
+    /// Whether some document has a facet value (f.json exists).
+    facets: bool,
     /// The hash of every file but meta.json, by path (the version is made of them).
     hashes: BTreeMap<String, u64>,
 }
@@ -48,11 +56,26 @@ impl LiveIndex {
                 post.extend([id as u32, weight]);
             }
         }
+        let stemmer = vocab::english();
+        index.groups = Groups::from_stems(
+            index
+                .shards
+                .values()
+                .flat_map(|s| s.keys())
+                .filter(|t| vocab::listed(t))
+                .map(|t| (vocab::stem_of(&stemmer, t), t.clone())),
+        );
         let mut files: Vec<(String, Vec<u8>)> = index
             .shards
             .iter()
             .map(|(name, shard)| shard_file(name, shard))
             .collect();
+        files.push(index.groups.file());
+        files.push(priors::file(&index.docs));
+        if let Some(f) = facets::file(&index.docs) {
+            index.facets = true;
+            files.push(f);
+        }
         files.extend(
             index
                 .docs
@@ -83,6 +106,14 @@ impl LiveIndex {
             return Some(changes);
         }
         let mut dirty: BTreeSet<String> = BTreeSet::new();
+        let stemmer = vocab::english();
+        let mut vocab_changed = false;
+        let facets_changed = changed
+            .iter()
+            .any(|&i| docs[i].facets != self.docs[i].facets);
+        let links_changed = changed
+            .iter()
+            .any(|&i| docs[i].links != self.docs[i].links || docs[i].key != self.docs[i].key);
         for &i in &changed {
             let id = i as u32;
             let mut old = KeyMap::default();
@@ -96,6 +127,8 @@ impl LiveIndex {
                         remove_posting(post, id);
                         if post.is_empty() {
                             shard.remove(&*k.term);
+                            self.groups.remove(&stemmer, &k.term);
+                            vocab_changed = true;
                         }
                     }
                 }
@@ -109,7 +142,11 @@ impl LiveIndex {
                 let shard = self.shards.entry(name.clone()).or_default();
                 let post = match shard.get_mut(&*k.term) {
                     Some(post) => post,
-                    None => shard.entry(k.term.to_string()).or_default(),
+                    None => {
+                        self.groups.add(&stemmer, &k.term);
+                        vocab_changed = true;
+                        shard.entry(k.term.to_string()).or_default()
+                    }
                 };
                 set_posting(post, id, weight);
                 dirty.insert(name);
@@ -131,6 +168,32 @@ impl LiveIndex {
                 }
             }
         }
+        if vocab_changed {
+            let (path, bytes) = self.groups.file();
+            self.hashes.insert(path.clone(), file_hash(&path, &bytes));
+            changes.written.push((path, bytes));
+        }
+        if links_changed {
+            let (path, bytes) = priors::file(&self.docs);
+            self.hashes.insert(path.clone(), file_hash(&path, &bytes));
+            changes.written.push((path, bytes));
+        }
+        if facets_changed {
+            match facets::file(&self.docs) {
+                Some((path, bytes)) => {
+                    self.hashes.insert(path.clone(), file_hash(&path, &bytes));
+                    self.facets = true;
+                    changes.written.push((path, bytes));
+                }
+                None if self.facets => {
+                    let path = "search/f.json".to_string();
+                    self.hashes.remove(&path);
+                    self.facets = false;
+                    changes.removed.push(path);
+                }
+                None => {}
+            }
+        }
         let chunks: BTreeSet<usize> = changed.iter().map(|i| i / DOCS_PER_CHUNK).collect();
         for n in chunks {
             let start = n * DOCS_PER_CHUNK;
@@ -145,7 +208,12 @@ impl LiveIndex {
 
     fn meta(&self) -> (String, Vec<u8>) {
         let names: Vec<String> = self.shards.keys().cloned().collect();
-        meta_file(self.docs.len(), &names, self.hashes.values().copied())
+        meta_file(
+            self.docs.len(),
+            &names,
+            self.facets,
+            self.hashes.values().copied(),
+        )
     }
 }
 
@@ -207,7 +275,7 @@ mod tests {
                 anchor: String::new(),
                 text: text.into(),
             }],
-            aliases: Vec::new(),
+            ..SearchDoc::default()
         })
     }
 
@@ -249,6 +317,29 @@ mod tests {
             changes.written.len() < held.len() / 2,
             "only what changed is written"
         );
+        apply(&mut held, changes);
+        let fresh: BTreeMap<String, Vec<u8>> = build_index(&plain(&docs)).into_iter().collect();
+        assert_eq!(held, fresh);
+        // A facet value and a link come: the facets and priors follow.
+        let mut with_facet = SearchDoc::clone(&docs[5]);
+        with_facet.key = "p5".into();
+        with_facet.facets = vec![super::super::FacetValue {
+            key: "product",
+            id: "gw".into(),
+            name: "Gateway".into(),
+        }];
+        docs[5] = Arc::new(with_facet);
+        let mut linking = SearchDoc::clone(&docs[6]);
+        linking.links = vec!["p5".into()];
+        docs[6] = Arc::new(linking);
+        apply(&mut held, index.update(docs.clone()).unwrap());
+        let fresh: BTreeMap<String, Vec<u8>> = build_index(&plain(&docs)).into_iter().collect();
+        assert!(held.contains_key("search/f.json"));
+        assert_eq!(held, fresh);
+        // ... and go.
+        docs[5] = doc("/p5/", "Page 5", "kong gateway routes");
+        let changes = index.update(docs.clone()).unwrap();
+        assert!(changes.removed.contains(&"search/f.json".to_string()));
         apply(&mut held, changes);
         let fresh: BTreeMap<String, Vec<u8>> = build_index(&plain(&docs)).into_iter().collect();
         assert_eq!(held, fresh);

@@ -2,56 +2,71 @@
 //!
 //! Nothing is one big file. Under `search/` in the output:
 //!
-//! - `meta.json`: `{"v":1,"version":"<hash of every other index file>","docs":N,"chunk":8,
-//!   "shards":["ab","ko",..]}`, fetched once per page view (revalidated).
+//! - `meta.json`: `{"v":2,"version":"<hash of every other index file>","docs":N,"chunk":4,
+//!   "shards":["ab","ko",..],"facets":true}`, fetched once per page view (revalidated).
 //! - `t/<key>.json`: one shard of the inverted index per term prefix: the first two
 //!   characters of the term (`ko` holds `kong`, `konnect`..); a key that is not all
 //!   `[a-z0-9]` is named `_` + the hex of its UTF-8 bytes. A shard is
 //!   `{"term":[doc,weight,doc,weight,..],..}`, terms sorted, doc ids ascending and
 //!   delta-coded (each doc id is the difference from the previous one). A query fetches
-//!   only the shards of its terms.
+//!   only the shards of its terms (and of the forms and spellings it stands for).
+//! - `v.json`: the vocabulary, grouped by stem ([`vocab`]), loaded once per visit: other
+//!   forms of a word and typo tolerance.
+//! - `f.json`: the documents of each facet value ([`facets`]), loaded once per visit.
 //! - `d/<n>.json`: documents `n*chunk ..` as `[{"u":url,"t":title,"s":[[heading,anchor,text],..]}]`
-//!   (the first section is the intro, heading and anchor ""), fetched only for the results
-//!   shown (the snippet and the best section are found in this text).
+//!   (the first section is the intro, heading and anchor ""; each text its first
+//!   [`SHOWN_TEXT_BYTES`]), fetched only for the results shown (the snippet and the best
+//!   section are found in this text).
 //!
 //! Terms: the text split at every character that is not alphanumeric (Unicode), lower
-//! cased; terms longer than [`MAX_TERM_CHARS`] are not indexed. A term's weight in a
-//! document is its count in the text, plus [`HEADING_BOOST`] per occurrence in an h2/h3 or
-//! FAQ question, plus [`TITLE_BOOST`] per occurrence in the title. The client ranks
-//! documents that hold every term (the last one as a prefix while it is being typed) by
-//! `Σ ln(1 + N/df) · ln(1 + weight)`; the tests hold a reference implementation of that.
+//! cased; terms longer than [`MAX_TERM_CHARS`] are not indexed; words joined by hyphens are
+//! also indexed written together ([`joined_terms`]), and each two neighbouring words of a
+//! title, alias or short heading as one phrase term with a space ([`phrase_terms`]). A term's weight packs where it occurs
+//! (title, heading, text), the title's length and a BM25 relevance ([`weight`]). The client
+//! ranks by words matched, then typos, then where the words are, then exactness, then how
+//! much of the title the query covers, then Σ idf · relevance (theme/static/search.js).
 
+mod facets;
 mod hash;
 mod live;
+mod priors;
 mod terms;
+mod vocab;
+pub mod weight;
 
 use std::borrow::{Borrow, Cow};
 use std::hash::Hasher;
 
+pub use facets::{FacetValue, FACETS};
 use hash::{key, Fx, Key, KeyMap};
 pub use live::LiveIndex;
 use terms::shard_prefix;
-pub use terms::{shard_name, terms};
+pub use terms::{joined_terms, phrase_terms, shard_name, terms};
+use weight::{Counts, DocShape};
 
 use portolan_dialect::{RenderedPage, SectionText};
 use rayon::prelude::*;
 
-/// Weight of a term occurrence in the page title.
-pub const TITLE_BOOST: u32 = 10;
-/// Weight of a term occurrence in a section heading (h2, h3, FAQ question).
-pub const HEADING_BOOST: u32 = 5;
 /// Longer terms (hashes, keys, base64) are not indexed.
 pub const MAX_TERM_CHARS: usize = 40;
+/// Headings with more terms than this give no phrase terms.
+pub const MAX_PHRASE_HEADING_TERMS: usize = 6;
+/// Bytes of a section's text a document chunk keeps ([`shown_text`]).
+pub const SHOWN_TEXT_BYTES: usize = 2000;
 /// Documents per `d/<n>.json` file.
-pub const DOCS_PER_CHUNK: usize = 8;
+pub const DOCS_PER_CHUNK: usize = 4;
 /// Version of the file layout, `v` in meta.json.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// What the index knows of one page.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SearchDoc {
     /// Ready-to-use href, base included.
     pub url: String,
+    /// The page's URL key (`gateway/network/`), as links name it.
+    pub key: String,
+    /// The URL keys of the pages its text links to (for [`priors`]).
+    pub links: Vec<String>,
     /// The page title.
     pub title: String,
     /// The intro first, then one per h2/h3, then one per FAQ (the page model's).
@@ -59,12 +74,55 @@ pub struct SearchDoc {
     /// Other names the page is found by (frontmatter `search_aliases`), weighed as its
     /// title is; not shown.
     pub aliases: Vec<String>,
+    /// Its product, content type and tool values, for filtering results.
+    pub facets: Vec<FacetValue>,
 }
 
-/// The search document of a rendered page: its title and its text by section.
-pub fn doc_for(url: &str, page: &RenderedPage) -> SearchDoc {
+/// Whether a page belongs in the index: not when its frontmatter (or its collection's
+/// defaults) says `search: false`, as a release's copy of a versioned page does.
+pub fn searchable(page: &RenderedPage) -> bool {
+    page.front
+        .raw
+        .get("search")
+        .and_then(portolan_yaml::Node::as_scalar)
+        .is_none_or(|s| s.resolve() != portolan_yaml::Resolved::Bool(false))
+}
+
+/// The search document of a rendered page: its title, its text by section, the pages it
+/// links to and its facet values. `key` is its URL key, `base` the site's base URL, `name`
+/// gives a facet value's reader-facing name.
+pub fn doc_for(
+    site: &crate::links::LinkMap,
+    base: &str,
+    key: &str,
+    page: &RenderedPage,
+    name: impl Fn(&str) -> String,
+) -> SearchDoc {
+    let front = &page.front;
+    let values = |key: &'static str, ids: &mut dyn Iterator<Item = &String>| {
+        ids.filter(|id| !id.trim().is_empty())
+            .map(|id| FacetValue {
+                key,
+                id: id.clone(),
+                name: name(id),
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut facets = values("product", &mut front.products.iter());
+    facets.extend(values("type", &mut front.content_type.iter()));
+    facets.extend(values("tool", &mut front.tools.iter()));
+    let links = page
+        .links
+        .iter()
+        .filter_map(|l| match site.target(&l.url) {
+            crate::links::Target::Page(key, _) => Some(key.trim_matches('/').to_string()),
+            _ => None,
+        })
+        .collect();
     SearchDoc {
-        url: url.to_string(),
+        url: format!("{base}{key}"),
+        key: key.trim_matches('/').to_string(),
+        links,
         title: page
             .front
             .title
@@ -73,6 +131,7 @@ pub fn doc_for(url: &str, page: &RenderedPage) -> SearchDoc {
             .join(" "),
         sections: page.sections.clone(),
         aliases: page.front.search_aliases.clone(),
+        facets,
     }
 }
 
@@ -105,32 +164,63 @@ struct Rec {
     len: u32,
 }
 
-/// Adds the weight of each term of `doc` to `w`: [`TITLE_BOOST`] per occurrence in its
-/// title or an alias, [`HEADING_BOOST`] in a heading, 1 in the text.
-fn weigh<'d>(doc: &'d SearchDoc, w: &mut KeyMap<'d, u32>) {
-    for t in std::iter::once(&doc.title)
-        .chain(&doc.aliases)
-        .flat_map(|s| terms(s))
-    {
-        *w.entry(key(t)).or_default() += TITLE_BOOST;
+/// Counts each term of `doc` by where it is, in `counts` (which starts empty), and returns
+/// the document's shape.
+fn count<'d>(doc: &'d SearchDoc, counts: &mut KeyMap<'d, Counts>) -> DocShape {
+    let mut terms_in_doc = 0u32;
+    // Titles, aliases and short headings also give their phrase terms; the text and long
+    // headings (FAQ questions are sentences) do not: they would grow the shards a query
+    // fetches for little.
+    let mut add = |text: &'d str, place: fn(&mut Counts), phrases: bool| {
+        for t in terms(text) {
+            place(counts.entry(key(t)).or_default());
+            terms_in_doc += 1;
+        }
+        if phrases {
+            for pair in phrase_terms(text) {
+                place(counts.entry(key(Cow::Owned(pair))).or_default());
+            }
+        }
+        if memchr::memchr(b'-', text.as_bytes()).is_some() {
+            for t in joined_terms(text) {
+                place(counts.entry(key(Cow::Owned(t))).or_default());
+            }
+        }
+    };
+    add(&doc.title, |c| c.title += 1, true);
+    for s in &doc.aliases {
+        add(s, |c| c.alias += 1, true);
     }
     for s in &doc.sections {
-        for t in terms(&s.heading) {
-            *w.entry(key(t)).or_default() += HEADING_BOOST;
-        }
-        for t in terms(&s.text) {
-            *w.entry(key(t)).or_default() += 1;
-        }
+        let short = terms(&s.heading).nth(MAX_PHRASE_HEADING_TERMS).is_none();
+        add(&s.heading, |c| c.heading += 1, short);
+        add(&s.text, |c| c.text += 1, false);
     }
+    DocShape {
+        terms: terms_in_doc,
+        title_terms: terms(&doc.title).count() as u32,
+    }
+}
+
+/// Sets the weight ([`weight`]) of each term of `doc` in `w` (which starts empty).
+fn weigh<'d>(doc: &'d SearchDoc, w: &mut KeyMap<'d, u32>) {
+    let mut counts = KeyMap::default();
+    let shape = count(doc, &mut counts);
+    w.extend(
+        counts
+            .into_iter()
+            .map(|(k, c)| (k, weight::encode(c, shape))),
+    );
 }
 
 /// Weighs the terms of `docs` (ids from `first`) and sorts them into buckets.
 fn part(docs: &[SearchDoc], first: usize) -> Vec<Part> {
     let mut parts: Vec<Part> = (0..BUCKETS).map(|_| Part::default()).collect();
-    let mut w: KeyMap<'_, u32> = KeyMap::with_capacity_and_hasher(512, Default::default());
+    let mut counts: KeyMap<'_, Counts> = KeyMap::with_capacity_and_hasher(512, Default::default());
     for (i, doc) in docs.iter().enumerate() {
-        weigh(doc, &mut w);
-        for (k, weight) in w.drain() {
+        let shape = count(doc, &mut counts);
+        for (k, c) in counts.drain() {
+            let weight = weight::encode(c, shape);
             let p = &mut parts[bucket_of(&k.term)];
             let start = p.arena.len() as u32;
             p.arena.push_str(&k.term);
@@ -154,10 +244,16 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         .enumerate()
         .map(|(n, chunk)| part(chunk, n * DOCS_PER_PART))
         .collect();
-    let shards: Vec<(String, Vec<u8>)> = (0..BUCKETS)
+    let buckets: Vec<BucketFiles> = (0..BUCKETS)
         .into_par_iter()
-        .flat_map_iter(|b| bucket_shards(&parts, b))
+        .map(|b| bucket_shards(&parts, b))
         .collect();
+    let mut shards = Vec::new();
+    let mut stems = Vec::new();
+    for (s, t) in buckets {
+        shards.extend(s);
+        stems.extend(t);
+    }
     let mut names: Vec<String> = shards.iter().map(|(n, _)| n.clone()).collect();
     names.sort_unstable();
 
@@ -171,13 +267,22 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         .map(|(n, bytes)| (format!("search/t/{n}.json"), bytes))
         .collect();
     files.extend(chunks);
+    files.push(vocab::Groups::from_stems(stems).file());
+    files.push(priors::file(docs));
+    let has_facets = match facets::file(docs) {
+        Some(f) => {
+            files.push(f);
+            true
+        }
+        None => false,
+    };
     files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     let hashes: Vec<u64> = files
         .par_iter()
         .map(|(path, bytes)| file_hash(path, bytes))
         .collect();
-    files.push(meta_file(docs.len(), &names, hashes));
+    files.push(meta_file(docs.len(), &names, has_facets, hashes));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
@@ -196,6 +301,7 @@ fn file_hash(path: &str, bytes: &[u8]) -> u64 {
 fn meta_file(
     docs: usize,
     names: &[String],
+    facets: bool,
     hashes: impl IntoIterator<Item = u64>,
 ) -> (String, Vec<u8>) {
     let mut version = Fx::default();
@@ -205,6 +311,7 @@ fn meta_file(
     let meta = serde_json::json!({
         "chunk": DOCS_PER_CHUNK,
         "docs": docs,
+        "facets": facets,
         "shards": names,
         "v": FORMAT,
         "version": format!("{:016x}", version.finish()),
@@ -215,8 +322,11 @@ fn meta_file(
     )
 }
 
-/// The shards of bucket `b`: (name, JSON).
-fn bucket_shards(parts: &[Vec<Part>], b: usize) -> Vec<(String, Vec<u8>)> {
+/// A bucket's shards as (name, JSON), and its vocabulary's terms as (stem, term).
+type BucketFiles = (Vec<(String, Vec<u8>)>, Vec<(String, String)>);
+
+/// The shards of bucket `b` as (name, JSON), and its vocabulary's terms with their stems.
+fn bucket_shards(parts: &[Vec<Part>], b: usize) -> BucketFiles {
     let mut postings: KeyMap<'_, Vec<u32>> = KeyMap::default();
     for p in parts.iter().map(|p| &p[b]) {
         for r in &p.recs {
@@ -240,6 +350,12 @@ fn bucket_shards(parts: &[Vec<Part>], b: usize) -> Vec<(String, Vec<u8>)> {
     }
     let mut sorted: Vec<(Key<'_>, Vec<u32>)> = postings.into_iter().collect();
     sorted.sort_unstable_by(|x, y| x.0.term.cmp(&y.0.term));
+    let stemmer = vocab::english();
+    let stems = sorted
+        .iter()
+        .filter(|(k, _)| vocab::listed(&k.term))
+        .map(|(k, _)| (vocab::stem_of(&stemmer, &k.term), k.term.to_string()))
+        .collect();
     // Sorting keeps the terms of a shard (a two-character prefix) together.
     let mut out = Vec::new();
     let mut start = 0;
@@ -252,7 +368,7 @@ fn bucket_shards(parts: &[Vec<Part>], b: usize) -> Vec<(String, Vec<u8>)> {
         out.push((shard_name(prefix), shard_json(&sorted[start..end])));
         start = end;
     }
-    out
+    (out, stems)
 }
 
 fn shard_json(terms: &[(Key<'_>, Vec<u32>)]) -> Vec<u8> {
@@ -273,7 +389,7 @@ fn write_shard<'t>(terms: impl Iterator<Item = (&'t str, &'t [u32])> + Clone) ->
         if i > 0 {
             s.push(b',');
         }
-        // Terms are alphanumeric: nothing to escape.
+        // Terms are alphanumeric (phrase terms, two with a space): nothing to escape.
         s.push(b'"');
         s.extend_from_slice(term.as_bytes());
         s.extend_from_slice(b"\":[");
@@ -300,6 +416,21 @@ struct ChunkDoc<'a> {
     s: Vec<[&'a str; 3]>,
 }
 
+/// What a document chunk keeps of a section's text: its first [`SHOWN_TEXT_BYTES`], cut at
+/// a word. The index has the whole text; the chunk only gives the snippet, and one long
+/// page (a changelog's 600 KB) would otherwise weigh on every query that shows it.
+fn shown_text(text: &str) -> &str {
+    if text.len() <= SHOWN_TEXT_BYTES {
+        return text;
+    }
+    let mut end = SHOWN_TEXT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = &text[..end];
+    cut.rfind(' ').map_or(cut, |i| &cut[..i])
+}
+
 fn chunk_json<D: std::borrow::Borrow<SearchDoc>>(docs: &[D]) -> Vec<u8> {
     let v: Vec<ChunkDoc<'_>> = docs
         .iter()
@@ -309,7 +440,7 @@ fn chunk_json<D: std::borrow::Borrow<SearchDoc>>(docs: &[D]) -> Vec<u8> {
             t: &d.title,
             s: d.sections
                 .iter()
-                .map(|s| [s.heading.as_str(), s.anchor.as_str(), s.text.as_str()])
+                .map(|s| [s.heading.as_str(), s.anchor.as_str(), shown_text(&s.text)])
                 .collect(),
         })
         .collect();
@@ -319,7 +450,7 @@ fn chunk_json<D: std::borrow::Borrow<SearchDoc>>(docs: &[D]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::{BTreeMap, BTreeSet, HashMap};
+    use std::collections::{BTreeMap, BTreeSet};
 
     fn doc(url: &str, title: &str, sections: &[(&str, &str, &str)]) -> SearchDoc {
         SearchDoc {
@@ -333,7 +464,7 @@ mod tests {
                     text: t.to_string(),
                 })
                 .collect(),
-            aliases: Vec::new(),
+            ..SearchDoc::default()
         }
     }
 
@@ -380,7 +511,8 @@ mod tests {
                 .and_then(|p| p.strip_suffix(".json"))
             {
                 chunks.insert(n.parse::<usize>().unwrap(), v.as_array().unwrap().clone());
-            } else {
+            } else if !["search/v.json", "search/f.json", "search/p.json"].contains(&path.as_str())
+            {
                 panic!("unexpected file {path}");
             }
         }
@@ -389,100 +521,6 @@ mod tests {
             shards,
             docs: chunks.into_values().flatten().collect(),
         }
-    }
-
-    /// What search.js does: AND over the query's terms, the last one a prefix while it is
-    /// being typed (dropped while it is one character; an exact term weighs double a longer one), ranked
-    /// by Σ idf · ln(1 + weight); ties by doc id. Returns (doc id, best section index).
-    fn search(ix: &Index, query: &str) -> Vec<(u32, usize)> {
-        let mut qterms: Vec<String> = terms(query).map(Cow::into_owned).collect();
-        let typing = query.chars().last().is_some_and(char::is_alphanumeric);
-        let mut prefix = if typing { qterms.pop() } else { None };
-        // One typed character says too little (and would need every shard starting with it).
-        if prefix.as_ref().is_some_and(|p| p.chars().count() < 2) {
-            prefix = None;
-        }
-        qterms.sort();
-        qterms.dedup();
-        if qterms.is_empty() && prefix.is_none() {
-            return Vec::new();
-        }
-        let n = ix.meta["docs"].as_u64().unwrap() as f64;
-        let mut per_term: Vec<HashMap<u32, f64>> = Vec::new();
-        let empty = BTreeMap::new();
-        for t in &qterms {
-            let shard = ix.shards.get(&shard_name(t)).unwrap_or(&empty);
-            per_term.push(
-                shard
-                    .get(t)
-                    .map(|p| p.iter().map(|&(d, w)| (d, f64::from(w))).collect())
-                    .unwrap_or_default(),
-            );
-        }
-        if let Some(p) = &prefix {
-            let shard = ix.shards.get(&shard_name(p)).unwrap_or(&empty);
-            let mut m: HashMap<u32, f64> = HashMap::new();
-            for (t, post) in shard
-                .range(p.clone()..)
-                .take_while(|(t, _)| t.starts_with(p.as_str()))
-            {
-                let f = if t == p { 1.0 } else { 0.5 };
-                for &(d, w) in post {
-                    *m.entry(d).or_default() += f * f64::from(w);
-                }
-            }
-            per_term.push(m);
-        }
-        let mut scored: Vec<(u32, f64)> = per_term[0]
-            .keys()
-            .filter(|d| per_term.iter().all(|m| m.contains_key(d)))
-            .map(|&d| {
-                (
-                    d,
-                    per_term
-                        .iter()
-                        .map(|m| (1.0 + n / m.len() as f64).ln() * (1.0 + m[&d]).ln())
-                        .sum(),
-                )
-            })
-            .collect();
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        scored
-            .into_iter()
-            .map(|(d, _)| {
-                (
-                    d,
-                    best_section(&ix.docs[d as usize], &qterms, prefix.as_deref()),
-                )
-            })
-            .collect()
-    }
-
-    /// The section with the most query terms (heading matches count more), the first on ties.
-    fn best_section(doc: &serde_json::Value, exact: &[String], prefix: Option<&str>) -> usize {
-        let matches =
-            |t: &str, q: &str, is_prefix: bool| if is_prefix { t.starts_with(q) } else { t == q };
-        let qs: Vec<(&str, bool)> = exact
-            .iter()
-            .map(|q| (q.as_str(), false))
-            .chain(prefix.map(|p| (p, true)))
-            .collect();
-        let mut best = (0, 0u32);
-        for (i, s) in doc["s"].as_array().unwrap().iter().enumerate() {
-            let (heading, text) = (s[0].as_str().unwrap(), s[2].as_str().unwrap());
-            let (mut covered, mut score) = (0u32, 0u32);
-            for &(q, p) in &qs {
-                let h = terms(heading).filter(|t| matches(t, q, p)).count() as u32;
-                let x = terms(text).filter(|t| matches(t, q, p)).count() as u32;
-                covered += u32::from(h + x > 0);
-                score += HEADING_BOOST * h + x;
-            }
-            let key = covered * 1000 + score.min(999);
-            if key > best.1 {
-                best = (i, key);
-            }
-        }
-        best.0
     }
 
     fn docs() -> Vec<SearchDoc> {
@@ -590,79 +628,100 @@ mod tests {
         );
     }
 
-    #[test]
-    fn weights_count_title_and_heading_boosts() {
-        let ix = read(&build_index(&docs()));
-        let kong: BTreeMap<u32, u32> = ix.shards["ko"]["kong"].iter().copied().collect();
-        assert_eq!(kong[&0], TITLE_BOOST + 1);
-        assert_eq!(kong[&1], 1);
-        assert_eq!(kong[&2], 3);
-        assert_eq!(kong[&3], HEADING_BOOST);
+    /// (relevance, place) of a term in a document.
+    fn weight_of(ix: &Index, term: &str, doc: u32) -> (u32, u32) {
+        let post = &ix.shards[&shard_name(term)][term];
+        let w = post.iter().find(|p| p.0 == doc).expect("posting").1;
+        (w & 15, (w >> 4) & 3)
     }
 
     #[test]
-    fn aliases_find_a_page_as_its_title_does() {
+    fn weights_say_where_a_term_is() {
+        let ix = read(&build_index(&docs()));
+        assert_eq!(weight_of(&ix, "kong", 0).1, weight::IN_TITLE);
+        assert_eq!(weight_of(&ix, "kong", 1).1, weight::IN_TEXT);
+        assert_eq!(weight_of(&ix, "kong", 3).1, weight::IN_HEADING);
+        // Three mentions in a short text weigh more than one.
+        assert!(weight_of(&ix, "kong", 2).0 > weight_of(&ix, "kong", 1).0);
+        // The title's length goes with a title match.
+        let title = ix.shards["ko"]["kong"][0].1;
+        assert_eq!(title >> 6, 3, "Install Kong Gateway");
+    }
+
+    #[test]
+    fn aliases_find_a_page_below_its_title() {
         let mut d = doc("/a/", "Vaults", &[("", "", "Store secrets.")]);
         d.aliases = vec!["secret manager".into()];
         let ix = read(&build_index(&[d]));
-        assert_eq!(ix.shards["se"]["secret"], [(0, TITLE_BOOST)]);
-        assert_eq!(ix.shards["st"]["store"], [(0, 1)]);
-        assert_eq!(ix.shards["ma"]["manager"], [(0, TITLE_BOOST)]);
+        assert_eq!(weight_of(&ix, "secret", 0).1, weight::IN_ALIAS);
+        assert_eq!(weight_of(&ix, "manager", 0).1, weight::IN_ALIAS);
+        assert_eq!(weight_of(&ix, "vaults", 0).1, weight::IN_TITLE);
+        assert_eq!(weight_of(&ix, "store", 0).1, weight::IN_TEXT);
     }
 
     #[test]
-    fn ranking_title_then_heading_then_frequency() {
-        let ix = read(&build_index(&docs()));
-        let ids: Vec<u32> = search(&ix, "kong ").into_iter().map(|r| r.0).collect();
-        assert_eq!(ids, [0, 3, 2, 1]);
-        // The result links to the section that matched.
-        assert_eq!(search(&ix, "kong consumers "), [(3, 1)]);
-        assert_eq!(search(&ix, "docker"), [(0, 1)]);
+    fn words_joined_by_hyphens_are_also_one_term() {
+        let ix = read(&build_index(&[doc(
+            "/a/",
+            "DB-less mode",
+            &[("", "", "Use key-auth, not x--y or über-cool.")],
+        )]));
+        assert_eq!(weight_of(&ix, "dbless", 0).1, weight::IN_TITLE);
+        assert_eq!(weight_of(&ix, "db", 0).1, weight::IN_TITLE);
+        assert_eq!(weight_of(&ix, "keyauth", 0).1, weight::IN_TEXT);
+        assert!(
+            !ix.shards.contains_key("xy"),
+            "x--y is not two joined words"
+        );
+        assert!(
+            !ix.shards.contains_key("bc"),
+            "no fragment of a non-ASCII word"
+        );
     }
 
     #[test]
-    fn and_across_terms() {
+    fn titles_and_headings_hold_their_phrases() {
         let ix = read(&build_index(&docs()));
-        assert_eq!(search(&ix, "kong docker"), [(0, 1)]);
-        assert_eq!(search(&ix, "docker plugins "), []);
-        assert_eq!(search(&ix, "nothing"), []);
+        assert_eq!(weight_of(&ix, "install kong", 0).1, weight::IN_TITLE);
+        assert_eq!(weight_of(&ix, "kong gateway", 0).1, weight::IN_TITLE);
+        assert_eq!(weight_of(&ix, "rate limiting", 1).1, weight::IN_HEADING);
+        assert!(
+            !ix.shards["ko"].contains_key("kong runs"),
+            "no phrases from the text"
+        );
+        let files = build_index(&docs());
+        let v = &files.iter().find(|f| f.0 == "search/v.json").unwrap().1;
+        assert!(
+            !String::from_utf8_lossy(v).contains("install kong"),
+            "nor in the vocabulary"
+        );
     }
 
     #[test]
-    fn last_term_is_a_prefix_while_typed() {
-        let ix = read(&build_index(&docs()));
-        let ids = |q: &str| search(&ix, q).into_iter().map(|r| r.0).collect::<Vec<_>>();
-        assert_eq!(ids("consum"), [3, 1]);
-        assert_eq!(
-            ids("consum "),
-            Vec::<u32>::new(),
-            "a finished term must match exactly"
+    fn vocabulary_facets_and_priors_come_with_the_index() {
+        let files = build_index(&docs());
+        let file = |p: &str| {
+            let bytes = &files.iter().find(|f| f.0 == p).expect(p).1;
+            serde_json::from_slice::<serde_json::Value>(bytes).unwrap()
+        };
+        let v = file("search/v.json");
+        let groups: Vec<&str> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_str().unwrap())
+            .collect();
+        assert!(groups.contains(&"consumer consumers"), "{groups:?}");
+        assert!(
+            !groups.iter().any(|g| g.contains("8000")),
+            "terms with digits are not listed"
         );
-        assert_eq!(ids("rate lim"), [1]);
-        assert_eq!(ids("limit rat"), [1]);
-        assert_eq!(
-            ids("lim rate"),
-            Vec::<u32>::new(),
-            "only the last term is a prefix"
+        assert_eq!(file("search/p.json"), serde_json::json!([0, 0, 0, 0]));
+        assert!(
+            !files.iter().any(|f| f.0 == "search/f.json"),
+            "no facets, no file"
         );
-        assert_eq!(
-            ids("rate l"),
-            [1],
-            "a one-character last term waits for the next one"
-        );
-        assert_eq!(ids("gate"), [0, 1]);
-        // An exact match outranks a longer word.
-        let ix = read(&build_index(&[
-            doc("/x/", "X", &[("", "", "configuration")]),
-            doc("/y/", "Y", &[("", "", "config")]),
-        ]));
-        assert_eq!(
-            search(&ix, "config")
-                .into_iter()
-                .map(|r| r.0)
-                .collect::<Vec<_>>(),
-            [1, 0]
-        );
+        assert_eq!(file("search/meta.json")["facets"], false);
     }
 
     #[test]
@@ -683,6 +742,25 @@ mod tests {
             version(&c),
             "the version changes with the content"
         );
+    }
+
+    #[test]
+    fn chunks_keep_the_start_of_long_sections() {
+        let long = "é word ".repeat(1000);
+        let files = build_index(&[doc("/a/", "A", &[("", "", &long)])]);
+        let ix = read(&files);
+        let kept = ix.docs[0]["s"][0][2].as_str().unwrap();
+        assert!(kept.len() <= SHOWN_TEXT_BYTES && kept.len() > SHOWN_TEXT_BYTES - 20);
+        assert!(
+            long.starts_with(kept) && kept.ends_with("word"),
+            "cut at a word"
+        );
+        assert_eq!(
+            ix.shards["wo"]["word"].len(),
+            1,
+            "the index has the whole text"
+        );
+        assert_eq!(shown_text("short text"), "short text");
     }
 
     #[test]
@@ -745,6 +823,20 @@ mod tests {
     }
 
     #[test]
+    fn search_false_leaves_a_page_out() {
+        assert!(searchable(&render("---\ntitle: T\n---\nText.\n")));
+        assert!(searchable(&render(
+            "---\ntitle: T\nsearch: true\n---\nText.\n"
+        )));
+        assert!(!searchable(&render(
+            "---\ntitle: T\nsearch: false\n---\nText.\n"
+        )));
+        assert!(searchable(&render(
+            "---\ntitle: T\nsearch: \"false\"\n---\nText.\n"
+        )));
+    }
+
+    #[test]
     fn doc_from_a_page() {
         let page = render(
             "---\ntitle: Ports & hosts\nfaqs:\n  - q: Which port?\n    a: Use **8443** <br> for TLS.\n---\nIntro text.\n\n\
@@ -752,7 +844,13 @@ mod tests {
              | Port | Use |\n| --- | --- |\n| 8000 | HTTP |\n\n#### Deep\n\nDeep text.\n\n### Admin\n\n\
              {% table %}\ncolumns:\n  - title: Port\n    key: port\nrows:\n  - port: \"`8001`\"\n{% endtable %}\n",
         );
-        let d = doc_for("/base/ports/", &page);
+        let d = doc_for(
+            &crate::links::LinkMap::default(),
+            "/base/",
+            "ports/",
+            &page,
+            |id| id.to_uppercase(),
+        );
         assert_eq!(d.url, "/base/ports/");
         assert_eq!(d.title, "Ports & hosts");
         let s: Vec<(&str, &str, &str)> = d

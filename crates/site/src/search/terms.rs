@@ -19,6 +19,39 @@ pub fn terms(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
     })
 }
 
+/// Each two neighbouring terms of a title, alias or heading, as one term with a space
+/// (`hybrid mode`): the client finds a query's words written together there (a phrase)
+/// in the shard of the first, which it fetches anyway.
+pub fn phrase_terms(text: &str) -> impl Iterator<Item = String> + '_ {
+    let mut previous: Option<Cow<'_, str>> = None;
+    terms(text).filter_map(move |t| {
+        let pair = previous.as_ref().map(|p| format!("{p} {t}"));
+        previous = Some(t);
+        pair
+    })
+}
+
+/// Words joined by hyphens, written together: `db-less` also gives `dbless`, `key-auth`
+/// `keyauth`, so a reader who writes them as one word finds them (ASCII, two to four
+/// parts, within [`MAX_TERM_CHARS`]).
+pub fn joined_terms(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| {
+            let parts = w.split('-');
+            let n = parts.clone().count();
+            w.is_ascii()
+                && (2..=4).contains(&n)
+                && parts.clone().all(|p| !p.is_empty())
+                && w.len() - (n - 1) <= MAX_TERM_CHARS
+        })
+        .map(|w| {
+            w.bytes()
+                .filter(|&b| b != b'-')
+                .map(|b| b.to_ascii_lowercase() as char)
+                .collect()
+        })
+}
+
 /// Runs of alphanumeric characters, each with whether it is lower-case ASCII already.
 /// (`str::split` with a closure decodes every character; this stays on bytes for ASCII.)
 struct Words<'a> {
