@@ -462,3 +462,32 @@ async fn search_finds_pages_sections_and_works_from_the_keyboard() {
     .await;
     b.client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn live_reload_connects_on_every_page_a_reader_opens() {
+    // Pages the browser keeps for Back held their live-reload connections, and Chromium
+    // opens six at most to one server: the sixth page waited a minute, then had none.
+    crate::common::tools::requires!(Chromium, ChromeDriver);
+    let (_server, url) = serve(&fixture("search"));
+    let b = Browser::start(1000, 800, &[]).await;
+    // A page of this small site loads at once; one that takes 20 s is stuck.
+    b.client
+        .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+            None,
+            Some(std::time::Duration::from_secs(20)),
+            None,
+        ))
+        .await
+        .unwrap();
+    for n in 0..9 {
+        if let Err(e) = b.client.goto(&format!("{url}/?page={n}")).await {
+            panic!("page {n} did not load: {e}");
+        }
+        b.until(
+            &format!("page {n}'s live-reload connection to open"),
+            "return document.documentElement.dataset.portolanLive === 'open'",
+        )
+        .await;
+    }
+    b.client.close().await.unwrap();
+}

@@ -37,10 +37,19 @@ use crate::paths::{content_type, resolve, Served};
 
 /// The live-reload client, injected into every HTML page the server sends.
 const LIVE_JS: &str = r#"(() => {
-  const events = new EventSource("/__portolan/events");
-  // Says on the page when the connection is open (what tests, and the curious, wait for).
-  events.addEventListener("open", () => { document.documentElement.dataset.portolanLive = "open"; });
-  events.addEventListener("reload", () => location.reload());
+  let events = null;
+  const connect = () => {
+    events = new EventSource("/__portolan/events");
+    // Says on the page when the connection is open (what tests, and the curious, wait for).
+    events.addEventListener("open", () => { document.documentElement.dataset.portolanLive = "open"; });
+    events.addEventListener("reload", () => location.reload());
+  };
+  connect();
+  // A page the browser keeps for Back (its back-forward cache) would keep its connection
+  // open, and browsers open six at most to one server: after a few pages, the next one
+  // waited a minute. Close it on leaving; open it again on coming back.
+  addEventListener("pagehide", () => { if (events) { events.close(); events = null; } });
+  addEventListener("pageshow", (e) => { if (e.persisted && !events) connect(); });
 })();
 "#;
 
