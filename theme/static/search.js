@@ -18,8 +18,7 @@
  * one edit away (four letters or more) or two (eight or more; a swap of two letters is
  * one edit). Ranking, each criterion breaking the previous one's ties: more of the
  * query's words; fewer typos; more words in the title; more of its neighbouring words
- * written together in a title, then an alias or heading; more words in aliases and
- * headings; more words as typed where they matched best; more of the title covered; more pages linking
+ * written together in the title, then in an alias; more words in aliases and headings; more words as typed where they matched best; more of the title covered; more pages linking
  * to it; then Σ idf × relevance. Common words ("how", "the") rank but never filter.
  *
  * Index text only ever reaches the page through textContent. */
@@ -367,8 +366,8 @@
   }
 
   /* For the query's neighbouring words: doc -> how many of them a title (2 each) or an
-   * alias or heading (1 each) writes together (the index's phrase terms, `a b`, are in the
-   * first word's shard). */
+   * alias (1 each) writes together (the index's phrase terms, `a b`, are in the first
+   * word's shard). */
   function phrases(qwords, shards) {
     var out = new Map();
     var forms = function (w) {

@@ -19,7 +19,7 @@ pub fn terms(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
     })
 }
 
-/// Each two neighbouring terms of a title, alias or heading, as one term with a space
+/// Each two neighbouring terms of a title or alias, as one term with a space
 /// (`hybrid mode`): the client finds a query's words written together there (a phrase)
 /// in the shard of the first, which it fetches anyway.
 pub fn phrase_terms(text: &str) -> impl Iterator<Item = String> + '_ {

@@ -6,7 +6,7 @@
 //! exactly: a word's group gives its other forms (`logging` finds `logs`), and a word
 //! that is not in it is looked up within one or two edits (`hybird` finds `hybrid`).
 //! Terms with digits (versions, ports) are matched as typed and left out, as are the
-//! phrase terms of titles and headings (`hybrid mode`).
+//! phrase terms of titles (`hybrid mode`).
 //!
 //! The stemmer's rules are English's; terms in other scripts stay alone in their group.
 
