@@ -291,6 +291,11 @@ mod tests {
         files.extend(changes.written);
     }
 
+    /// The files a build of `docs` writes, as a map.
+    fn built(docs: &[Arc<SearchDoc>]) -> BTreeMap<String, Vec<u8>> {
+        build_index(&plain(docs)).into_iter().collect()
+    }
+
     #[test]
     fn edits_give_the_files_a_new_build_gives() {
         let mut docs: Vec<Arc<SearchDoc>> = (0..21)
@@ -318,8 +323,7 @@ mod tests {
             "only what changed is written"
         );
         apply(&mut held, changes);
-        let fresh: BTreeMap<String, Vec<u8>> = build_index(&plain(&docs)).into_iter().collect();
-        assert_eq!(held, fresh);
+        assert_eq!(held, built(&docs));
         // A facet value and a link come: the facets and priors follow.
         let mut with_facet = SearchDoc::clone(&docs[5]);
         with_facet.key = "p5".into();
@@ -333,23 +337,20 @@ mod tests {
         linking.links = vec!["p5".into()];
         docs[6] = Arc::new(linking);
         apply(&mut held, index.update(docs.clone()).unwrap());
-        let fresh: BTreeMap<String, Vec<u8>> = build_index(&plain(&docs)).into_iter().collect();
         assert!(held.contains_key("search/f.json"));
-        assert_eq!(held, fresh);
+        assert_eq!(held, built(&docs));
         // ... and go.
         docs[5] = doc("/p5/", "Page 5", "kong gateway routes");
         let changes = index.update(docs.clone()).unwrap();
         assert!(changes.removed.contains(&"search/f.json".to_string()));
         apply(&mut held, changes);
-        let fresh: BTreeMap<String, Vec<u8>> = build_index(&plain(&docs)).into_iter().collect();
-        assert_eq!(held, fresh);
+        assert_eq!(held, built(&docs));
         // The last page that had a word loses it: its shard goes.
         docs[3] = doc("/p3/", "Page 3", "kong gateway routes");
         let changes = index.update(docs.clone()).unwrap();
         assert!(changes.removed.contains(&"search/t/ze.json".to_string()));
         apply(&mut held, changes);
-        let fresh: BTreeMap<String, Vec<u8>> = build_index(&plain(&docs)).into_iter().collect();
-        assert_eq!(held, fresh);
+        assert_eq!(held, built(&docs));
         // Nothing changed: nothing written.
         let same = index.update(docs.clone()).unwrap();
         assert!(same.written.is_empty() && same.removed.is_empty());
