@@ -240,12 +240,21 @@
     }
   }
 
-  /* Fills each word's variants: term -> {typos, factor, asTyped}. */
+  /* Adds a spelling near a word's and its other forms; `factor` is the spelling's own. */
+  function addSpelling(word, t, group, typos, factor) {
+    group.forEach(function (form) {
+      addVariant(word, form, typos, form === t ? factor : factor * OTHER_FORM, false);
+    });
+  }
+
+  /* Fills each word's variants: term -> {typos, factor, asTyped}, and its group (the
+   * vocabulary's forms of it, when it has the word). */
   function expand(qwords, vocab) {
     qwords.forEach(function (w) {
       addVariant(w, w.t, 0, AS_TYPED, true);
       if (!vocab) return;
       var g = vocab.group.get(w.t);
+      w.group = g || [w.t];
       if (g) g.forEach(function (t) { addVariant(w, t, 0, OTHER_FORM, false); });
       var completes = false;
       if (w.prefix) {
@@ -261,10 +270,8 @@
       }
       if (completes) return;
       nearTerms(vocab, w.t).forEach(function (near) {
-        var f = near.d === 1 ? ONE_TYPO : TWO_TYPOS;
-        (vocab.group.get(near.t) || [near.t]).forEach(function (t) {
-          addVariant(w, t, near.d, t === near.t ? f : f * OTHER_FORM, false);
-        });
+        addSpelling(w, near.t, vocab.group.get(near.t) || [near.t], near.d,
+          near.d === 1 ? ONE_TYPO : TWO_TYPOS);
       });
     });
   }
@@ -318,19 +325,11 @@
     var shard = shards.get(shardName(w.t)) || {};
     var df = function (t) { return own.call(shard, t) ? shard[t].length / 2 : 0; };
     var mine = 0;
-    (vocabGroup(w) || [w.t]).forEach(function (t) { mine = Math.max(mine, df(t)); });
+    w.group.forEach(function (t) { mine = Math.max(mine, df(t)); });
     if (mine > RARE) return;
     w.near.forEach(function (n) {
-      if (df(n.t) < COMMONER * Math.max(mine, 1)) return;
-      n.group.forEach(function (t) { addVariant(w, t, 0, t === n.t ? ONE_TYPO : ONE_TYPO * OTHER_FORM, false); });
+      if (df(n.t) >= COMMONER * Math.max(mine, 1)) addSpelling(w, n.t, n.group, 0, ONE_TYPO);
     });
-  }
-
-  function vocabGroup(w) {
-    var g = [];
-    w.variants.forEach(function (v, t) { if (v.typos === 0 && v.factor === OTHER_FORM) g.push(t); });
-    g.push(w.t);
-    return g;
   }
 
   /* For one word: doc -> its best match {typos, place, tlen, score, asTyped}. */

@@ -355,15 +355,13 @@ impl PageCtx<'_> {
         rendered: &RenderedPage,
         mut diags: Vec<Diagnostic>,
     ) -> PageResult {
-        let doc = search::searchable(rendered).then(|| {
-            search::doc_for(
-                &self.site.links,
-                &self.site.config.base_url,
-                &src.url,
-                rendered,
-                |id| self.site.config.label(id),
-            )
-        });
+        let doc = search::doc_for(
+            &self.site.links,
+            &self.site.config.base_url,
+            &src.url,
+            rendered,
+            |id| self.site.config.label(id),
+        );
         let mut written = false;
         let failed = diags.iter().any(Diagnostic::is_error);
         match page::render(self.site, index, self.templates, src, rendered) {

@@ -299,18 +299,12 @@ impl Session {
             .collect();
         let base = &loaded.config.base_url;
         for (i, rendered, diags) in results {
-            let search = rendered
-                .as_ref()
-                .filter(|r| crate::search::searchable(r))
-                .map(|r| {
-                    Arc::new(crate::search::doc_for(
-                        &loaded.links,
-                        base,
-                        &loaded.pages[i].url,
-                        r,
-                        |id| loaded.config.label(id),
-                    ))
-                });
+            let search = rendered.as_ref().and_then(|r| {
+                crate::search::doc_for(&loaded.links, base, &loaded.pages[i].url, r, |id| {
+                    loaded.config.label(id)
+                })
+                .map(Arc::new)
+            });
             let mut all = front_diags.remove(&i).unwrap_or_default();
             all.extend(diags);
             let state = &mut self.states[i];

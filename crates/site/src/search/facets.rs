@@ -14,6 +14,9 @@ use super::SearchDoc;
 /// The facets, in the order the results show them: key and title.
 pub const FACETS: [(&str, &str); 3] = [("product", "Product"), ("type", "Type"), ("tool", "Tool")];
 
+/// Where the facets file is, under the output folder.
+pub(super) const PATH: &str = "search/f.json";
+
 /// One facet value of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FacetValue {
@@ -81,7 +84,7 @@ pub(super) fn file<D: std::borrow::Borrow<SearchDoc>>(docs: &[D]) -> Option<(Str
         .collect();
     (!facets.is_empty()).then(|| {
         (
-            "search/f.json".to_string(),
+            PATH.to_string(),
             crate::json::script_json(&facets).into_bytes(),
         )
     })

@@ -24,8 +24,6 @@ pub struct LiveIndex {
     shards: BTreeMap<String, Shard>,
     /// The vocabulary's terms by stem.
     groups: Groups,
-    /// Whether some document has a facet value (f.json exists).
-    facets: bool,
     /// The hash of every file but meta.json, by path (the version is made of them).
     hashes: BTreeMap<String, u64>,
 }
@@ -56,15 +54,12 @@ impl LiveIndex {
                 post.extend([id as u32, weight]);
             }
         }
-        let stemmer = vocab::english();
-        index.groups = Groups::from_stems(
+        index.groups = Groups::from_stems(vocab::stems(
             index
                 .shards
                 .values()
-                .flat_map(|s| s.keys())
-                .filter(|t| vocab::listed(t))
-                .map(|t| (vocab::stem_of(&stemmer, t), t.clone())),
-        );
+                .flat_map(|s| s.keys().map(String::as_str)),
+        ));
         let mut files: Vec<(String, Vec<u8>)> = index
             .shards
             .iter()
@@ -72,10 +67,7 @@ impl LiveIndex {
             .collect();
         files.push(index.groups.file());
         files.push(priors::file(&index.docs));
-        if let Some(f) = facets::file(&index.docs) {
-            index.facets = true;
-            files.push(f);
-        }
+        files.extend(facets::file(&index.docs));
         files.extend(
             index
                 .docs
@@ -154,42 +146,25 @@ impl LiveIndex {
         }
         self.docs = docs;
         for name in dirty {
-            let path = format!("search/t/{name}.json");
             match self.shards.get(&name).filter(|s| !s.is_empty()) {
-                Some(shard) => {
-                    let (path, bytes) = shard_file(&name, shard);
-                    self.hashes.insert(path.clone(), file_hash(&path, &bytes));
-                    changes.written.push((path, bytes));
-                }
+                Some(shard) => changes.write(&mut self.hashes, shard_file(&name, shard)),
                 None => {
                     self.shards.remove(&name);
-                    self.hashes.remove(&path);
-                    changes.removed.push(path);
+                    changes.remove(&mut self.hashes, format!("search/t/{name}.json"));
                 }
             }
         }
         if vocab_changed {
-            let (path, bytes) = self.groups.file();
-            self.hashes.insert(path.clone(), file_hash(&path, &bytes));
-            changes.written.push((path, bytes));
+            changes.write(&mut self.hashes, self.groups.file());
         }
         if links_changed {
-            let (path, bytes) = priors::file(&self.docs);
-            self.hashes.insert(path.clone(), file_hash(&path, &bytes));
-            changes.written.push((path, bytes));
+            changes.write(&mut self.hashes, priors::file(&self.docs));
         }
         if facets_changed {
             match facets::file(&self.docs) {
-                Some((path, bytes)) => {
-                    self.hashes.insert(path.clone(), file_hash(&path, &bytes));
-                    self.facets = true;
-                    changes.written.push((path, bytes));
-                }
-                None if self.facets => {
-                    let path = "search/f.json".to_string();
-                    self.hashes.remove(&path);
-                    self.facets = false;
-                    changes.removed.push(path);
+                Some(file) => changes.write(&mut self.hashes, file),
+                None if self.hashes.contains_key(facets::PATH) => {
+                    changes.remove(&mut self.hashes, facets::PATH.to_string());
                 }
                 None => {}
             }
@@ -198,9 +173,7 @@ impl LiveIndex {
         for n in chunks {
             let start = n * DOCS_PER_CHUNK;
             let end = (start + DOCS_PER_CHUNK).min(self.docs.len());
-            let (path, bytes) = chunk_file(n, &self.docs[start..end]);
-            self.hashes.insert(path.clone(), file_hash(&path, &bytes));
-            changes.written.push((path, bytes));
+            changes.write(&mut self.hashes, chunk_file(n, &self.docs[start..end]));
         }
         changes.written.push(self.meta());
         Some(changes)
@@ -211,9 +184,23 @@ impl LiveIndex {
         meta_file(
             self.docs.len(),
             &names,
-            self.facets,
+            self.hashes.contains_key(facets::PATH),
             self.hashes.values().copied(),
         )
+    }
+}
+
+impl IndexChanges {
+    /// Records `file` as written, and its hash for the index's version.
+    fn write(&mut self, hashes: &mut BTreeMap<String, u64>, (path, bytes): (String, Vec<u8>)) {
+        hashes.insert(path.clone(), file_hash(&path, &bytes));
+        self.written.push((path, bytes));
+    }
+
+    /// Records the file at `path` as gone, and its hash with it.
+    fn remove(&mut self, hashes: &mut BTreeMap<String, u64>, path: String) {
+        hashes.remove(&path);
+        self.removed.push(path);
     }
 }
 

@@ -21,10 +21,9 @@
 //! Terms: the text split at every character that is not alphanumeric (Unicode), lower
 //! cased; terms longer than [`MAX_TERM_CHARS`] are not indexed; words joined by hyphens are
 //! also indexed written together ([`joined_terms`]), and each two neighbouring words of a
-//! title or alias as one phrase term with a space ([`phrase_terms`]). A term's weight packs where it occurs
-//! (title, heading, text), the title's length and a BM25 relevance ([`weight`]). The client
-//! ranks by words matched, then typos, then where the words are, then exactness, then how
-//! much of the title the query covers, then Σ idf · relevance (theme/static/search.js).
+//! title or alias as one phrase term with a space ([`phrase_terms`]). A term's weight packs
+//! where it occurs (title, alias, heading, text), the title's length and a BM25 relevance
+//! ([`weight`]). theme/static/search.js ranks with them; its header lists the rules.
 
 mod facets;
 mod hash;
@@ -78,7 +77,7 @@ pub struct SearchDoc {
 
 /// Whether a page belongs in the index: not when its frontmatter (or its collection's
 /// defaults) says `search: false`, as a release's copy of a versioned page does.
-pub fn searchable(page: &RenderedPage) -> bool {
+fn searchable(page: &RenderedPage) -> bool {
     page.front
         .raw
         .get("search")
@@ -87,28 +86,33 @@ pub fn searchable(page: &RenderedPage) -> bool {
 }
 
 /// The search document of a rendered page: its title, its text by section, the pages it
-/// links to and its facet values. `key` is its URL key, `base` the site's base URL, `name`
-/// gives a facet value's reader-facing name.
+/// links to and its facet values; `None` when the page says `search: false`. `key` is its
+/// URL key, `base` the site's base URL, `name` gives a facet value's reader-facing name.
 pub fn doc_for(
     site: &crate::links::LinkMap,
     base: &str,
     key: &str,
     page: &RenderedPage,
     name: impl Fn(&str) -> String,
-) -> SearchDoc {
+) -> Option<SearchDoc> {
+    if !searchable(page) {
+        return None;
+    }
     let front = &page.front;
-    let values = |key: &'static str, ids: &mut dyn Iterator<Item = &String>| {
-        ids.filter(|id| !id.trim().is_empty())
-            .map(|id| FacetValue {
-                key,
-                id: id.clone(),
-                name: name(id),
-            })
-            .collect::<Vec<_>>()
-    };
-    let mut facets = values("product", &mut front.products.iter());
-    facets.extend(values("type", &mut front.content_type.iter()));
-    facets.extend(values("tool", &mut front.tools.iter()));
+    let facets = [
+        ("product", front.products.as_slice()),
+        ("type", front.content_type.as_slice()),
+        ("tool", front.tools.as_slice()),
+    ]
+    .into_iter()
+    .flat_map(|(key, ids)| ids.iter().map(move |id| (key, id)))
+    .filter(|(_, id)| !id.trim().is_empty())
+    .map(|(key, id)| FacetValue {
+        key,
+        id: id.clone(),
+        name: name(id),
+    })
+    .collect();
     let links = page
         .links
         .iter()
@@ -117,20 +121,15 @@ pub fn doc_for(
             _ => None,
         })
         .collect();
-    SearchDoc {
+    Some(SearchDoc {
         url: format!("{base}{key}"),
         key: key.trim_matches('/').to_string(),
         links,
-        title: page
-            .front
-            .title
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
+        title: front.title.split_whitespace().collect::<Vec<_>>().join(" "),
         sections: page.sections.clone(),
-        aliases: page.front.search_aliases.clone(),
+        aliases: front.search_aliases.clone(),
         facets,
-    }
+    })
 }
 
 /// Terms are spread over this many buckets by shard (so a bucket holds whole shards) and
@@ -266,13 +265,9 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     files.extend(chunks);
     files.push(vocab::Groups::from_stems(stems).file());
     files.push(priors::file(docs));
-    let has_facets = match facets::file(docs) {
-        Some(f) => {
-            files.push(f);
-            true
-        }
-        None => false,
-    };
+    let facets = facets::file(docs);
+    let has_facets = facets.is_some();
+    files.extend(facets);
     files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     let hashes: Vec<u64> = files
@@ -347,12 +342,7 @@ fn bucket_shards(parts: &[Vec<Part>], b: usize) -> BucketFiles {
     }
     let mut sorted: Vec<(Key<'_>, Vec<u32>)> = postings.into_iter().collect();
     sorted.sort_unstable_by(|x, y| x.0.term.cmp(&y.0.term));
-    let stemmer = vocab::english();
-    let stems = sorted
-        .iter()
-        .filter(|(k, _)| vocab::listed(&k.term))
-        .map(|(k, _)| (vocab::stem_of(&stemmer, &k.term), k.term.to_string()))
-        .collect();
+    let stems = vocab::stems(sorted.iter().map(|(k, _)| &*k.term));
     // Sorting keeps the terms of a shard (a two-character prefix) together.
     let mut out = Vec::new();
     let mut start = 0;
@@ -850,7 +840,8 @@ mod tests {
             "ports/",
             &page,
             |id| id.to_uppercase(),
-        );
+        )
+        .expect("a page that does not say search: false");
         assert_eq!(d.url, "/base/ports/");
         assert_eq!(d.title, "Ports & hosts");
         let s: Vec<(&str, &str, &str)> = d

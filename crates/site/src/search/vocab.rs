@@ -28,6 +28,16 @@ pub(super) fn stem_of(stemmer: &Stemmer, term: &str) -> String {
     }
 }
 
+/// The vocabulary's terms among `terms`, each with its stem.
+pub(super) fn stems<'t>(terms: impl IntoIterator<Item = &'t str>) -> Vec<(String, String)> {
+    let stemmer = english();
+    terms
+        .into_iter()
+        .filter(|t| listed(t))
+        .map(|t| (stem_of(&stemmer, t), t.to_string()))
+        .collect()
+}
+
 pub(super) fn english() -> Stemmer {
     Stemmer::create(Algorithm::English)
 }
@@ -40,13 +50,7 @@ impl Groups {
     /// The groups of `terms`.
     #[cfg(test)]
     pub(super) fn of<'t>(terms: impl IntoIterator<Item = &'t str>) -> Groups {
-        let stemmer = english();
-        Groups::from_stems(
-            terms
-                .into_iter()
-                .filter(|t| listed(t))
-                .map(|t| (stem_of(&stemmer, t), t.to_string())),
-        )
+        Groups::from_stems(stems(terms))
     }
 
     /// The groups of terms given with their stems ([`stem_of`]).
