@@ -178,7 +178,7 @@ fn raw_keeps_braces_and_code_fences_run_liquid() {
     );
     assert_eq!(
         body("```sh\nkubectl -n {{ site.product | slugify }}\n```"),
-        "<div class=\"code-block\" data-lang=\"bash\"><pre><code class=\"language-sh\"><span class=\"nf\">kubectl</span><span class=\"nv\"> -n</span> kong-gateway\n</code></pre></div>\n"
+        "<div class=\"code-block\" data-lang=\"bash\"><pre><code class=\"language-sh\"><span class=\"nf\">kubectl</span> <span class=\"nv\">-n</span> kong-gateway\n</code></pre></div>\n"
     );
 }
 

@@ -3,23 +3,24 @@
 //! comment…), which the theme colours for light and dark. No inline styles: pages forbid
 //! them (their Content-Security-Policy), and classes keep the HTML small.
 //!
-//! Grammars are Sublime Text's, as bat keeps them (the `two-face` crate), parsed by
-//! syntect. A tree-sitter highlighter was the other candidate: its parses are exact, but
-//! each language is a separate C grammar crate with its own highlight queries, and several
-//! of the ones Kong's pages need (HCL, nginx, Dockerfile, HTTP, INI) are thinly kept.
-//! ARCHITECTURE.md records the choice (tree-sitter's speed on bash and YAML was not
-//! measured for it).
+//! Two engines, chosen per language on measurement (ARCHITECTURE.md, Decisions): the
+//! languages most fences are written in (shell, YAML, JSON, TOML) go to tree-sitter, three
+//! to seven times faster on them; the long tail (HCL, nginx, Dockerfile, HTTP, INI and
+//! twenty more) to syntect with Sublime Text's grammars as bat keeps them (the `two-face`
+//! crate), one crate for all of them. Both give the same classes.
 //!
 //! - [`language`]: what a fence's info string names (with the aliases docs use: `sh`,
 //!   `shell`, `tf`, `ts`…), or `None`, which renders as plain text.
 //! - [`highlight`]: the HTML inside `<code>` for a block.
-//! - `classes`: which class a token gets from its grammar scopes.
+//! - `classes`: which class a token gets from its grammar scopes (syntect).
+//! - `tree`: tree-sitter's languages and which class each of their captures gives.
 //! - `console`: transcripts (`console`, `shell-session`): prompts and output marked so
 //!   that copying takes the commands only.
 
 mod classes;
 mod console;
 mod languages;
+mod tree;
 
 use std::fmt::Write as _;
 use std::sync::LazyLock;
@@ -65,8 +66,12 @@ fn plain(l: Language, code: &str) -> String {
     }
 }
 
-/// `code` highlighted with `l`'s grammar (plain when the grammar set lacks it).
+/// `code` highlighted with `l`'s grammar (plain when no engine has it): tree-sitter's when
+/// it has one and can read the block, else syntect's.
 fn highlight_with(l: Language, code: &str) -> String {
+    if let Some(html) = tree::Grammar::for_language(l.name).and_then(|g| tree::highlight(g, code)) {
+        return html;
+    }
     let set = &*SYNTAXES;
     match l.syntax.and_then(|name| set.find_syntax_by_name(name)) {
         Some(syntax) => tokens(set, syntax, code).unwrap_or_else(|| escape_html(code)),
@@ -101,12 +106,12 @@ fn tokens(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> Option<Strin
 
 /// Adjacent text of one class in one span: grammars split tokens finer than colours do.
 #[derive(Default)]
-struct Run {
+pub(crate) struct Run {
     class: Option<&'static str>,
 }
 
 impl Run {
-    fn push(&mut self, out: &mut String, class: Option<&'static str>, text: &str) {
+    pub(crate) fn push(&mut self, out: &mut String, class: Option<&'static str>, text: &str) {
         // A line break ends a span, so that a line's HTML never starts inside one
         // opened on the line before (a multi-line comment gets a span per line).
         for piece in text.split_inclusive('\n') {
@@ -128,7 +133,7 @@ impl Run {
         }
     }
 
-    fn close(&mut self, out: &mut String) {
+    pub(crate) fn close(&mut self, out: &mut String) {
         if self.class.take().is_some() {
             out.push_str("</span>");
         }

@@ -19,7 +19,8 @@ use sha2::{Digest, Sha256};
 pub(crate) const CACHE_FILE: &str = "highlight";
 
 /// What a cached block depends on besides its text: the highlighter and its grammars.
-const HIGHLIGHT_VERSION: &[u8] = b"portolan-highlight 1; two-face 0.5.2\n";
+const HIGHLIGHT_VERSION: &[u8] =
+    b"portolan-highlight 2; two-face 0.5.2; tree-sitter 0.25 (bash 0.25, yaml 0.7, json 0.24, toml 0.7)\n";
 
 type Key = [u8; 16];
 
