@@ -172,3 +172,63 @@ fn files_and_settings_that_could_run_script_are_refused_readably() {
     insta::assert_snapshot!("script_refused", report);
     assert!(!tmp.path().join("public").exists());
 }
+
+/// A disk that fills up mid-build fails every write after it. Here a file-size limit
+/// (RLIMIT_FSIZE, with SIGXFSZ ignored so that writes fail instead of killing the process)
+/// stands in for the full disk: one error says so, with a count, not one per page, and the
+/// previous output stays.
+#[test]
+fn a_full_disk_is_one_error_and_the_previous_output_stays() {
+    use std::os::unix::process::CommandExt;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&fixture("dialect"), &site);
+    for n in 0..6 {
+        std::fs::write(
+            site.join(format!("content/guide/extra-{n}.md")),
+            format!("---\ntitle: Extra {n}\n---\n\nSome text.\n"),
+        )
+        .unwrap();
+    }
+    let out = tmp.path().join("public");
+    build_ok(&site, &out);
+    let before = snapshot_tree(&out);
+
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_portolan"));
+    cmd.args([
+        "build",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    cmd.args(["--no-cache"]);
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 2048,
+                rlim_max: 2048,
+            };
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let o = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("cannot write").count(), 1, "{stderr}");
+    assert!(stderr.contains("other pages)"), "{stderr}");
+    assert!(
+        stderr.contains("the output folder is left as it was"),
+        "{stderr}"
+    );
+    assert_eq!(
+        snapshot_tree(&out),
+        before,
+        "the previous output is untouched"
+    );
+}

@@ -5,6 +5,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use portolan_dialect::{Diagnostic, RenderedPage};
@@ -127,6 +129,8 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         site: &loaded,
         templates: &templates,
         staging: &staging,
+        write_failure: OnceLock::new(),
+        not_written: AtomicUsize::new(0),
     };
     let t = Instant::now();
     let progress = Ticker::new(opts, "Building pages", loaded.pages.len());
@@ -236,6 +240,17 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
             .collect();
         (results, HashSet::new(), index)
     };
+    if let Some(failure) = page_ctx.write_failure.get() {
+        let others = page_ctx.not_written.load(Ordering::Relaxed);
+        let more = match others {
+            0 => String::new(),
+            1 => " (and 1 other page)".to_string(),
+            n => format!(" (and {n} other pages)"),
+        };
+        diags.push(Diagnostic::global(format!(
+            "{failure}{more}; the output folder is left as it was"
+        )));
+    }
     let mut written = Vec::new();
     let mut docs = Vec::with_capacity(results.len());
     let files_left = files_left_out
@@ -349,6 +364,11 @@ struct PageCtx<'a> {
     site: &'a Site,
     templates: &'a Templates,
     staging: &'a output::Staging,
+    /// The first write that failed. A full disk fails every page after it: one error says
+    /// it (with a count), not one per page, and the pages after it are not templated.
+    write_failure: OnceLock<String>,
+    /// Pages not written after the first failure.
+    not_written: AtomicUsize,
 }
 
 impl PageCtx<'_> {
@@ -370,6 +390,14 @@ impl PageCtx<'_> {
         );
         let mut written = false;
         let failed = diags.iter().any(Diagnostic::is_error);
+        if self.write_failure.get().is_some() {
+            self.not_written.fetch_add(1, Ordering::Relaxed);
+            return PageResult {
+                diags,
+                written,
+                doc,
+            };
+        }
         match page::render(self.site, index, self.templates, src, rendered) {
             Ok(_) if failed => {}
             Ok(o) => match self
@@ -378,10 +406,12 @@ impl PageCtx<'_> {
                 .and_then(|()| self.staging.write(&o.json_path, o.json.as_bytes()))
             {
                 Ok(()) => written = true,
-                Err(e) => diags.push(Diagnostic::global(format!(
-                    "cannot write {}: {e}",
-                    o.html_path
-                ))),
+                Err(e) => {
+                    let first = format!("cannot write {}: {e}", o.html_path);
+                    if self.write_failure.set(first).is_err() {
+                        self.not_written.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
             },
             Err(e) => diags.push(e),
         }
