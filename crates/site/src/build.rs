@@ -279,8 +279,20 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     }
 
     let t = Instant::now();
-    let search_files = search::build_index(&docs);
+    // The index files are written as they are made, not held until the others are.
+    let search_files = search::write_index(&docs, |path, bytes| {
+        staging
+            .write(&path, &bytes)
+            .map_err(|e| format!("cannot write {path}: {e}"))
+    });
     drop(docs);
+    let search_files = match search_files {
+        Ok(n) => n,
+        Err(msg) => {
+            diags.push(Diagnostic::global(msg));
+            return Err(failure(opts, &loaded.sources, diags));
+        }
+    };
     timer("search", t);
 
     let t = Instant::now();
@@ -291,11 +303,6 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     diags.extend(d);
     files.extend(crate::extras::redirect_files(&loaded));
     files.extend(sitemap_files(&loaded, &written));
-    files.extend(
-        search_files
-            .into_iter()
-            .map(|(p, b)| (p, OutFile::Bytes(b.into()))),
-    );
     let finished = files
         .par_iter()
         .try_for_each(|(rel, f)| write_file(&staging, &loaded.content_dir, rel, f))
@@ -316,7 +323,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     timer("finish", t);
     Ok(Report {
         pages: written.len(),
-        files: files.len() + written.len(),
+        files: files.len() + search_files + written.len(),
         warnings: if diags.is_empty() {
             String::new()
         } else {

@@ -35,6 +35,7 @@ pub mod weight;
 
 use std::borrow::{Borrow, Cow};
 use std::hash::Hasher;
+use std::sync::{Mutex, PoisonError};
 
 pub use facets::{FacetValue, FACETS};
 use hash::{key, Fx, Key, KeyMap};
@@ -235,48 +236,99 @@ fn part(docs: &[SearchDoc], first: usize) -> Vec<Part> {
 /// The index files for `docs` (doc ids are positions in `docs`): paths under the output
 /// folder with their bytes, sorted by path. The same docs give the same bytes.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    let files = Mutex::new(Vec::new());
+    let emitted = write_index(docs, |path, bytes| {
+        files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((path, bytes));
+        Ok::<(), std::convert::Infallible>(())
+    });
+    let Ok(_) = emitted;
+    let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// Makes the index files of [`build_index`] and hands each to `emit` as soon as it is
+/// made (from several threads), so that a build writes them without holding them all:
+/// the document chunks alone are a sixth of the output (48 MB at 10,000 pages). Returns
+/// how many files there were, or the first error `emit` gave.
+pub fn write_index<E: Send>(
+    docs: &[SearchDoc],
+    emit: impl Fn(String, Vec<u8>) -> Result<(), E> + Sync,
+) -> Result<usize, E> {
+    // Each file's hash goes into meta.json's version, in the order of the paths.
+    let hashed = |path: String, bytes: Vec<u8>| -> Result<(String, u64), E> {
+        let hash = file_hash(&path, &bytes);
+        emit(path.clone(), bytes)?;
+        Ok((path, hash))
+    };
     let parts: Vec<Vec<Part>> = docs
         .par_chunks(DOCS_PER_PART)
         .enumerate()
         .map(|(n, chunk)| part(chunk, n * DOCS_PER_PART))
         .collect();
-    let buckets: Vec<BucketFiles> = (0..BUCKETS)
-        .into_par_iter()
-        .map(|b| bucket_shards(&parts, b))
+    // By bucket, so that each bucket's share of the parts is freed as soon as it is merged:
+    // the parts (every term of every page, with its text) were the largest thing a build
+    // held, and used to stay until the index was written.
+    let mut by_bucket: Vec<Vec<Part>> = (0..BUCKETS)
+        .map(|_| Vec::with_capacity(parts.len()))
         .collect();
-    let mut shards = Vec::new();
+    for part in parts {
+        for (bucket, p) in by_bucket.iter_mut().zip(part) {
+            bucket.push(p);
+        }
+    }
+    let buckets: Vec<WrittenBucket> = by_bucket
+        .into_par_iter()
+        .map(|parts| {
+            let (shards, stems) = bucket_shards(parts);
+            let written = shards
+                .into_iter()
+                .map(|(name, bytes)| hashed(format!("search/t/{name}.json"), bytes))
+                .collect::<Result<Vec<_>, E>>()?;
+            Ok((written, stems))
+        })
+        .collect::<Result<_, E>>()?;
+    let mut hashes = Vec::new();
     let mut stems = Vec::new();
-    for (s, t) in buckets {
-        shards.extend(s);
+    for (h, t) in buckets {
+        hashes.extend(h);
         stems.extend(t);
     }
-    let mut names: Vec<String> = shards.iter().map(|(n, _)| n.clone()).collect();
+    let mut names: Vec<String> = hashes
+        .iter()
+        .filter_map(|(p, _)| p.strip_prefix("search/t/")?.strip_suffix(".json"))
+        .map(str::to_string)
+        .collect();
     names.sort_unstable();
 
-    let chunks: Vec<(String, Vec<u8>)> = docs
+    let chunks: Vec<(String, u64)> = docs
         .par_chunks(DOCS_PER_CHUNK)
         .enumerate()
-        .map(|(n, chunk)| (format!("search/d/{n}.json"), chunk_json(chunk)))
-        .collect();
-    let mut files: Vec<(String, Vec<u8>)> = shards
-        .into_iter()
-        .map(|(n, bytes)| (format!("search/t/{n}.json"), bytes))
-        .collect();
-    files.extend(chunks);
-    files.push(vocab::Groups::from_stems(stems).file());
-    files.push(priors::file(docs));
+        .map(|(n, chunk)| hashed(format!("search/d/{n}.json"), chunk_json(chunk)))
+        .collect::<Result<_, E>>()?;
+    hashes.extend(chunks);
+    let (path, bytes) = vocab::Groups::from_stems(stems).file();
+    hashes.push(hashed(path, bytes)?);
+    let (path, bytes) = priors::file(docs);
+    hashes.push(hashed(path, bytes)?);
     let facets = facets::file(docs);
     let has_facets = facets.is_some();
-    files.extend(facets);
-    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-
-    let hashes: Vec<u64> = files
-        .par_iter()
-        .map(|(path, bytes)| file_hash(path, bytes))
-        .collect();
-    files.push(meta_file(docs.len(), &names, has_facets, hashes));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+    if let Some((path, bytes)) = facets {
+        hashes.push(hashed(path, bytes)?);
+    }
+    hashes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let count = hashes.len() + 1;
+    let (path, bytes) = meta_file(
+        docs.len(),
+        &names,
+        has_facets,
+        hashes.into_iter().map(|(_, h)| h),
+    );
+    emit(path, bytes)?;
+    Ok(count)
 }
 
 /// The hash of one index file, for the index's version.
@@ -314,13 +366,17 @@ fn meta_file(
     )
 }
 
+/// A bucket's shards as written (path, hash), and its vocabulary's terms as (stem, term).
+type WrittenBucket = (Vec<(String, u64)>, Vec<(String, String)>);
+
 /// A bucket's shards as (name, JSON), and its vocabulary's terms as (stem, term).
 type BucketFiles = (Vec<(String, Vec<u8>)>, Vec<(String, String)>);
 
-/// The shards of bucket `b` as (name, JSON), and its vocabulary's terms with their stems.
-fn bucket_shards(parts: &[Vec<Part>], b: usize) -> BucketFiles {
+/// The shards of one bucket (its share of every part) as (name, JSON), and its
+/// vocabulary's terms with their stems.
+fn bucket_shards(parts: Vec<Part>) -> BucketFiles {
     let mut postings: KeyMap<'_, Vec<u32>> = KeyMap::default();
-    for p in parts.iter().map(|p| &p[b]) {
+    for p in &parts {
         for r in &p.recs {
             let term = &p.arena[r.start as usize..(r.start + r.len) as usize];
             match postings.get_mut(&Key {
