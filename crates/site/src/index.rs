@@ -93,16 +93,15 @@ impl SiteIndex {
         let mut sections: Vec<Section> = Vec::new();
         let mut ordered: Vec<&(&PageSource, &FrontMatter)> =
             pages.iter().filter(|(s, _)| !s.url.is_empty()).collect();
-        ordered.sort_by(|a, b| {
-            let key = |(s, p): &&(&PageSource, &FrontMatter)| {
-                (
-                    s.url.split('/').next().unwrap_or("").to_string(),
-                    !s.url.ends_with("/") || s.url.matches('/').count() > 1,
-                    p.weight.unwrap_or(i64::MAX),
-                    p.title.clone(),
-                )
-            };
-            key(a).cmp(&key(b))
+        // Keys made once per page, not per comparison: at 100,000 pages the sort's string
+        // copies were most of this stage.
+        ordered.sort_by_cached_key(|(s, p)| {
+            (
+                s.url.split('/').next().unwrap_or("").to_string(),
+                !s.url.ends_with("/") || s.url.matches('/').count() > 1,
+                p.weight.unwrap_or(i64::MAX),
+                p.title.clone(),
+            )
         });
         for (src, page) in ordered {
             let top = src.url.split('/').next().unwrap_or("").to_string();
@@ -112,17 +111,15 @@ impl SiteIndex {
                 title: page.title.clone(),
                 description: page.description.clone().unwrap_or_default(),
             };
-            match sections
-                .iter_mut()
-                .find(|s| s.url == site.config.page_url(&top_url))
-            {
+            let section_url = site.config.page_url(&top_url);
+            match sections.iter_mut().find(|s| s.url == section_url) {
                 Some(s) => s.pages.push(link),
                 None => sections.push(Section {
                     title: titles
                         .get(top_url.as_str())
                         .cloned()
                         .unwrap_or_else(|| site.config.label(&top)),
-                    url: site.config.page_url(&top_url),
+                    url: section_url,
                     pages: vec![link],
                 }),
             }
