@@ -317,7 +317,9 @@ async fn calculator_follows_what_the_reader_types() {
     assert_eq!(complete, cli, "page and CLI list the same hosts");
 
     // kong.conf export.
-    b.eval("const d = document.getElementById('calc-export'); d.open = true; const f = document.getElementById('calc-export-format'); f.value = 'kong-conf'; f.dispatchEvent(new Event('change', {bubbles: true})); return true").await;
+    b.eval("document.getElementById('calc-export').open = true; return true")
+        .await;
+    b.choose("#calc-export-format", "kong-conf").await;
     b.until("the kong.conf export", "return document.getElementById('calc-export-output').value.includes('cluster_control_plane = abc123.eu.cp0.konghq.com:443')").await;
 
     // Hostile input: refused inline, shown as text, nothing injected.

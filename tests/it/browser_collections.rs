@@ -34,7 +34,7 @@ async fn a_hub_filters_from_the_query_and_the_form() {
         "the form shows the filter the query set"
     );
     // Choosing a tag narrows the list further, and the query follows the form.
-    b.eval("const s = document.getElementById('filter-tags'); s.value = 'security'; s.dispatchEvent(new Event('change', {bubbles: true})); return true").await;
+    b.choose("#filter-tags", "security").await;
     b.until(
         "no guide is about both",
         "return document.querySelector('[data-hub-count]').textContent === '0 pages'",
@@ -47,7 +47,7 @@ async fn a_hub_filters_from_the_query_and_the_form() {
         "{search}"
     );
     // Clearing the plugin leaves the tag.
-    b.eval("const s = document.getElementById('filter-harbor_plugins'); s.value = ''; s.dispatchEvent(new Event('change', {bubbles: true})); return true").await;
+    b.choose("#filter-harbor_plugins", "").await;
     b.until(
         "one guide about security",
         "return document.querySelector('[data-hub-count]').textContent === '1 page'",

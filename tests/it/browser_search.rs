@@ -112,7 +112,7 @@ async fn search_ranks_titles_first_forgives_typos_and_filters_by_facet() {
         "focus stays on the select"
     );
     // A type filter, by its select: the URL keeps it.
-    b.eval("const s = document.querySelector('select[data-facet=type]'); s.value = 'how_to'; s.dispatchEvent(new Event('change')); return true").await;
+    b.choose("select[data-facet=type]", "how_to").await;
     b.until(
         "the how-to alone",
         "return document.querySelectorAll('#search-list a.search-result-link').length === 1",

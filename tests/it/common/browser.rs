@@ -174,6 +174,21 @@ impl Browser {
             .expect("script runs")
     }
 
+    /// Sets the `<select>` (or input) at CSS `selector` to `value` and fires the `change`
+    /// event a reader's choice fires (it bubbles, as the browser's own does).
+    pub async fn choose(&self, selector: &str, value: &str) {
+        let done = self
+            .client
+            .execute(
+                "const s = document.querySelector(arguments[0]); s.value = arguments[1];\
+                 s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+                vec![selector.into(), value.into()],
+            )
+            .await
+            .expect("the control takes the value");
+        assert_eq!(done, serde_json::Value::Bool(true), "{selector}");
+    }
+
     /// axe-core's WCAG 2.1 A/AA rules run over the page: each violation as `rule: target`.
     /// axe comes from scripts/install-test-deps (or `PORTOLAN_AXE`, a path to axe.min.js).
     pub async fn axe(&self) -> Vec<String> {
