@@ -88,6 +88,12 @@ pub(super) fn encode(counts: Counts, shape: DocShape) -> u32 {
     title_terms << 6 | place << 4 | relevance
 }
 
+/// The parts [`encode`] packs, as (relevance, title_terms, place): what the tests read back.
+#[cfg(test)]
+pub(super) fn decode(weight: u32) -> (u32, u32, u32) {
+    (weight & 15, weight >> 6, (weight >> 4) & 3)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,30 +105,26 @@ mod tests {
         }
     }
 
-    fn parts(w: u32) -> (u32, u32, u32) {
-        (w & 15, w >> 6, (w >> 4) & 3)
-    }
-
     #[test]
     fn place_and_title_length_are_kept() {
         let title = Counts {
             title: 1,
             ..Counts::default()
         };
-        assert_eq!(parts(encode(title, shape(100))).1, 2);
-        assert_eq!(parts(encode(title, shape(100))).2, IN_TITLE);
+        assert_eq!(decode(encode(title, shape(100))).1, 2);
+        assert_eq!(decode(encode(title, shape(100))).2, IN_TITLE);
         let heading = Counts {
             heading: 1,
             text: 4,
             ..Counts::default()
         };
-        assert_eq!(parts(encode(heading, shape(100))).1, 0);
-        assert_eq!(parts(encode(heading, shape(100))).2, IN_HEADING);
+        assert_eq!(decode(encode(heading, shape(100))).1, 0);
+        assert_eq!(decode(encode(heading, shape(100))).2, IN_HEADING);
         let long_title = DocShape {
             terms: 100,
             title_terms: 40,
         };
-        assert_eq!(parts(encode(title, long_title)).1, 15);
+        assert_eq!(decode(encode(title, long_title)).1, 15);
     }
 
     #[test]
@@ -132,8 +134,8 @@ mod tests {
             ..Counts::default()
         };
         assert_eq!(
-            parts(encode(alias, shape(100))),
-            (parts(encode(alias, shape(100))).0, 0, IN_ALIAS)
+            decode(encode(alias, shape(100))),
+            (decode(encode(alias, shape(100))).0, 0, IN_ALIAS)
         );
     }
 
@@ -143,7 +145,7 @@ mod tests {
             text: n,
             ..Counts::default()
         };
-        let r = |c, len| parts(encode(c, shape(len))).0;
+        let r = |c, len| decode(encode(c, shape(len))).0;
         assert!(r(text(1), 100) < r(text(5), 100));
         assert!(r(text(5), 100) < r(text(50), 100));
         assert!(r(text(50), 100) <= RELEVANCE_MAX);
