@@ -214,6 +214,25 @@ mod tests {
     }
 
     #[test]
+    fn the_names_docs_use_reach_their_grammar() {
+        for (fence, grammar) in [
+            ("sh", Grammar::Bash),
+            ("shell", Grammar::Bash),
+            ("console", Grammar::Bash),
+            ("yml", Grammar::Yaml),
+            ("json", Grammar::Json),
+            ("toml", Grammar::Toml),
+        ] {
+            let name = crate::language(fence).expect("a known fence").name;
+            assert_eq!(Grammar::for_language(name), Some(grammar), "{fence}");
+        }
+        assert_eq!(
+            Grammar::for_language(crate::language("hcl").unwrap().name),
+            None
+        );
+    }
+
+    #[test]
     fn keys_commands_and_variables_get_their_classes() {
         let quoted = highlight(Grammar::Yaml, "\"a b\": 'c'\n").unwrap();
         assert!(
