@@ -125,10 +125,26 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
             .collect();
         index::SiteIndex::new(&loaded, &known, left_out, diags)
     };
+    // Search document ids, in page order: a page whose frontmatter says `search: false`
+    // has none.
+    let mut searchable = 0u32;
+    let search_ids: Vec<Option<u32>> = fronts
+        .iter()
+        .map(|f| {
+            let id = f
+                .as_ref()
+                .filter(|f| search::searchable(f))
+                .map(|_| searchable);
+            searchable += u32::from(id.is_some());
+            id
+        })
+        .collect();
+    let search_index = search::IndexWriter::new(searchable as usize);
     let page_ctx = PageCtx {
         site: &loaded,
         templates: &templates,
         staging: &staging,
+        search: &search_index,
         write_failure: OnceLock::new(),
         not_written: AtomicUsize::new(0),
     };
@@ -209,7 +225,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
                 let result = match r {
                     Some(r) if !failed.contains(&i) => {
                         d.extend(links_to_left_out(&loaded, &r, &left_out_keys));
-                        page_ctx.write(&index, src, &r, d)
+                        page_ctx.write(&index, src, search_ids[i], &r, d)
                     }
                     _ => PageResult::left_out(d),
                 };
@@ -228,10 +244,11 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
             .pages
             .par_iter()
             .zip(fronts.into_par_iter())
-            .map(|(src, front)| {
+            .zip(&search_ids)
+            .map(|((src, front), &search_id)| {
                 let (rendered, d) = crate::dialect_pass::render(ctx, &loaded, src, front.as_ref());
                 let result = match rendered {
-                    Some(r) => page_ctx.write(&index, src, &r, d),
+                    Some(r) => page_ctx.write(&index, src, search_id, &r, d),
                     None => PageResult::left_out(d),
                 };
                 progress.tick();
@@ -252,7 +269,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         )));
     }
     let mut written = Vec::new();
-    let mut docs = Vec::with_capacity(results.len());
+    let mut indexed = Vec::with_capacity(results.len());
     let files_left = files_left_out
         .iter()
         .filter_map(|d| d.span.map(|s| s.file))
@@ -268,7 +285,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         if r.written {
             written.push(src);
         }
-        docs.extend(r.doc);
+        indexed.extend(r.indexed);
     }
     timer("pages", t);
     // A template that failed leaves its page out too.
@@ -280,12 +297,11 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
 
     let t = Instant::now();
     // The index files are written as they are made, not held until the others are.
-    let search_files = search::write_index(&docs, |path, bytes| {
+    let search_files = search_index.finish(indexed, |path, bytes| {
         staging
             .write(&path, &bytes)
             .map_err(|e| format!("cannot write {path}: {e}"))
     });
-    drop(docs);
     let search_files = match search_files {
         Ok(n) => n,
         Err(msg) => {
@@ -348,11 +364,12 @@ fn is_content_file_error(site: &Site, d: &Diagnostic) -> bool {
         && !path.starts_with(&format!("{CONTENT_DIR}/{}/", crate::DATA_DIR))
 }
 
-/// One page's outcome: its diagnostics, whether it was written, its search document.
+/// One page's outcome: its diagnostics, whether it was written, what the search index
+/// keeps of it.
 struct PageResult {
     diags: Vec<Diagnostic>,
     written: bool,
-    doc: Option<search::SearchDoc>,
+    indexed: Option<search::IndexedPage>,
 }
 
 impl PageResult {
@@ -361,7 +378,7 @@ impl PageResult {
         PageResult {
             diags,
             written: false,
-            doc: None,
+            indexed: None,
         }
     }
 }
@@ -371,6 +388,7 @@ struct PageCtx<'a> {
     site: &'a Site,
     templates: &'a Templates,
     staging: &'a output::Staging,
+    search: &'a search::IndexWriter,
     /// The first write that failed. A full disk fails every page after it: one error says
     /// it (with a count), not one per page, and the pages after it are not templated.
     write_failure: OnceLock<String>,
@@ -385,48 +403,76 @@ impl PageCtx<'_> {
         &self,
         index: &index::SiteIndex,
         src: &PageSource,
+        search_id: Option<u32>,
         rendered: &RenderedPage,
         mut diags: Vec<Diagnostic>,
     ) -> PageResult {
-        let doc = search::doc_for(
+        let mut result = PageResult {
+            diags: Vec::new(),
+            written: false,
+            indexed: None,
+        };
+        let failed = diags.iter().any(Diagnostic::is_error);
+        if self.write_failure.get().is_some() {
+            self.not_written.fetch_add(1, Ordering::Relaxed);
+            result.diags = diags;
+            return result;
+        }
+        let written = match page::render(self.site, index, self.templates, src, rendered) {
+            Ok(_) if failed => Ok(false),
+            Ok(o) => self
+                .staging
+                .write(&o.html_path, o.html.as_bytes())
+                .and_then(|()| self.staging.write(&o.json_path, o.json.as_bytes()))
+                .map(|()| true)
+                .map_err(|e| format!("cannot write {}: {e}", o.html_path)),
+            Err(e) => {
+                diags.push(e);
+                Ok(false)
+            }
+        };
+        // Only a written page is indexed: its document chunk may be written with it.
+        let indexed = match (written, search_id) {
+            (Ok(true), Some(id)) => self.index_page(id, src, rendered).map(|i| (true, i)),
+            (written, _) => written.map(|w| (w, None)),
+        };
+        match indexed {
+            Ok((written, indexed)) => {
+                result.written = written;
+                result.indexed = indexed;
+            }
+            Err(first) => {
+                if self.write_failure.set(first).is_err() {
+                    self.not_written.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+        result.diags = diags;
+        result
+    }
+
+    /// Adds a written page to the search index as document `id`, unless its frontmatter
+    /// says `search: false`.
+    fn index_page(
+        &self,
+        id: u32,
+        src: &PageSource,
+        rendered: &RenderedPage,
+    ) -> Result<Option<search::IndexedPage>, String> {
+        let Some(doc) = search::doc_for(
             &self.site.links,
             &self.site.config.base_url,
             &src.url,
             rendered,
             |id| self.site.config.label(id),
-        );
-        let mut written = false;
-        let failed = diags.iter().any(Diagnostic::is_error);
-        if self.write_failure.get().is_some() {
-            self.not_written.fetch_add(1, Ordering::Relaxed);
-            return PageResult {
-                diags,
-                written,
-                doc,
-            };
-        }
-        match page::render(self.site, index, self.templates, src, rendered) {
-            Ok(_) if failed => {}
-            Ok(o) => match self
-                .staging
-                .write(&o.html_path, o.html.as_bytes())
-                .and_then(|()| self.staging.write(&o.json_path, o.json.as_bytes()))
-            {
-                Ok(()) => written = true,
-                Err(e) => {
-                    let first = format!("cannot write {}: {e}", o.html_path);
-                    if self.write_failure.set(first).is_err() {
-                        self.not_written.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-            },
-            Err(e) => diags.push(e),
-        }
-        PageResult {
-            diags,
-            written,
-            doc,
-        }
+        ) else {
+            return Ok(None);
+        };
+        self.search.add(id, &doc, |path, bytes| {
+            self.staging
+                .write(&path, &bytes)
+                .map_err(|e| format!("cannot write {path}: {e}"))
+        })
     }
 }
 

@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 
+use super::DocRefs;
+#[cfg(test)]
 use super::SearchDoc;
 
 /// The facets, in the order the results show them: key and title.
@@ -44,11 +46,11 @@ struct Value<'a> {
 
 /// `search/f.json` for `docs` (ids are their positions); `None` when no document has a
 /// facet.
-pub(super) fn file<D: std::borrow::Borrow<SearchDoc>>(docs: &[D]) -> Option<(String, Vec<u8>)> {
+pub(super) fn file<D: DocRefs>(docs: &[D]) -> Option<(String, Vec<u8>)> {
     // key -> id -> (name, doc ids)
     let mut by_key: BTreeMap<&str, BTreeMap<&str, (&str, Vec<u32>)>> = BTreeMap::new();
     for (i, doc) in docs.iter().enumerate() {
-        for f in &doc.borrow().facets {
+        for f in doc.facets() {
             let entry = by_key
                 .entry(f.key)
                 .or_default()

@@ -32,17 +32,19 @@ mod priors;
 mod terms;
 mod vocab;
 pub mod weight;
+mod writer;
 
 use std::borrow::{Borrow, Cow};
 use std::hash::Hasher;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 pub use facets::{FacetValue, FACETS};
-use hash::{key, Fx, Key, KeyMap};
+use hash::{key, Fx, KeyMap};
 pub use live::LiveIndex;
 use terms::shard_prefix;
 pub use terms::{joined_terms, phrase_terms, shard_name, terms};
 use weight::{Counts, DocShape};
+pub use writer::{IndexWriter, IndexedPage};
 
 use portolan_dialect::{RenderedPage, SectionText};
 use rayon::prelude::*;
@@ -78,8 +80,8 @@ pub struct SearchDoc {
 
 /// Whether a page belongs in the index: not when its frontmatter (or its collection's
 /// defaults) says `search: false`, as a release's copy of a versioned page does.
-fn searchable(page: &RenderedPage) -> bool {
-    page.front
+pub fn searchable(front: &portolan_dialect::FrontMatter) -> bool {
+    front
         .raw
         .get("search")
         .and_then(portolan_yaml::Node::as_scalar)
@@ -96,7 +98,7 @@ pub fn doc_for(
     page: &RenderedPage,
     name: impl Fn(&str) -> String,
 ) -> Option<SearchDoc> {
-    if !searchable(page) {
+    if !searchable(&page.front) {
         return None;
     }
     let front = &page.front;
@@ -133,6 +135,38 @@ pub fn doc_for(
     })
 }
 
+/// What the priors and facets files read of a document; `None` for the key of an id no
+/// document has (a page left out of the build).
+pub(super) trait DocRefs {
+    fn key(&self) -> Option<&str>;
+    fn links(&self) -> &[String];
+    fn facets(&self) -> &[FacetValue];
+}
+
+impl DocRefs for SearchDoc {
+    fn key(&self) -> Option<&str> {
+        Some(&self.key)
+    }
+    fn links(&self) -> &[String] {
+        &self.links
+    }
+    fn facets(&self) -> &[FacetValue] {
+        &self.facets
+    }
+}
+
+impl DocRefs for Arc<SearchDoc> {
+    fn key(&self) -> Option<&str> {
+        Some(&self.key)
+    }
+    fn links(&self) -> &[String] {
+        &self.links
+    }
+    fn facets(&self) -> &[FacetValue] {
+        &self.facets
+    }
+}
+
 /// Terms are spread over this many buckets by shard (so a bucket holds whole shards) and
 /// each bucket is merged on its own: in parallel, and with maps small enough for the cache.
 const BUCKETS: usize = 64;
@@ -141,25 +175,6 @@ fn bucket_of(term: &str) -> usize {
     let mut h = Fx::default();
     h.write(shard_prefix(term).as_bytes());
     (h.finish() >> 32) as usize % BUCKETS
-}
-
-/// Documents per unit of the first (parallel) pass.
-const DOCS_PER_PART: usize = 64;
-
-/// One bucket's share of a part of the documents: each (document, term) once, in document
-/// order, the terms' text side by side in `arena` (so the merge reads memory in order).
-#[derive(Default)]
-struct Part {
-    arena: String,
-    recs: Vec<Rec>,
-}
-
-struct Rec {
-    doc: u32,
-    weight: u32,
-    hash: u64,
-    start: u32,
-    len: u32,
 }
 
 /// Counts each term of `doc` by where it is, in `counts` (which starts empty), and returns
@@ -210,125 +225,31 @@ fn weigh<'d>(doc: &'d SearchDoc, w: &mut KeyMap<'d, u32>) {
     );
 }
 
-/// Weighs the terms of `docs` (ids from `first`) and sorts them into buckets.
-fn part(docs: &[SearchDoc], first: usize) -> Vec<Part> {
-    let mut parts: Vec<Part> = (0..BUCKETS).map(|_| Part::default()).collect();
-    let mut counts: KeyMap<'_, Counts> = KeyMap::with_capacity_and_hasher(512, Default::default());
-    for (i, doc) in docs.iter().enumerate() {
-        let shape = count(doc, &mut counts);
-        for (k, c) in counts.drain() {
-            let weight = weight::encode(c, shape);
-            let p = &mut parts[bucket_of(&k.term)];
-            let start = p.arena.len() as u32;
-            p.arena.push_str(&k.term);
-            p.recs.push(Rec {
-                doc: (first + i) as u32,
-                weight,
-                hash: k.hash,
-                start,
-                len: k.term.len() as u32,
-            });
-        }
-    }
-    parts
-}
-
 /// The index files for `docs` (doc ids are positions in `docs`): paths under the output
-/// folder with their bytes, sorted by path. The same docs give the same bytes.
+/// folder with their bytes, sorted by path. The same docs give the same bytes. A build
+/// uses [`IndexWriter`] itself, page by page.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     let files = Mutex::new(Vec::new());
-    let emitted = write_index(docs, |path, bytes| {
+    let emit = |path, bytes| {
         files
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push((path, bytes));
         Ok::<(), std::convert::Infallible>(())
-    });
-    let Ok(_) = emitted;
+    };
+    let writer = IndexWriter::new(docs.len());
+    let pages = docs
+        .par_iter()
+        .enumerate()
+        .filter_map(|(id, doc)| {
+            let Ok(page) = writer.add(id as u32, doc, emit);
+            page
+        })
+        .collect();
+    let Ok(_) = writer.finish(pages, emit);
     let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
-}
-
-/// Makes the index files of [`build_index`] and hands each to `emit` as soon as it is
-/// made (from several threads), so that a build writes them without holding them all:
-/// the document chunks alone are a sixth of the output (48 MB at 10,000 pages). Returns
-/// how many files there were, or the first error `emit` gave.
-pub fn write_index<E: Send>(
-    docs: &[SearchDoc],
-    emit: impl Fn(String, Vec<u8>) -> Result<(), E> + Sync,
-) -> Result<usize, E> {
-    // Each file's hash goes into meta.json's version, in the order of the paths.
-    let hashed = |path: String, bytes: Vec<u8>| -> Result<(String, u64), E> {
-        let hash = file_hash(&path, &bytes);
-        emit(path.clone(), bytes)?;
-        Ok((path, hash))
-    };
-    let parts: Vec<Vec<Part>> = docs
-        .par_chunks(DOCS_PER_PART)
-        .enumerate()
-        .map(|(n, chunk)| part(chunk, n * DOCS_PER_PART))
-        .collect();
-    // By bucket, so that each bucket's share of the parts is freed as soon as it is merged:
-    // the parts (every term of every page, with its text) were the largest thing a build
-    // held, and used to stay until the index was written.
-    let mut by_bucket: Vec<Vec<Part>> = (0..BUCKETS)
-        .map(|_| Vec::with_capacity(parts.len()))
-        .collect();
-    for part in parts {
-        for (bucket, p) in by_bucket.iter_mut().zip(part) {
-            bucket.push(p);
-        }
-    }
-    let buckets: Vec<WrittenBucket> = by_bucket
-        .into_par_iter()
-        .map(|parts| {
-            let (shards, stems) = bucket_shards(parts);
-            let written = shards
-                .into_iter()
-                .map(|(name, bytes)| hashed(format!("search/t/{name}.json"), bytes))
-                .collect::<Result<Vec<_>, E>>()?;
-            Ok((written, stems))
-        })
-        .collect::<Result<_, E>>()?;
-    let mut hashes = Vec::new();
-    let mut stems = Vec::new();
-    for (h, t) in buckets {
-        hashes.extend(h);
-        stems.extend(t);
-    }
-    let mut names: Vec<String> = hashes
-        .iter()
-        .filter_map(|(p, _)| p.strip_prefix("search/t/")?.strip_suffix(".json"))
-        .map(str::to_string)
-        .collect();
-    names.sort_unstable();
-
-    let chunks: Vec<(String, u64)> = docs
-        .par_chunks(DOCS_PER_CHUNK)
-        .enumerate()
-        .map(|(n, chunk)| hashed(format!("search/d/{n}.json"), chunk_json(chunk)))
-        .collect::<Result<_, E>>()?;
-    hashes.extend(chunks);
-    let (path, bytes) = vocab::Groups::from_stems(stems).file();
-    hashes.push(hashed(path, bytes)?);
-    let (path, bytes) = priors::file(docs);
-    hashes.push(hashed(path, bytes)?);
-    let facets = facets::file(docs);
-    let has_facets = facets.is_some();
-    if let Some((path, bytes)) = facets {
-        hashes.push(hashed(path, bytes)?);
-    }
-    hashes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let count = hashes.len() + 1;
-    let (path, bytes) = meta_file(
-        docs.len(),
-        &names,
-        has_facets,
-        hashes.into_iter().map(|(_, h)| h),
-    );
-    emit(path, bytes)?;
-    Ok(count)
 }
 
 /// The hash of one index file, for the index's version.
@@ -364,58 +285,6 @@ fn meta_file(
         "search/meta.json".to_string(),
         crate::json::html_safe_json(meta.to_string()).into_bytes(),
     )
-}
-
-/// A bucket's shards as written (path, hash), and its vocabulary's terms as (stem, term).
-type WrittenBucket = (Vec<(String, u64)>, Vec<(String, String)>);
-
-/// A bucket's shards as (name, JSON), and its vocabulary's terms as (stem, term).
-type BucketFiles = (Vec<(String, Vec<u8>)>, Vec<(String, String)>);
-
-/// The shards of one bucket (its share of every part) as (name, JSON), and its
-/// vocabulary's terms with their stems.
-fn bucket_shards(parts: Vec<Part>) -> BucketFiles {
-    let mut postings: KeyMap<'_, Vec<u32>> = KeyMap::default();
-    for p in &parts {
-        for r in &p.recs {
-            let term = &p.arena[r.start as usize..(r.start + r.len) as usize];
-            match postings.get_mut(&Key {
-                hash: r.hash,
-                term: Cow::Borrowed(term),
-            }) {
-                Some(post) => post.extend([r.doc, r.weight]),
-                None => {
-                    postings.insert(
-                        Key {
-                            hash: r.hash,
-                            term: Cow::Owned(term.to_string()),
-                        },
-                        vec![r.doc, r.weight],
-                    );
-                }
-            }
-        }
-    }
-    let mut sorted: Vec<(Key<'_>, Vec<u32>)> = postings.into_iter().collect();
-    sorted.sort_unstable_by(|x, y| x.0.term.cmp(&y.0.term));
-    let stems = vocab::stems(sorted.iter().map(|(k, _)| &*k.term));
-    // Sorting keeps the terms of a shard (a two-character prefix) together.
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < sorted.len() {
-        let prefix = shard_prefix(&sorted[start].0.term);
-        let mut end = start + 1;
-        while end < sorted.len() && shard_prefix(&sorted[end].0.term) == prefix {
-            end += 1;
-        }
-        out.push((shard_name(prefix), shard_json(&sorted[start..end])));
-        start = end;
-    }
-    (out, stems)
-}
-
-fn shard_json(terms: &[(Key<'_>, Vec<u32>)]) -> Vec<u8> {
-    write_shard(terms.iter().map(|(k, post)| (&*k.term, post.as_slice())))
 }
 
 /// A shard's JSON from its terms in order, each with its postings (`[doc, weight, ..]`,
@@ -474,20 +343,29 @@ fn shown_text(text: &str) -> &str {
     cut.rfind(' ').map_or(cut, |i| &cut[..i])
 }
 
-fn chunk_json<D: std::borrow::Borrow<SearchDoc>>(docs: &[D]) -> Vec<u8> {
-    let v: Vec<ChunkDoc<'_>> = docs
-        .iter()
-        .map(Borrow::borrow)
-        .map(|d: &SearchDoc| ChunkDoc {
-            u: &d.url,
-            t: &d.title,
-            s: d.sections
-                .iter()
-                .map(|s| [s.heading.as_str(), s.anchor.as_str(), shown_text(&s.text)])
-                .collect(),
-        })
-        .collect();
-    crate::json::script_json(&v).into_bytes()
+/// A document's entry in its chunk, as JSON.
+fn chunk_entry(d: &SearchDoc) -> String {
+    crate::json::script_json(&ChunkDoc {
+        u: &d.url,
+        t: &d.title,
+        s: d.sections
+            .iter()
+            .map(|s| [s.heading.as_str(), s.anchor.as_str(), shown_text(&s.text)])
+            .collect(),
+    })
+}
+
+/// A document chunk's JSON: its documents' entries in an array.
+fn chunk_json<D: Borrow<SearchDoc>>(docs: &[D]) -> Vec<u8> {
+    let mut json = String::from("[");
+    for (i, d) in docs.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&chunk_entry(d.borrow()));
+    }
+    json.push(']');
+    json.into_bytes()
 }
 
 #[cfg(test)]
@@ -871,16 +749,16 @@ mod tests {
 
     #[test]
     fn search_false_leaves_a_page_out() {
-        assert!(searchable(&render("---\ntitle: T\n---\nText.\n")));
-        assert!(searchable(&render(
-            "---\ntitle: T\nsearch: true\n---\nText.\n"
-        )));
-        assert!(!searchable(&render(
-            "---\ntitle: T\nsearch: false\n---\nText.\n"
-        )));
-        assert!(searchable(&render(
-            "---\ntitle: T\nsearch: \"false\"\n---\nText.\n"
-        )));
+        assert!(searchable(&render("---\ntitle: T\n---\nText.\n").front));
+        assert!(searchable(
+            &render("---\ntitle: T\nsearch: true\n---\nText.\n").front
+        ));
+        assert!(!searchable(
+            &render("---\ntitle: T\nsearch: false\n---\nText.\n").front
+        ));
+        assert!(searchable(
+            &render("---\ntitle: T\nsearch: \"false\"\n---\nText.\n").front
+        ));
     }
 
     #[test]

@@ -5,23 +5,21 @@
 //! itself points readers to for a topic ("audit logs") comes before the how-to and the
 //! CLI reference that share its title words.
 
-use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 
-use super::SearchDoc;
+use super::DocRefs;
 
 /// `search/p.json` for `docs` (ids are their positions).
-pub(super) fn file<D: Borrow<SearchDoc>>(docs: &[D]) -> (String, Vec<u8>) {
+pub(super) fn file<D: DocRefs>(docs: &[D]) -> (String, Vec<u8>) {
     let id_of: HashMap<&str, usize> = docs
         .iter()
         .enumerate()
-        .map(|(i, d)| (d.borrow().key.as_str(), i))
+        .filter_map(|(i, d)| Some((d.key()?, i)))
         .collect();
     let mut linked_from = vec![0u32; docs.len()];
     for (i, d) in docs.iter().enumerate() {
         let targets: HashSet<usize> = d
-            .borrow()
-            .links
+            .links()
             .iter()
             .filter_map(|l| id_of.get(l.as_str()).copied())
             .filter(|&t| t != i)
@@ -42,6 +40,7 @@ pub(super) fn file<D: Borrow<SearchDoc>>(docs: &[D]) -> (String, Vec<u8>) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::SearchDoc;
     use super::*;
 
     fn doc(key: &str, links: &[&str]) -> SearchDoc {
