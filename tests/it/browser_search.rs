@@ -1,6 +1,6 @@
 //! Search as a reader uses it, in headless Chromium, over the `search` fixture: the page
 //! whose title is the query comes first; a typo, a rare misspelling and another form of a
-//! word still find their page; facets narrow the results from the URL and from their
+//! word still find their page; words close together in the text count; facets narrow the results from the URL and from their
 //! select, and the URL follows; the panel is axe-clean with its facets open.
 
 use crate::common::browser::{serve, Browser};
@@ -61,6 +61,12 @@ async fn search_ranks_titles_first_forgives_typos_and_filters_by_facet() {
     assert_eq!(
         results(&b, &url, "/?search=how+do+I+rotate+certificates").await[0],
         "/changelog/"
+    );
+    // Proximity: both pages have both words in their text alone; the one that writes them
+    // together comes first, though the other says "token" five times more.
+    assert_eq!(
+        results(&b, &url, "/?search=token+rotation").await,
+        ["/credentials/", "/key-vault/"]
     );
     // Three letters get no typo: nothing is a guess.
     assert!(results(&b, &url, "/?search=lgo+zzz").await.is_empty());

@@ -18,8 +18,10 @@
  * one edit away (four letters or more) or two (eight or more; a swap of two letters is
  * one edit). Ranking, each criterion breaking the previous one's ties: more of the
  * query's words; fewer typos; more words in the title; more of its neighbouring words
- * written together in the title, then in an alias; more words in aliases and headings; more words as typed where they matched best; more of the title covered; more pages linking
- * to it; then Σ idf × relevance. Common words ("how", "the") rank but never filter.
+ * written together in the title, then in an alias; more words in aliases and headings;
+ * (for the first results) more pairs of words close together in the text; more words as
+ * typed where they matched best; more of the title covered; more pages linking to it;
+ * then Σ idf × relevance. Common words ("how", "the") rank but never filter.
  *
  * Index text only ever reaches the page through textContent. */
 (function () {
@@ -399,7 +401,7 @@
     return out;
   }
 
-  /* Document ids, best first. */
+  /* The documents' rows, best first. */
   function rank(qwords, shards, priors) {
     qwords.forEach(function (w) { complete(w, shards); correct(w, shards); });
     var per = qwords.map(function (w) { return matches(w, shards); });
@@ -414,7 +416,7 @@
     var out = [];
     var most = 0;
     rows.forEach(function (_, doc) {
-      var r = { doc: doc, words: 0, typos: 0, inTitle: 0, place: 0, asTyped: 0, tlen: 0, score: 0 };
+      var r = { doc: doc, words: 0, typos: 0, inTitle: 0, place: 0, near: 0, asTyped: 0, tlen: 0, score: 0 };
       qwords.forEach(function (w, i) {
         var m = per[i].get(doc);
         if (!m) return;
@@ -435,12 +437,55 @@
       r.phrase = together.get(r.doc) || 0;
       r.prior = priors && priors[r.doc] || 0;
     });
-    out.sort(function (a, b) {
-      return a.typos - b.typos || b.inTitle - a.inTitle || b.phrase - a.phrase || b.place - a.place ||
-        b.asTyped - a.asTyped || b.cover - a.cover || b.prior - a.prior ||
-        b.score - a.score || a.doc - b.doc;
+    out.sort(byRank);
+    return out;
+  }
+
+  function byRank(a, b) {
+    return a.typos - b.typos || b.inTitle - a.inTitle || b.phrase - a.phrase || b.near - a.near ||
+      b.place - a.place || b.asTyped - a.asTyped || b.cover - a.cover || b.prior - a.prior ||
+      b.score - a.score || a.doc - b.doc;
+  }
+
+  /* Proximity, the last criterion the index cannot give: the first RESCORE results are
+   * ranked again with, after where their words are, how many pairs of the query's words
+   * their text has close together (NEAR words apart at most, in a heading or in the text
+   * a document chunk keeps of a section), the way a search engine rescores its top hits.
+   * Their chunks are the ones the first results show, so this fetches nothing more. */
+  var RESCORE = PAGE, NEAR = 3;
+  function rescore(rows, qwords) {
+    var asked = qwords.filter(function (w) { return !w.common; });
+    if (asked.length < 2 || rows.length < 2) return Promise.resolve(rows);
+    var top = rows.slice(0, RESCORE);
+    var match = matcher(asked);
+    return Promise.all(top.map(function (r) { return loadDoc(r.doc); })).then(function (docs) {
+      top.forEach(function (r, i) { r.near = docs[i] ? nearPairs(docs[i], match) : 0; });
+      top.sort(byRank);
+      return top.concat(rows.slice(RESCORE));
     });
-    return out.map(function (r) { return r.doc; });
+  }
+
+  /* The most pairs of different query words that one heading or section text of `doc`
+   * has within NEAR words of each other. */
+  function nearPairs(doc, match) {
+    var most = 0;
+    doc.s.forEach(function (s) {
+      [s[0], s[2]].forEach(function (text) {
+        var seen = [];
+        var pairs = new Set();
+        words(text).forEach(function (w, at) {
+          var q = match(w.t);
+          if (!q) return;
+          seen.forEach(function (h) {
+            if (h.q !== q && at - h.at <= NEAR) pairs.add(h.q < q ? h.q + " " + q : q + " " + h.q);
+          });
+          seen.push({ q: q, at: at });
+          if (seen.length > 8) seen.shift();
+        });
+        if (pairs.size > most) most = pairs.size;
+      });
+    });
+    return most;
   }
 
   /* Which query word a word of the text matches (as typed, another form, a completion or
@@ -752,7 +797,11 @@
       })
       .then(function (shards) {
         if (id !== seq) return;
-        var ranked = rank(qwords, shards, priors);
+        return rescore(rank(qwords, shards, priors), qwords);
+      })
+      .then(function (rows) {
+        if (id !== seq || !rows) return;
+        var ranked = rows.map(function (r) { return r.doc; });
         shown = { query: query, words: qwords, ranked: ranked, results: ranked, facets: facets, count: 0 };
         return show(id, null);
       })
