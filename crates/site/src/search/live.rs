@@ -251,19 +251,9 @@ fn find(post: &[u32], id: u32) -> Result<usize, usize> {
 mod tests {
     use super::super::build_index;
     use super::*;
-    use portolan_dialect::SectionText;
 
     fn doc(url: &str, title: &str, text: &str) -> Arc<SearchDoc> {
-        Arc::new(SearchDoc {
-            url: url.into(),
-            title: title.into(),
-            sections: vec![SectionText {
-                heading: String::new(),
-                anchor: String::new(),
-                text: text.into(),
-            }],
-            ..SearchDoc::default()
-        })
+        Arc::new(super::super::tests::doc(url, title, &[("", "", text)]))
     }
 
     fn plain(docs: &[Arc<SearchDoc>]) -> Vec<SearchDoc> {

@@ -158,15 +158,15 @@ impl DocRefs for SearchDoc {
     }
 }
 
-impl DocRefs for Arc<SearchDoc> {
+impl<D: DocRefs> DocRefs for Arc<D> {
     fn key(&self) -> Option<&str> {
-        Some(&self.key)
+        D::key(self)
     }
     fn links(&self) -> &[String] {
-        &self.links
+        D::links(self)
     }
     fn facets(&self) -> &[FacetValue] {
-        &self.facets
+        D::facets(self)
     }
 }
 
@@ -376,7 +376,9 @@ mod tests {
     use super::*;
     use std::collections::{BTreeMap, BTreeSet};
 
-    fn doc(url: &str, title: &str, sections: &[(&str, &str, &str)]) -> SearchDoc {
+    /// A document with these sections (heading, anchor, text); live.rs and writer.rs
+    /// tests use it too.
+    pub(super) fn doc(url: &str, title: &str, sections: &[(&str, &str, &str)]) -> SearchDoc {
         SearchDoc {
             url: url.into(),
             title: title.into(),

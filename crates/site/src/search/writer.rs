@@ -333,20 +333,9 @@ mod tests {
 
     use super::super::{build_index, SearchDoc};
     use super::*;
-    use portolan_dialect::SectionText;
 
     fn doc(key: &str, title: &str, text: &str) -> SearchDoc {
-        SearchDoc {
-            url: format!("/{key}"),
-            key: key.trim_matches('/').into(),
-            title: title.into(),
-            sections: vec![SectionText {
-                heading: String::new(),
-                anchor: String::new(),
-                text: text.into(),
-            }],
-            ..SearchDoc::default()
-        }
+        super::super::tests::doc(&format!("/{key}"), title, &[("", "", text)])
     }
 
     /// Adds `docs` as the ids beside them, in that order, and finishes: the files by path.
