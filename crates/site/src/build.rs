@@ -407,16 +407,10 @@ impl PageCtx<'_> {
         rendered: &RenderedPage,
         mut diags: Vec<Diagnostic>,
     ) -> PageResult {
-        let mut result = PageResult {
-            diags: Vec::new(),
-            written: false,
-            indexed: None,
-        };
         let failed = diags.iter().any(Diagnostic::is_error);
         if self.write_failure.get().is_some() {
             self.not_written.fetch_add(1, Ordering::Relaxed);
-            result.diags = diags;
-            return result;
+            return PageResult::left_out(diags);
         }
         let written = match page::render(self.site, index, self.templates, src, rendered) {
             Ok(_) if failed => Ok(false),
@@ -432,23 +426,23 @@ impl PageCtx<'_> {
             }
         };
         // Only a written page is indexed: its document chunk may be written with it.
-        let indexed = match (written, search_id) {
-            (Ok(true), Some(id)) => self.index_page(id, src, rendered).map(|i| (true, i)),
-            (written, _) => written.map(|w| (w, None)),
+        let indexed = match (&written, search_id) {
+            (Ok(true), Some(id)) => self.index_page(id, src, rendered),
+            _ => Ok(None),
         };
-        match indexed {
-            Ok((written, indexed)) => {
-                result.written = written;
-                result.indexed = indexed;
-            }
+        match written.and_then(|written| Ok((written, indexed?))) {
+            Ok((written, indexed)) => PageResult {
+                diags,
+                written,
+                indexed,
+            },
             Err(first) => {
                 if self.write_failure.set(first).is_err() {
                     self.not_written.fetch_add(1, Ordering::Relaxed);
                 }
+                PageResult::left_out(diags)
             }
         }
-        result.diags = diags;
-        result
     }
 
     /// Adds a written page to the search index as document `id`, unless its frontmatter

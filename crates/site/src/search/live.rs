@@ -11,7 +11,7 @@ use super::hash::KeyMap;
 use super::vocab::{self, Groups};
 use super::DOCS_PER_CHUNK;
 use super::{
-    chunk_json, facets, file_hash, meta_file, priors, shard_name, weigh, write_shard, SearchDoc,
+    chunk_entry, facets, file_hash, meta_file, priors, shard_name, weigh, write_shard, SearchDoc,
 };
 
 /// Postings of one shard: each term's `[doc, weight, ..]`, docs ascending, terms sorted.
@@ -212,7 +212,8 @@ fn shard_file(name: &str, shard: &Shard) -> (String, Vec<u8>) {
 }
 
 fn chunk_file(n: usize, docs: &[Arc<SearchDoc>]) -> (String, Vec<u8>) {
-    (format!("search/d/{n}.json"), chunk_json(docs))
+    let entries: Vec<Option<String>> = docs.iter().map(|d| Some(chunk_entry(d))).collect();
+    super::chunk_file(n, &entries)
 }
 
 /// Takes document `id` out of `post` (`[doc, weight, ..]`, docs ascending).

@@ -34,7 +34,7 @@ mod vocab;
 pub mod weight;
 mod writer;
 
-use std::borrow::{Borrow, Cow};
+use std::borrow::Cow;
 use std::hash::Hasher;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -358,17 +358,19 @@ fn chunk_entry(d: &SearchDoc) -> String {
     })
 }
 
-/// A document chunk's JSON: its documents' entries in an array.
-fn chunk_json<D: Borrow<SearchDoc>>(docs: &[D]) -> Vec<u8> {
+/// `search/d/<n>.json` from its documents' entries ([`chunk_entry`]); `None` for an id no
+/// document has (a page left out of the build: no posting points to it, so its `null` is
+/// never read).
+fn chunk_file(n: usize, entries: &[Option<String>]) -> (String, Vec<u8>) {
     let mut json = String::from("[");
-    for (i, d) in docs.iter().enumerate() {
+    for (i, e) in entries.iter().enumerate() {
         if i > 0 {
             json.push(',');
         }
-        json.push_str(&chunk_entry(d.borrow()));
+        json.push_str(e.as_deref().unwrap_or("null"));
     }
     json.push(']');
-    json.into_bytes()
+    (format!("search/d/{n}.json"), json.into_bytes())
 }
 
 #[cfg(test)]

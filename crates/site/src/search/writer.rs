@@ -16,8 +16,8 @@ use rayon::prelude::*;
 use super::hash::{Key, KeyMap};
 use super::terms::shard_prefix;
 use super::{
-    bucket_of, chunk_entry, count, facets, file_hash, meta_file, priors, shard_name, vocab, weight,
-    write_shard, DocRefs, FacetValue, SearchDoc, BUCKETS, DOCS_PER_CHUNK,
+    bucket_of, chunk_entry, chunk_file, count, facets, file_hash, meta_file, priors, shard_name,
+    vocab, weight, write_shard, DocRefs, FacetValue, SearchDoc, BUCKETS, DOCS_PER_CHUNK,
 };
 
 /// A term's number: its bucket in the top bits, its place in the bucket's table below.
@@ -47,12 +47,9 @@ impl DocRefs for Option<IndexedPage> {
     }
 }
 
-/// One document chunk's entries while its pages are written (JSON, `None` until given).
-#[derive(Default)]
-struct Chunk {
-    entries: Vec<Option<String>>,
-    given: usize,
-}
+/// One document chunk's entries while its pages are written (JSON, `None` until given);
+/// empty once written.
+type Chunk = Vec<Option<String>>;
 
 /// The search index of one build, filled page by page from several threads.
 pub struct IndexWriter {
@@ -72,12 +69,7 @@ impl IndexWriter {
             docs,
             terms: (0..BUCKETS).map(|_| Mutex::default()).collect(),
             chunks: (0..docs.div_ceil(DOCS_PER_CHUNK))
-                .map(|n| {
-                    Mutex::new(Chunk {
-                        entries: vec![None; DOCS_PER_CHUNK.min(docs - n * DOCS_PER_CHUNK)],
-                        given: 0,
-                    })
-                })
+                .map(|n| Mutex::new(vec![None; DOCS_PER_CHUNK.min(docs - n * DOCS_PER_CHUNK)]))
                 .collect(),
             hashes: Mutex::default(),
         }
@@ -92,10 +84,9 @@ impl IndexWriter {
         doc: &SearchDoc,
         emit: impl Fn(String, Vec<u8>) -> Result<(), E>,
     ) -> Result<Option<IndexedPage>, E> {
-        let chunk = match self.chunks.get(id as usize / DOCS_PER_CHUNK) {
-            Some(chunk) if (id as usize) < self.docs => chunk,
-            _ => return Ok(None),
-        };
+        if id as usize >= self.docs {
+            return Ok(None);
+        }
         let mut counts = KeyMap::default();
         let shape = count(doc, &mut counts);
         let mut weighed: Vec<(usize, Key<'_>, u32)> = counts
@@ -131,17 +122,20 @@ impl IndexWriter {
             }
         }
         let entry = chunk_entry(doc);
+        let n = id as usize / DOCS_PER_CHUNK;
         let complete = {
-            let mut chunk = lock(chunk);
-            let at = id as usize % DOCS_PER_CHUNK;
-            if let Some(slot @ None) = chunk.entries.get_mut(at) {
+            let mut chunk = lock(&self.chunks[n]);
+            if let Some(slot @ None) = chunk.get_mut(id as usize % DOCS_PER_CHUNK) {
                 *slot = Some(entry);
-                chunk.given += 1;
             }
-            (chunk.given == chunk.entries.len()).then(|| std::mem::take(&mut chunk.entries))
+            chunk
+                .iter()
+                .all(Option::is_some)
+                .then(|| std::mem::take(&mut *chunk))
         };
         if let Some(entries) = complete {
-            self.emit_chunk(id as usize / DOCS_PER_CHUNK, &entries, &emit)?;
+            let written = emit_hashed(chunk_file(n, &entries), &emit)?;
+            lock(&self.hashes).push(written);
         }
         Ok(Some(IndexedPage {
             id,
@@ -150,19 +144,6 @@ impl IndexWriter {
             links: doc.links.clone(),
             facets: doc.facets.clone(),
         }))
-    }
-
-    fn emit_chunk<E>(
-        &self,
-        n: usize,
-        entries: &[Option<String>],
-        emit: impl Fn(String, Vec<u8>) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let (path, bytes) = chunk_file(n, entries);
-        let hash = file_hash(&path, &bytes);
-        emit(path.clone(), bytes)?;
-        lock(&self.hashes).push((path, hash));
-        Ok(())
     }
 
     /// Writes the rest of the index for `pages` (those [`add`](Self::add) gave, in any
@@ -182,11 +163,9 @@ impl IndexWriter {
         let mut hashes = hashes.into_inner().unwrap_or_else(PoisonError::into_inner);
         // Chunks with a page left out of the build: the others were written as completed.
         for (n, chunk) in chunks.into_iter().enumerate() {
-            let chunk = chunk.into_inner().unwrap_or_else(PoisonError::into_inner);
-            if !chunk.entries.is_empty() {
-                let (path, bytes) = chunk_file(n, &chunk.entries);
-                hashes.push((path.clone(), file_hash(&path, &bytes)));
-                emit(path, bytes)?;
+            let entries = chunk.into_inner().unwrap_or_else(PoisonError::into_inner);
+            if !entries.is_empty() {
+                hashes.push(emit_hashed(chunk_file(n, &entries), &emit)?);
             }
         }
         // Each page's terms go to their buckets' lists, in document order (so each term's
@@ -207,31 +186,29 @@ impl IndexWriter {
                 });
             }
         }
-        let buckets: Vec<(Vec<(String, u64)>, Stems)> = terms
+        let buckets: Vec<WrittenBucket> = terms
             .into_par_iter()
             .zip(by_bucket)
             .map(|(table, postings)| {
                 let table = table.into_inner().unwrap_or_else(PoisonError::into_inner);
                 let (shards, stems) = bucket_shards(table, postings);
-                let written = shards
-                    .into_iter()
-                    .map(|(name, bytes)| {
-                        let path = format!("search/t/{name}.json");
-                        let hash = file_hash(&path, &bytes);
-                        emit(path, bytes)?;
-                        Ok((name, hash))
-                    })
-                    .collect::<Result<Vec<_>, E>>()?;
-                Ok((written, stems))
+                let mut names = Vec::with_capacity(shards.len());
+                let mut written = Vec::with_capacity(shards.len());
+                for (name, bytes) in shards {
+                    written.push(emit_hashed(
+                        (format!("search/t/{name}.json"), bytes),
+                        &emit,
+                    )?);
+                    names.push(name);
+                }
+                Ok((names, written, stems))
             })
             .collect::<Result<_, E>>()?;
         let mut names = Vec::new();
         let mut stems = Vec::new();
-        for (written, s) in buckets {
-            for (name, hash) in written {
-                hashes.push((format!("search/t/{name}.json"), hash));
-                names.push(name);
-            }
+        for (n, written, s) in buckets {
+            names.extend(n);
+            hashes.extend(written);
             stems.extend(s);
         }
         names.sort_unstable();
@@ -241,9 +218,8 @@ impl IndexWriter {
         ];
         other.extend(facets::file(&by_id));
         let has_facets = other.len() == 3;
-        for (path, bytes) in other {
-            hashes.push((path.clone(), file_hash(&path, &bytes)));
-            emit(path, bytes)?;
+        for file in other {
+            hashes.push(emit_hashed(file, &emit)?);
         }
         hashes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let count = hashes.len() + 1;
@@ -253,19 +229,14 @@ impl IndexWriter {
     }
 }
 
-/// `search/d/<n>.json` from its entries' JSON.
-fn chunk_file(n: usize, entries: &[Option<String>]) -> (String, Vec<u8>) {
-    let mut json = String::from("[");
-    for (i, e) in entries.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
-        }
-        // A page left out of the build (--keep-going) is in no posting: its entry is never
-        // read.
-        json.push_str(e.as_deref().unwrap_or("null"));
-    }
-    json.push(']');
-    (format!("search/d/{n}.json"), json.into_bytes())
+/// Hands a file to `emit` and returns its path with its hash (for meta.json's version).
+fn emit_hashed<E>(
+    (path, bytes): (String, Vec<u8>),
+    emit: impl Fn(String, Vec<u8>) -> Result<(), E>,
+) -> Result<(String, u64), E> {
+    let hash = file_hash(&path, &bytes);
+    emit(path.clone(), bytes)?;
+    Ok((path, hash))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -274,6 +245,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Vocabulary terms with their stems, as (stem, term).
 type Stems = Vec<(String, String)>;
+
+/// A bucket's shard names, its files as (path, hash), and its vocabulary's terms.
+type WrittenBucket = (Vec<String>, Vec<(String, u64)>, Stems);
 
 /// One document's weight for one term of a bucket (its place in the bucket's table).
 struct Posting {
