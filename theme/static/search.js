@@ -471,16 +471,16 @@
     var most = 0;
     doc.s.forEach(function (s) {
       [s[0], s[2]].forEach(function (text) {
-        var seen = [];
+        var seen = [];  // the matches of the last NEAR words
         var pairs = new Set();
         words(text).forEach(function (w, at) {
           var q = match(w.t);
           if (!q) return;
+          seen = seen.filter(function (h) { return at - h.at <= NEAR; });
           seen.forEach(function (h) {
-            if (h.q !== q && at - h.at <= NEAR) pairs.add(h.q < q ? h.q + " " + q : q + " " + h.q);
+            if (h.q !== q) pairs.add(h.q < q ? h.q + " " + q : q + " " + h.q);
           });
           seen.push({ q: q, at: at });
-          if (seen.length > 8) seen.shift();
         });
         if (pairs.size > most) most = pairs.size;
       });
