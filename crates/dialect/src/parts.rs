@@ -125,7 +125,7 @@ fn implied_prereqs(values: &mut TreeRenderer<'_, '_>, front: &FrontMatter) -> Ve
             .filter(|id| text("id").is_none_or(|want| want == *id))
         {
             let path = format!("{}.md", include.replace("{id}", id));
-            if seen.contains(&path) || values.tools.env.includes.resolve(&path).is_err() {
+            if seen.contains(&path) || !values.tools.env.includes.exists(&path) {
                 continue;
             }
             seen.push(path.clone());

@@ -15,6 +15,10 @@ pub struct Includes {
 }
 
 impl IncludeResolver for Includes {
+    fn exists(&self, path: &str) -> bool {
+        self.by_path.contains_key(path)
+    }
+
     fn resolve(&self, path: &str) -> Result<Included, IncludeError> {
         match self.by_path.get(path) {
             Some((file, text)) => Ok(Included {
@@ -36,5 +40,31 @@ impl IncludeResolver for Includes {
                 })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exists_answers_as_resolve_does() {
+        let includes = Includes {
+            by_path: HashMap::from([("prereqs/redis.md".to_string(), (0, Arc::from("text")))]),
+        };
+        for path in ["prereqs/redis.md", "prereqs/rediss.md", "", "prereqs/"] {
+            assert_eq!(
+                includes.exists(path),
+                includes.resolve(path).is_ok(),
+                "{path}"
+            );
+        }
+        assert!(includes.exists("prereqs/redis.md"));
+        // A miss still gets its suggestion from resolve.
+        let miss = includes.resolve("prereqs/rediss.md").err().unwrap();
+        assert_eq!(
+            miss.hint.as_deref(),
+            Some("did you mean `/prereqs/redis.md`?")
+        );
     }
 }

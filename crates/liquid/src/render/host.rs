@@ -40,6 +40,13 @@ pub struct IncludeError {
 pub trait IncludeResolver: Sync {
     /// Resolves `path` (relative to the includes folder, no leading `/`).
     fn resolve(&self, path: &str) -> Result<Included, IncludeError>;
+
+    /// Whether `path` names an include. A resolver whose errors carry a suggestion should
+    /// answer without making one: a probe that expects misses (an implied prerequisite
+    /// whose include may not exist) must not pay for hints it throws away.
+    fn exists(&self, path: &str) -> bool {
+        self.resolve(path).is_ok()
+    }
 }
 
 /// One call of a host's tag, its arguments rendered.
