@@ -6,10 +6,15 @@
 //! output is untouched. A marker file guards against replacing a folder Portolan did not
 //! write, such as a mistyped `--out ~/Documents`.
 
+mod manifest;
+
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use manifest::{Entry, Manifest};
 
 /// One output file: bytes in memory, or a static file copied from disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +33,8 @@ pub const MARKER: &str = ".portolan-output";
 /// When an earlier build left its previous output as trash, that folder is reused as the
 /// staging folder: files are overwritten in place and the ones this build did not write are
 /// removed at commit. Creating and deleting tens of thousands of files per build is what
-/// file systems are slowest at; overwriting is not.
+/// file systems are slowest at; overwriting is not. A file the folder already holds, as
+/// its build's manifest ([`manifest`]) recorded it, is not written at all.
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
@@ -37,7 +43,12 @@ pub struct Staging {
     reused: bool,
     /// Write a `.gz` and a `.br` beside each compressible file ([`crate::compress`]).
     compress: bool,
-    written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// What the reused folder's build wrote (empty for a new folder).
+    old: Manifest,
+    /// Every path written, for the sweep of a reused folder.
+    written: Mutex<HashSet<PathBuf>>,
+    /// This build's manifest, by `rel`.
+    recorded: Mutex<HashMap<String, Entry>>,
 }
 
 /// The folder an output folder's hidden siblings (staging, trash, lock) live in.
@@ -209,18 +220,21 @@ impl Staging {
         if !reused {
             fs::create_dir(&dir)?;
         }
+        let old = manifest::take(target, reused.then_some(dir.as_path()));
         fs::write(
             dir.join(MARKER),
             "This folder is written by Portolan and replaced on every build.\n",
         )?;
-        let written = std::sync::Mutex::new(std::collections::HashSet::from([dir.join(MARKER)]));
+        let written = Mutex::new(HashSet::from([dir.join(MARKER)]));
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
             committed: false,
             reused,
             compress: false,
+            old,
             written,
+            recorded: Mutex::new(HashMap::new()),
         })
     }
 
@@ -237,27 +251,43 @@ impl Staging {
 
     /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.prepare(rel)?;
+        let (path, rel, now) = self.prepare(rel)?;
         // In a reused folder most files already hold these bytes: leave them be, which
-        // spares the file system a truncate and a write-back per file.
-        let unchanged = self.reused && same_content(&path, bytes);
-        if !unchanged {
-            fs::write(&path, bytes)?;
-        }
-        self.record(path);
+        // spares the file system a truncate and a write-back per file, and this build
+        // reading them back to find out.
+        let stamp = manifest::content_stamp(bytes);
+        let unchanged = now.as_ref().is_some_and(|m| self.old.holds(rel, stamp, m));
+        let meta = match now {
+            Some(m) if unchanged => m,
+            _ => {
+                let mut file = fs::File::create(&path)?;
+                io::Write::write_all(&mut file, bytes)?;
+                file.metadata()?
+            }
+        };
+        self.record(path, rel, Entry::new(stamp, &meta));
         self.write_encodings(rel, bytes, unchanged)
     }
 
-    /// Copies the opened file `from` to `rel` inside the staging folder.
+    /// Copies the opened file `from` to `rel` inside the staging folder, unless the
+    /// reused folder holds a copy of the same source, untouched.
     pub fn copy(&self, rel: &str, mut from: fs::File) -> io::Result<()> {
         if self.compress && crate::compress::is_compressible(rel) {
             let mut bytes = Vec::new();
             io::Read::read_to_end(&mut from, &mut bytes)?;
             return self.write(rel, &bytes);
         }
-        let path = self.prepare(rel)?;
-        io::copy(&mut from, &mut fs::File::create(&path)?)?;
-        self.record(path);
+        let (path, rel, now) = self.prepare(rel)?;
+        let stamp = manifest::copy_stamp(&from.metadata()?);
+        let meta = match now {
+            Some(m) if self.old.holds(rel, stamp, &m) => m,
+            _ => {
+                let mut file = fs::File::create(&path)?;
+                io::copy(&mut from, &mut file)?;
+                file.metadata()?
+            }
+        };
+        self.record(path, rel, Entry::new(stamp, &meta));
         Ok(())
     }
 
@@ -268,22 +298,31 @@ impl Staging {
         if !self.compress || !crate::compress::worth_compressing(rel, bytes.len()) {
             return Ok(());
         }
-        let gz = self.prepare(&format!("{rel}.gz"))?;
-        let br = self.prepare(&format!("{rel}.br"))?;
-        if unchanged && gz.is_file() && br.is_file() {
-            self.record(gz);
-            self.record(br);
+        let (gz, _, gz_now) = self.prepare(&format!("{rel}.gz"))?;
+        let (br, _, br_now) = self.prepare(&format!("{rel}.br"))?;
+        if unchanged && gz_now.is_some() && br_now.is_some() {
+            self.mark_written(gz);
+            self.mark_written(br);
             return Ok(());
         }
         let (gz_bytes, br_bytes) = crate::compress::encodings(rel, bytes).unwrap_or_default();
         fs::write(&gz, gz_bytes)?;
         fs::write(&br, br_bytes)?;
-        self.record(gz);
-        self.record(br);
+        self.mark_written(gz);
+        self.mark_written(br);
         Ok(())
     }
 
-    fn record(&self, path: PathBuf) {
+    /// Notes `path` (at `rel`) as this build's, with its manifest entry.
+    fn record(&self, path: PathBuf, rel: &str, entry: Entry) {
+        if let Ok(mut r) = self.recorded.lock() {
+            r.insert(rel.to_string(), entry);
+        }
+        self.mark_written(path);
+    }
+
+    /// Notes `path` as this build's, so the sweep keeps it.
+    fn mark_written(&self, path: PathBuf) {
         if self.reused {
             if let Ok(mut w) = self.written.lock() {
                 w.insert(path);
@@ -291,9 +330,11 @@ impl Staging {
         }
     }
 
-    /// The path for `rel`, with its folders made; in a reused folder, whatever stands in the
-    /// way (a folder where a file goes, a file where a folder goes) is removed.
-    fn prepare(&self, rel: &str) -> io::Result<PathBuf> {
+    /// The path for `rel`, with its folders made, `rel` without a leading `/`, and the
+    /// metadata of the regular file already there (in a reused folder). Whatever else
+    /// stands in the way (a folder where a file goes, a file where a folder goes) is
+    /// removed.
+    fn prepare<'r>(&self, rel: &'r str) -> io::Result<(PathBuf, &'r str, Option<fs::Metadata>)> {
         let rel = rel.trim_start_matches('/');
         crate::out_path::check_relative(rel)?;
         let path = self.dir.join(rel);
@@ -309,10 +350,18 @@ impl Staging {
                 fs::create_dir_all(p)?;
             }
         }
-        if self.reused && path.is_dir() {
-            fs::remove_dir_all(&path)?;
+        if !self.reused {
+            return Ok((path, rel, None));
         }
-        Ok(path)
+        let now = match fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => {
+                fs::remove_dir_all(&path)?;
+                None
+            }
+            Ok(m) => Some(m).filter(fs::Metadata::is_file),
+            Err(_) => None,
+        };
+        Ok((path, rel, now))
     }
 
     /// In a reused folder, removes every file this build did not write, and folders left
@@ -325,7 +374,7 @@ impl Staging {
             .written
             .lock()
             .map_err(|_| io::Error::other("staging lock poisoned"))?;
-        fn walk(dir: &Path, written: &std::collections::HashSet<PathBuf>) -> io::Result<bool> {
+        fn walk(dir: &Path, written: &HashSet<PathBuf>) -> io::Result<bool> {
             let mut empty = true;
             for e in fs::read_dir(dir)? {
                 let e = e?;
@@ -347,11 +396,24 @@ impl Staging {
         walk(&self.dir, &written).map(|_| ())
     }
 
+    /// Saves this build's manifest beside the output, for the build that reuses this
+    /// folder. A manifest that cannot be saved costs that build its shortcut, nothing else.
+    fn save_manifest(&self) {
+        if let Ok(recorded) = self.recorded.lock() {
+            let _ = manifest::save(
+                &self.target,
+                &self.dir,
+                recorded.iter().map(|(rel, e)| (rel.as_str(), e)),
+            );
+        }
+    }
+
     /// Makes the staging folder the output, atomically where possible. The previous output
     /// is moved aside as trash (hidden, beside it) for the next build to delete while it
     /// renders: deleting thousands of files is slow and need not delay this one.
     pub fn commit(mut self) -> io::Result<()> {
         self.sweep()?;
+        self.save_manifest();
         if self.target.exists() {
             match rustix::fs::renameat_with(
                 rustix::fs::CWD,
@@ -382,15 +444,6 @@ impl Staging {
         fs::rename(&self.dir, &self.target)?;
         self.committed = true;
         Ok(())
-    }
-}
-
-fn same_content(path: &Path, bytes: &[u8]) -> bool {
-    match fs::metadata(path) {
-        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
-            fs::read(path).is_ok_and(|old| old == bytes)
-        }
-        _ => false,
     }
 }
 
@@ -448,11 +501,22 @@ mod tests {
                 .unwrap()
                 .flatten()
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n != ".public.lock")
+                .filter(|n| n != ".public.lock" && !n.starts_with(".public.manifest-"))
                 .collect();
             v.sort();
             v
         };
+        // Each build's manifest waits beside its folder: the output's and the trash's.
+        let manifests = fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".public.manifest-")
+            })
+            .count();
+        assert_eq!(manifests, 2);
         assert_eq!(names().len(), 2);
         assert!(names()[0].starts_with(".public.trash-"), "{:?}", names());
         take_out_trash(&out).unwrap().join().unwrap();
@@ -484,6 +548,60 @@ mod tests {
             want.sort();
             assert_eq!(got, want);
         }
+    }
+
+    /// A reused folder's files are left alone when its manifest says they already hold
+    /// what this build writes; a file changed since, or a static whose source changed, is
+    /// written again.
+    #[test]
+    fn a_reused_folder_rewrites_only_what_changed() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let source = tmp.path().join("logo.svg");
+        fs::write(&source, "<svg>one</svg>").unwrap();
+        let build = |page: &str| {
+            let s = Staging::new(&out, &OutputLock::acquire(&out).unwrap()).unwrap();
+            s.write("same.html", b"same").unwrap();
+            s.write("page.html", page.as_bytes()).unwrap();
+            s.write("tampered.html", b"as built").unwrap();
+            s.copy("logo.svg", fs::File::open(&source).unwrap())
+                .unwrap();
+            let dir = s.dir().to_path_buf();
+            s.commit().unwrap();
+            dir
+        };
+        let ctime = |p: &Path| {
+            let m = fs::metadata(p).unwrap();
+            (m.ctime(), m.ctime_nsec(), m.ino())
+        };
+        // Two builds: the second leaves the first's output as the trash the third reuses.
+        build("v1");
+        build("v1");
+        let trash = own_siblings(&out, "trash").unwrap().pop().unwrap();
+        let kept = ctime(&trash.join("same.html"));
+        let logo = ctime(&trash.join("logo.svg"));
+        fs::write(trash.join("tampered.html"), b"by hand!").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        build("v2");
+        assert_eq!(
+            ctime(&out.join("same.html")),
+            kept,
+            "an unchanged page is not rewritten"
+        );
+        assert_eq!(
+            ctime(&out.join("logo.svg")),
+            logo,
+            "an unchanged static is not copied"
+        );
+        assert_eq!(fs::read(out.join("page.html")).unwrap(), b"v2");
+        assert_eq!(fs::read(out.join("tampered.html")).unwrap(), b"as built");
+
+        // The static's source edited (same size): the next reuse of that folder copies it.
+        fs::write(&source, "<svg>two</svg>").unwrap();
+        build("v2");
+        build("v2");
+        assert_eq!(fs::read(out.join("logo.svg")).unwrap(), b"<svg>two</svg>");
     }
 
     /// Precompressed copies follow their file through reused folders: made when
