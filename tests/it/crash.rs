@@ -233,14 +233,16 @@ fn killed_builds_leave_the_previous_or_the_new_site() {
         "many kills should land mid-build: {kept_old} of {builds}"
     );
     // Killed builds leave hidden staging folders beside the output (the next build removes
-    // them), and the lock file builds take turns with; nothing else appears there.
+    // them); builds leave their folders' manifests and the lock file they take turns with;
+    // nothing else appears there.
     for e in std::fs::read_dir(tmp.path()).unwrap().flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         assert!(
             ["a", "b", "public", ".public.lock"].contains(&name.as_str())
                 || name.starts_with(".public.trash-")
                 || name.starts_with(".public.staging-")
-                || name.starts_with(".public.old-"),
+                || name.starts_with(".public.old-")
+                || name.starts_with(".public.manifest-"),
             "left behind: {name}"
         );
     }

@@ -3,7 +3,7 @@
 //! `render_index`. The streaming build and the
 //! session both call these, so they render every kind alike.
 
-use portolan_dialect::{Context, Diagnostic, FrontMatter, RenderedPage};
+use portolan_dialect::{Context, Diagnostic, FrontMatter, RenderedPage, Span};
 
 use crate::content::{PageKind, PageSource};
 use crate::site::Site;
@@ -15,7 +15,7 @@ pub(crate) fn frontmatter(
     site: &Site,
     src: &PageSource,
 ) -> (Option<FrontMatter>, Vec<Diagnostic>) {
-    let text = &site.sources.get(src.file).text;
+    let text = &site.sources.get(src.file).text();
     match src.kind {
         PageKind::Markdown => portolan_dialect::render_frontmatter(ctx, src.file, text, src.info()),
         PageKind::Landing => {
@@ -34,7 +34,17 @@ pub(crate) fn render(
     src: &PageSource,
     front: Option<&FrontMatter>,
 ) -> (Option<RenderedPage>, Vec<Diagnostic>) {
-    let text = &site.sources.get(src.file).text;
+    // The streaming build let go of the text after reading the frontmatter.
+    let text = match site.sources.get(src.file).text_once() {
+        Ok(t) => t,
+        Err(why) => {
+            return (
+                None,
+                vec![Diagnostic::error(Span::new(src.file, 0, 0), why)],
+            )
+        }
+    };
+    let text = &text;
     match src.kind {
         PageKind::Markdown => {
             portolan_dialect::render_page_with_frontmatter(ctx, src.file, text, src.info(), front)

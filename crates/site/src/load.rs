@@ -32,17 +32,16 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
     let config_path = site.join(config::CONFIG_FILE);
     let mut config = if config_path.exists() {
         match sources::read_text(&mut sources, config::CONFIG_FILE.to_string(), &config_path) {
-            Ok(id) => match Config::parse_with_preset(
-                id,
-                &sources.get(id).text.clone(),
-                opts.preset.as_deref(),
-            ) {
-                Ok(c) => c,
-                Err(ds) => {
-                    diags.extend(ds);
-                    Config::default()
+            Ok(id) => {
+                match Config::parse_with_preset(id, &sources.get(id).text(), opts.preset.as_deref())
+                {
+                    Ok(c) => c,
+                    Err(ds) => {
+                        diags.extend(ds);
+                        Config::default()
+                    }
                 }
-            },
+            }
             Err(d) => {
                 diags.push(d);
                 Config::default()
@@ -162,9 +161,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
             match sources::read_text(&mut sources, display, path) {
                 Ok(id) => {
                     let key = inc_rel.to_string_lossy().replace('\\', "/");
-                    includes
-                        .by_path
-                        .insert(key, (id, sources.get(id).text.clone()));
+                    includes.by_path.insert(key, (id, sources.get(id).text()));
                 }
                 Err(d) => diags.push(d),
             }
@@ -178,7 +175,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
             SourceKind::Markdown { .. } | SourceKind::Landing | SourceKind::Index => {
                 match sources::read_text(&mut sources, display, path) {
                     Ok(id) => {
-                        match page_source(&structure, &config, id, rel, &sources.get(id).text) {
+                        match page_source(&structure, &config, id, rel, &sources.get(id).text()) {
                             Ok(Some(page)) => pages.push(page),
                             Ok(None) => {}
                             Err(d) => diags.push(d),
@@ -225,7 +222,7 @@ pub fn load(opts: &Options, diags: &mut Vec<Diagnostic>) -> Result<Site, Sources
     let values = read_data(&config, &mut sources, diags, &data_files);
     names_from_data(&mut config, &values);
     let redirect_rules = redirects
-        .map(|id| crate::redirects::parse(id, &sources.get(id).text.clone(), diags))
+        .map(|id| crate::redirects::parse(id, &sources.get(id).text(), diags))
         .unwrap_or_default();
     let config_api_specs = config.api_specs.clone();
     let mut loaded = Site {
@@ -338,7 +335,7 @@ fn read_data(
         let path: Vec<String> = stem.split('/').map(str::to_string).collect();
         match sources::read_text(sources, display.clone(), disk) {
             Ok(id) => {
-                let text = sources.get(id).text.clone();
+                let text = sources.get(id).text();
                 if let Err(d) = values.insert_data_file(&path, id, &text, json) {
                     diags.push(d);
                 }

@@ -848,7 +848,7 @@ fn read(path: &Path) -> Option<Arc<str>> {
     let mut scratch = Sources::default();
     sources::read_text(&mut scratch, String::new(), path)
         .ok()
-        .map(|id| scratch.get(id).text.clone())
+        .map(|id| scratch.get(id).text())
 }
 
 fn remove_page_output(outputs: &mut BTreeMap<String, OutFile>, url: &str) {

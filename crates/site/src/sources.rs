@@ -5,23 +5,102 @@
 //! with its path relative to the site folder, so messages read `content/x.md:12:5`.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use portolan_dialect::diag::LineIndex;
 use portolan_dialect::{Diagnostic, FileId, Span};
 
 /// A source file: its display path and text.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct SourceFile {
     /// Path relative to the site folder, with `/` separators.
     pub path: String,
     /// Where it is on disk.
     pub disk: PathBuf,
-    /// Its text (valid UTF-8; a leading BOM kept, so offsets are the file's).
-    pub text: Arc<str>,
+    /// Its text (valid UTF-8; a leading BOM kept, so offsets are the file's); `None` once
+    /// released ([`Sources::release`]), until something asks for it again.
+    text: Mutex<Option<Arc<str>>>,
+    /// The length and XXH3 hash of the text as first read: reading it again must give
+    /// the same, or the file was edited during the build.
+    stamp: (usize, u64),
     /// Where its lines start, made on first use: a page with 100,000 links asks for as
     /// many positions, and scanning from the start for each was quadratic.
     lines: OnceLock<LineIndex>,
+}
+
+impl Clone for SourceFile {
+    fn clone(&self) -> Self {
+        SourceFile {
+            path: self.path.clone(),
+            disk: self.disk.clone(),
+            text: Mutex::new(self.held()),
+            stamp: self.stamp,
+            lines: self.lines.clone(),
+        }
+    }
+}
+
+fn stamp_of(text: &str) -> (usize, u64) {
+    (text.len(), xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+}
+
+impl SourceFile {
+    fn held(&self) -> Option<Arc<str>> {
+        self.text.lock().ok().and_then(|t| t.clone())
+    }
+
+    /// Its text. A released text is read again and kept: what asks after the build
+    /// (messages) needs the same text many times. A file gone or changed since gives
+    /// its text as it is now, or none.
+    pub fn text(&self) -> Arc<str> {
+        if let Some(t) = self.held() {
+            return t;
+        }
+        let now: Arc<str> = self.read_again().unwrap_or_else(|(_, now)| now);
+        if let Ok(mut t) = self.text.lock() {
+            *t = Some(now.clone());
+        }
+        now
+    }
+
+    /// Its text for one use (a page rendered once): a released text is read again but
+    /// not kept. An error when the file changed (or went) since it was first read: its
+    /// frontmatter, read then, no longer belongs to it.
+    pub fn text_once(&self) -> Result<Arc<str>, String> {
+        match self.held() {
+            Some(t) => Ok(t),
+            None => self.read_again().map_err(|(why, _)| why),
+        }
+    }
+
+    /// The file read again: its text, or why it is not the text first read (with
+    /// whatever it holds now).
+    fn read_again(&self) -> Result<Arc<str>, (String, Arc<str>)> {
+        let changed = || {
+            format!(
+                "`{}` changed while the site was building; build again",
+                self.path
+            )
+        };
+        let bytes =
+            crate::files::read_limited(&self.disk, crate::files::MAX_READ_BYTES).map_err(|e| {
+                (
+                    format!("cannot read `{}` again: {e}", self.path),
+                    Arc::from(""),
+                )
+            })?;
+        let text: Arc<str> = match String::from_utf8(bytes) {
+            Ok(s) => s.into(),
+            Err(e) => {
+                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                return Err((changed(), lossy.into()));
+            }
+        };
+        if stamp_of(&text) != self.stamp {
+            return Err((changed(), text));
+        }
+        Ok(text)
+    }
 }
 
 /// All source files of a build.
@@ -36,7 +115,8 @@ impl Sources {
         self.files.push(SourceFile {
             path,
             disk,
-            text,
+            stamp: stamp_of(&text),
+            text: Mutex::new(Some(text)),
             lines: OnceLock::new(),
         });
         self.files.len() - 1
@@ -44,8 +124,19 @@ impl Sources {
 
     /// Replaces the text of file `id` (after an edit).
     pub fn replace(&mut self, id: FileId, text: Arc<str>) {
-        self.files[id].text = text;
-        self.files[id].lines = OnceLock::new();
+        let f = &mut self.files[id];
+        f.stamp = stamp_of(&text);
+        f.text = Mutex::new(Some(text));
+        f.lines = OnceLock::new();
+    }
+
+    /// Lets go of file `id`'s text, to be read again from disk when asked for: the
+    /// streaming build holds each page's text only while it reads the page (at 100,000
+    /// pages, 600 MB held to the end otherwise). Only for a file read whole from `disk`.
+    pub fn release(&self, id: FileId) {
+        if let Ok(mut t) = self.files[id].text.lock() {
+            *t = None;
+        }
     }
 
     /// The file with id `id`.
@@ -68,17 +159,19 @@ impl Sources {
     /// characters.
     pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
         let f = &self.files[file];
+        let text = f.text();
         f.lines
-            .get_or_init(|| LineIndex::new(&f.text))
-            .line_col(&f.text, offset)
+            .get_or_init(|| LineIndex::new(&text))
+            .line_col(&text, offset)
     }
 
     /// The byte range of 1-based line `line` of file `file`, its newline excluded.
     pub fn line_range(&self, file: FileId, line: usize) -> std::ops::Range<usize> {
         let f = &self.files[file];
+        let text = f.text();
         f.lines
-            .get_or_init(|| LineIndex::new(&f.text))
-            .line_range(&f.text, line)
+            .get_or_init(|| LineIndex::new(&text))
+            .line_range(&text, line)
     }
 }
 
@@ -124,4 +217,48 @@ pub(crate) fn io_error(
 ) -> Diagnostic {
     let id = sources.add(display.to_string(), disk.to_path_buf(), Arc::from(""));
     Diagnostic::error(Span::new(id, 0, 0), format!("cannot read `{display}`: {e}")).with_label("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_released_text_is_read_again_and_a_changed_one_is_an_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let disk = tmp.path().join("page.md");
+        std::fs::write(&disk, "---\ntitle: A\n---\nBody\n").unwrap();
+        let mut sources = Sources::default();
+        let id = read_text(&mut sources, "content/page.md".into(), &disk).unwrap();
+        let line_two = sources.line_range(id, 2);
+
+        sources.release(id);
+        assert_eq!(sources.get(id).held(), None);
+        assert_eq!(
+            &*sources.get(id).text_once().unwrap(),
+            "---\ntitle: A\n---\nBody\n"
+        );
+        assert_eq!(sources.get(id).held(), None, "a text read once is not kept");
+
+        // Same length, other bytes: the frontmatter read first is not this file's.
+        std::fs::write(&disk, "---\ntitle: B\n---\nBody\n").unwrap();
+        let err = sources.get(id).text_once().unwrap_err();
+        assert_eq!(
+            err,
+            "`content/page.md` changed while the site was building; build again"
+        );
+        // Messages still get a text, as it is now, and keep it.
+        assert_eq!(&*sources.get(id).text(), "---\ntitle: B\n---\nBody\n");
+        assert!(sources.get(id).held().is_some());
+        assert_eq!(sources.line_range(id, 2), line_two);
+
+        std::fs::remove_file(&disk).unwrap();
+        sources.release(id);
+        assert!(sources
+            .get(id)
+            .text_once()
+            .unwrap_err()
+            .starts_with("cannot read `content/page.md` again"));
+        assert_eq!(&*sources.get(id).text(), "");
+    }
 }

@@ -191,7 +191,7 @@ fn check_static(
             return None;
         }
     };
-    let text = sources.get(id).text.clone();
+    let text = sources.get(id).text();
     let mut safe = true;
     let findings = match scan {
         Scan::Xml => portolan_htmlscan::unsafe_xml(&text),

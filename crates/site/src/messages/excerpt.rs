@@ -69,7 +69,7 @@ impl<'s> Excerpts<'s> {
         let mut placed = Vec::with_capacity(spans.len());
         let mut wanted: Vec<BTreeMap<usize, Vec<Range<usize>>>> = Vec::new();
         for span in spans {
-            let text = &sources.get(span.file).text;
+            let text = &sources.get(span.file).text();
             let id = match files.iter().position(|f| f.file == span.file) {
                 Some(i) => i,
                 None => {
@@ -96,7 +96,7 @@ impl<'s> Excerpts<'s> {
             placed.push((id, line - 1, start, end));
         }
         for (excerpt, lines) in files.iter_mut().zip(wanted) {
-            let text = &sources.get(excerpt.file).text;
+            let text = &sources.get(excerpt.file).text();
             for (index, ranges) in lines {
                 let line_range = sources.line_range(excerpt.file, index + 1);
                 let line_end =
@@ -296,7 +296,7 @@ mod tests {
     #[test]
     fn control_characters_are_escaped_and_labels_follow() {
         let s = sources("say \u{1b}[2Jhi \u{202e}x {{ bad }}\n");
-        let at = s.get(0).text.find("{{").unwrap();
+        let at = s.get(0).text().find("{{").unwrap();
         let (text, placed) = shown_lines(&s, &[Span::new(0, at, at + 9)]);
         assert_eq!(text, "say \\u{1b}[2Jhi \\u{202e}x {{ bad }}\n");
         assert_eq!(&text[placed[0].1.clone()], "{{ bad }}");
