@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use portolan_dialect::{Diagnostic, RenderedPage};
@@ -159,7 +159,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let (results, left_out, index) = if opts.keep_going {
         // Every page rendered first, so the pages with errors are known, and left out of
         // the nav, the index and the sitemap, before any page is written.
-        let rendered: Vec<(Option<RenderedPage>, Vec<Diagnostic>)> = loaded
+        let rendered: Vec<(Option<RenderedPage>, Vec<Diagnostic>, Arc<str>)> = loaded
             .pages
             .par_iter()
             .zip(&fronts)
@@ -168,7 +168,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         let mut failed: HashSet<usize> = rendered
             .iter()
             .enumerate()
-            .filter(|(i, (r, d))| {
+            .filter(|(i, (r, d, _))| {
                 r.is_none() || fronts[*i].is_none() || d.iter().any(Diagnostic::is_error)
             })
             .map(|(i, _)| i)
@@ -225,13 +225,13 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
             .into_par_iter()
             .zip(per_page)
             .enumerate()
-            .map(|(i, ((r, mut d), index_d))| {
+            .map(|(i, ((r, mut d, text), index_d))| {
                 d.extend(index_d);
                 let src = &loaded.pages[i];
                 let result = match r {
                     Some(r) if !failed.contains(&i) => {
                         d.extend(links_to_left_out(&loaded, &r, &left_out_keys));
-                        page_ctx.write(&index, src, search_ids[i], &r, d)
+                        page_ctx.write(&index, src, search_ids[i], (&r, &text), d)
                     }
                     _ => PageResult::left_out(d),
                 };
@@ -252,9 +252,10 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
             .zip(fronts.into_par_iter())
             .zip(&search_ids)
             .map(|((src, front), &search_id)| {
-                let (rendered, d) = crate::dialect_pass::render(ctx, &loaded, src, front.as_ref());
+                let (rendered, d, text) =
+                    crate::dialect_pass::render(ctx, &loaded, src, front.as_ref());
                 let result = match rendered {
-                    Some(r) => page_ctx.write(&index, src, search_id, &r, d),
+                    Some(r) => page_ctx.write(&index, src, search_id, (&r, &text), d),
                     None => PageResult::left_out(d),
                 };
                 progress.tick();
@@ -403,14 +404,15 @@ struct PageCtx<'a> {
 }
 
 impl PageCtx<'_> {
-    /// Templates `rendered` and writes it, unless it has errors (`diags` are its
-    /// diagnostics so far; templating still runs, to report its own errors too).
+    /// Templates `rendered` (with the text it was rendered from) and writes it, unless it
+    /// has errors (`diags` are its diagnostics so far; templating still runs, to report its
+    /// own errors too).
     fn write(
         &self,
         index: &index::SiteIndex,
         src: &PageSource,
         search_id: Option<u32>,
-        rendered: &RenderedPage,
+        (rendered, text): (&RenderedPage, &str),
         mut diags: Vec<Diagnostic>,
     ) -> PageResult {
         let failed = diags.iter().any(Diagnostic::is_error);
@@ -418,7 +420,7 @@ impl PageCtx<'_> {
             self.not_written.fetch_add(1, Ordering::Relaxed);
             return PageResult::left_out(diags);
         }
-        let written = match page::render(self.site, index, self.templates, src, rendered) {
+        let written = match page::render(self.site, index, self.templates, src, rendered, text) {
             Ok(_) if failed => Ok(false),
             Ok(o) => self
                 .staging

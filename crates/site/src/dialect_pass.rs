@@ -3,6 +3,8 @@
 //! `render_index`. The streaming build and the
 //! session both call these, so they render every kind alike.
 
+use std::sync::Arc;
+
 use portolan_dialect::{Context, Diagnostic, FrontMatter, RenderedPage, Span};
 
 use crate::content::{PageKind, PageSource};
@@ -28,28 +30,28 @@ pub(crate) fn frontmatter(
 }
 
 /// The page rendered; `front` is its frontmatter when [`frontmatter`] read it already.
+/// Also the text it was rendered from, for positions in the page model: the streaming
+/// build holds no page's text past its render.
 pub(crate) fn render(
     ctx: Context<'_>,
     site: &Site,
     src: &PageSource,
     front: Option<&FrontMatter>,
-) -> (Option<RenderedPage>, Vec<Diagnostic>) {
+) -> (Option<RenderedPage>, Vec<Diagnostic>, Arc<str>) {
     // The streaming build let go of the text after reading the frontmatter.
     let text = match site.sources.get(src.file).text_once() {
         Ok(t) => t,
         Err(why) => {
-            return (
-                None,
-                vec![Diagnostic::error(Span::new(src.file, 0, 0), why)],
-            )
+            let d = Diagnostic::error(Span::new(src.file, 0, 0), why);
+            return (None, vec![d], Arc::from(""));
         }
     };
-    let text = &text;
-    match src.kind {
+    let (page, diags) = match src.kind {
         PageKind::Markdown => {
-            portolan_dialect::render_page_with_frontmatter(ctx, src.file, text, src.info(), front)
+            portolan_dialect::render_page_with_frontmatter(ctx, src.file, &text, src.info(), front)
         }
-        PageKind::Landing => portolan_dialect::render_landing(ctx, src.file, text, src.info()),
-        PageKind::Index => portolan_dialect::render_index(ctx, src.file, text, src.info()),
-    }
+        PageKind::Landing => portolan_dialect::render_landing(ctx, src.file, &text, src.info()),
+        PageKind::Index => portolan_dialect::render_index(ctx, src.file, &text, src.info()),
+    };
+    (page, diags, text)
 }

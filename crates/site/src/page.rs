@@ -1,8 +1,9 @@
 //! One page's output: its HTML (the theme's layout over the page's context), its JSON-LD,
 //! and the page model written beside it as `index.json`.
 
+use portolan_dialect::diag::LineIndex;
 use portolan_dialect::{Diagnostic, FrontMatter, Heading, LinkRewriter, RenderedFaq};
-use portolan_dialect::{RenderedPage, Table, CALCULATOR_MARKER};
+use portolan_dialect::{RenderedPage, Span, Table, CALCULATOR_MARKER};
 use serde::Serialize;
 use serde_json::json;
 
@@ -199,6 +200,7 @@ pub(crate) fn render<'p>(
     templates: &Templates,
     src: &PageSource,
     page: &'p RenderedPage,
+    text: &str,
 ) -> Result<PageOutput, Diagnostic> {
     let f = &page.front;
     let layout = layout_of(src, f);
@@ -289,6 +291,17 @@ pub(crate) fn render<'p>(
     } else {
         html
     };
+    // Positions in the page's own file from `text`: asked of the sources, a released text
+    // would be read again and kept, with its line index, for every page.
+    let lines = std::cell::OnceCell::new();
+    let position = |span: Span| {
+        if span.file == src.file {
+            let lines = lines.get_or_init(|| LineIndex::new(text));
+            site.sources.position_in(span, text, lines)
+        } else {
+            site.sources.position(span)
+        }
+    };
     let model = PageModel {
         url,
         source: site.sources.get(src.file).path.clone(),
@@ -303,7 +316,7 @@ pub(crate) fn render<'p>(
                 url: l.url.clone(),
                 text: l.text.clone(),
                 origin: l.origin,
-                source: site.sources.position(l.span),
+                source: position(l.span),
             })
             .collect(),
     };

@@ -292,7 +292,8 @@ impl Session {
             .par_iter()
             .map(|&i| {
                 let p = &loaded.pages[i];
-                let (r, d) = crate::dialect_pass::render(ctx, loaded, p, states[i].front.as_ref());
+                let (r, d, _) =
+                    crate::dialect_pass::render(ctx, loaded, p, states[i].front.as_ref());
                 progress.tick();
                 (i, r, d)
             })
@@ -366,10 +367,12 @@ impl Session {
         let results: Vec<(usize, Option<Result<page::PageOutput, Diagnostic>>)> = targets
             .par_iter()
             .map(|&i| {
-                let out = self.states[i]
-                    .rendered
-                    .as_ref()
-                    .map(|r| page::render(loaded, index, templates, &loaded.pages[i], r));
+                let out = self.states[i].rendered.as_ref().map(|r| {
+                    let src = &loaded.pages[i];
+                    // A session holds every text: this is no reading.
+                    let text = loaded.sources.get(src.file).text();
+                    page::render(loaded, index, templates, src, r, &text)
+                });
                 progress.tick();
                 (i, out)
             })

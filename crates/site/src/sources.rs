@@ -155,6 +155,13 @@ impl Sources {
         format!("{}:{l}:{c}", self.files[span.file].path)
     }
 
+    /// `path:line:column` of a span's start, in `text` (file `span.file`'s, held by the
+    /// caller) with its `lines`: positions in a page the build holds no text of.
+    pub fn position_in(&self, span: Span, text: &str, lines: &LineIndex) -> String {
+        let (l, c) = lines.line_col(text, span.start);
+        format!("{}:{l}:{c}", self.files[span.file].path)
+    }
+
     /// (line, column) of byte `offset` in file `file`, both from 1; columns count
     /// characters.
     pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
