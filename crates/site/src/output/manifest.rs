@@ -179,17 +179,10 @@ pub(super) fn save<'a>(
 mod tests {
     use super::*;
 
-    fn temp(tag: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("portolan-manifest-{tag}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
     #[test]
     fn an_untouched_file_is_known_and_a_touched_one_is_not() {
-        let root = temp("touch");
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
         let target = root.join("public");
         let dir = root.join("staging");
         fs::create_dir_all(&dir).unwrap();
@@ -210,12 +203,12 @@ mod tests {
         fs::write(&file, "<p>one</p>").unwrap();
         let meta = fs::symlink_metadata(&file).unwrap();
         assert!(!manifest.holds("index.html", stamp, &meta));
-        let _ = fs::remove_dir_all(root);
     }
 
     #[test]
     fn take_reads_once_and_keeps_only_the_outputs_manifest() {
-        let root = temp("take");
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
         let target = root.join("public");
         let reused = root.join("trash");
         for d in [&target, &reused] {
@@ -225,7 +218,7 @@ mod tests {
         let stale = path_of(&target, 1).unwrap();
         fs::write(&stale, format!("{HEADER}\n")).unwrap();
         let _ = take(&target, Some(&reused));
-        let left: Vec<String> = fs::read_dir(&root)
+        let left: Vec<String> = fs::read_dir(root)
             .unwrap()
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -233,7 +226,6 @@ mod tests {
             .collect();
         let output_ino = fs::metadata(&target).unwrap().ino();
         assert_eq!(left, vec![format!(".public.manifest-{output_ino}")]);
-        let _ = fs::remove_dir_all(root);
     }
 
     #[test]
@@ -254,7 +246,8 @@ mod tests {
 
     #[test]
     fn a_copy_stamp_follows_its_source() {
-        let root = temp("copy");
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
         let src = root.join("logo.svg");
         fs::write(&src, "<svg/>").unwrap();
         let before = copy_stamp(&fs::metadata(&src).unwrap());
@@ -263,6 +256,5 @@ mod tests {
         fs::write(&src, "<svg/>").unwrap();
         assert_ne!(before, copy_stamp(&fs::metadata(&src).unwrap()));
         assert_ne!(before, content_stamp(b"<svg/>"));
-        let _ = fs::remove_dir_all(root);
     }
 }
