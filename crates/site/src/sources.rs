@@ -151,8 +151,7 @@ impl Sources {
 
     /// `path:line:column` of a span's start.
     pub fn position(&self, span: Span) -> String {
-        let (l, c) = self.line_col(span.file, span.start);
-        format!("{}:{l}:{c}", self.files[span.file].path)
+        self.with_lines(span.file, |text, lines| self.position_in(span, text, lines))
     }
 
     /// `path:line:column` of a span's start, in `text` (file `span.file`'s, held by the
@@ -165,20 +164,19 @@ impl Sources {
     /// (line, column) of byte `offset` in file `file`, both from 1; columns count
     /// characters.
     pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
-        let f = &self.files[file];
-        let text = f.text();
-        f.lines
-            .get_or_init(|| LineIndex::new(&text))
-            .line_col(&text, offset)
+        self.with_lines(file, |text, lines| lines.line_col(text, offset))
     }
 
     /// The byte range of 1-based line `line` of file `file`, its newline excluded.
     pub fn line_range(&self, file: FileId, line: usize) -> std::ops::Range<usize> {
-        let f = &self.files[file];
-        let text = f.text();
-        f.lines
-            .get_or_init(|| LineIndex::new(&text))
-            .line_range(&text, line)
+        self.with_lines(file, |text, lines| lines.line_range(text, line))
+    }
+
+    /// `f` of file `file`'s text and its line index (made on first use).
+    fn with_lines<T>(&self, file: FileId, f: impl FnOnce(&str, &LineIndex) -> T) -> T {
+        let source = &self.files[file];
+        let text = source.text();
+        f(&text, source.lines.get_or_init(|| LineIndex::new(&text)))
     }
 }
 

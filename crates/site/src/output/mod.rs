@@ -8,7 +8,7 @@
 
 mod manifest;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -45,10 +45,10 @@ pub struct Staging {
     compress: bool,
     /// What the reused folder's build wrote (empty for a new folder).
     old: Manifest,
-    /// Every path written, for the sweep of a reused folder.
-    written: Mutex<HashSet<PathBuf>>,
-    /// This build's manifest, by `rel`.
-    recorded: Mutex<HashMap<String, Entry>>,
+    /// Every file this build wrote, by `rel`: what the sweep of a reused folder keeps,
+    /// each with its manifest entry (none for the marker and the compressed copies, which
+    /// the manifest does not stamp).
+    written: Mutex<HashMap<String, Option<Entry>>>,
 }
 
 /// The folder an output folder's hidden siblings (staging, trash, lock) live in.
@@ -225,7 +225,7 @@ impl Staging {
             dir.join(MARKER),
             "This folder is written by Portolan and replaced on every build.\n",
         )?;
-        let written = Mutex::new(HashSet::from([dir.join(MARKER)]));
+        let written = Mutex::new(HashMap::from([(MARKER.to_string(), None)]));
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
@@ -234,7 +234,6 @@ impl Staging {
             compress: false,
             old,
             written,
-            recorded: Mutex::new(HashMap::new()),
         })
     }
 
@@ -265,7 +264,7 @@ impl Staging {
                 file.metadata()?
             }
         };
-        self.record(path, rel, Entry::new(stamp, &meta));
+        self.record(rel, Some(Entry::new(stamp, &meta)));
         self.write_encodings(rel, bytes, unchanged)
     }
 
@@ -287,7 +286,7 @@ impl Staging {
                 file.metadata()?
             }
         };
-        self.record(path, rel, Entry::new(stamp, &meta));
+        self.record(rel, Some(Entry::new(stamp, &meta)));
         Ok(())
     }
 
@@ -298,35 +297,24 @@ impl Staging {
         if !self.compress || !crate::compress::worth_compressing(rel, bytes.len()) {
             return Ok(());
         }
-        let (gz, _, gz_now) = self.prepare(&format!("{rel}.gz"))?;
-        let (br, _, br_now) = self.prepare(&format!("{rel}.br"))?;
-        if unchanged && gz_now.is_some() && br_now.is_some() {
-            self.mark_written(gz);
-            self.mark_written(br);
-            return Ok(());
+        let gz_rel = format!("{rel}.gz");
+        let br_rel = format!("{rel}.br");
+        let (gz, _, gz_now) = self.prepare(&gz_rel)?;
+        let (br, _, br_now) = self.prepare(&br_rel)?;
+        if !(unchanged && gz_now.is_some() && br_now.is_some()) {
+            let (gz_bytes, br_bytes) = crate::compress::encodings(rel, bytes).unwrap_or_default();
+            fs::write(&gz, gz_bytes)?;
+            fs::write(&br, br_bytes)?;
         }
-        let (gz_bytes, br_bytes) = crate::compress::encodings(rel, bytes).unwrap_or_default();
-        fs::write(&gz, gz_bytes)?;
-        fs::write(&br, br_bytes)?;
-        self.mark_written(gz);
-        self.mark_written(br);
+        self.record(&gz_rel, None);
+        self.record(&br_rel, None);
         Ok(())
     }
 
-    /// Notes `path` (at `rel`) as this build's, with its manifest entry.
-    fn record(&self, path: PathBuf, rel: &str, entry: Entry) {
-        if let Ok(mut r) = self.recorded.lock() {
-            r.insert(rel.to_string(), entry);
-        }
-        self.mark_written(path);
-    }
-
-    /// Notes `path` as this build's, so the sweep keeps it.
-    fn mark_written(&self, path: PathBuf) {
-        if self.reused {
-            if let Ok(mut w) = self.written.lock() {
-                w.insert(path);
-            }
+    /// Notes `rel` as this build's file, so the sweep keeps it, with its manifest entry.
+    fn record(&self, rel: &str, entry: Option<Entry>) {
+        if let Ok(mut w) = self.written.lock() {
+            w.insert(rel.to_string(), entry);
         }
     }
 
@@ -374,18 +362,26 @@ impl Staging {
             .written
             .lock()
             .map_err(|_| io::Error::other("staging lock poisoned"))?;
-        fn walk(dir: &Path, written: &HashSet<PathBuf>) -> io::Result<bool> {
+        // Written paths are plain (`out_path::check_relative`): each file's path below the
+        // folder is its `rel`, as written.
+        let is_written = |p: &Path| {
+            p.strip_prefix(&self.dir)
+                .ok()
+                .and_then(Path::to_str)
+                .is_some_and(|rel| written.contains_key(rel))
+        };
+        fn walk(dir: &Path, is_written: &dyn Fn(&Path) -> bool) -> io::Result<bool> {
             let mut empty = true;
             for e in fs::read_dir(dir)? {
                 let e = e?;
                 let p = e.path();
                 if e.file_type()?.is_dir() {
-                    if walk(&p, written)? {
+                    if walk(&p, is_written)? {
                         fs::remove_dir(&p)?;
                     } else {
                         empty = false;
                     }
-                } else if written.contains(&p) {
+                } else if is_written(&p) {
                     empty = false;
                 } else {
                     fs::remove_file(&p)?;
@@ -393,18 +389,17 @@ impl Staging {
             }
             Ok(empty)
         }
-        walk(&self.dir, &written).map(|_| ())
+        walk(&self.dir, &is_written).map(|_| ())
     }
 
     /// Saves this build's manifest beside the output, for the build that reuses this
     /// folder. A manifest that cannot be saved costs that build its shortcut, nothing else.
     fn save_manifest(&self) {
-        if let Ok(recorded) = self.recorded.lock() {
-            let _ = manifest::save(
-                &self.target,
-                &self.dir,
-                recorded.iter().map(|(rel, e)| (rel.as_str(), e)),
-            );
+        if let Ok(written) = self.written.lock() {
+            let stamped = written
+                .iter()
+                .filter_map(|(rel, e)| Some((rel.as_str(), e.as_ref()?)));
+            let _ = manifest::save(&self.target, &self.dir, stamped);
         }
     }
 
