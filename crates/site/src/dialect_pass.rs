@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use portolan_dialect::{Context, Diagnostic, FrontMatter, RenderedPage, Span};
+use portolan_dialect::{Context, Diagnostic, FrontMatter, RenderedPage};
 
 use crate::content::{PageKind, PageSource};
 use crate::site::Site;
@@ -39,12 +39,9 @@ pub(crate) fn render(
     front: Option<&FrontMatter>,
 ) -> (Option<RenderedPage>, Vec<Diagnostic>, Arc<str>) {
     // The streaming build let go of the text after reading the frontmatter.
-    let text = match site.sources.get(src.file).text_once() {
+    let text = match site.sources.text_once(src.file) {
         Ok(t) => t,
-        Err(why) => {
-            let d = Diagnostic::error(Span::new(src.file, 0, 0), why);
-            return (None, vec![d], Arc::from(""));
-        }
+        Err(d) => return (None, vec![d], Arc::from("")),
     };
     let (page, diags) = match src.kind {
         PageKind::Markdown => {

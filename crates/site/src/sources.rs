@@ -130,6 +130,14 @@ impl Sources {
         f.lines = OnceLock::new();
     }
 
+    /// File `id`'s text for one use ([`SourceFile::text_once`]); a file changed or gone
+    /// since its first reading is an error at its start.
+    pub fn text_once(&self, id: FileId) -> Result<Arc<str>, Diagnostic> {
+        self.files[id]
+            .text_once()
+            .map_err(|why| Diagnostic::error(Span::new(id, 0, 0), why))
+    }
+
     /// Lets go of file `id`'s text, to be read again from disk when asked for: the
     /// streaming build holds each page's text only while it reads the page (at 100,000
     /// pages, 600 MB held to the end otherwise). Only for a file read whole from `disk`.
@@ -252,6 +260,14 @@ mod tests {
             err,
             "`content/page.md` changed while the site was building; build again"
         );
+        // As a build reports it: at the file's start, its first line as it is now.
+        let d = sources.text_once(id).unwrap_err();
+        insta::assert_snapshot!(crate::messages::render(
+            &sources,
+            &[d],
+            None,
+            crate::messages::MessageFormat::Human
+        ));
         // Messages still get a text, as it is now, and keep it.
         assert_eq!(&*sources.get(id).text(), "---\ntitle: B\n---\nBody\n");
         assert!(sources.get(id).held().is_some());
