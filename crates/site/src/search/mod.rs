@@ -142,19 +142,27 @@ pub fn doc_for(
 /// document has (a page left out of the build).
 pub(super) trait DocRefs {
     fn key(&self) -> Option<&str>;
-    fn links(&self) -> &[String];
     fn facets(&self) -> &[FacetValue];
+}
+
+/// A document that still holds its links (an index made page by page counts them as
+/// it goes, and keeps none).
+pub(super) trait DocLinks: DocRefs {
+    fn links(&self) -> &[String];
 }
 
 impl DocRefs for SearchDoc {
     fn key(&self) -> Option<&str> {
         Some(&self.key)
     }
-    fn links(&self) -> &[String] {
-        &self.links
-    }
     fn facets(&self) -> &[FacetValue] {
         &self.facets
+    }
+}
+
+impl DocLinks for SearchDoc {
+    fn links(&self) -> &[String] {
+        &self.links
     }
 }
 
@@ -162,11 +170,14 @@ impl<D: DocRefs> DocRefs for Arc<D> {
     fn key(&self) -> Option<&str> {
         D::key(self)
     }
-    fn links(&self) -> &[String] {
-        D::links(self)
-    }
     fn facets(&self) -> &[FacetValue] {
         D::facets(self)
+    }
+}
+
+impl<D: DocLinks> DocLinks for Arc<D> {
+    fn links(&self) -> &[String] {
+        D::links(self)
     }
 }
 

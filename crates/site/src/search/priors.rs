@@ -7,30 +7,56 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::DocRefs;
+use super::{DocLinks, DocRefs};
 
-/// `search/p.json` for `docs` (ids are their positions).
-pub(super) fn file<D: DocRefs>(docs: &[D]) -> (String, Vec<u8>) {
-    let id_of: HashMap<&str, usize> = docs
-        .iter()
-        .enumerate()
-        .filter_map(|(i, d)| Some((d.key()?, i)))
-        .collect();
-    let mut linked_from = vec![0u32; docs.len()];
-    for (i, d) in docs.iter().enumerate() {
-        let targets: HashSet<usize> = d
-            .links()
+/// How many other pages link to each page, by URL key; counted as pages are indexed,
+/// so an index made page by page holds a count per page, not every page's links.
+#[derive(Debug, Default)]
+pub(super) struct LinksIn(HashMap<String, u32>);
+
+impl LinksIn {
+    /// Counts the page at key `from` once for each page it links to (`links`, keys),
+    /// however often, and not for itself.
+    pub(super) fn add(&mut self, from: &str, links: &[String]) {
+        let targets: HashSet<&str> = links
             .iter()
-            .filter_map(|l| id_of.get(l.as_str()).copied())
-            .filter(|&t| t != i)
+            .map(String::as_str)
+            .filter(|&t| t != from)
             .collect();
         for t in targets {
-            linked_from[t] += 1;
+            match self.0.get_mut(t) {
+                Some(n) => *n += 1,
+                None => {
+                    self.0.insert(t.to_string(), 1);
+                }
+            }
         }
     }
-    let priors: Vec<u32> = linked_from
+}
+
+/// `search/p.json` for `docs` (ids are their positions).
+pub(super) fn file<D: DocLinks>(docs: &[D]) -> (String, Vec<u8>) {
+    let mut links_in = LinksIn::default();
+    for d in docs {
+        if let Some(key) = d.key() {
+            links_in.add(key, d.links());
+        }
+    }
+    file_of(docs, &links_in)
+}
+
+/// `search/p.json` for `docs` (ids are their positions), with the links to each counted
+/// in `links_in` (links to keys no document has count for nothing).
+pub(super) fn file_of<D: DocRefs>(docs: &[D], links_in: &LinksIn) -> (String, Vec<u8>) {
+    let priors: Vec<u32> = docs
         .iter()
-        .map(|&n| ((4.0 * f64::from(n + 1).log2()).round() as u32).min(63))
+        .map(|d| {
+            d.key()
+                .and_then(|k| links_in.0.get(k))
+                .copied()
+                .unwrap_or(0)
+        })
+        .map(|n| ((4.0 * f64::from(n + 1).log2()).round() as u32).min(63))
         .collect();
     (
         "search/p.json".to_string(),
