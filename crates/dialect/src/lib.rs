@@ -236,6 +236,22 @@ pub fn render_page_with_frontmatter(
     }
 }
 
+/// [`render_page`] for a page whose frontmatter [`render_frontmatter`] read before and did
+/// not keep (a large site's frontmatter is more than its text): read again, the same text
+/// gives the same frontmatter, and its warnings, reported then, are not repeated. A page
+/// whose frontmatter did not read is rendered with all its diagnostics.
+pub fn render_page_again(
+    ctx: Context<'_>,
+    file: FileId,
+    text: &str,
+    info: PageInfo<'_>,
+) -> (Option<RenderedPage>, Vec<Diagnostic>) {
+    match render_frontmatter(ctx, file, text, info) {
+        (Some(front), _reported) => render_body(ctx, file, text, info, front, Vec::new()),
+        (None, _) => render_page(ctx, file, text, info),
+    }
+}
+
 /// Renders one page. Always returns every diagnostic it found; the page is `None` only when
 /// the frontmatter could not be read at all.
 pub fn render_page(

@@ -1,7 +1,8 @@
-//! The streaming build: every page's frontmatter first (what pages show of each other),
-//! then each page rendered, templated, written to the staging folder and dropped, so memory
-//! holds the sources and little else; the staging folder replaces the output only when
-//! the build is complete.
+//! The streaming build: every page's frontmatter first, each page keeping only what pages
+//! show of each other (its card and its index entry), then each page read again,
+//! rendered, templated, written to the staging folder and dropped, so memory holds the
+//! file table, the cards and the index, and little else; the staging folder replaces the
+//! output only when the build is complete.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -14,8 +15,10 @@ use rayon::prelude::*;
 
 use crate::content::PageSource;
 use crate::content::CONTENT_DIR;
+use crate::dialect_pass::Front;
 use crate::extras::{site_files, sitemap_files};
 use crate::links::Target;
+use crate::nav::PageEntry;
 use crate::output::{self, OutFile};
 use crate::progress::{record_time, Ticker};
 use crate::site::{Failure, Options, Report, Site};
@@ -28,14 +31,13 @@ use crate::{index, load, page, search};
 ///
 /// Unlike a [`Session`] (which keeps every page for incremental rebuilds), a build streams:
 /// every page's frontmatter first (what pages show of each other), then each page is
-/// rendered, templated and written to the staging folder and dropped, so memory holds the
-/// sources and little else.
+/// read again, rendered, templated and written to the staging folder and dropped.
 pub fn build(opts: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
     let timer = |phase: &'static str, t: Instant| record_time(opts, phase, t.elapsed());
     let mut diags = Vec::new();
     let t = Instant::now();
-    let loaded = match load(opts, &mut diags) {
+    let loaded = match load::load_with(opts, &mut diags, load::PageTexts::Release) {
         Ok(site) => site,
         Err(sources) => return Err(failure(opts, &sources, diags)),
     };
@@ -86,65 +88,64 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
 
     let t = Instant::now();
     let diagrams = crate::diagrams::SiteDiagrams::new(opts.cache_dir().as_deref());
-    let highlighter = crate::highlight_cache::HighlightCache::load(opts.cache_dir().as_deref());
+    let highlighter =
+        crate::highlight_cache::HighlightCache::for_build(opts.cache_dir().as_deref());
     let ctx = templates.dialect_context(&loaded, &diagrams, &highlighter);
-    let read: Vec<(Option<portolan_dialect::FrontMatter>, Vec<Diagnostic>)> = loaded
+    // Each page's card and index entry are made as its frontmatter is read, and the
+    // frontmatter let go: the page reads it again when it renders (a few per cent of
+    // the CPU), where holding it for every page was 680 MB at 100,000 pages.
+    let card_maker =
+        crate::directory::CardMaker::new(&loaded.config, &loaded.structure, &loaded.links);
+    let read: Vec<(Option<Known>, Vec<Diagnostic>)> = loaded
         .pages
         .par_iter()
         .map(|p| {
-            let read = crate::dialect_pass::frontmatter(ctx, &loaded, p);
-            // Read again when the page renders (a few µs from the page cache): held from
-            // here to then, every page's text was 600 MB at 100,000 pages.
-            loaded.sources.release(p.file);
-            read
+            let (front, diags) = crate::dialect_pass::frontmatter(ctx, &loaded, p);
+            let known = front.map(|f| Known {
+                card: card_maker.card(p, &f),
+                entry: PageEntry::of(p.file, &f),
+                searchable: search::searchable(&f),
+            });
+            (known, diags)
         })
         .collect();
-    let mut fronts = Vec::with_capacity(read.len());
-    for (f, d) in read {
+    let mut cards = Vec::with_capacity(read.len());
+    let mut entries: Vec<Option<PageEntry>> = Vec::with_capacity(read.len());
+    // Search document ids, in page order: a page whose frontmatter says `search: false`
+    // has none.
+    let mut searchable = 0u32;
+    let mut search_ids: Vec<Option<u32>> = Vec::with_capacity(read.len());
+    for (known, d) in read {
         diags.extend(d);
-        fronts.push(f);
+        let id = known.as_ref().filter(|k| k.searchable).map(|_| searchable);
+        searchable += u32::from(id.is_some());
+        search_ids.push(id);
+        entries.push(known.map(|k| {
+            cards.push(k.card);
+            k.entry
+        }));
     }
-    let known: Vec<(&PageSource, &portolan_dialect::FrontMatter)> = loaded
-        .pages
-        .iter()
-        .zip(&fronts)
-        .filter_map(|(p, f)| f.as_ref().map(|f| (p, f)))
-        .collect();
-    loaded.directory.set(crate::directory::cards(
-        &loaded.config,
-        &loaded.structure,
-        &loaded.links,
-        &known,
-    ));
-    drop(known);
+    crate::directory::sort(&mut cards);
+    loaded.directory.set(cards);
     timer("frontmatter", t);
     let index_of = |failed: &HashSet<usize>,
                     left_out: &HashMap<String, String>,
                     diags: &mut Vec<Diagnostic>| {
-        let known: Vec<(&PageSource, &portolan_dialect::FrontMatter)> = loaded
+        let known: Vec<(&PageSource, &PageEntry)> = loaded
             .pages
             .iter()
-            .zip(&fronts)
+            .zip(&entries)
             .enumerate()
             .filter(|(i, _)| !failed.contains(i))
-            .filter_map(|(_, (p, f))| f.as_ref().map(|f| (p, f)))
+            .filter_map(|(_, (p, e))| e.as_ref().map(|e| (p, e)))
             .collect();
         index::SiteIndex::new(&loaded, &known, left_out, diags)
     };
-    // Search document ids, in page order: a page whose frontmatter says `search: false`
-    // has none.
-    let mut searchable = 0u32;
-    let search_ids: Vec<Option<u32>> = fronts
-        .iter()
-        .map(|f| {
-            let id = f
-                .as_ref()
-                .filter(|f| search::searchable(f))
-                .map(|_| searchable);
-            searchable += u32::from(id.is_some());
-            id
-        })
-        .collect();
+    // What a page's render knows of its frontmatter.
+    let front_of = |i: usize| match entries[i] {
+        Some(_) => Front::ReadBefore,
+        None => Front::Unread,
+    };
     let search_index = search::IndexWriter::new(searchable as usize);
     let page_ctx = PageCtx {
         site: &loaded,
@@ -162,14 +163,14 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         let rendered: Vec<(Option<RenderedPage>, Vec<Diagnostic>, Arc<str>)> = loaded
             .pages
             .par_iter()
-            .zip(&fronts)
-            .map(|(src, front)| crate::dialect_pass::render(ctx, &loaded, src, front.as_ref()))
+            .enumerate()
+            .map(|(i, src)| crate::dialect_pass::render(ctx, &loaded, src, front_of(i)))
             .collect();
         let mut failed: HashSet<usize> = rendered
             .iter()
             .enumerate()
             .filter(|(i, (r, d, _))| {
-                r.is_none() || fronts[*i].is_none() || d.iter().any(Diagnostic::is_error)
+                r.is_none() || entries[*i].is_none() || d.iter().any(Diagnostic::is_error)
             })
             .map(|(i, _)| i)
             .collect();
@@ -177,7 +178,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
             .iter()
             .map(|&i| {
                 let src = &loaded.pages[i];
-                let title = fronts[i].as_ref().map_or_else(
+                let title = entries[i].as_ref().map_or_else(
                     || {
                         loaded.config.label(
                             src.url
@@ -187,16 +188,13 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
                                 .unwrap_or(""),
                         )
                     },
-                    crate::nav::nav_title,
+                    |e| e.nav_title.clone(),
                 );
                 (src.url.clone(), title)
             })
             .collect();
         let mut index_diags = Vec::new();
         let index = index_of(&failed, &titles, &mut index_diags);
-        // Every page's frontmatter is in its rendered page now, and the rest of the build
-        // reads the cards and the index: the tree of every page's YAML need not stay.
-        drop(fronts);
         // A breadcrumb to no page at all still fails its page.
         for d in index_diags.iter().filter(|d| d.is_error()) {
             if let Some(i) = d
@@ -243,17 +241,14 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     } else {
         let index = index_of(&HashSet::new(), &HashMap::new(), &mut diags);
         timer("index", t);
-        // Each page's frontmatter is dropped once its page is written: kept for every page
-        // until the end, the frontmatter and its YAML tree were still held while the search
-        // index was built (peak 620 MB, now 464 MB, at 10,000 pages).
         let results: Vec<PageResult> = loaded
             .pages
             .par_iter()
-            .zip(fronts.into_par_iter())
+            .enumerate()
             .zip(&search_ids)
-            .map(|((src, front), &search_id)| {
+            .map(|((i, src), &search_id)| {
                 let (rendered, d, text) =
-                    crate::dialect_pass::render(ctx, &loaded, src, front.as_ref());
+                    crate::dialect_pass::render(ctx, &loaded, src, front_of(i));
                 let result = match rendered {
                     Some(r) => page_ctx.write(&index, src, search_id, (&r, &text), d),
                     None => PageResult::left_out(d),
@@ -360,6 +355,13 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         elapsed: started.elapsed(),
         out_dir: out,
     })
+}
+
+/// What the rest of a build keeps of a page's frontmatter.
+struct Known {
+    card: crate::directory::PageCard,
+    entry: PageEntry,
+    searchable: bool,
 }
 
 /// True for an error about one content file (not the settings, the theme or the data

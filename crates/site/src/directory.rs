@@ -43,13 +43,50 @@ pub(crate) struct PageCard {
     pub(crate) name: String,
     pub(crate) content_type: String,
     /// Ids by frontmatter key (`products`, `tags`...).
-    pub(crate) facets: BTreeMap<String, Vec<String>>,
+    pub(crate) facets: Facets,
     /// Order among siblings (smaller first).
     pub(crate) weight: i64,
     /// The series it is a part of, and its place in it (`series: {id, position}`).
     pub(crate) series: Option<(String, i64)>,
     /// The frontmatter values the settings' `card_fields` name, as written.
     pub(crate) fields: BTreeMap<String, serde_json::Value>,
+}
+
+/// A card's ids by frontmatter key, in key order: a few keys, kept in a list (a map's
+/// node for two keys was most of a card's size at 100,000 cards), shown to templates as
+/// a map.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Facets(Vec<(String, Vec<String>)>);
+
+impl Facets {
+    /// The ids under `key`.
+    pub(crate) fn get(&self, key: &str) -> Option<&Vec<String>> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, ids)| ids)
+    }
+
+    /// Sets the ids under `key`.
+    fn insert(&mut self, key: String, ids: Vec<String>) {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+            Ok(i) => self.0[i].1 = ids,
+            Err(i) => self.0.insert(i, (key, ids)),
+        }
+    }
+}
+
+impl FromIterator<(String, Vec<String>)> for Facets {
+    fn from_iter<I: IntoIterator<Item = (String, Vec<String>)>>(items: I) -> Self {
+        let mut facets = Facets::default();
+        for (key, ids) in items {
+            facets.insert(key, ids);
+        }
+        facets
+    }
+}
+
+impl Serialize for Facets {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 /// Every page's card, by URL key order; empty until the frontmatter pass fills it.
@@ -115,67 +152,95 @@ impl Directory {
     }
 }
 
-/// The cards of `pages` (each with its frontmatter) of a site with these settings and links.
+/// The cards of `pages`, in URL key order.
 pub(crate) fn cards(
     config: &Config,
     structure: &Structure,
     links: &LinkMap,
     pages: &[(&PageSource, &FrontMatter)],
 ) -> Vec<PageCard> {
-    let filters: Vec<&str> = structure
-        .collections
-        .iter()
-        .flat_map(|c| c.filters.iter().map(|f| f.split('=').next().unwrap_or(f)))
-        .collect();
-    let mut cards: Vec<PageCard> = pages
-        .iter()
-        .map(|(src, f)| {
-            let collection = src.collection.map(|c| &structure.collections[c]);
-            let mut facets = BTreeMap::new();
-            for key in FACETS.iter().copied().chain(filters.iter().copied()) {
-                let ids = ids_of(f.raw.get(key));
-                if !ids.is_empty() {
-                    facets.insert(key.to_string(), ids);
-                }
-            }
-            let icon = f
-                .raw
-                .get("icon")
-                .and_then(portolan_yaml::Node::key_text)
-                .map(|i| {
-                    icon_href(
-                        links,
-                        &config.icon_folders,
-                        collection.and_then(|c| c.icon_folder.as_deref()),
-                        i,
-                    )
-                })
-                .unwrap_or_default();
-            PageCard {
-                key: src.url.clone(),
-                url: config.page_url(&src.url),
-                title: f.title.clone(),
-                description: f.description.clone().unwrap_or_default(),
-                icon,
-                collection: collection.map(|c| c.name.clone()),
-                name: entry_name(&src.rel),
-                content_type: f.content_type.clone().unwrap_or_default(),
-                facets,
-                weight: f.weight.unwrap_or(0),
-                series: series_of(f.raw.get("series")),
-                fields: config
-                    .card_fields
-                    .iter()
-                    .filter_map(|key| {
-                        let value = portolan_yaml::from_node(f.raw.get(key)?).ok()?;
-                        Some((key.clone(), value))
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    cards.sort_by(|a, b| a.key.cmp(&b.key));
+    let maker = CardMaker::new(config, structure, links);
+    let mut cards: Vec<PageCard> = pages.iter().map(|(src, f)| maker.card(src, f)).collect();
+    sort(&mut cards);
     cards
+}
+
+/// Cards in the order the directory keeps them: by URL key.
+pub(crate) fn sort(cards: &mut [PageCard]) {
+    cards.sort_by(|a, b| a.key.cmp(&b.key));
+}
+
+/// Makes one page's card at a time (a build makes each as it reads the page's
+/// frontmatter, and keeps the card, not the frontmatter).
+pub(crate) struct CardMaker<'a> {
+    config: &'a Config,
+    structure: &'a Structure,
+    links: &'a LinkMap,
+    /// The keys the collections filter by.
+    filters: Vec<&'a str>,
+}
+
+impl<'a> CardMaker<'a> {
+    pub(crate) fn new(config: &'a Config, structure: &'a Structure, links: &'a LinkMap) -> Self {
+        let filters = structure
+            .collections
+            .iter()
+            .flat_map(|c| c.filters.iter().map(|f| f.split('=').next().unwrap_or(f)))
+            .collect();
+        CardMaker {
+            config,
+            structure,
+            links,
+            filters,
+        }
+    }
+
+    /// The card of page `src`, whose frontmatter is `f`.
+    pub(crate) fn card(&self, src: &PageSource, f: &FrontMatter) -> PageCard {
+        let config = self.config;
+        let collection = src.collection.map(|c| &self.structure.collections[c]);
+        let mut facets = Facets::default();
+        for key in FACETS.iter().copied().chain(self.filters.iter().copied()) {
+            let ids = ids_of(f.raw.get(key));
+            if !ids.is_empty() {
+                facets.insert(key.to_string(), ids);
+            }
+        }
+        let icon = f
+            .raw
+            .get("icon")
+            .and_then(portolan_yaml::Node::key_text)
+            .map(|i| {
+                icon_href(
+                    self.links,
+                    &config.icon_folders,
+                    collection.and_then(|c| c.icon_folder.as_deref()),
+                    i,
+                )
+            })
+            .unwrap_or_default();
+        PageCard {
+            key: src.url.clone(),
+            url: config.page_url(&src.url),
+            title: f.title.clone(),
+            description: f.description.clone().unwrap_or_default(),
+            icon,
+            collection: collection.map(|c| c.name.clone()),
+            name: entry_name(&src.rel),
+            content_type: f.content_type.clone().unwrap_or_default(),
+            facets,
+            weight: f.weight.unwrap_or(0),
+            series: series_of(f.raw.get("series")),
+            fields: config
+                .card_fields
+                .iter()
+                .filter_map(|key| {
+                    let value = portolan_yaml::from_node(f.raw.get(key)?).ok()?;
+                    Some((key.clone(), value))
+                })
+                .collect(),
+        }
+    }
 }
 
 /// `series: {id, position}` as written.

@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
-use portolan_dialect::{Breadcrumb, Diagnostic, FrontMatter};
+use portolan_dialect::{Breadcrumb, Diagnostic};
 
 use crate::content::PageSource;
 use crate::context::{Crumb, Section, SectionPage};
 use crate::links::Target;
-use crate::nav::{nav_title, Nav};
+use crate::nav::{Nav, PageEntry};
 use crate::page_url::url_key;
 use crate::site::Site;
 
@@ -26,13 +26,13 @@ impl SiteIndex {
     /// (URL key → title): a breadcrumb to one is a warning, not an error.
     pub(crate) fn new(
         site: &Site,
-        pages: &[(&PageSource, &FrontMatter)],
+        pages: &[(&PageSource, &PageEntry)],
         left_out: &HashMap<String, String>,
         diags: &mut Vec<Diagnostic>,
     ) -> SiteIndex {
         let titles: HashMap<&str, String> = pages
             .iter()
-            .map(|(s, p)| (s.url.as_str(), nav_title(p)))
+            .map(|(s, p)| (s.url.as_str(), p.nav_title.clone()))
             .chain(
                 site.generated
                     .iter()
@@ -56,12 +56,7 @@ impl SiteIndex {
                     list.extend(Crumb::new(href, title));
                     continue;
                 }
-                let at = page
-                    .spans
-                    .breadcrumbs
-                    .get(n)
-                    .copied()
-                    .unwrap_or_else(|| page.spans.key_or_start(src.file, "breadcrumbs"));
+                let at = page.breadcrumb_span(n);
                 if let Some(t) = left_out.get(&key) {
                     diags.push(
                         Diagnostic::warning(
@@ -91,7 +86,7 @@ impl SiteIndex {
         }
 
         let mut sections: Vec<Section> = Vec::new();
-        let mut ordered: Vec<&(&PageSource, &FrontMatter)> =
+        let mut ordered: Vec<&(&PageSource, &PageEntry)> =
             pages.iter().filter(|(s, _)| !s.url.is_empty()).collect();
         // Keys made once per page, not per comparison: at 100,000 pages the sort's string
         // copies were most of this stage.

@@ -22,6 +22,7 @@ use crate::content::{CONTENT_DIR, INCLUDES_DIR};
 use crate::extras::{asset_files, is_mermaid_asset, site_files, sitemap_files};
 use crate::index::SiteIndex;
 use crate::load::display_rel;
+use crate::nav::PageEntry;
 use crate::output::OutFile;
 use crate::progress::{record_time, Ticker};
 use crate::site::{Options, Site};
@@ -293,7 +294,7 @@ impl Session {
             .map(|&i| {
                 let p = &loaded.pages[i];
                 let (r, d, _) =
-                    crate::dialect_pass::render(ctx, loaded, p, states[i].front.as_ref());
+                    crate::dialect_pass::render(ctx, loaded, p, states[i].front.as_ref().into());
                 progress.tick();
                 (i, r, d)
             })
@@ -348,9 +349,15 @@ impl Session {
         if all {
             // Titles, order, URLs or breadcrumbs changed: what pages show of each other.
             self.index_diags.clear();
+            let entries: Vec<PageEntry> = fronts
+                .iter()
+                .map(|(p, f)| PageEntry::of(p.file, f))
+                .collect();
+            let entries: Vec<(&PageSource, &PageEntry)> =
+                fronts.iter().map(|(p, _)| *p).zip(&entries).collect();
             self.index = Some(SiteIndex::new(
                 loaded,
-                &fronts,
+                &entries,
                 &Default::default(),
                 &mut self.index_diags,
             ));
