@@ -132,3 +132,48 @@ async fn search_ranks_titles_first_forgives_typos_and_filters_by_facet() {
     );
     b.client.close().await.unwrap();
 }
+
+/// A word in more pages than a shard lists (`SHARD_POSTINGS`) has a file of its own,
+/// which a query that asks for the word fetches, and ranks through, as it does a shard.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_word_in_many_pages_is_found_through_its_own_file() {
+    crate::common::tools::requires!(Chromium, ChromeDriver);
+    let site = tempfile::tempdir().unwrap();
+    let content = site.path().join("content");
+    std::fs::create_dir_all(content.join("p")).unwrap();
+    std::fs::write(site.path().join("portolan.yaml"), "title: Many\n").unwrap();
+    let page = |path: &str, title: &str, text: &str| {
+        std::fs::write(
+            content.join(path),
+            format!("---\ntitle: {title}\n---\n{text}\n"),
+        )
+        .unwrap();
+    };
+    page("index.md", "Home", "Welcome.");
+    page("kong-guide.md", "Kong guide", "Kong, in short.");
+    page("stripes.md", "Stripes", "Kong and the zebra.");
+    for i in 0..1500 {
+        page(&format!("p/p{i}.md"), &format!("Page {i}"), "About kong.");
+    }
+    let (_server, url) = serve(site.path());
+    let b = Browser::start(1280, 900, &[]).await;
+
+    let kong = results(&b, &url, "/?search=kong").await;
+    assert_eq!(kong[0], "/kong-guide/", "{kong:?}");
+    let fetched: Vec<String> = serde_json::from_value(
+        b.eval(
+            "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)",
+        )
+        .await,
+    )
+    .unwrap();
+    assert!(
+        fetched.iter().any(|p| p.ends_with("/search/t/ko.0.json")),
+        "{fetched:?}"
+    );
+    // Both words: the one page that has them, ahead of the many with one.
+    assert_eq!(
+        results(&b, &url, "/?search=kong+zebra").await[0],
+        "/stripes/"
+    );
+}

@@ -4,7 +4,9 @@
  *
  * The index is built by the site (crates/site/src/search/), under data-search-root:
  *   meta.json        {v, version, docs, chunk, shards: [names], facets: bool}
- *   t/<shard>.json   {term: [docDelta, weight, docDelta, weight, ...]}, a shard per term prefix
+ *   t/<shard>.json   {term: [docDelta, weight, docDelta, weight, ...]}, a shard per term prefix;
+ *                    a term in many documents is {n: documents, f: file}, its posting in
+ *                    t/<file>.json, fetched only when a query uses the term
  *   v.json           ["group of terms sharing a stem", ...]: other forms, typo tolerance
  *   f.json           [{key, title, values: [{id, name, docs: [docDelta, ...]}]}]
  *   p.json           [prior, ...]: per document, 4 log2(1 + pages linking to it)
@@ -298,6 +300,50 @@
 
   var own = Object.prototype.hasOwnProperty;
 
+  /* A term's entry in `shard` (a posting, or where its own file is), or null. */
+  function entryIn(shard, t) {
+    return shard && own.call(shard, t) ? shard[t] : null;
+  }
+
+  /* How many documents an entry lists. */
+  function docsIn(entry) {
+    return Array.isArray(entry) ? entry.length / 2 : entry.n;
+  }
+
+  /* The posting of term t from `shard`: in it, or its own file once loaded (ownFiles). */
+  function postingIn(shards, shard, t) {
+    var e = entryIn(shard, t);
+    if (!e) return null;
+    return Array.isArray(e) ? e : (shards.ownFiles && shards.ownFiles.get(e.f)) || null;
+  }
+
+  /* Loads the own files of the terms the query uses (its words' variants and the pairs
+   * phrases() asks for) into shards.ownFiles. */
+  function loadOwnFiles(qwords, shards) {
+    var files = new Set();
+    var need = function (shard, t) {
+      var e = entryIn(shard, t);
+      if (e && !Array.isArray(e)) files.add(e.f);
+    };
+    qwords.forEach(function (w) {
+      w.variants.forEach(function (_, t) { need(shards.get(shardName(t)), t); });
+    });
+    for (var i = 0; i + 1 < qwords.length; i++) {
+      var seconds = bestForms(qwords[i + 1]);
+      bestForms(qwords[i]).forEach(function (a) {
+        seconds.forEach(function (b) { need(shards.get(shardName(a)), a + " " + b); });
+      });
+    }
+    var names = Array.from(files);
+    return Promise.all(names.map(function (f) {
+      return getJSON(ROOT + "t/" + encodeURIComponent(f) + ".json?v=" + meta.version);
+    })).then(function (postings) {
+      shards.ownFiles = new Map();
+      names.forEach(function (f, i) { shards.ownFiles.set(f, postings[i]); });
+      return shards;
+    });
+  }
+
   /* The shards the query needs: those of its words' variants. */
   function shardsOf(qwords) {
     var names = new Set();
@@ -315,7 +361,7 @@
     var shard = shards.get(shardName(w.t)) || {};
     var found = [];
     Object.keys(shard).forEach(function (t) {
-      if (t !== w.t && t.lastIndexOf(w.t, 0) === 0) found.push({ t: t, df: shard[t].length });
+      if (t !== w.t && t.lastIndexOf(w.t, 0) === 0) found.push({ t: t, df: docsIn(shard[t]) });
     });
     found.sort(function (a, b) { return b.df - a.df || (a.t < b.t ? -1 : 1); });
     found.slice(0, MAX_COMPLETIONS).forEach(function (c) { addVariant(w, c.t, 0, COMPLETION, false); });
@@ -325,7 +371,7 @@
   function correct(w, shards) {
     if (!w.near || !w.near.length) return;
     var shard = shards.get(shardName(w.t)) || {};
-    var df = function (t) { return own.call(shard, t) ? shard[t].length / 2 : 0; };
+    var df = function (t) { return own.call(shard, t) ? docsIn(shard[t]) : 0; };
     var mine = 0;
     w.group.forEach(function (t) { mine = Math.max(mine, df(t)); });
     if (mine > RARE) return;
@@ -339,9 +385,8 @@
     var n = meta.docs;
     var out = new Map();
     w.variants.forEach(function (v, t) {
-      var shard = shards.get(shardName(t)) || {};
-      if (!own.call(shard, t)) return;
-      var post = shard[t];
+      var post = postingIn(shards, shards.get(shardName(t)), t);
+      if (!post) return;
       var df = post.length / 2;
       var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
       var doc = 0;
@@ -366,28 +411,29 @@
     return out;
   }
 
+  /* A word's variants with the fewest typos. */
+  function bestForms(w) {
+    var best = Infinity;
+    w.variants.forEach(function (v) { if (v.typos < best) best = v.typos; });
+    var ts = [];
+    w.variants.forEach(function (v, t) { if (v.typos === best) ts.push(t); });
+    return ts;
+  }
+
   /* For the query's neighbouring words: doc -> how many of them a title (2 each) or an
    * alias (1 each) writes together (the index's phrase terms, `a b`, are in the first
    * word's shard). */
   function phrases(qwords, shards) {
     var out = new Map();
-    var forms = function (w) {
-      var best = Infinity;
-      w.variants.forEach(function (v) { if (v.typos < best) best = v.typos; });
-      var ts = [];
-      w.variants.forEach(function (v, t) { if (v.typos === best) ts.push(t); });
-      return ts;
-    };
     for (var i = 0; i + 1 < qwords.length; i++) {
-      var firsts = forms(qwords[i]);
-      var seconds = forms(qwords[i + 1]);
+      var firsts = bestForms(qwords[i]);
+      var seconds = bestForms(qwords[i + 1]);
       var found = new Map();
       firsts.forEach(function (a) {
-        var shard = shards.get(shardName(a)) || {};
+        var shard = shards.get(shardName(a));
         seconds.forEach(function (b) {
-          var pair = a + " " + b;
-          if (!own.call(shard, pair)) return;
-          var post = shard[pair];
+          var post = postingIn(shards, shard, a + " " + b);
+          if (!post) return;
           var doc = 0;
           for (var j = 0; j + 1 < post.length; j += 2) {
             doc += post[j];
@@ -403,7 +449,6 @@
 
   /* The documents' rows, best first. */
   function rank(qwords, shards, priors) {
-    qwords.forEach(function (w) { complete(w, shards); correct(w, shards); });
     var per = qwords.map(function (w) { return matches(w, shards); });
     var together = phrases(qwords, shards);
     var required = [];
@@ -792,7 +837,10 @@
         return Promise.all(names.map(loadShard)).then(function (shards) {
           var byName = new Map();
           names.forEach(function (name, i) { byName.set(name, shards[i]); });
-          return byName;
+          /* Completions and corrections are chosen on the shards' document counts;
+           * then the postings of the terms chosen that have files of their own. */
+          qwords.forEach(function (w) { complete(w, byName); correct(w, byName); });
+          return loadOwnFiles(qwords, byName);
         });
       })
       .then(function (shards) {

@@ -63,7 +63,7 @@ impl LiveIndex {
         let mut files: Vec<(String, Vec<u8>)> = index
             .shards
             .iter()
-            .map(|(name, shard)| shard_file(name, shard))
+            .flat_map(|(name, shard)| shard_files(name, shard))
             .collect();
         files.push(index.groups.file());
         files.push(priors::file(&index.docs));
@@ -146,12 +146,26 @@ impl LiveIndex {
         }
         self.docs = docs;
         for name in dirty {
-            match self.shards.get(&name).filter(|s| !s.is_empty()) {
-                Some(shard) => changes.write(&mut self.hashes, shard_file(&name, shard)),
+            let files = match self.shards.get(&name).filter(|s| !s.is_empty()) {
+                Some(shard) => shard_files(&name, shard),
                 None => {
                     self.shards.remove(&name);
-                    changes.remove(&mut self.hashes, format!("search/t/{name}.json"));
+                    Vec::new()
                 }
+            };
+            // The shard's files it no longer has: `NAME.json`, or a term's own `NAME.K.json`.
+            let prefix = format!("search/t/{name}.");
+            let gone: Vec<String> = self
+                .hashes
+                .keys()
+                .filter(|p| p.starts_with(&prefix) && !files.iter().any(|(f, _)| f == *p))
+                .cloned()
+                .collect();
+            for path in gone {
+                changes.remove(&mut self.hashes, path);
+            }
+            for file in files {
+                changes.write(&mut self.hashes, file);
             }
         }
         if vocab_changed {
@@ -204,11 +218,8 @@ impl IndexChanges {
     }
 }
 
-fn shard_file(name: &str, shard: &Shard) -> (String, Vec<u8>) {
-    (
-        format!("search/t/{name}.json"),
-        write_shard(shard.iter().map(|(t, p)| (t.as_str(), p.as_slice()))),
-    )
+fn shard_files(name: &str, shard: &Shard) -> Vec<(String, Vec<u8>)> {
+    write_shard(name, shard.iter().map(|(t, p)| (t.as_str(), p.as_slice())))
 }
 
 fn chunk_file(n: usize, docs: &[Arc<SearchDoc>]) -> (String, Vec<u8>) {
@@ -335,6 +346,27 @@ mod tests {
         // Pages came or went: a new index is needed.
         docs.pop();
         assert!(index.update(docs).is_none());
+    }
+
+    #[test]
+    fn a_term_that_grows_past_its_shard_moves_to_its_own_file_and_back() {
+        let n = super::super::SHARD_POSTINGS;
+        let mut docs: Vec<Arc<SearchDoc>> = (0..n)
+            .map(|i| doc(&format!("/p{i}/"), "Page", "kong"))
+            .chain([doc("/last/", "Last", "other")])
+            .collect();
+        let (mut index, files) = LiveIndex::new(docs.clone());
+        let mut held: BTreeMap<String, Vec<u8>> = files.into_iter().collect();
+        assert!(!held.contains_key("search/t/ko.0.json"));
+        docs[n] = doc("/last/", "Last", "kong");
+        apply(&mut held, index.update(docs.clone()).unwrap());
+        assert!(held.contains_key("search/t/ko.0.json"));
+        assert_eq!(held, built(&docs));
+        docs[n] = doc("/last/", "Last", "other");
+        let changes = index.update(docs.clone()).unwrap();
+        assert!(changes.removed.contains(&"search/t/ko.0.json".to_string()));
+        apply(&mut held, changes);
+        assert_eq!(held, built(&docs));
     }
 
     #[test]

@@ -189,11 +189,10 @@ impl IndexWriter {
                 let (shards, stems) = bucket_shards(table, postings);
                 let mut names = Vec::with_capacity(shards.len());
                 let mut written = Vec::with_capacity(shards.len());
-                for (name, bytes) in shards {
-                    written.push(emit_hashed(
-                        (format!("search/t/{name}.json"), bytes),
-                        &emit,
-                    )?);
+                for (name, files) in shards {
+                    for file in files {
+                        written.push(emit_hashed(file, &emit)?);
+                    }
                     names.push(name);
                 }
                 Ok((names, written, stems))
@@ -244,10 +243,13 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Files as (path, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
 /// Vocabulary terms with their stems, as (stem, term).
 type Stems = Vec<(String, String)>;
 
-/// A bucket's shard names, its files as (path, hash), and its vocabulary's terms.
+/// A bucket's shard names, their files as (path, hash), and its vocabulary's terms.
 type WrittenBucket = (Vec<String>, Vec<(String, u64)>, Stems);
 
 /// The postings of `bucket` in `pages` (in document order; each page's terms sorted
@@ -277,13 +279,13 @@ struct Posting {
     weight: u32,
 }
 
-/// The shards of one bucket as (name, JSON), and its vocabulary's terms with their stems:
+/// The shards of one bucket as (name, files), and its vocabulary's terms with their stems:
 /// the bucket's postings (in document order) gathered by term with a counting sort, terms
 /// sorted.
 fn bucket_shards(
     table: KeyMap<'static, u32>,
     postings: Vec<Posting>,
-) -> (Vec<(String, Vec<u8>)>, Stems) {
+) -> (Vec<(String, Files)>, Stems) {
     let mut names: Vec<Cow<'static, str>> = vec![Cow::Borrowed(""); table.len()];
     for (k, local) in table {
         names[local as usize] = k.term;
@@ -313,10 +315,9 @@ fn bucket_shards(
     let shards = order
         .chunk_by(|&a, &b| shard_prefix(&names[a]) == shard_prefix(&names[b]))
         .map(|terms| {
-            (
-                shard_name(&names[terms[0]]),
-                write_shard(terms.iter().map(|&t| (&*names[t], posting(t)))),
-            )
+            let name = shard_name(&names[terms[0]]);
+            let files = write_shard(&name, terms.iter().map(|&t| (&*names[t], posting(t))));
+            (name, files)
         })
         .collect();
     (shards, stems)
