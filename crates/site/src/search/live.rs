@@ -155,10 +155,13 @@ impl LiveIndex {
             };
             // The shard's files it no longer has: `NAME.json`, or a term's own `NAME.K.json`.
             let prefix = format!("search/t/{name}.");
+            // The paths are sorted: the shard's are the run that starts at its prefix.
             let gone: Vec<String> = self
                 .hashes
-                .keys()
-                .filter(|p| p.starts_with(&prefix) && !files.iter().any(|(f, _)| f == *p))
+                .range(prefix.clone()..)
+                .map(|(p, _)| p)
+                .take_while(|p| p.starts_with(&prefix))
+                .filter(|p| !files.iter().any(|(f, _)| f == *p))
                 .cloned()
                 .collect();
             for path in gone {
